@@ -1,0 +1,58 @@
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client-web";
+
+/** How every Pixel component reaches ClickHouse: the local chDB server in dev and CI, ClickHouse Cloud in production. */
+export interface ClickHouseConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  database: string;
+  /** Seconds a query may run before ClickHouse cancels it. */
+  maxExecutionTime?: number;
+}
+
+export interface ClickHouseEnv {
+  CLICKHOUSE_URL?: string;
+  CLICKHOUSE_USER?: string;
+  CLICKHOUSE_PASSWORD?: string;
+  CLICKHOUSE_DATABASE?: string;
+}
+
+export const DEFAULT_DATABASE = "pixel";
+
+export function clickHouseConfigFromEnv(env: ClickHouseEnv): ClickHouseConfig {
+  if (!env.CLICKHOUSE_URL) {
+    throw new Error("CLICKHOUSE_URL is not set: point it at your ClickHouse HTTP endpoint (see docs/deploy.md)");
+  }
+  return {
+    url: env.CLICKHOUSE_URL,
+    username: env.CLICKHOUSE_USER || "default",
+    password: env.CLICKHOUSE_PASSWORD ?? "",
+    database: env.CLICKHOUSE_DATABASE || DEFAULT_DATABASE,
+  };
+}
+
+/** Settings fixed here so that row shapes never depend on the server's version or defaults. */
+const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0,
+  date_time_input_format: "best_effort",
+};
+
+export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
+  return createClient({
+    url: config.url,
+    username: config.username,
+    password: config.password,
+    database: config.database,
+    request_timeout: 30_000,
+    clickhouse_settings: { ...SETTINGS, max_execution_time: config.maxExecutionTime ?? 20 },
+  });
+}
+
+export async function selectRows<T>(
+  client: ClickHouseClient,
+  sql: string,
+  params: Record<string, unknown> = {},
+): Promise<T[]> {
+  const result = await client.query({ query: sql, query_params: params, format: "JSONEachRow" });
+  return result.json<T>();
+}

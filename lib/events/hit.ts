@@ -1,0 +1,77 @@
+import * as v from "valibot";
+
+/**
+ * The wire format: what pixel.js (or any server-side sender) POSTs to the collector.
+ * One definition gives the tracker its types (type-only import) and the collector its validation.
+ */
+export const LIMITS = {
+  eventsPerRequest: 50,
+  bodyBytes: 64 * 1024,
+  nameLength: 100,
+  urlLength: 2048,
+  titleLength: 300,
+  idLength: 64,
+  propCount: 30,
+  propKeyLength: 64,
+  propValueLength: 500,
+  /** A hit older than this (by its own clock) is refused: the tracker keeps unsent hits for 24 hours. */
+  maxAgeMs: 25 * 60 * 60 * 1000,
+} as const;
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `at most ${max} characters`));
+const token = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_-]{8,64}$/, "8 to 64 characters of A-Z, a-z, 0-9, _ or -"),
+);
+const epochMs = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+const propValue = v.union([
+  text(LIMITS.propValueLength),
+  v.pipe(v.number(), v.finite()),
+  v.boolean(),
+]);
+
+export const Props = v.pipe(
+  v.record(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "prop keys must not be empty"),
+      v.maxLength(LIMITS.propKeyLength, `prop keys are at most ${LIMITS.propKeyLength} characters`),
+      v.check((key) => !FORBIDDEN_KEYS.has(key), "forbidden prop key"),
+    ),
+    propValue,
+  ),
+  v.check((props) => Object.keys(props).length <= LIMITS.propCount, `at most ${LIMITS.propCount} props`),
+);
+
+export const HitSchema = v.strictObject({
+  /** Generated in the browser; retries and resends carry the same id, so storage can drop duplicates. */
+  id: token,
+  name: v.pipe(text(LIMITS.nameLength), v.minLength(1, "must not be empty")),
+  url: v.pipe(text(LIMITS.urlLength), v.url("must be an absolute URL")),
+  referrer: v.optional(text(LIMITS.urlLength)),
+  title: v.optional(text(LIMITS.titleLength)),
+  /** When the event happened, by the sender's clock (ms since epoch). */
+  ts: v.optional(epochMs),
+  /** When the request was sent, by the same clock; with `ts` it corrects for a wrong client clock. */
+  sent_at: v.optional(epochMs),
+  session_id: v.optional(token),
+  user_id: v.optional(text(LIMITS.idLength)),
+  screen_width: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))),
+  props: v.optional(Props),
+});
+
+export type Hit = v.InferOutput<typeof HitSchema>;
+export type HitProps = NonNullable<Hit["props"]>;
+
+/** A request body: one hit or a batch of them. */
+export const HitBatchSchema = v.union([
+  HitSchema,
+  v.pipe(
+    v.array(HitSchema),
+    v.minLength(1, "a batch must hold at least one hit"),
+    v.maxLength(LIMITS.eventsPerRequest, `at most ${LIMITS.eventsPerRequest} hits per request`),
+  ),
+]);
