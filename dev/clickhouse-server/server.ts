@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { ChdbEngine, chdbVersion } from "./engine";
+import { type ClickHouseException, clickHouseError, exceptionText, fromEngineError, httpStatusOf } from "./errors";
+import { QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
+import { contentTypeOf } from "./formats";
+import { authenticate, type Credentials, parseRequest, readBody, type ResponseOptions } from "./request";
+import { SessionRegistry } from "./sessions";
+
+export interface ClickHouseServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  dataDir: string;
+  /** When `user` or `password` is set, every query must carry these credentials. */
+  user?: string;
+  password?: string;
+  log?: (line: string) => void;
+  /** Largest accepted request body, before and after decompression. Defaults to 256 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface ClickHouseServer {
+  url: string;
+  port: number;
+  versions: { chdb: string; clickhouse: string };
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+const TIMEZONE = "UTC";
+const SHUTDOWN_GRACE_MS = 5000;
+
+const servedDataDirs = new Set<string>();
+
+interface ServerContext {
+  engine: ChdbEngine;
+  executor: QueryExecutor;
+  credentials?: Credentials;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+  closing: boolean;
+}
+
+/** Serves ClickHouse's HTTP interface (the part `@clickhouse/client-web` and curl use) over chDB. */
+export async function startClickHouseServer(options: ClickHouseServerOptions): Promise<ClickHouseServer> {
+  const dataDir = path.resolve(options.dataDir);
+  if (servedDataDirs.has(dataDir)) {
+    throw new Error(`${dataDir} is already served by a local ClickHouse server in this process; close that one first`);
+  }
+  servedDataDirs.add(dataDir);
+  try {
+    const engine = await ChdbEngine.open(dataDir);
+    try {
+      return await serve(engine, options);
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+  } catch (error) {
+    servedDataDirs.delete(dataDir);
+    throw error;
+  }
+}
+
+async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Promise<ClickHouseServer> {
+  const log = options.log ?? (() => {});
+  const sessions = new SessionRegistry(engine, log);
+  const context: ServerContext = {
+    engine,
+    executor: new QueryExecutor(engine, sessions, TIMEZONE, log),
+    credentials: credentialsOf(options),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log,
+    closing: false,
+  };
+  const answering = new Set<Promise<void>>();
+  const server = http.createServer((request, response) => {
+    const answered = new Promise<void>((resolve) => response.once("close", resolve));
+    answering.add(answered);
+    void answered.then(() => answering.delete(answered));
+    handle(context, request, response).catch((error: unknown) => {
+      log(`unexpected failure answering ${request.method} ${request.url}: ${String(error)}`);
+      response.destroy();
+    });
+  });
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, options.port ?? 0, host);
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    versions: { chdb: chdbVersion, clickhouse: engine.version },
+    close: () => (closed ??= shutDown(context, server, sessions, answering)),
+  };
+}
+
+function credentialsOf(options: ClickHouseServerOptions): Credentials | undefined {
+  if (options.user === undefined && options.password === undefined) return undefined;
+  return { user: options.user ?? "default", password: options.password ?? "" };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === "EADDRINUSE"
+          ? `Port ${port} on ${host} is already in use (another local ClickHouse?). Stop that process or choose another port.`
+          : `Cannot listen on ${host}:${port}: ${error.message}`;
+      reject(new Error(reason, { cause: error }));
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Stops taking requests, lets the ones already accepted finish, then releases chDB. */
+async function shutDown(
+  context: ServerContext,
+  server: http.Server,
+  sessions: SessionRegistry,
+  answering: Set<Promise<void>>,
+): Promise<void> {
+  context.closing = true;
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.race([Promise.allSettled([...answering]), delay(SHUTDOWN_GRACE_MS, undefined, { ref: false })]);
+  server.closeAllConnections();
+  await stopped;
+  await context.engine.exclusive(async () => sessions.closeAll());
+  await context.engine.close();
+  servedDataDirs.delete(context.engine.dataDir);
+}
+
+async function handle(context: ServerContext, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? "/", "http://localhost");
+  const method = request.method ?? "GET";
+  if (isHealthCheck(method, url)) return sendPlain(response, 200, "Ok.\n", method === "HEAD");
+  if (url.pathname !== "/") return sendPlain(response, 404, `There is no handle ${url.pathname}\n\nUse / or /ping for health checks.\n`);
+  const queryId = url.searchParams.get("query_id") || randomUUID();
+  const headers = baseHeaders(queryId, url.searchParams.get("add_http_cors_header") === "1");
+  try {
+    if (context.closing) throw shuttingDown();
+    authenticate(request.headers, url, context.credentials);
+    const body = await readBody(request, context.maxBodyBytes);
+    const { request: query, response: options } = parseRequest(method, url, request.headers, body);
+    if (context.closing) throw shuttingDown();
+    const outcome = await context.executor.execute(query);
+    await sendOutcome(request, response, headers, outcome, options);
+  } catch (error) {
+    const exception = fromEngineError(error);
+    context.log(`query ${queryId} failed: Code: ${exception.code} (${exception.type}) ${exception.message.split("\n")[0]}`);
+    sendException(request, response, headers, exception, context.engine.version);
+  }
+}
+
+function isHealthCheck(method: string, url: URL): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  return url.pathname === "/ping" || (url.pathname === "/" && !url.searchParams.has("query"));
+}
+
+function shuttingDown(): ClickHouseException {
+  return clickHouseError("ABORTED", "The local ClickHouse server is shutting down");
+}
+
+function baseHeaders(queryId: string, cors: boolean): Record<string, string> {
+  return {
+    "X-ClickHouse-Query-Id": queryId,
+    "X-ClickHouse-Timezone": TIMEZONE,
+    ...(cors ? { "Access-Control-Allow-Origin": "*" } : {}),
+  };
+}
+
+function sendPlain(response: http.ServerResponse, status: number, text: string, headOnly = false): void {
+  response.writeHead(status, { "Content-Type": "text/plain; charset=UTF-8", "Content-Length": Buffer.byteLength(text) });
+  response.end(headOnly ? undefined : text);
+}
+
+async function sendOutcome(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  headers: Record<string, string>,
+  outcome: QueryOutcome,
+  options: ResponseOptions,
+): Promise<void> {
+  const encoding = options.compress ? acceptedEncoding(request.headers["accept-encoding"]) : undefined;
+  const payload = encoding ? await compress(outcome.body, encoding, options.compressionLevel) : outcome.body;
+  response.writeHead(200, {
+    ...headers,
+    "Content-Type": contentTypeOf(outcome.format),
+    "X-ClickHouse-Format": outcome.format,
+    "X-ClickHouse-Summary": summaryHeader(outcome.summary),
+    ...(encoding ? { "Content-Encoding": encoding, Vary: "Accept-Encoding" } : {}),
+    "Content-Length": payload.length,
+  });
+  response.end(request.method === "HEAD" ? undefined : payload);
+}
+
+function summaryHeader(summary: QuerySummary): string {
+  return JSON.stringify({
+    read_rows: String(summary.readRows),
+    read_bytes: String(summary.readBytes),
+    written_rows: String(summary.writtenRows),
+    written_bytes: String(summary.writtenBytes),
+    total_rows_to_read: String(summary.totalRowsToRead),
+    result_rows: String(summary.resultRows),
+    result_bytes: String(summary.resultBytes),
+    elapsed_ns: String(summary.elapsedNs),
+  });
+}
+
+type ResponseEncoding = "gzip" | "deflate" | "br";
+
+function acceptedEncoding(accept: string | undefined): ResponseEncoding | undefined {
+  const offered = (accept ?? "").toLowerCase().split(",").map((entry) => entry.split(";")[0]?.trim());
+  return (["gzip", "br", "deflate"] as const).find((encoding) => offered.includes(encoding));
+}
+
+function compress(body: Buffer, encoding: ResponseEncoding, level: number): Promise<Buffer> {
+  const zlibLevel = Number.isInteger(level) && level >= 1 && level <= 9 ? level : 3;
+  if (encoding === "gzip") return promisify(zlib.gzip)(body, { level: zlibLevel });
+  if (encoding === "deflate") return promisify(zlib.deflate)(body, { level: zlibLevel });
+  return promisify(zlib.brotliCompress)(body);
+}
+
+function sendException(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  headers: Record<string, string>,
+  exception: ClickHouseException,
+  version: string,
+): void {
+  const text = exceptionText(exception, version);
+  if (!request.complete) request.resume();
+  response.writeHead(httpStatusOf(exception), {
+    ...headers,
+    "Content-Type": "text/plain; charset=UTF-8",
+    "X-ClickHouse-Exception-Code": String(exception.code),
+    "Content-Length": Buffer.byteLength(text),
+    ...(request.complete ? {} : { Connection: "close" }),
+  });
+  response.end(text);
+}
