@@ -1,0 +1,60 @@
+import type { Hit } from "../../../../lib/events/hit";
+import type { EventRow } from "../../../../lib/events/row";
+import type { DailySalts } from "../salts";
+import { belongsToSite, type SiteMatch } from "../sites";
+import { geoFrom } from "./geo";
+import { pageFrom } from "./page";
+import { trafficFrom } from "./traffic";
+import { softwareFrom } from "./user-agent";
+import { hash64, visitorIds } from "./visitor";
+import { LIMITS } from "../../../../lib/events/hit";
+
+export interface HitContext {
+  site: SiteMatch;
+  salts: DailySalts;
+  ip: string;
+  userAgent: string;
+  cf: IncomingRequestCfProperties | undefined;
+  receivedAt: number;
+}
+
+/** Turns a validated hit into the row stored for it. */
+export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<EventRow> {
+  const { site, salts, ip, userAgent } = context;
+  const ids = await visitorIds(salts, site.id, ip, userAgent);
+  const session = hit.session_id ? await hash64(site.id, hit.session_id) : await hash64(ids.visitor_id, "session");
+  return {
+    site_id: site.id,
+    timestamp: eventTime(hit, context.receivedAt),
+    event_id: hit.id,
+    name: hit.name,
+    visitor_id: ids.visitor_id,
+    session_id: session,
+    user_id: hit.user_id ?? "",
+    ...pageFrom(url),
+    title: hit.title ?? "",
+    ...trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host)),
+    ...geoFrom(context.cf),
+    ...softwareFrom(userAgent),
+    screen_width: hit.screen_width ?? 0,
+    props: stringProps(hit.props),
+    ip_hash: ids.ip_hash,
+    retention_days: site.retentionDays,
+  };
+}
+
+/**
+ * When the hit happened, on the server's clock: the sender's own age of the hit (sent_at - ts)
+ * is trusted, its absolute clock is not.
+ */
+export function eventTime(hit: Hit, receivedAt: number): number {
+  if (hit.ts === undefined || hit.sent_at === undefined) return receivedAt;
+  const age = Math.min(Math.max(hit.sent_at - hit.ts, 0), LIMITS.maxAgeMs);
+  return receivedAt - age;
+}
+
+function stringProps(props: Hit["props"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props ?? {})) out[key] = String(value);
+  return out;
+}

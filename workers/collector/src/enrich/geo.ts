@@ -1,0 +1,26 @@
+export interface Geo {
+  country: string;
+  region_code: string;
+  region: string;
+  city: string;
+  continent: string;
+  timezone: string;
+  asn: number;
+  as_org: string;
+}
+
+/** Location from Cloudflare's edge data. Coordinates and postal codes are never kept. */
+export function geoFrom(cf: IncomingRequestCfProperties | undefined): Geo {
+  const field = (value: unknown, max = 100) => (typeof value === "string" ? value.slice(0, max) : "");
+  const country = field(cf?.country, 2).toUpperCase();
+  return {
+    country: country === "XX" || country === "T1" ? "" : country,
+    region_code: field(cf?.regionCode, 10),
+    region: field(cf?.region),
+    city: field(cf?.city),
+    continent: field(cf?.continent, 2),
+    timezone: field(cf?.timezone, 64),
+    asn: typeof cf?.asn === "number" ? cf.asn : 0,
+    as_org: field(cf?.asOrganization),
+  };
+}

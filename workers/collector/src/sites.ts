@@ -1,0 +1,45 @@
+export interface SiteMatch {
+  id: string;
+  domain: string;
+  hostnames: string[];
+  retentionDays: number;
+}
+
+const TTL_MS = 60_000;
+const cache = new Map<string, { site: SiteMatch | null; until: number }>();
+
+/** The site a hostname belongs to: its domain, a subdomain of it, or one of its extra hostnames. */
+export async function siteForHost(db: D1Database, hostname: string, now = Date.now()): Promise<SiteMatch | null> {
+  const host = hostname.toLowerCase().replace(/^www\./, "");
+  const hit = cache.get(host);
+  if (hit && hit.until > now) return hit.site;
+  const site = await lookup(db, host);
+  cache.set(host, { site, until: now + TTL_MS });
+  return site;
+}
+
+async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
+  const candidates = parentDomains(host);
+  const row = await db
+    .prepare(
+      `SELECT id, domain, hostnames, retention_days FROM sites
+       WHERE domain IN (SELECT value FROM json_each(?1))
+          OR EXISTS (SELECT 1 FROM json_each(sites.hostnames) WHERE value = ?2)
+       ORDER BY length(domain) DESC LIMIT 1`,
+    )
+    .bind(JSON.stringify(candidates), host)
+    .first<{ id: string; domain: string; hostnames: string; retention_days: number }>();
+  if (!row) return null;
+  return { id: row.id, domain: row.domain, hostnames: JSON.parse(row.hostnames), retentionDays: row.retention_days };
+}
+
+/** shop.example.com → [shop.example.com, example.com] */
+function parentDomains(host: string): string[] {
+  const labels = host.split(".");
+  return labels.slice(0, Math.max(1, labels.length - 1)).map((_, i) => labels.slice(i).join("."));
+}
+
+export function belongsToSite(site: SiteMatch, hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^www\./, "");
+  return host === site.domain || host.endsWith(`.${site.domain}`) || site.hostnames.includes(host);
+}
