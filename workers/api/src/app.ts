@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { authRoutes } from "./auth/routes";
+import { MisconfiguredError, requireUser } from "./auth/session";
+import type { ApiContext } from "./env";
+import { siteRoutes } from "./sites/routes";
+import { statsRoutes } from "./stats/routes";
+
+export const app = new Hono<ApiContext>().basePath("/api");
+
+app.get("/health", (c) => c.json({ ok: true }));
+app.route("/auth", authRoutes);
+app.use("/sites/*", requireUser);
+app.use("/v2/*", requireUser);
+app.route("/sites", siteRoutes);
+app.route("/v2", statsRoutes);
+
+app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${c.req.path}` }, 404));
+app.onError((error, c) => {
+  if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message }, error.status);
+  if (error instanceof MisconfiguredError) return c.json({ error: error.message }, 503);
+  console.error(JSON.stringify({ level: "error", message: error.message, path: c.req.path }));
+  return c.json({ error: "the api failed to answer; try again, and check the api Worker's logs if it persists" }, 500);
+});

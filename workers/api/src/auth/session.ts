@@ -1,0 +1,55 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { sign, verify } from "hono/jwt";
+import { eq } from "drizzle-orm";
+import { users, type User } from "../../../../lib/d1/schema";
+import { database } from "../db";
+import type { ApiContext, ApiEnv } from "../env";
+
+export const SESSION_COOKIE = "pixel_session";
+const SESSION_SECONDS = 30 * 24 * 3600;
+
+export class MisconfiguredError extends Error {}
+
+export function sessionSecret(env: ApiEnv): string {
+  const secret = env.PIXEL_SESSION_SECRET;
+  if (!secret || secret.length < 32) {
+    throw new MisconfiguredError(
+      "PIXEL_SESSION_SECRET is missing or shorter than 32 characters: set it with `wrangler secret put PIXEL_SESSION_SECRET`",
+    );
+  }
+  return secret;
+}
+
+export async function startSession(c: Context<ApiContext>, user: User) {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await sign({ sub: user.id, iat: now, exp: now + SESSION_SECONDS }, sessionSecret(c.env), "HS256");
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === "https:",
+    sameSite: "Lax",
+    path: "/",
+    maxAge: SESSION_SECONDS,
+  });
+}
+
+export function endSession(c: Context<ApiContext>) {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}
+
+/** Every route behind this needs a valid session of a user who is not disabled. */
+export const requireUser: MiddlewareHandler<ApiContext> = async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const claims = token ? await verify(token, sessionSecret(c.env), "HS256").catch(() => null) : null;
+  const user = typeof claims?.sub === "string" ? await findActiveUser(c.env.DB, claims.sub) : undefined;
+  if (!user) return c.json({ error: "sign in first" }, 401);
+  c.set("user", user);
+  await next();
+};
+
+async function findActiveUser(d1: D1Database, id: string): Promise<User | undefined> {
+  const user = await database(d1).select().from(users).where(eq(users.id, id)).get();
+  return user && !user.disabled ? user : undefined;
+}
+
+export const publicUser = (user: User) => ({ id: user.id, email: user.email, name: user.name, role: user.role });
