@@ -1,0 +1,97 @@
+import type { Query, QueryResponse, Site, User } from "./types";
+
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+/** Status 0: the request never got an HTTP answer. */
+export const NETWORK_ERROR = 0;
+
+const origin = (import.meta.env.VITE_PIXEL_API_ORIGIN ?? "").replace(/\/+$/, "");
+
+let onUnauthorized: (() => void) | undefined;
+
+/** Called when a request outside /api/auth/ gets a 401, i.e. the session has ended. */
+export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+  onUnauthorized = handler;
+}
+
+export async function request<T>(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+
+  let response: Response;
+  try {
+    response = await fetch(origin + path, {
+      method,
+      headers,
+      credentials: "include",
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(NETWORK_ERROR, "Can't reach the Pixel API.");
+  }
+
+  if (response.status === 204) return undefined as T;
+  const data = parseJson(await response.text());
+
+  if (!response.ok) {
+    if (response.status === 401 && !path.startsWith("/api/auth/")) onUnauthorized?.();
+    throw new ApiError(response.status, errorMessage(response, data));
+  }
+  if (data === undefined) {
+    throw new ApiError(response.status, "The API answered with something other than JSON.");
+  }
+  return data as T;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function errorMessage(response: { status: number; statusText: string }, data: unknown): string {
+  if (typeof data === "object" && data !== null && "error" in data && typeof data.error === "string" && data.error) {
+    return data.error;
+  }
+  return `The API answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`;
+}
+
+/** What the person can do about an error, in one sentence. */
+export function errorHint(error: unknown): string {
+  const status = error instanceof ApiError ? error.status : NETWORK_ERROR;
+  if (status === NETWORK_ERROR) return "Check your connection and that the Pixel API is running; it retries every 10 seconds.";
+  if (status === 401) return "Your session has ended. Sign in again.";
+  if (status === 403 || status === 404) return "You may not have access to this site. Pick another site or ask an admin.";
+  if (status >= 500) return "The API had a problem. It retries every 10 seconds; if this persists, check the API logs.";
+  if (status === 200) return "Check that VITE_PIXEL_API_ORIGIN points at the Pixel API.";
+  return "Try another date range, or reload the page.";
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error && error.message ? error.message : "Something went wrong.";
+}
+
+interface UserBody {
+  user: User;
+}
+
+export const api = {
+  me: () => request<UserBody>("GET", "/api/auth/me").then((body) => body.user),
+  login: (email: string, password: string) =>
+    request<UserBody>("POST", "/api/auth/login", { email, password }).then((body) => body.user),
+  logout: () => request<void>("POST", "/api/auth/logout"),
+  sites: () => request<{ sites: Site[] }>("GET", "/api/sites").then((body) => body.sites),
+  query: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
+};
