@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
+import { startStack } from "./stack/index";
+
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const dataDir = process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel");
+
+/** Dev-only credentials, made once and kept with the local data so they survive restarts. */
+function devSecrets(): { adminPassword: string; sessionSecret: string } {
+  const file = join(dataDir, "dev-secrets.json");
+  const secrets = existsSync(file)
+    ? JSON.parse(readFileSync(file, "utf8"))
+    : { adminPassword: randomBytes(9).toString("base64url"), sessionSecret: randomBytes(32).toString("hex") };
+  if (process.env.PIXEL_ADMIN_PASSWORD) secrets.adminPassword = process.env.PIXEL_ADMIN_PASSWORD;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function main() {
+  process.env.WRANGLER_SEND_METRICS ??= "false";
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+  const secrets = devSecrets();
+  console.log("Starting Pixel locally ...");
+  const stack = await startStack({
+    dataDir,
+    ports: {
+      clickhouse: port("PIXEL_CLICKHOUSE_PORT", 8123),
+      collector: port("PIXEL_COLLECTOR_PORT", 8787),
+      api: port("PIXEL_API_PORT", 8788),
+      dashboard: port("PIXEL_DASHBOARD_PORT", 5173),
+      demo: port("PIXEL_DEMO_PORT", 8080),
+    },
+    ...secrets,
+    dashboard: "vite",
+    verbose: true,
+  });
+  const passwordNote = stack.admin.createdNow || process.env.PIXEL_ADMIN_PASSWORD ? "" : " (set when this admin was first created)";
+  console.log(`
+Pixel is running.
+  Dashboard       ${stack.urls.dashboard}
+                  sign in as ${DEV_ADMIN_EMAIL} / ${secrets.adminPassword}${passwordNote}
+  Demo site       ${stack.urls.demo}   (open it, then watch the dashboard)
+  Collector       ${stack.urls.collector}/telemetry/pixel.js
+  API             ${stack.urls.api}/api/health
+  ClickHouse      ${stack.urls.clickhouse}   (local chDB server)
+  Local data      ${dataDir}
+
+Press Ctrl-C to stop.`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping Pixel ...");
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: Error) => {
+  console.error(`\nPixel could not start: ${error.message}`);
+  process.exit(1);
+});

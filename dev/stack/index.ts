@@ -1,0 +1,90 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ClickHouseConfig } from "../../lib/clickhouse/client";
+import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
+import { startClickHouseServer } from "../clickhouse-server/server";
+import { buildTracker } from "../../tracker/build";
+import { bootstrapLocal } from "./bootstrap";
+import { applyD1Migrations } from "./d1";
+import { startDashboardDevServer, startDashboardStaticServer } from "./dashboard";
+import { startDemoSite } from "./demo-site";
+import { closeServer } from "./proxy";
+import { startWorkers } from "./workers";
+
+export interface StackOptions {
+  /** Where local state lives: ClickHouse data, D1, Durable Objects. */
+  dataDir: string;
+  ports: { clickhouse: number; collector: number; api: number; dashboard: number; demo: number };
+  adminPassword: string;
+  sessionSecret: string;
+  /** Use a ClickHouse that is already running instead of starting one. */
+  clickHouse?: ClickHouseConfig;
+  clickHouseDatabase?: string;
+  dashboard: "vite" | "static";
+  demoDomain?: string;
+  log?: (line: string) => void;
+  /** Print each request and queue batch the Workers handle. */
+  verbose?: boolean;
+}
+
+export interface Stack {
+  urls: { clickhouse: string; collector: string; api: string; dashboard: string; demo: string };
+  admin: { email: string; createdNow: boolean };
+  siteId: string;
+  stop(): Promise<void>;
+}
+
+/** The whole of Pixel on this machine, wired exactly as in production. Used by `npm run dev` and the end-to-end tests. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? console.log;
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const close of stops.reverse()) await close().catch(() => {});
+  };
+  try {
+    const tracker = await buildTracker();
+    log(`pixel.js built: ${tracker.raw} B, ${tracker.gzip} B gzipped`);
+
+    let clickHouse = options.clickHouse;
+    if (!clickHouse) {
+      const dataDir = join(options.dataDir, "clickhouse");
+      mkdirSync(dataDir, { recursive: true });
+      const server = await startClickHouseServer({ port: options.ports.clickhouse, dataDir });
+      stops.push(() => server.close());
+      clickHouse = { url: server.url, database: options.clickHouseDatabase ?? "pixel" };
+    }
+    await migrateClickHouse(clickHouse, log);
+
+    const workers = await startWorkers({
+      clickHouseUrl: clickHouse.url,
+      clickHouseDatabase: clickHouse.database,
+      sessionSecret: options.sessionSecret,
+      persistDir: join(options.dataDir, "workers"),
+      collectorPort: options.ports.collector,
+      apiPort: options.ports.api,
+      verbose: options.verbose,
+    });
+    stops.push(() => workers.mf.dispose());
+    const d1 = await workers.mf.getD1Database("DB", "api");
+    await applyD1Migrations(d1, log);
+    const local = await bootstrapLocal(d1, { adminPassword: options.adminPassword, siteDomain: options.demoDomain ?? "localhost" });
+
+    const dashboard =
+      options.dashboard === "vite"
+        ? await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl })
+        : await startDashboardStaticServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
+    stops.push(() => dashboard.close());
+    const demo = await startDemoSite({ port: options.ports.demo, collectorUrl: workers.collectorUrl });
+    stops.push(() => closeServer(demo.server));
+
+    return {
+      urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboard.url, demo: demo.url },
+      admin: { email: local.admin.email, createdNow: local.createdAdmin },
+      siteId: local.site.id,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const WORKERS = ["collector", "flusher", "api"] as const;
+export type WorkerName = (typeof WORKERS)[number];
+
+/** Bundles a Worker the way wrangler does (esbuild, ESM, workerd conditions), in memory. */
+export async function bundleWorker(name: WorkerName): Promise<string> {
+  const result = await build({
+    entryPoints: [`${ROOT}workers/${name}/src/index.ts`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["browser", "module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]!.text;
+}
+
+export interface WorkersOptions {
+  clickHouseUrl: string;
+  clickHouseDatabase: string;
+  sessionSecret: string;
+  persistDir: string;
+  collectorPort: number;
+  apiPort: number;
+  cf?: Record<string, unknown>;
+  /** Request and queue lines from workerd, as `wrangler dev` prints them. */
+  verbose?: boolean;
+}
+
+/** A stand-in for a Cloudflare colo: the values a request from Berlin would carry. */
+export const DEV_CF = {
+  country: "DE", regionCode: "BE", region: "Berlin", city: "Berlin", continent: "EU", timezone: "Europe/Berlin",
+  asn: 3320, asOrganization: "Deutsche Telekom AG", colo: "FRA", latitude: "52.52", longitude: "13.40", postalCode: "10115",
+};
+
+/**
+ * All three Workers in one workerd process, configured from their wrangler.toml: a local queue only
+ * reaches a consumer in the same process. The collector listens on its own port, the api on another.
+ */
+export async function startWorkers(options: WorkersOptions): Promise<{ mf: Miniflare; collectorUrl: string; apiUrl: string }> {
+  const workers: WorkerOptions[] = [];
+  for (const name of WORKERS) {
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}workers/${name}/wrangler.toml`);
+    const script = await bundleWorker(name);
+    workers.push({
+      ...(workerOptions as WorkerOptions),
+      name,
+      modules: [{ type: "ESModule", path: `${ROOT}workers/${name}/index.mjs`, contents: script }],
+      bindings: {
+        ...(workerOptions.bindings ?? {}),
+        CLICKHOUSE_URL: options.clickHouseUrl,
+        CLICKHOUSE_DATABASE: options.clickHouseDatabase,
+        ...(name === "api" ? { PIXEL_SESSION_SECRET: options.sessionSecret } : {}),
+      },
+      ...(name === "api" ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] } : {}),
+    } as WorkerOptions);
+  }
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: options.collectorPort,
+    cf: options.cf ?? DEV_CF,
+    defaultPersistRoot: options.persistDir,
+    log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
+    workers,
+  });
+  const collectorUrl = (await mf.ready).origin;
+  const apiUrl = (await mf.unsafeGetDirectURL("api")).origin;
+  return { mf, collectorUrl, apiUrl };
+}

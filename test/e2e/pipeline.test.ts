@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startStack, type Stack } from "../../dev/stack/index";
+import { TEST_DATABASES } from "../setup/databases";
+import { launchBrowser } from "../support/chromium";
+
+const ADMIN_PASSWORD = "e2e-password-123";
+const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+let stack: Stack;
+let browser: BrowserContext;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-"));
+  stack = await startStack({
+    dataDir,
+    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
+    adminPassword: ADMIN_PASSWORD,
+    sessionSecret: "e2e-session-secret-that-is-long-enough",
+    clickHouse: { url: inject("clickHouseUrl"), database: TEST_DATABASES.e2e },
+    dashboard: "static",
+    log: () => {},
+  });
+  browser = await launchBrowser();
+  await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function apiSession(): Promise<string> {
+  const response = await fetch(`${stack.urls.api}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: stack.admin.email, password: ADMIN_PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  return response.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+async function query(cookie: string, body: Record<string, unknown>) {
+  const response = await fetch(`${stack.urls.api}/api/v2/query`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ site_id: stack.siteId, date_range: "day", ...body }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { results: { dimensions: string[]; metrics: number[] }[] }).results;
+}
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await read();
+  }
+  return value;
+}
+
+describe("a visit, from the browser to the dashboard", () => {
+  it("pixel.js → collector → queue → flusher → ClickHouse → /api/v2/query, with exact counts", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.demo}/`);
+    await page.click("text=Pricing");
+    await page.waitForURL("**/pricing.html");
+    await page.click("#signup");
+    await page.goto("about:blank");
+    await page.close();
+
+    const cookie = await apiSession();
+    const events = await until(
+      () => query(cookie, { metrics: ["events"], dimensions: ["event:name"] }),
+      (rows) => rows.reduce((sum, row) => sum + row.metrics[0]!, 0) >= 3,
+    );
+    expect(events).toEqual([
+      { dimensions: ["pageview"], metrics: [2] },
+      { dimensions: ["signup"], metrics: [1] },
+    ]);
+    expect(await query(cookie, { metrics: ["visitors", "pageviews", "visits"] })).toEqual([{ dimensions: [], metrics: [1, 2, 1] }]);
+    const pages = await query(cookie, { metrics: ["pageviews"], dimensions: ["event:page"], filters: [["is", "event:name", ["pageview"]]] });
+    expect(pages).toEqual([
+      { dimensions: ["/"], metrics: [1] },
+      { dimensions: ["/pricing.html"], metrics: [1] },
+    ]);
+  });
+
+  it("shows the visit on the dashboard after signing in", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/`);
+    await page.getByTestId("login-email").fill(stack.admin.email);
+    await page.getByTestId("login-password").fill(ADMIN_PASSWORD);
+    await page.getByTestId("login-submit").click();
+    await expect.poll(() => page.getByTestId("stat-pageviews").textContent(), { timeout: 15_000 }).toBe("2");
+    expect(await page.getByTestId("stat-visitors").textContent()).toBe("1");
+    const paths = await page.getByTestId("top-page-path").allTextContents();
+    expect(paths.sort()).toEqual(["/", "/pricing.html"]);
+    await page.screenshot({ path: join(SCREENSHOTS, "site-overview.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("refuses a wrong password on the dashboard with the API's message", async () => {
+    await browser.clearCookies();
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/login`);
+    await page.getByTestId("login-email").fill(stack.admin.email);
+    await page.getByTestId("login-password").fill("wrong");
+    await page.getByTestId("login-submit").click();
+    await expect.poll(() => page.getByTestId("login-error").textContent()).toContain("wrong e-mail or password");
+    await page.close();
+  });
+});

@@ -1,0 +1,7 @@
+/** Each test room gets its own ClickHouse database on the one local server, so rooms never see each other's rows. */
+export const TEST_DATABASES = {
+  collector: "pixel_test_collector",
+  flusher: "pixel_test_flusher",
+  api: "pixel_test_api",
+  e2e: "pixel_test_e2e",
+} as const;

@@ -1,0 +1,60 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { TEST_DATABASES } from "./test/setup/databases";
+
+/**
+ * One run, several rooms: each Worker's tests run inside workerd (the workers pool) against the
+ * real local ClickHouse, Node-side tools run in Node, and the end-to-end suite drives real Chromium.
+ */
+export default defineConfig(async () => {
+  const d1Migrations = await readD1Migrations("./lib/d1/migrations");
+  const workerProject = (name: keyof typeof TEST_DATABASES, extraBindings: Record<string, unknown> = {}) => ({
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: `./workers/${name}/src/index.ts`,
+        wrangler: { configPath: `./workers/${name}/wrangler.toml` },
+        miniflare: {
+          bindings: {
+            D1_MIGRATIONS: d1Migrations,
+            CLICKHOUSE_URL: inject("clickHouseUrl"),
+            CLICKHOUSE_DATABASE: TEST_DATABASES[name],
+            ...extraBindings,
+          },
+        },
+      })),
+    ],
+    test: {
+      name,
+      include: [`workers/${name}/**/*.test.ts`],
+      setupFiles: ["./test/setup/d1-migrations.ts"],
+    },
+  });
+
+  return {
+    test: {
+      globalSetup: ["./test/setup/clickhouse.global.ts"],
+      projects: [
+        workerProject("collector"),
+        workerProject("flusher"),
+        workerProject("api", { PIXEL_SESSION_SECRET: "test-secret-that-is-long-enough-0123456789" }),
+        {
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["dev/**/*.test.ts", "lib/**/*.test.ts", "tracker/**/*.test.ts", "pages/**/*.test.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  };
+});
