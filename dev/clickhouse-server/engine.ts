@@ -33,16 +33,30 @@ interface ChdbNative {
   InsertRawAsyncConnection(handle: NativeHandle, sql: string, data: Buffer, countLines: boolean): Promise<NativeInsertResult>;
 }
 
-const requireFromChdb = createRequire(createRequire(import.meta.url).resolve("chdb"));
+/**
+ * chDB's prebuilt engine for Linux x64 (glibc), loaded directly: the `chdb` wrapper package lists
+ * other platforms' binaries that this registry does not serve, which breaks `npm ci`.
+ */
+const ENGINE_PACKAGE = "@chdb/lib-linux-x64-gnu";
+const requireHere = createRequire(import.meta.url);
 
-export const chdbVersion: string = (requireFromChdb("./package.json") as { version: string }).version;
+export const chdbVersion: string = engineVersion();
 
 let nativeAddon: ChdbNative | undefined;
 
 function loadNative(): ChdbNative {
-  const loader = requireFromChdb("./dist/loader.js") as { loadNative(): ChdbNative };
-  nativeAddon ??= loader.loadNative();
+  nativeAddon ??= requireHere(ENGINE_PACKAGE) as ChdbNative;
   return nativeAddon;
+}
+
+function engineVersion(): string {
+  try {
+    return (requireHere(`${ENGINE_PACKAGE}/package.json`) as { version: string }).version;
+  } catch {
+    throw new Error(
+      `the local ClickHouse needs chDB's engine (${ENGINE_PACKAGE}), which exists for Linux x64 with glibc only; run npm install on such a machine`,
+    );
+  }
 }
 
 export interface QueryResult {

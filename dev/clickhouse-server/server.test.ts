@@ -436,7 +436,7 @@ describe("command line", () => {
     scratchDirs.push(cliDir);
     const { child, output } = runCli({ PIXEL_CLICKHOUSE_PORT: "0", PIXEL_CLICKHOUSE_DATA: cliDir });
     const line = await firstLine(child);
-    expect(line).toMatch(/^local ClickHouse \(chDB 3\.4\.0, ClickHouse 26\.7\.2\.1\) listening on http:\/\/127\.0\.0\.1:\d+, data in /);
+    expect(line).toMatch(/^local ClickHouse \(chDB 26\.7\.3-stable\.1, ClickHouse 26\.7\.2\.1\) listening on http:\/\/127\.0\.0\.1:\d+, data in /);
     expect(line.endsWith(`data in ${cliDir}`)).toBe(true);
     const url = /listening on (\S+),/.exec(line)?.[1];
     expect(await (await fetch(`${url}/?query=SELECT%2040%2B2`)).text()).toBe("42\n");

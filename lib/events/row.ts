@@ -1,8 +1,31 @@
+/** Where a hit came from, by Cloudflare's edge data. */
+export interface EventGeo {
+  country: string;
+  region_code: string;
+  region: string;
+  city: string;
+  continent: string;
+  timezone: string;
+  asn: number;
+  as_org: string;
+}
+
+/** The visitor's software, parsed from the user agent. */
+export interface EventSoftware {
+  browser: string;
+  browser_version: string;
+  os: string;
+  os_version: string;
+  device_type: string;
+  device_vendor: string;
+  device_model: string;
+}
+
 /**
  * An enriched hit: what the collector puts on the queue and the flusher writes, one column per field,
  * into ClickHouse `events`. It holds nothing that identifies a person: no raw IP, no full user agent.
  */
-export interface EventRow {
+export interface EventRow extends EventGeo, EventSoftware {
   site_id: string;
   /** Milliseconds since epoch (UTC), corrected for the sender's clock. */
   timestamp: number;
@@ -24,21 +47,6 @@ export interface EventRow {
   utm_campaign: string;
   utm_term: string;
   utm_content: string;
-  country: string;
-  region_code: string;
-  region: string;
-  city: string;
-  continent: string;
-  timezone: string;
-  asn: number;
-  as_org: string;
-  browser: string;
-  browser_version: string;
-  os: string;
-  os_version: string;
-  device_type: string;
-  device_vendor: string;
-  device_model: string;
   screen_width: number;
   props: Record<string, string>;
   ip_hash: string;

@@ -1,16 +1,7 @@
-export interface Geo {
-  country: string;
-  region_code: string;
-  region: string;
-  city: string;
-  continent: string;
-  timezone: string;
-  asn: number;
-  as_org: string;
-}
+import type { EventGeo } from "../../../../lib/events/row";
 
 /** Location from Cloudflare's edge data. Coordinates and postal codes are never kept. */
-export function geoFrom(cf: IncomingRequestCfProperties | undefined): Geo {
+export function geoFrom(cf: IncomingRequestCfProperties | undefined): EventGeo {
   const field = (value: unknown, max = 100) => (typeof value === "string" ? value.slice(0, max) : "");
   const country = field(cf?.country, 2).toUpperCase();
   return {

@@ -1,20 +1,12 @@
 import UAParser from "ua-parser-js";
 
-export interface Software {
-  browser: string;
-  browser_version: string;
-  os: string;
-  os_version: string;
-  device_type: string;
-  device_vendor: string;
-  device_model: string;
-}
+import type { EventSoftware } from "../../../../lib/events/row";
 
 const CACHE_LIMIT = 2000;
-const cache = new Map<string, Software>();
+const cache = new Map<string, EventSoftware>();
 
 /** Parsing is the collector's most expensive step, and a site sees few distinct user agents: cache per isolate. */
-export function softwareFrom(userAgent: string): Software {
+export function softwareFrom(userAgent: string): EventSoftware {
   let software = cache.get(userAgent);
   if (!software) {
     software = parse(userAgent);
@@ -24,7 +16,7 @@ export function softwareFrom(userAgent: string): Software {
   return software;
 }
 
-function parse(userAgent: string): Software {
+function parse(userAgent: string): EventSoftware {
   const result = new UAParser(userAgent).getResult();
   return {
     browser: result.browser.name ?? "",
