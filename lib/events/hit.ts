@@ -60,6 +60,12 @@ export const HitSchema = v.strictObject({
   session_id: v.optional(token),
   user_id: v.optional(text(LIMITS.idLength)),
   screen_width: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535))),
+  /** Deepest point of the page reached, in percent; sent with engagement hits. */
+  scroll_depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+  /** Visible and focused time on the page, in milliseconds; sent with engagement hits. */
+  engaged_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxAgeMs))),
+  /** Opt-in (`identity: 'device'`): a hash of stable device signals, used only to link sessions across sites. */
+  device: v.optional(token),
   props: v.optional(Props),
 });
 

@@ -48,6 +48,8 @@ export interface EventRow extends EventGeo, EventSoftware {
   utm_term: string;
   utm_content: string;
   screen_width: number;
+  scroll_depth: number;
+  engaged_ms: number;
   props: Record<string, string>;
   ip_hash: string;
   retention_days: number;

@@ -38,6 +38,8 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     device_vendor: "",
     device_model: "",
     screen_width: 1920,
+    scroll_depth: 0,
+    engaged_ms: 0,
     props: {},
     ip_hash: "2",
     retention_days: 0,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
-import { PIXEL_JS, PIXEL_JS_HASH } from "../../../tracker/dist/pixel-script";
+import { EXTRA_SCRIPTS, PIXEL_JS, PIXEL_JS_HASH } from "../../../tracker/dist/pixel-script";
 import { enrich } from "./enrich/enrich";
 import { isBot } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
@@ -26,7 +26,10 @@ export function routesFrom(env: CollectorEnv): CollectorRoutes {
 
 export function createCollector(routes: CollectorRoutes): Collector {
   const app: Collector = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
-  app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw));
+  app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw, PIXEL_JS, PIXEL_JS_HASH));
+  for (const [name, script] of Object.entries(EXTRA_SCRIPTS)) {
+    app.get(`/${name}`, (c) => serveScript(c.req.raw, script.js, script.hash));
+  }
   app.get("/health", (c) => c.json({ ok: true }));
   app.options(`/${routes.endpoint}`, (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.header("origin")) }));
   app.post(`/${routes.endpoint}`, async (c) => {
@@ -67,15 +70,15 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
   return result;
 }
 
-function serveScript(request: Request): Response {
-  const etag = `"${PIXEL_JS_HASH}"`;
+function serveScript(request: Request, js: string, hash: string): Response {
+  const etag = `"${hash}"`;
   const headers = {
     "content-type": "application/javascript; charset=utf-8",
     "cache-control": "public, max-age=3600, stale-while-revalidate=86400",
     etag,
   };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(PIXEL_JS, { headers });
+  return new Response(js, { headers });
 }
 
 /** Cross-origin hits are answered only for the site's own hostnames. */

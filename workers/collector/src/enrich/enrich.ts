@@ -37,6 +37,8 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     ...geoFrom(context.cf),
     ...softwareFrom(userAgent),
     screen_width: hit.screen_width ?? 0,
+    scroll_depth: hit.scroll_depth ?? 0,
+    engaged_ms: hit.engaged_ms ?? 0,
     props: stringProps(hit.props),
     ip_hash: ids.ip_hash,
     retention_days: site.retentionDays,

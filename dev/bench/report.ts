@@ -1,0 +1,14 @@
+/** One measured figure: a row of docs/benchmarks.md. */
+export interface BenchRow {
+  area: string;
+  measure: string;
+  value: string;
+  /** What it should be, e.g. "≤ 2048 B" or "≥ 0.8× forwarder"; empty when it is only recorded. */
+  target?: string;
+  /** Whether the value meets the target; undefined when there is none. */
+  met?: boolean;
+  note?: string;
+}
+
+/** A benchmark module in dev/bench: `export default` a function that measures and returns its rows. */
+export type Benchmark = (progress: (message: string) => void) => Promise<BenchRow[]>;

@@ -1,0 +1,51 @@
+import { cpus, totalmem } from "node:os";
+import { readdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Benchmark, BenchRow } from "./report";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const OUTPUT = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
+
+/** Runs every dev/bench/*.bench.ts (or those named on the command line) and writes docs/benchmarks.md. */
+async function main() {
+  const only = process.argv.slice(2);
+  const files = readdirSync(HERE)
+    .filter((file) => file.endsWith(".bench.ts"))
+    .filter((file) => !only.length || only.some((name) => file.startsWith(name)))
+    .sort();
+  const rows: BenchRow[] = [];
+  for (const [i, file] of files.entries()) {
+    const label = `[${i + 1}/${files.length}] ${file.replace(".bench.ts", "")}`;
+    const started = Date.now();
+    process.stderr.write(`${label} ...\n`);
+    const benchmark = (await import(pathToFileURL(`${HERE}${file}`).href)).default as Benchmark;
+    rows.push(...(await benchmark((message) => process.stderr.write(`${label}: ${message}\n`))));
+    process.stderr.write(`${label} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  writeFileSync(OUTPUT, render(rows));
+  console.log(render(rows));
+  console.log(`written to ${OUTPUT}`);
+}
+
+function render(rows: BenchRow[]): string {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const verdict = (row: BenchRow) => (row.met === undefined ? "" : row.met ? "✓" : "✗");
+  const lines = [
+    "# Benchmarks",
+    "",
+    `Measured by \`npm run bench\` on ${date}, on ${machine}.`,
+    "Shared machines are noisy: compare ratios measured in the same run, not absolute figures across runs.",
+    "",
+    "| area | measure | value | target | met | note |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((row) => `| ${row.area} | ${row.measure} | ${row.value} | ${row.target ?? ""} | ${verdict(row)} | ${row.note ?? ""} |`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+main().catch((error: Error) => {
+  console.error(`benchmarks failed: ${error.message}`);
+  process.exit(1);
+});
