@@ -47,3 +47,22 @@ export const memberships = sqliteTable(
 export type User = typeof users.$inferSelect;
 export type Site = typeof sites.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
+
+/** A conversion: a custom event by name, or a pageview whose path matches a pattern (`*` matches any run of characters). */
+export const goals = sqliteTable(
+  "goals",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["event", "page"] }).notNull(),
+    eventName: text("event_name"),
+    pagePath: text("page_path"),
+    displayName: text("display_name").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("goals_site").on(table.siteId)],
+);
+
+export type Goal = typeof goals.$inferSelect;
