@@ -8,7 +8,7 @@ import { TEST_DATABASES } from "./test/setup/databases";
  */
 export default defineConfig(async () => {
   const d1Migrations = await readD1Migrations("./lib/d1/migrations");
-  const workerProject = (name: keyof typeof TEST_DATABASES, extraBindings: Record<string, unknown> = {}) => ({
+  const workerProject = (name: "collector" | "flusher" | "api", extraBindings: Record<string, unknown> = {}) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: `./workers/${name}/src/index.ts`,
@@ -18,6 +18,7 @@ export default defineConfig(async () => {
             D1_MIGRATIONS: d1Migrations,
             CLICKHOUSE_URL: inject("clickHouseUrl"),
             CLICKHOUSE_DATABASE: TEST_DATABASES[name],
+            TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
             ...extraBindings,
           },
         },

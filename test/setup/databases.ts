@@ -4,4 +4,10 @@ export const TEST_DATABASES = {
   flusher: "pixel_test_flusher",
   api: "pixel_test_api",
   e2e: "pixel_test_e2e",
+  /** Ground-truth data for the stats query tests (api project). */
+  truth: "pixel_test_truth",
+  /** Tracker behaviour tests (e2e project). */
+  tracker: "pixel_test_tracker",
+  /** Ingestion fault and corpus tests (e2e project). */
+  ingestion: "pixel_test_ingestion",
 } as const;
