@@ -34,14 +34,14 @@ async function main() {
       demo: port("PIXEL_DEMO_PORT", 8080),
     },
     ...secrets,
+    resetAdminPassword: Boolean(process.env.PIXEL_ADMIN_PASSWORD),
     dashboard: "vite",
     verbose: true,
   });
-  const passwordNote = stack.admin.createdNow || process.env.PIXEL_ADMIN_PASSWORD ? "" : " (set when this admin was first created)";
   console.log(`
 Pixel is running.
   Dashboard       ${stack.urls.dashboard}
-                  sign in as ${DEV_ADMIN_EMAIL} / ${secrets.adminPassword}${passwordNote}
+                  sign in as ${DEV_ADMIN_EMAIL} / ${secrets.adminPassword}
   Demo site       ${stack.urls.demo}   (open it, then watch the dashboard)
   Collector       ${stack.urls.collector}/telemetry/pixel.js
   API             ${stack.urls.api}/api/health
@@ -57,8 +57,9 @@ Press Ctrl-C to stop.`);
     await stack.stop();
     process.exit(0);
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  // Miniflare's own exit hook ends the process on these signals, so ours must run first.
+  process.prependListener("SIGINT", shutdown);
+  process.prependListener("SIGTERM", shutdown);
 }
 
 main().catch((error: Error) => {

@@ -16,6 +16,8 @@ export interface StackOptions {
   dataDir: string;
   ports: { clickhouse: number; collector: number; api: number; dashboard: number; demo: number };
   adminPassword: string;
+  /** Set the existing admin's password to adminPassword. */
+  resetAdminPassword?: boolean;
   sessionSecret: string;
   /** Use a ClickHouse that is already running instead of starting one. */
   clickHouse?: ClickHouseConfig;
@@ -29,7 +31,7 @@ export interface StackOptions {
 
 export interface Stack {
   urls: { clickhouse: string; collector: string; api: string; dashboard: string; demo: string };
-  admin: { email: string; createdNow: boolean };
+  admin: { email: string };
   siteId: string;
   stop(): Promise<void>;
 }
@@ -67,7 +69,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => workers.mf.dispose());
     const d1 = await workers.mf.getD1Database("DB", "api");
     await applyD1Migrations(d1, log);
-    const local = await bootstrapLocal(d1, { adminPassword: options.adminPassword, siteDomain: options.demoDomain ?? "localhost" });
+    const local = await bootstrapLocal(d1, {
+      adminPassword: options.adminPassword,
+      siteDomain: options.demoDomain ?? "localhost",
+      resetPassword: options.resetAdminPassword,
+    });
 
     const dashboard =
       options.dashboard === "vite"
@@ -79,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboard.url, demo: demo.url },
-      admin: { email: local.admin.email, createdNow: local.createdAdmin },
+      admin: { email: local.admin.email },
       siteId: local.site.id,
       stop,
     };
