@@ -42,7 +42,7 @@ export default defineConfig(async () => {
           test: {
             name: "node",
             environment: "node",
-            include: ["dev/**/*.test.ts", "lib/**/*.test.ts", "tracker/**/*.test.ts", "pages/**/*.test.ts"],
+            include: ["dev/**/*.test.ts", "lib/**/*.test.ts", "tracker/**/*.test.ts", "pages/**/*.test.ts", "deploy/**/*.test.ts"],
           },
         },
         {

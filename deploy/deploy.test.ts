@@ -1,0 +1,127 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { deploy, type Wrangler } from "./deploy";
+import { deployConfigFrom, MissingSettingsError } from "./settings";
+import { bindingNames, readWorkerConfig, ROOT, WORKER_NAMES } from "./workers";
+
+const outDir = mkdtempSync(join(tmpdir(), "pixel-deploy-"));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const ENV = {
+  PIXEL_ZONE: "shop.example",
+  CLICKHOUSE_URL: "https://ch.example:8443",
+  CLICKHOUSE_ADMIN_PASSWORD: "admin-pw",
+  CLICKHOUSE_FLUSHER_PASSWORD: "writer-pw",
+  CLICKHOUSE_API_PASSWORD: "reader-pw",
+};
+
+/** A Cloudflare account in memory, answering as wrangler does, including its "already exists" errors. */
+function fakeAccount() {
+  const state = { queues: new Set<string>(), buckets: new Set<string>(), d1: new Map<string, string>(), secrets: new Map<string, Map<string, string>>(), deploys: [] as string[], pages: new Set<string>(), calls: [] as string[] };
+  const workerOf = (args: string[]) => JSON.parse(readFileSync(args[args.indexOf("-c") + 1]!, "utf8")).name as string;
+  const create = (set: Set<string>, name: string) => (set.has(name) ? { ok: false, output: `✘ [ERROR] ${name} already exists [code: 10004]` } : (set.add(name), { ok: true, output: "Created" }));
+  const wrangler: Wrangler = async (args, options = {}) => {
+    state.calls.push(args.join(" "));
+    const [group, action, name] = args;
+    if (group === "queues" && action === "create") return create(state.queues, name!);
+    if (group === "r2") return create(state.buckets, args[3]!);
+    if (group === "pages" && action === "project") return create(state.pages, args[3]!);
+    if (group === "d1" && action === "list") return { ok: true, output: JSON.stringify([...state.d1].map(([n, uuid]) => ({ name: n, uuid }))) };
+    if (group === "d1" && action === "create") return state.d1.set(name!, `uuid-${name}`), { ok: true, output: "created" };
+    if (group === "secret") {
+      const secrets = state.secrets.get(workerOf(args)) ?? new Map<string, string>();
+      state.secrets.set(workerOf(args), secrets);
+      if (action === "list") return { ok: true, output: JSON.stringify([...secrets.keys()].map((n) => ({ name: n, type: "secret_text" }))) };
+      secrets.set(name!, options.input!);
+      return { ok: true, output: "Success" };
+    }
+    if (group === "deploy") return state.deploys.push(workerOf(args)), { ok: true, output: "Deployed" };
+    return { ok: true, output: "" };
+  };
+  return { state, wrangler };
+}
+
+const deps = (account: ReturnType<typeof fakeAccount>, migrated: string[]) => ({
+  wrangler: account.wrangler,
+  workerConfig: readWorkerConfig,
+  migrateClickHouse: async () => void migrated.push("migrated"),
+  buildDashboard: async () => "pages/dashboard/dist",
+  randomSecret: () => `random-${Math.random()}`,
+  outDir,
+  log: () => {},
+});
+
+describe("npm run deploy against a fake wrangler", () => {
+  it("creates every resource once, keeps secrets on a second run, and deploys every part each time", async () => {
+    const account = fakeAccount();
+    const migrated: string[] = [];
+    const config = deployConfigFrom(ENV);
+    await deploy(config, deps(account, migrated));
+    const sessionSecret = account.state.secrets.get("pixel-api")!.get("PIXEL_SESSION_SECRET");
+    expect(sessionSecret).toMatch(/^random-/);
+    await deploy(config, deps(account, migrated));
+
+    const queues = WORKER_NAMES.flatMap((w) => readWorkerConfig(w).queueProducers.map((p) => p.queue));
+    expect([...account.state.queues]).toEqual(expect.arrayContaining(queues));
+    expect([...account.state.d1.keys()]).toEqual(["pixel"]);
+    expect(account.state.calls.filter((call) => call.startsWith("d1 create"))).toHaveLength(1);
+    expect(account.state.deploys.sort()).toEqual(["pixel-api", "pixel-api", "pixel-collector", "pixel-collector", "pixel-flusher", "pixel-flusher"]);
+    expect(account.state.secrets.get("pixel-api")!.get("PIXEL_SESSION_SECRET")).toBe(sessionSecret);
+    expect(account.state.secrets.get("pixel-flusher")!.get("CLICKHOUSE_PASSWORD")).toBe("writer-pw");
+    expect(account.state.secrets.get("pixel-api")!.get("CLICKHOUSE_PASSWORD")).toBe("reader-pw");
+    expect(migrated).toHaveLength(2);
+    expect(account.state.calls.some((call) => call.includes("writer-pw") || call.includes("reader-pw"))).toBe(false);
+  });
+
+  it("writes concrete configs: the real D1 id, the zone's route and least-privilege ClickHouse users", async () => {
+    await deploy(deployConfigFrom(ENV), deps(fakeAccount(), []));
+    const config = (worker: string) => JSON.parse(readFileSync(join(outDir, `${worker}.wrangler.json`), "utf8"));
+    expect(config("collector").routes).toEqual([{ pattern: "shop.example/telemetry/*", zone_name: "shop.example" }]);
+    expect(config("api").d1_databases[0].database_id).toBe("uuid-pixel");
+    expect(config("flusher").vars).toMatchObject({ CLICKHOUSE_URL: "https://ch.example:8443", CLICKHOUSE_USER: "pixel_writer" });
+    expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader" });
+    expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
+  });
+
+  it("names every missing setting instead of deploying half", () => {
+    expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(MissingSettingsError);
+    expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(/CLICKHOUSE_URL.*CLICKHOUSE_FLUSHER_PASSWORD/);
+  });
+});
+
+describe("the Workers as wrangler would deploy them", () => {
+  it.each(WORKER_NAMES)("every binding the %s code uses is declared in its wrangler config", (worker) => {
+    const declared = bindingNames(readWorkerConfig(worker));
+    const used = bindingsUsedIn(join(ROOT, "workers", worker, "src"));
+    expect(used.length).toBeGreaterThan(worker === "flusher" ? -1 : 0);
+    expect(declared).toEqual(expect.arrayContaining(used));
+  });
+
+  it("bundles each generated config with `wrangler deploy --dry-run`", async () => {
+    await deploy(deployConfigFrom(ENV), deps(fakeAccount(), []));
+    for (const worker of WORKER_NAMES) {
+      const bundleDir = join(outDir, `bundle-${worker}`);
+      const { stdout } = await promisify(execFile)(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", bundleDir, "-c", join(outDir, `${worker}.wrangler.json`)], {
+        cwd: ROOT,
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      });
+      expect(stdout).toContain("--dry-run: exiting now.");
+      expect(readdirSync(bundleDir).some((file) => file.endsWith(".js"))).toBe(true);
+    }
+  }, 120_000);
+});
+
+/** Binding names as the Workers' Env interfaces declare them: `NAME: D1Database`, `NAME: Queue<…>`, … */
+function bindingsUsedIn(dir: string): string[] {
+  const names = new Set<string>();
+  for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+    const source = readFileSync(join(dir, file), "utf8");
+    for (const match of source.matchAll(/^\s+(\w+)\??: (?:D1Database|Queue<|DurableObjectNamespace|R2Bucket|KVNamespace)/gm)) names.add(match[1]!);
+  }
+  return [...names];
+}

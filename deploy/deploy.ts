@@ -1,0 +1,133 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { DeployConfig } from "./settings";
+import { queuesOf, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
+
+export type Wrangler = (args: string[], options?: { input?: string }) => Promise<{ ok: boolean; output: string }>;
+
+export interface DeployDeps {
+  wrangler: Wrangler;
+  workerConfig: (worker: WorkerName) => WorkerConfig;
+  migrateClickHouse: (config: DeployConfig) => Promise<unknown>;
+  buildDashboard: (apiOrigin: string) => Promise<string>;
+  randomSecret: () => string;
+  /** Where the concrete wrangler configs for this account are written. */
+  outDir: string;
+  log: (line: string) => void;
+}
+
+const ALREADY_THERE = /already (exists|taken)|already own/i;
+
+export class DeployError extends Error {}
+
+/**
+ * Creates or reuses every Cloudflare resource, applies both schemas, deploys the three Workers and the
+ * dashboard, and sets missing secrets. Safe to run again: what exists is reused, set secrets are kept.
+ */
+export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<string[]> {
+  const workers = WORKER_NAMES.map((worker) => deps.workerConfig(worker));
+  const step = async (title: string, args: string[], options: { input?: string; tolerate?: RegExp } = {}) => {
+    const result = await deps.wrangler(args, { input: options.input });
+    if (!result.ok && !options.tolerate?.test(result.output)) {
+      throw new DeployError(`${title} failed: wrangler ${args.join(" ")}\n${result.output.trim()}`);
+    }
+    deps.log(`✓ ${title}${result.ok ? "" : " (already there)"}`);
+    return result.output;
+  };
+
+  for (const queue of new Set(workers.flatMap(queuesOf))) {
+    await step(`queue ${queue}`, ["queues", "create", queue], { tolerate: ALREADY_THERE });
+  }
+  for (const bucket of new Set(workers.flatMap((worker) => worker.r2.map((r2) => r2.bucket_name)))) {
+    await step(`R2 bucket ${bucket}`, ["r2", "bucket", "create", bucket], { tolerate: ALREADY_THERE });
+  }
+  const d1Ids = await ensureD1(workers, step);
+
+  const configPaths = new Map<WorkerName, string>();
+  for (const worker of workers) {
+    const path = join(deps.outDir, `${worker.worker}.wrangler.json`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(deployConfigFor(worker, config, d1Ids), null, 2));
+    configPaths.set(worker.worker, path);
+  }
+
+  const api = workers.find((worker) => worker.worker === "api")!;
+  for (const database of api.d1) {
+    await step(`D1 migrations on ${database.database_name}`, ["d1", "migrations", "apply", database.database_name, "--remote", "-c", configPaths.get("api")!]);
+  }
+  await deps.migrateClickHouse(config);
+  deps.log(`✓ ClickHouse migrations on ${new URL(config.clickHouse.url).host}`);
+
+  for (const worker of workers) await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
+  for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
+
+  const apiOrigin = config.apiRoute ? `https://${config.apiRoute.split("/")[0]}` : "";
+  const dist = await deps.buildDashboard(apiOrigin);
+  await step(`Pages project ${config.pagesProject}`, ["pages", "project", "create", config.pagesProject, "--production-branch", "main"], { tolerate: ALREADY_THERE });
+  await step("dashboard", ["pages", "deploy", dist, "--project-name", config.pagesProject, "--branch", "main"]);
+
+  return [
+    `collector  https://${config.zone}${config.basePath}/pixel.js  (route ${config.zone}${config.basePath}/*)`,
+    `api        ${config.apiRoute ? `https://${config.apiRoute.replace(/\/\*$/, "")}` : "the api Worker's workers.dev address"}`,
+    `dashboard  https://${config.pagesProject}.pages.dev`,
+    `flusher    consumes ${workers.find((worker) => worker.worker === "flusher")!.queueConsumers.map((consumer) => consumer.queue).join(", ")}`,
+  ];
+}
+
+type Step = (title: string, args: string[], options?: { input?: string; tolerate?: RegExp }) => Promise<string>;
+
+async function ensureD1(workers: WorkerConfig[], step: Step): Promise<Map<string, string>> {
+  const names = new Set(workers.flatMap((worker) => worker.d1.map((database) => database.database_name)));
+  const list = async () => new Map((JSON.parse(await step("D1 databases listed", ["d1", "list", "--json"])) as { name: string; uuid: string }[]).map((d) => [d.name, d.uuid]));
+  let ids = await list();
+  const missing = [...names].filter((name) => !ids.has(name));
+  for (const name of missing) await step(`D1 database ${name} created`, ["d1", "create", name]);
+  if (missing.length) ids = await list();
+  for (const name of names) if (!ids.has(name)) throw new DeployError(`D1 database ${name} was created but is not listed`);
+  return ids;
+}
+
+/** The repo's wrangler.toml, made concrete for this account: real D1 ids, routes and ClickHouse settings. */
+export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Ids: Map<string, string>) {
+  const clickHouseUser = { flusher: config.clickHouse.flusher.user, api: config.clickHouse.api.user, collector: undefined }[worker.worker];
+  const routes = {
+    collector: [{ pattern: `${config.zone}${config.basePath}/*`, zone_name: config.zone }],
+    api: config.apiRoute ? [{ pattern: config.apiRoute, zone_name: config.zone }] : undefined,
+    flusher: undefined,
+  }[worker.worker];
+  return {
+    name: worker.name,
+    main: worker.main,
+    compatibility_date: worker.compatibilityDate,
+    compatibility_flags: worker.compatibilityFlags,
+    workers_dev: !routes,
+    routes,
+    vars: {
+      ...worker.vars,
+      ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
+      ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
+    },
+    queues: { producers: worker.queueProducers, consumers: worker.queueConsumers },
+    d1_databases: worker.d1.map((database) => ({ ...database, database_id: d1Ids.get(database.database_name) })),
+    r2_buckets: worker.r2,
+    durable_objects: { bindings: worker.durableObjects },
+    migrations: worker.migrations,
+    triggers: worker.triggers,
+    build: worker.build,
+  };
+}
+
+async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: DeployDeps, step: Step, configPath: string) {
+  const wanted: Record<string, string | undefined> = {
+    flusher: { CLICKHOUSE_PASSWORD: config.clickHouse.flusher.password },
+    api: { CLICKHOUSE_PASSWORD: config.clickHouse.api.password, PIXEL_SESSION_SECRET: config.sessionSecret },
+    collector: {},
+  }[worker.worker];
+  if (!Object.keys(wanted).length) return;
+  const existing = new Set((JSON.parse(await step(`secrets of ${worker.name} listed`, ["secret", "list", "-c", configPath, "--format", "json"])) as { name: string }[]).map((s) => s.name));
+  for (const [name, value] of Object.entries(wanted)) {
+    if (name === "PIXEL_SESSION_SECRET" && !value && existing.has(name)) continue;
+    const secret = value ?? deps.randomSecret();
+    await step(`secret ${name} on ${worker.name}`, ["secret", "put", name, "-c", configPath], { input: secret });
+  }
+}

@@ -1,0 +1,65 @@
+/** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
+export interface Setting {
+  name: string;
+  description: string;
+  default?: string;
+  secret?: boolean;
+  /** Who reads it at run time; "deploy" when only the deploy script does. */
+  readBy: string;
+}
+
+export const SETTINGS: Setting[] = [
+  { name: "PIXEL_ZONE", description: "your site's Cloudflare zone, e.g. example.com", readBy: "deploy" },
+  { name: "PIXEL_BASE_PATH", description: "path on the zone routed to the collector", default: "/telemetry", readBy: "collector" },
+  { name: "PIXEL_API_ROUTE", description: "route for the api Worker; empty to use its workers.dev address", default: "<zone>/api/*", readBy: "deploy" },
+  { name: "PIXEL_PAGES_PROJECT", description: "Cloudflare Pages project for the dashboard", default: "pixel-dashboard", readBy: "deploy" },
+  { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
+  { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
+  { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create tables; used only to apply migrations", default: "default", readBy: "deploy" },
+  { name: "CLICKHOUSE_ADMIN_PASSWORD", description: "password of CLICKHOUSE_ADMIN_USER", secret: true, readBy: "deploy" },
+  { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: "pixel_writer", readBy: "flusher" },
+  { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
+  { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: "pixel_reader", readBy: "api" },
+  { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
+  { name: "PIXEL_SESSION_SECRET", description: "signs dashboard sessions (≥ 32 characters); generated on the first deploy when unset", secret: true, readBy: "api" },
+];
+
+export interface DeployConfig {
+  zone: string;
+  basePath: string;
+  apiRoute: string;
+  pagesProject: string;
+  clickHouse: {
+    url: string;
+    database: string;
+    admin: { user: string; password: string };
+    flusher: { user: string; password: string };
+    api: { user: string; password: string };
+  };
+  sessionSecret?: string;
+}
+
+export class MissingSettingsError extends Error {}
+
+/** Reads the deploy configuration from the environment (after prompting fills the gaps), or says what is missing. */
+export function deployConfigFrom(env: Record<string, string | undefined>): DeployConfig {
+  const value = (name: string) => env[name] ?? SETTINGS.find((setting) => setting.name === name)?.default;
+  const missing = SETTINGS.filter((s) => s.name !== "PIXEL_SESSION_SECRET" && value(s.name) === undefined).map((s) => s.name);
+  if (missing.length) throw new MissingSettingsError(`set ${missing.join(", ")} (see docs/deploy.md)`);
+  const zone = value("PIXEL_ZONE")!;
+  const apiRoute = value("PIXEL_API_ROUTE")!.replace("<zone>", zone);
+  return {
+    zone,
+    basePath: `/${value("PIXEL_BASE_PATH")!.replace(/^\/+|\/+$/g, "")}`,
+    apiRoute,
+    pagesProject: value("PIXEL_PAGES_PROJECT")!,
+    clickHouse: {
+      url: value("CLICKHOUSE_URL")!,
+      database: value("CLICKHOUSE_DATABASE")!,
+      admin: { user: value("CLICKHOUSE_ADMIN_USER")!, password: value("CLICKHOUSE_ADMIN_PASSWORD")! },
+      flusher: { user: value("CLICKHOUSE_FLUSHER_USER")!, password: value("CLICKHOUSE_FLUSHER_PASSWORD")! },
+      api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
+    },
+    sessionSecret: env.PIXEL_SESSION_SECRET,
+  };
+}
