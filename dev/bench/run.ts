@@ -1,5 +1,5 @@
 import { cpus, totalmem } from "node:os";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Benchmark, BenchRow } from "./report";
 
@@ -22,9 +22,31 @@ async function main() {
     rows.push(...(await benchmark((message) => process.stderr.write(`${label}: ${message}\n`))));
     process.stderr.write(`${label} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  writeFileSync(OUTPUT, render(rows));
-  console.log(render(rows));
+  const measuredAreas = new Set(rows.map((row) => row.area));
+  const kept = previousRows().filter((row) => !measuredAreas.has(row.area));
+  const table = render([...kept, ...rows]);
+  writeFileSync(OUTPUT, table);
+  console.log(table);
   console.log(`written to ${OUTPUT}`);
+}
+
+/** Rows of areas not measured in this run stay as they were, with the date they were measured on. */
+function previousRows(): BenchRow[] {
+  if (!existsSync(OUTPUT)) return [];
+  const measuredOn = /Measured by `npm run bench` on (\S+),/.exec(readFileSync(OUTPUT, "utf8"))?.[1];
+  return readFileSync(OUTPUT, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| area") )
+    .map((line) => line.slice(2, -2).split(" | "))
+    .filter((cells) => cells.length === 6)
+    .map(([area, measure, value, target, met, note]) => ({
+      area: area!,
+      measure: measure!,
+      value: value!,
+      target: target || undefined,
+      met: met === "✓" ? true : met === "✗" ? false : undefined,
+      note: note?.includes("measured on") || !measuredOn ? note : [note, `measured on ${measuredOn}`].filter(Boolean).join("; "),
+    }));
 }
 
 function render(rows: BenchRow[]): string {

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
 import { EXTRA_SCRIPTS, PIXEL_JS, PIXEL_JS_HASH } from "../../../tracker/dist/pixel-script";
+import type { EventRow } from "../../../lib/events/row";
+import { countDrops, DropTally, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
-import { isBot } from "./enrich/bots";
+import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
-import { readHits } from "./hits";
+import { readHits, readPixel, type HitsResult } from "./hits";
 import { saltsFor } from "./salts";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
 
@@ -33,14 +35,19 @@ export function createCollector(routes: CollectorRoutes): Collector {
   app.get("/health", (c) => c.json({ ok: true }));
   app.options(`/${routes.endpoint}`, (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.header("origin")) }));
   app.post(`/${routes.endpoint}`, async (c) => {
-    const read = await readHits(c.req.raw);
-    if (!read.ok) return c.json({ error: read.error }, read.status);
-    const receivedAt = Date.now();
-    const kept = await enrichAll(read.hits, c.req.raw, c.env, receivedAt);
-    if (kept.rows.length) await c.env.HITS.sendBatch(kept.rows.map((body) => ({ body, contentType: "json" })));
-    const headers = new Headers(kept.site ? corsFor(c.req.header("origin"), kept.site) : {});
-    if (kept.dropped) headers.set("x-pixel-dropped", kept.dropped);
+    const taken = await take(await readHits(c.req.raw), c.req.raw, c.env, c.executionCtx);
+    if ("error" in taken) return c.json({ error: taken.error }, taken.status);
+    const headers = new Headers(taken.site ? corsFor(c.req.header("origin"), taken.site) : {});
+    if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
     return new Response(null, { status: 204, headers });
+  });
+  app.get(`/${routes.endpoint}.gif`, async (c) => {
+    const read = readPixel(new URL(c.req.url).searchParams, c.req.header("referer") ?? null);
+    const taken = await take(read, c.req.raw, c.env, c.executionCtx);
+    if ("error" in taken) return c.json({ error: taken.error }, taken.status);
+    const headers = new Headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0" });
+    if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
+    return new Response(TRANSPARENT_GIF, { status: 200, headers });
   });
   app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
@@ -50,22 +57,59 @@ export function createCollector(routes: CollectorRoutes): Collector {
   return app;
 }
 
-async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, receivedAt: number) {
+/** The smallest transparent 1×1 GIF. */
+const TRANSPARENT_GIF = Uint8Array.from(atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"), (char) => char.charCodeAt(0));
+
+type Taken = { error: string; status: 400 | 413 } | { site: SiteMatch | null; dropped: string };
+
+/**
+ * Queues the enriched hits and counts the rest. The hits' send is awaited: if it fails the sender is
+ * told (503) and resends the same event ids, which storage collapses; answering first would lose them.
+ */
+async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Taken> {
+  const receivedAt = Date.now();
+  const drops = new DropTally(receivedAt);
+  if (!read.ok) {
+    await countRefused(drops, read.status === 413 ? "too_large" : "invalid", request, env);
+    countDrops(env, ctx, drops.messages);
+    return { error: read.error, status: read.status };
+  }
+  const kept = await enrichAll(read.hits, request, env, receivedAt, drops);
+  if (kept.rows.length) await env.HITS.sendBatch(kept.rows.map((body) => ({ body, contentType: "json" })));
+  countDrops(env, ctx, drops.messages);
+  return { site: kept.site, dropped: drops.reasons };
+}
+
+/** A refused body names no site we can trust; the page that sent it (Origin, else Referer) does. */
+async function countRefused(drops: DropTally, reason: "invalid" | "too_large", request: Request, env: CollectorEnv) {
+  const host = hostOf(request.headers.get("origin")) ?? hostOf(request.headers.get("referer")) ?? "";
+  const site = host ? await siteForHost(env.DB, host) : null;
+  drops.add(reason, site?.id ?? "", host);
+}
+
+function hostOf(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    return new URL(value).hostname || null;
+  } catch {
+    return null;
+  }
+}
+
+async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
   const userAgent = request.headers.get("user-agent") ?? "";
-  const result = { rows: [] as Awaited<ReturnType<typeof enrich>>[], site: null as SiteMatch | null, dropped: "" };
-  if (isBot(userAgent, request.cf)) return { ...result, dropped: "bot" };
-  const salts = await saltsFor(env.SALTS, receivedAt);
+  const cf = request.cf as IncomingRequestCfProperties | undefined;
+  const result = { rows: [] as EventRow[], site: null as SiteMatch | null };
+  const bot = botReason(userAgent, cf);
+  const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
   const ip = request.headers.get("cf-connecting-ip") ?? "";
   for (const hit of hits) {
     const url = new URL(hit.url);
     const site = await siteForHost(env.DB, url.hostname);
-    if (!site) {
-      result.dropped = "unknown-site";
-      continue;
-    }
-    result.site = site;
-    const context = { site, salts, ip, userAgent, cf: request.cf as IncomingRequestCfProperties | undefined, receivedAt };
-    result.rows.push(await enrich(hit, url, context));
+    if (!site) drops.add("unknown_site", "", url.hostname);
+    else if (!salts) drops.add("bot", site.id, url.hostname, bot ?? "");
+    else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+    result.site = site ?? result.site;
   }
   return result;
 }

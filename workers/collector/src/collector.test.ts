@@ -1,7 +1,8 @@
-import { createExecutionContext, env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
+import { createSite, createUser } from "../../../lib/d1/accounts";
+import { isDrop, type DropMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
@@ -18,19 +19,34 @@ beforeAll(async () => {
   siteId = (await createSite(drizzle(testEnv.DB), { domain: "shop.example" })).id;
 });
 
+interface CollectInit {
+  ua?: string;
+  ip?: string;
+  path?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  cf?: Record<string, unknown>;
+}
+
 /** The real collector in workerd, with D1 and the salts Durable Object; only the queue is a recorder. */
-async function collect(body: BodyInit | null, init: { ua?: string; ip?: string; path?: string; method?: string; headers?: Record<string, string> } = {}) {
-  const sent: EventRow[] = [];
-  const queue = { sendBatch: async (messages: { body: EventRow }[]) => void sent.push(...messages.map((m) => m.body)) };
+async function collect(body: BodyInit | null, init: CollectInit = {}) {
+  const messages: QueueMessage[] = [];
+  const queue = { sendBatch: async (batch: { body: QueueMessage }[]) => void messages.push(...batch.map((m) => m.body)) };
   const request = new Request(`https://shop.example${init.path ?? "/telemetry/e"}`, {
     method: init.method ?? "POST",
     body,
     headers: { "content-type": "text/plain", "user-agent": init.ua ?? CHROME_UA, "cf-connecting-ip": init.ip ?? "203.0.113.7", ...init.headers },
-    cf: CF,
+    cf: { ...CF, ...init.cf },
   } as RequestInit);
-  const response = await worker.fetch(request as never, { ...testEnv, HITS: queue as never }, createExecutionContext());
-  return { response, sent };
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as never, { ...testEnv, HITS: queue as never }, ctx);
+  await waitOnExecutionContext(ctx);
+  const sent = messages.filter((message): message is EventRow => !isDrop(message));
+  const drops = messages.filter(isDrop);
+  return { response, sent, drops };
 }
+
+const dropped = (drops: DropMessage[]) => drops.map(({ site_id, hostname, reason, detail, hits }) => ({ site_id, hostname, reason, detail, hits }));
 
 const hit = (extra: Record<string, unknown> = {}) => ({
   id: `evt_${crypto.randomUUID().replaceAll("-", "")}`,
@@ -95,14 +111,28 @@ describe("taking hits", () => {
     expect(second.sent[0]).toMatchObject({ os: "iOS", device_type: "mobile", browser: "Mobile Safari" });
   });
 
-  it("drops hits for unknown sites and from bots, saying why", async () => {
-    const unknown = await collect(JSON.stringify(hit({ url: "https://elsewhere.example/" })));
+  it("drops hits for unknown sites and from bots, saying why and counting them per site and reason", async () => {
+    const unknown = await collect(JSON.stringify([hit({ url: "https://elsewhere.example/" }), hit({ url: "https://www.Elsewhere.example/b" }), hit()]));
     expect(unknown.response.status).toBe(204);
-    expect(unknown.response.headers.get("x-pixel-dropped")).toBe("unknown-site");
-    expect(unknown.sent).toHaveLength(0);
-    const bot = await collect(JSON.stringify(hit()), { ua: "Googlebot/2.1 (+http://www.google.com/bot.html)" });
+    expect(unknown.response.headers.get("x-pixel-dropped")).toBe("unknown_site");
+    expect(unknown.sent).toHaveLength(1);
+    expect(dropped(unknown.drops)).toEqual([{ site_id: "", hostname: "elsewhere.example", reason: "unknown_site", detail: "", hits: 2 }]);
+    const bot = await collect(JSON.stringify([hit(), hit()]), { ua: "Googlebot/2.1 (+http://www.google.com/bot.html)" });
     expect(bot.response.headers.get("x-pixel-dropped")).toBe("bot");
     expect(bot.sent).toHaveLength(0);
+    expect(dropped(bot.drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2 }]);
+  });
+
+  it.each([
+    ["automation", { ua: `${CHROME_UA} Puppeteer` }],
+    ["datacenter", { cf: { asn: 16509, asOrganization: "AMAZON-02" } }],
+    ["verified_bot", { cf: { botManagement: { verifiedBot: true, score: 99 } } }],
+    ["bot_management", { cf: { botManagement: { verifiedBot: false, score: 1 } } }],
+  ] as [string, CollectInit][])("drops a %s bot", async (detail, init) => {
+    const { response, sent, drops } = await collect(JSON.stringify(hit()), init);
+    expect(response.status).toBe(204);
+    expect(sent).toHaveLength(0);
+    expect(dropped(drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail, hits: 1 }]);
   });
 
   it.each([
@@ -112,15 +142,38 @@ describe("taking hits", () => {
     ["a relative url", JSON.stringify(hit({ url: "/pricing" })), 400, "url"],
     ["a prototype key", `{"id":"evt_12345678","name":"x","url":"https://shop.example/","props":{"__proto__":"x"}}`, 400, "__proto__"],
     ["an unknown field", JSON.stringify(hit({ ip: "1.2.3.4" })), 400, "ip"],
+    ["props as an array", JSON.stringify([hit(), hit({ props: ["a"] })]), 400, "1.props"],
     ["too many hits", JSON.stringify(Array.from({ length: 51 }, () => hit())), 400, "50"],
     ["an empty batch", "[]", 400, "at least one"],
     ["a huge body", JSON.stringify(hit({ title: "x".repeat(70_000) })), 413, "bytes"],
-  ])("refuses %s with a JSON error", async (_, body, status, mentions) => {
-    const { response, sent } = await collect(body as BodyInit);
+  ])("refuses %s with a JSON error, and counts it for the sending site", async (_, body, status, mentions) => {
+    const { response, sent, drops } = await collect(body as BodyInit, { headers: { origin: "https://www.shop.example" } });
     expect(response.status).toBe(status);
     const error = ((await response.json()) as { error: string }).error;
     expect(error).toContain(mentions);
     expect(sent).toHaveLength(0);
+    const reason = status === 413 ? "too_large" : "invalid";
+    expect(dropped(drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason, detail: "", hits: 1 }]);
+  });
+
+  it("counts a refused body from an unknown page under its hostname, and one without origin under none", async () => {
+    const foreign = await collect("{oops", { headers: { referer: "https://spam.example/x" } });
+    expect(dropped(foreign.drops)).toEqual([{ site_id: "", hostname: "spam.example", reason: "invalid", detail: "", hits: 1 }]);
+    const anonymous = await collect("{oops");
+    expect(dropped(anonymous.drops)).toEqual([{ site_id: "", hostname: "", reason: "invalid", detail: "", hits: 1 }]);
+  });
+
+  it.each([
+    ["desktop", CHROME_UA, { browser: "Chrome", browser_version: "131", os: "Windows", os_version: "10", device_type: "desktop" }],
+    ["mobile", IPHONE_UA, { browser: "Mobile Safari", browser_version: "17", os: "iOS", os_version: "17.5", device_type: "mobile", device_vendor: "Apple", device_model: "iPhone" }],
+    [
+      "tablet",
+      "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+      { browser: "Chrome", os: "Android", os_version: "14", device_type: "tablet", device_vendor: "Samsung", device_model: "SM-X710" },
+    ],
+  ])("parses a %s user agent", async (_, ua, software) => {
+    const { sent } = await collect(JSON.stringify(hit()), { ua });
+    expect(sent[0]).toMatchObject(software);
   });
 
   it("answers CORS only for the site's own origins", async () => {
@@ -128,6 +181,43 @@ describe("taking hits", () => {
     expect(own.response.headers.get("access-control-allow-origin")).toBe("https://www.shop.example");
     const foreign = await collect(JSON.stringify(hit()), { headers: { origin: "https://evil.example" } });
     expect(foreign.response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("takes a hit from the GIF pixel's query string, with the Referer as the page by default", async () => {
+    const query = new URLSearchParams({ n: "newsletter_open", t: "November", "p.issue": "42", id: "mail_1234567890" });
+    const { response, sent } = await collect(null, { method: "GET", path: `/telemetry/e.gif?${query}`, headers: { referer: "https://shop.example/mail?email=joe@mail.example" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/gif");
+    expect(new Uint8Array(await response.arrayBuffer()).slice(0, 6)).toEqual(new TextEncoder().encode("GIF89a"));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ site_id: siteId, name: "newsletter_open", title: "November", event_id: "mail_1234567890", pathname: "/mail", props: { issue: "42" } });
+    expect(sent[0]!.query).not.toContain("joe@");
+  });
+
+  it.each([
+    ["no page at all", "n=pageview", "u:"],
+    ["an unknown parameter", "u=https%3A%2F%2Fshop.example%2F&ip=1.2.3.4", "ip"],
+    ["a prototype prop", "u=https%3A%2F%2Fshop.example%2F&p.__proto__=x", "__proto__"],
+    ["a wrong type", "u=https%3A%2F%2Fshop.example%2F&w=wide", "screen_width"],
+  ])("refuses a GIF pixel hit with %s, as JSON", async (_, query, mentions) => {
+    const { response, sent, drops } = await collect(null, { method: "GET", path: `/telemetry/e.gif?${query}` });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toContain(mentions);
+    expect(sent).toHaveLength(0);
+    expect(dropped(drops)).toEqual([{ site_id: "", hostname: "", reason: "invalid", detail: "", hits: 1 }]);
+  });
+
+  it("links one device's hits on two sites of the same owner to one visitor (identity: 'device')", async () => {
+    const db = drizzle(testEnv.DB);
+    const owner = await createUser(db, { email: `owner-${crypto.randomUUID()}@example.com`, password: "a-long-enough-password" });
+    await createSite(db, { domain: "blog.example", ownerId: owner.id });
+    await createSite(db, { domain: "docs.example", ownerId: owner.id });
+    const device = `dev_${crypto.randomUUID().replaceAll("-", "")}`;
+    const onBlog = await collect(JSON.stringify(hit({ url: "https://blog.example/", device })), { ip: "198.51.100.20" });
+    const onDocs = await collect(JSON.stringify(hit({ url: "https://docs.example/", device })), { ip: "198.51.100.21" });
+    const withoutDevice = await collect(JSON.stringify(hit({ url: "https://docs.example/" })), { ip: "198.51.100.22" });
+    expect(onDocs.sent[0]!.visitor_id).toBe(onBlog.sent[0]!.visitor_id);
+    expect(withoutDevice.sent[0]!.visitor_id).not.toBe(onBlog.sent[0]!.visitor_id);
   });
 
   it("answers unknown routes with a JSON 404", async () => {

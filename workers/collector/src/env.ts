@@ -1,10 +1,14 @@
-import type { EventRow } from "../../../lib/events/row";
+import type { QueueMessage } from "../../../lib/events/message";
+import type { VisitorBridge } from "./bridge";
+import type { DeviceLinks } from "./devices";
 import type { VisitorSalts } from "./salts";
 
 export interface CollectorEnv {
-  HITS: Queue<EventRow>;
+  HITS: Queue<QueueMessage>;
   DB: D1Database;
   SALTS: DurableObjectNamespace<VisitorSalts>;
+  BRIDGE: DurableObjectNamespace<VisitorBridge>;
+  LINKS: DurableObjectNamespace<DeviceLinks>;
   PIXEL_BASE_PATH?: string;
   PIXEL_SCRIPT_NAME?: string;
   PIXEL_ENDPOINT?: string;

@@ -16,21 +16,58 @@ export async function readHits(request: Request): Promise<HitsResult> {
     if (error instanceof ForbiddenKeyError) return { ok: false, status: 400, error: error.message };
     return { ok: false, status: 400, error: "body is not valid UTF-8 JSON" };
   }
+  return validate(body);
+}
+
+function validate(body: unknown): HitsResult {
+  const arrayProps = propsArrayPath(body);
+  if (arrayProps) return { ok: false, status: 400, error: `${arrayProps}: must be an object of key-value pairs` };
   const parsed = v.safeParse(HitBatchSchema, body);
   if (!parsed.success) return { ok: false, status: 400, error: describe(parsed.issues) };
   return { ok: true, hits: Array.isArray(parsed.output) ? parsed.output : [parsed.output] };
 }
 
+/** valibot's record() takes an array for an object; until the shared schema refuses it, the collector does. */
+function propsArrayPath(body: unknown): string | null {
+  const hits: unknown[] = Array.isArray(body) ? body : [body];
+  const index = hits.findIndex((hit) => Array.isArray((hit as { props?: unknown } | null)?.props));
+  if (index < 0) return null;
+  return Array.isArray(body) ? `${index}.props` : "props";
+}
+
+/** Short query parameter names of the GIF pixel, for hand-written `<img>` tags and e-mails. */
+const PIXEL_PARAMS: Record<string, keyof Hit> = { id: "id", n: "name", u: "url", r: "referrer", t: "title", w: "screen_width", s: "session_id" };
+
+/**
+ * A hit from the GIF pixel's query string: `n` (name, default pageview), `u` (page URL, default the
+ * Referer), `r`, `t`, `w`, `s`, `id`, and `p.<key>` for props. Without `id` the hit gets a random one.
+ */
+export function readPixel(params: URLSearchParams, referer: string | null): HitsResult {
+  const fields: Record<string, unknown> = { id: crypto.randomUUID().replaceAll("-", ""), name: "pageview" };
+  if (referer) fields.url = referer;
+  const props: [string, string][] = [];
+  for (const [key, value] of params) {
+    const field = Object.hasOwn(PIXEL_PARAMS, key) ? PIXEL_PARAMS[key] : undefined;
+    if (key.startsWith("p.") && isForbiddenKey(key.slice(2))) return { ok: false, status: 400, error: forbidden(key.slice(2)) };
+    if (key.startsWith("p.")) props.push([key.slice(2), value]);
+    else if (field) fields[field] = field === "screen_width" ? Number(value) : value;
+    else return { ok: false, status: 400, error: `${key}: unknown parameter; use n, u, r, t, w, s, id or p.<prop>` };
+  }
+  if (props.length) fields.props = Object.fromEntries(props);
+  if (!fields.url) return { ok: false, status: 400, error: "u: the page URL is required when there is no Referer" };
+  return validate(fields);
+}
+
 class ForbiddenKeyError extends Error {}
+const isForbiddenKey = (key: string) => key === "__proto__" || key === "constructor" || key === "prototype";
+const forbidden = (key: string) => `the key "${key}" is not allowed anywhere in a hit`;
 const FORBIDDEN_KEY = /"(__proto__|constructor|prototype)"\s*:/;
 
 /** JSON.parse keeps "__proto__" as a plain key and schemas silently drop it; refuse it out loud instead. */
 function parseJson(text: string): unknown {
   if (!FORBIDDEN_KEY.test(text)) return JSON.parse(text);
   return JSON.parse(text, (key, value) => {
-    if (key === "__proto__" || key === "constructor" || key === "prototype") {
-      throw new ForbiddenKeyError(`the key "${key}" is not allowed anywhere in a hit`);
-    }
+    if (isForbiddenKey(key)) throw new ForbiddenKeyError(forbidden(key));
     return value;
   });
 }

@@ -2,6 +2,8 @@ import type { CollectorEnv } from "./env";
 import { createCollector, routesFrom } from "./app";
 
 export { VisitorSalts } from "./salts";
+export { VisitorBridge } from "./bridge";
+export { DeviceLinks } from "./devices";
 
 let collector: { key: string; app: ReturnType<typeof createCollector> } | undefined;
 

@@ -3,9 +3,13 @@ export interface SiteMatch {
   domain: string;
   hostnames: string[];
   retentionDays: number;
+  /** The owner's user id: sites of one account may link visitors across each other (identity: 'device'). */
+  account: string;
 }
 
 const TTL_MS = 60_000;
+/** Hostnames come from senders; a flood of made-up ones must not grow the cache without bound. */
+const CACHE_LIMIT = 5_000;
 const cache = new Map<string, { site: SiteMatch | null; until: number }>();
 
 /** The site a hostname belongs to: its domain, a subdomain of it, or one of its extra hostnames. */
@@ -14,6 +18,7 @@ export async function siteForHost(db: D1Database, hostname: string, now = Date.n
   const hit = cache.get(host);
   if (hit && hit.until > now) return hit.site;
   const site = await lookup(db, host);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(host, { site, until: now + TTL_MS });
   return site;
 }
@@ -22,15 +27,17 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
   const candidates = parentDomains(host);
   const row = await db
     .prepare(
-      `SELECT id, domain, hostnames, retention_days FROM sites
+      `SELECT id, domain, hostnames, retention_days,
+              (SELECT user_id FROM memberships WHERE site_id = sites.id AND role = 'owner' ORDER BY user_id LIMIT 1) AS account
+       FROM sites
        WHERE domain IN (SELECT value FROM json_each(?1))
           OR EXISTS (SELECT 1 FROM json_each(sites.hostnames) WHERE value = ?2)
        ORDER BY length(domain) DESC LIMIT 1`,
     )
     .bind(JSON.stringify(candidates), host)
-    .first<{ id: string; domain: string; hostnames: string; retention_days: number }>();
+    .first<{ id: string; domain: string; hostnames: string; retention_days: number; account: string | null }>();
   if (!row) return null;
-  return { id: row.id, domain: row.domain, hostnames: JSON.parse(row.hostnames), retentionDays: row.retention_days };
+  return { id: row.id, domain: row.domain, hostnames: JSON.parse(row.hostnames), retentionDays: row.retention_days, account: row.account ?? row.id };
 }
 
 /** shop.example.com → [shop.example.com, example.com] */

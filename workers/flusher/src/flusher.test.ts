@@ -1,69 +1,201 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
+import type { DropMessage, QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
+import { EVENTS, insertIsolating } from "./insert";
+import type { KeptBatch } from "./kept";
 
 const flusherEnv = env as unknown as FlusherEnv;
+const DOWN = { ...flusherEnv, CLICKHOUSE_URL: "http://127.0.0.1:9" };
+const ADMIN_TOKEN = "test-admin-token-0123456789";
 
-async function deliver(rows: EventRow[], target: FlusherEnv = flusherEnv, attempts = 1) {
-  const messages = rows.map((body) => ({ id: body.event_id, timestamp: new Date(), attempts, body }));
-  const batch = createMessageBatch<EventRow>("pixel-hits", messages);
+let sequence = 0;
+async function deliver(bodies: unknown[], options: { target?: FlusherEnv; attempts?: number; queue?: string } = {}) {
+  const messages = bodies.map((body) => ({ id: `msg-${++sequence}`, timestamp: new Date(), attempts: options.attempts ?? 1, body }));
+  const batch = createMessageBatch<unknown>(options.queue ?? "pixel-hits", messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, target);
-  return getQueueResult(batch, ctx);
+  await worker.queue(batch as MessageBatch<unknown>, options.target ?? flusherEnv);
+  const result = await getQueueResult(batch, ctx);
+  return { ...result, acked: result.explicitAcks.length, retried: result.retryMessages.length };
 }
 
-async function countFor(siteId: string): Promise<{ rows: number; distinct: number }> {
+async function select<T>(sql: string, site: string): Promise<T[]> {
   const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
-  const [row] = await selectRows<{ rows: number; distinct: number }>(
-    client,
+  try {
+    return await selectRows<T>(client, sql, { site });
+  } finally {
+    await client.close();
+  }
+}
+
+async function countFor(site: string) {
+  const [row] = await select<{ rows: number; distinct: number }>(
     "SELECT count() AS rows, uniqExact(event_id) AS distinct FROM events FINAL WHERE site_id = {site:String}",
-    { site: siteId },
+    site,
   );
-  await client.close();
   return row!;
 }
 
+async function keptBatches(prefix: "dead" | "invalid"): Promise<{ key: string; batch: KeptBatch }[]> {
+  const listed = await flusherEnv.KEPT.list({ prefix: `${prefix}/` });
+  return Promise.all(listed.objects.map(async ({ key }) => ({ key, batch: await (await flusherEnv.KEPT.get(key))!.json<KeptBatch>() })));
+}
+
+const newSite = () => `site_${crypto.randomUUID()}`;
+const rowsFor = (site: string, count: number) => Array.from({ length: count }, (_, i) => eventRow({ site_id: site, pathname: `/p/${i}` }));
+
 describe("flushing hits into ClickHouse", () => {
-  it("writes a batch with one insert and acknowledges it", async () => {
-    const site = `site_${crypto.randomUUID()}`;
-    const result = await deliver(Array.from({ length: 25 }, (_, i) => eventRow({ site_id: site, pathname: `/p/${i}` })));
-    expect(result.ackAll).toBe(true);
+  it("writes a batch and acknowledges every message", async () => {
+    const site = newSite();
+    const result = await deliver(rowsFor(site, 25));
+    expect(result).toMatchObject({ acked: 25, retried: 0 });
     expect(await countFor(site)).toEqual({ rows: 25, distinct: 25 });
   });
 
   it("stores every field as sent, including props and the timestamp", async () => {
-    const site = `site_${crypto.randomUUID()}`;
+    const site = newSite();
     const row = eventRow({ site_id: site, timestamp: Date.parse("2026-11-27T10:11:12.345Z"), props: { plan: "pro" }, pathname: "/ü'\"\\" });
     await deliver([row]);
-    const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
-    const [stored] = await selectRows<{ ts: string; plan: string; pathname: string }>(
-      client,
+    const [stored] = await select<{ ts: string; plan: string; pathname: string }>(
       "SELECT toString(timestamp) AS ts, props['plan'] AS plan, pathname FROM events WHERE site_id = {site:String}",
-      { site },
+      site,
     );
-    await client.close();
     expect(stored).toEqual({ ts: "2026-11-27 10:11:12.345", plan: "pro", pathname: "/ü'\"\\" });
   });
 
   it("counts a batch delivered twice, and a single resent event, once", async () => {
-    const site = `site_${crypto.randomUUID()}`;
-    const rows = Array.from({ length: 10 }, () => eventRow({ site_id: site }));
+    const site = newSite();
+    const rows = rowsFor(site, 10);
     await deliver(rows);
-    await deliver(rows, flusherEnv, 2);
+    await deliver(rows, { attempts: 2 });
     await deliver([rows[3]!, eventRow({ site_id: site })]);
     expect(await countFor(site)).toEqual({ rows: 11, distinct: 11 });
   });
 
-  it("asks the queue to retry the whole batch, with backoff, when ClickHouse is unreachable", async () => {
-    const site = `site_${crypto.randomUUID()}`;
-    const down = { ...flusherEnv, CLICKHOUSE_URL: "http://127.0.0.1:9" };
-    const result = await deliver([eventRow({ site_id: site }), eventRow({ site_id: site })], down, 3);
-    expect(result.ackAll).toBe(false);
-    expect(result.retryBatch.retry).toBe(true);
+  it("retries every message when ClickHouse is unreachable", async () => {
+    const site = newSite();
+    const result = await deliver(rowsFor(site, 2), { target: DOWN, attempts: 3 });
+    expect(result).toMatchObject({ acked: 0, retried: 2 });
     expect(await countFor(site)).toEqual({ rows: 0, distinct: 0 });
+  });
+});
+
+describe("messages that can never be stored", () => {
+  it("keeps schema-invalid messages in R2 under invalid/, acknowledges them, and stores the good ones beside them", async () => {
+    const site = newSite();
+    const good = rowsFor(site, 3);
+    const poison = [{ ...eventRow({ site_id: site }), visitor_id: "not a number" }, "just a string", { kind: "drop", reason: "nope" }];
+    const before = (await keptBatches("invalid")).length;
+    const result = await deliver([good[0], ...poison, good[1], good[2]]);
+    expect(result).toMatchObject({ acked: 6, retried: 0 });
+    expect(await countFor(site)).toEqual({ rows: 3, distinct: 3 });
+    const kept = await keptBatches("invalid");
+    expect(kept).toHaveLength(before + 1);
+    const newest = kept.find(({ batch }) => batch.messages.some((message) => message.body === "just a string"))!;
+    expect(newest.batch.messages.map((message) => message.body)).toEqual(poison);
+    expect(newest.batch.messages[0]!.error).toContain("visitor_id");
+  });
+
+  it("isolates a row ClickHouse refuses as data by halving the batch, and inserts all the others", async () => {
+    const site = newSite();
+    const rows = rowsFor(site, 9);
+    const broken = { ...rows[6]!, screen_width: "wide" as unknown as number };
+    const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
+    const rejected = await insertIsolating(client, EVENTS, [...rows.slice(0, 6), broken, ...rows.slice(7)]);
+    await client.close();
+    expect(rejected.map(({ row }) => row)).toEqual([broken]);
+    expect(rejected[0]!.error).toContain("screen_width");
+    expect(await countFor(site)).toEqual({ rows: 8, distinct: 8 });
+  });
+
+  it("retries rather than sets aside when ClickHouse is merely unreachable", async () => {
+    const client = connectClickHouse(clickHouseConfigFromEnv(DOWN));
+    await expect(insertIsolating(client, EVENTS, rowsFor(newSite(), 2))).rejects.toThrow();
+    await client.close();
+  });
+});
+
+describe("dead letters", () => {
+  const admin = (path: string, init: RequestInit = {}, token: string | null = ADMIN_TOKEN, hits?: Queue<QueueMessage>) =>
+    worker.fetch(
+      new Request(`https://flusher.internal${path}`, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} }) as never,
+      { ...flusherEnv, PIXEL_ADMIN_TOKEN: ADMIN_TOKEN, ...(hits ? { HITS: hits } : {}) },
+      createExecutionContext(),
+    );
+
+  /** Replays through the admin route and delivers what it sent, as the queue would. */
+  async function replay(): Promise<{ replayed: { batches: number; messages: number }; sent: number }> {
+    const sent: unknown[] = [];
+    const queue = { sendBatch: async (messages: { body: unknown }[]) => void sent.push(...messages.map((m) => m.body)) };
+    const response = await admin("/admin/dead-letters/replay", { method: "POST" }, ADMIN_TOKEN, queue as never);
+    expect(response.status).toBe(200);
+    if (sent.length) await deliver(sent);
+    return { replayed: (await response.json()) as { batches: number; messages: number }, sent: sent.length };
+  }
+
+  it("keeps a dead-lettered batch in R2; a replay lands it once, even when part of it was stored before", async () => {
+    const site = newSite();
+    const rows = rowsFor(site, 12);
+    await deliver(rows.slice(0, 4));
+    const dead = await deliver(rows, { queue: "pixel-hits-dead" });
+    expect(dead.ackAll).toBe(true);
+    expect(await countFor(site)).toEqual({ rows: 4, distinct: 4 });
+    const listing = (await (await admin("/admin/dead-letters")).json()) as { dead: string[] };
+    expect(listing.dead.length).toBeGreaterThanOrEqual(1);
+
+    const first = await replay();
+    expect(first.replayed.messages).toBeGreaterThanOrEqual(12);
+    expect(await countFor(site)).toEqual({ rows: 12, distinct: 12 });
+    expect(await keptBatches("dead")).toEqual([]);
+
+    const second = await replay();
+    expect(second).toMatchObject({ replayed: { batches: 0, messages: 0 }, sent: 0 });
+    expect(await countFor(site)).toEqual({ rows: 12, distinct: 12 });
+  });
+
+  it("refuses the admin routes without the right token, and keeps them off while no token is set", async () => {
+    expect((await admin("/admin/dead-letters", {}, null)).status).toBe(401);
+    expect((await admin("/admin/dead-letters", {}, "wrong-token-0123456789")).status).toBe(401);
+    const off = await worker.fetch(
+      new Request("https://flusher.internal/admin/dead-letters/replay", { method: "POST", headers: { authorization: "Bearer x" } }) as never,
+      { ...flusherEnv, PIXEL_ADMIN_TOKEN: undefined },
+      createExecutionContext(),
+    );
+    expect(off.status).toBe(503);
+    expect(((await off.json()) as { error: string }).error).toContain("PIXEL_ADMIN_TOKEN");
+  });
+});
+
+describe("drop counters", () => {
+  const drop = (site: string, reason: DropMessage["reason"], hits: number): DropMessage => ({
+    kind: "drop",
+    drop_id: crypto.randomUUID(),
+    timestamp: Date.parse("2026-11-28T12:00:00Z"),
+    site_id: site,
+    hostname: "shop.example",
+    reason,
+    detail: reason === "bot" ? "user_agent" : "",
+    hits,
+  });
+
+  it("sums dropped hits per site, reason and day, counting a redelivered message once", async () => {
+    const site = newSite();
+    const drops = [drop(site, "bot", 2), drop(site, "bot", 1), drop(site, "invalid", 1), drop(site, "too_large", 1)];
+    await deliver([...drops, eventRow({ site_id: site })]);
+    await deliver([drops[0]], { attempts: 2 });
+    const counted = await select<{ day: string; reason: string; hits: number }>(
+      "SELECT toString(day) AS day, reason, toUInt32(sum(hits)) AS hits FROM dropped_hits FINAL WHERE site_id = {site:String} GROUP BY day, reason ORDER BY reason",
+      site,
+    );
+    expect(counted).toEqual([
+      { day: "2026-11-28", reason: "bot", hits: 3 },
+      { day: "2026-11-28", reason: "invalid", hits: 1 },
+      { day: "2026-11-28", reason: "too_large", hits: 1 },
+    ]);
+    expect(await countFor(site)).toEqual({ rows: 1, distinct: 1 });
   });
 });
 

@@ -1,27 +1,19 @@
-import { clickHouseConfigFromEnv, connectClickHouse, type ClickHouseEnv } from "../../../lib/clickhouse/client";
-import type { EventRow } from "../../../lib/events/row";
-import { insertEvents } from "./insert";
+import { createAdmin } from "./admin";
+import { consumeDeadLetters, consumeHits } from "./consume";
+import type { FlusherEnv } from "./env";
 
-export type FlusherEnv = ClickHouseEnv;
+export type { FlusherEnv } from "./env";
+export { retryDelaySeconds } from "./consume";
 
-export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
+const admin = createAdmin();
 
 export default {
-  async fetch() {
-    return Response.json({ error: "the flusher only consumes the hits queue" }, { status: 404 });
+  fetch(request, env, ctx) {
+    return admin.fetch(request, env, ctx);
   },
 
   async queue(batch, env) {
-    const client = connectClickHouse(clickHouseConfigFromEnv(env));
-    try {
-      await insertEvents(client, batch.messages.map((message) => message.body));
-      batch.ackAll();
-    } catch (error) {
-      const attempts = Math.max(...batch.messages.map((message) => message.attempts));
-      console.error(JSON.stringify({ level: "error", message: "ClickHouse insert failed; batch will be retried", attempts, error: String(error) }));
-      batch.retryAll({ delaySeconds: retryDelaySeconds(attempts) });
-    } finally {
-      await client.close();
-    }
+    if (batch.queue === (env.DEAD_LETTER_QUEUE ?? "pixel-hits-dead")) await consumeDeadLetters(batch, env);
+    else await consumeHits(batch, env);
   },
-} satisfies ExportedHandler<FlusherEnv, EventRow>;
+} satisfies ExportedHandler<FlusherEnv, unknown>;

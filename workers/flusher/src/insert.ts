@@ -1,21 +1,75 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
+import type { DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 
+export interface Table<T> {
+  name: string;
+  idOf: (row: T) => string;
+  toColumns: (row: T) => Record<string, unknown>;
+}
+
+export const EVENTS: Table<EventRow> = {
+  name: "events",
+  idOf: (row) => row.event_id,
+  toColumns: (row) => ({ ...row, timestamp: clickHouseTime(row.timestamp) }),
+};
+
+export const DROPPED_HITS: Table<DropMessage> = {
+  name: "dropped_hits",
+  idOf: (drop) => drop.drop_id,
+  toColumns: ({ kind: _kind, ...drop }) => ({ ...drop, day: clickHouseTime(drop.timestamp).slice(0, 10), timestamp: clickHouseTime(drop.timestamp) }),
+};
+
 /**
- * One INSERT per batch. The deduplication token is derived from the event ids, so a batch that is
- * delivered again after a timeout is dropped by ClickHouse itself; single resent events are collapsed
- * by the events table's ReplacingMergeTree key.
+ * Async inserts let ClickHouse Cloud merge many small batches into few parts; waiting for them keeps
+ * "acknowledged" meaning "written". The token, derived from the rows' ids, drops a whole batch that is
+ * delivered again; single resent rows collapse under the tables' ReplacingMergeTree keys (queries read FINAL).
  */
-export async function insertEvents(client: ClickHouseClient, rows: EventRow[]): Promise<number> {
-  if (!rows.length) return 0;
-  const ids = rows.map((row) => row.event_id).sort();
+export async function insertRows<T>(client: ClickHouseClient, table: Table<T>, rows: T[]): Promise<void> {
+  if (!rows.length) return;
+  const ids = rows.map(table.idOf).sort();
   await client.insert({
-    table: "events",
-    values: rows.map((row) => ({ ...row, timestamp: clickHouseTime(row.timestamp) })),
+    table: table.name,
+    values: rows.map(table.toColumns),
     format: "JSONEachRow",
-    clickhouse_settings: { insert_deduplication_token: await sha256Hex(ids.join(",")) },
+    clickhouse_settings: {
+      async_insert: 1,
+      wait_for_async_insert: 1,
+      async_insert_deduplicate: 1,
+      insert_deduplication_token: await sha256Hex(`${table.name}:${ids.join(",")}`),
+    },
   });
-  return rows.length;
+}
+
+/** ClickHouse codes that blame the data sent, not the server: retrying the same rows cannot help. */
+const DATA_ERROR_CODES = new Set([
+  "6", "26", "27", "38", "41", "53", "69", "70", "72", "117", "131", "321", "349", "407", "467", "691",
+]);
+
+export const isDataError = (error: unknown) =>
+  typeof error === "object" && error !== null && DATA_ERROR_CODES.has(String((error as { code?: unknown }).code));
+
+export interface Rejected<T> {
+  row: T;
+  error: string;
+}
+
+/**
+ * Inserts rows; when ClickHouse refuses the data, halves the batch until the rows it refuses are alone,
+ * so one bad row never holds back the others. Errors that are not about the data (server down,
+ * overloaded) are thrown for the queue to retry.
+ */
+export async function insertIsolating<T>(client: ClickHouseClient, table: Table<T>, rows: T[]): Promise<Rejected<T>[]> {
+  try {
+    await insertRows(client, table, rows);
+    return [];
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    if (rows.length === 1) return [{ row: rows[0]!, error: String(error).slice(0, 1000) }];
+    const middle = Math.ceil(rows.length / 2);
+    const first = await insertIsolating(client, table, rows.slice(0, middle));
+    return [...first, ...(await insertIsolating(client, table, rows.slice(middle)))];
+  }
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -24,4 +78,10 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 /** `2026-11-28 15:04:05.123`: unambiguous DateTime64(3) text in UTC. */
-const clickHouseTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+export const clickHouseTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+
+/** One INSERT of events; the api's tests seed ClickHouse with it. */
+export async function insertEvents(client: ClickHouseClient, rows: EventRow[]): Promise<number> {
+  await insertRows(client, EVENTS, rows);
+  return rows.length;
+}

@@ -1,10 +1,41 @@
 import { isbot } from "isbot";
 
-const AUTOMATION = /HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|Lighthouse|Chrome-Lighthouse/i;
+const AUTOMATION = /HeadlessChrome|PhantomJS|Puppeteer|Playwright|Selenium|Lighthouse|Chrome-Lighthouse|webdriver/i;
 
-/** Crawlers and automation, by user agent and, where the zone has Bot Management, by Cloudflare's verdict. */
-export function isBot(userAgent: string, cf: unknown): boolean {
-  if (!userAgent || isbot(userAgent) || AUTOMATION.test(userAgent)) return true;
-  const management = (cf as { botManagement?: { verifiedBot?: boolean; score?: number } } | undefined)?.botManagement;
-  return management?.verifiedBot === true;
+/**
+ * Networks of big cloud and hosting providers: people do not browse from them, scripts do.
+ * Privacy relays (iCloud Private Relay runs on Akamai, Cloudflare and Fastly) are deliberately absent.
+ */
+export const DATACENTER_ASNS = new Set([
+  16509, 14618, // Amazon AWS
+  396982, 15169, // Google Cloud, Google
+  8075, // Microsoft Azure
+  14061, // DigitalOcean
+  16276, // OVH
+  24940, // Hetzner
+  63949, // Linode (Akamai Connected Cloud)
+  20473, // Vultr (Choopa)
+  31898, // Oracle Cloud
+  45102, // Alibaba Cloud
+  132203, // Tencent Cloud
+  12876, // Scaleway
+  51167, // Contabo
+]);
+
+export type BotReason = "user_agent" | "automation" | "datacenter" | "verified_bot" | "bot_management";
+
+interface BotSignals {
+  asn?: unknown;
+  botManagement?: { verifiedBot?: boolean; score?: number };
+}
+
+/** Why this request looks automated, or null for a person: user agent first, then network, then Cloudflare's verdict. */
+export function botReason(userAgent: string, cf: unknown): BotReason | null {
+  if (!userAgent || isbot(userAgent)) return "user_agent";
+  if (AUTOMATION.test(userAgent)) return "automation";
+  const signals = (cf ?? {}) as BotSignals;
+  if (typeof signals.asn === "number" && DATACENTER_ASNS.has(signals.asn)) return "datacenter";
+  if (signals.botManagement?.verifiedBot === true) return "verified_bot";
+  if (signals.botManagement?.score === 1) return "bot_management";
+  return null;
 }

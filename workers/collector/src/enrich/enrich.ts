@@ -6,7 +6,9 @@ import { geoFrom } from "./geo";
 import { pageFrom } from "./page";
 import { trafficFrom } from "./traffic";
 import { softwareFrom } from "./user-agent";
-import { hash64, visitorIds } from "./visitor";
+import { hash64 } from "./visitor";
+import { bridgedVisitorIds, type VisitorBridge } from "../bridge";
+import { linkedVisitor, type DeviceLinks } from "../devices";
 import { LIMITS } from "../../../../lib/events/hit";
 
 export interface HitContext {
@@ -16,12 +18,15 @@ export interface HitContext {
   userAgent: string;
   cf: IncomingRequestCfProperties | undefined;
   receivedAt: number;
+  bridges: DurableObjectNamespace<VisitorBridge>;
+  links: DurableObjectNamespace<DeviceLinks>;
 }
 
 /** Turns a validated hit into the row stored for it. */
 export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<EventRow> {
   const { site, salts, ip, userAgent } = context;
-  const ids = await visitorIds(salts, site.id, ip, userAgent);
+  const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt);
+  ids.visitor_id = await linkedVisitor(context.links, site.account, hit.device, site.id, ids.visitor_id, context.receivedAt);
   const session = hit.session_id ? await hash64(site.id, hit.session_id) : await hash64(ids.visitor_id, "session");
   return {
     site_id: site.id,

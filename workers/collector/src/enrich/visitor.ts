@@ -1,5 +1,3 @@
-import type { DailySalts } from "../salts";
-
 /** The first 8 bytes of SHA-256 over the parts, as an unsigned 64-bit decimal string. */
 export async function hash64(...parts: string[]): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\u0000")));
@@ -15,10 +13,7 @@ export interface VisitorIds {
  * A visitor is hash(daily salt, site, IP, user agent): countable for a day, never recomputable
  * once the salt is deleted, and nothing of the IP itself is kept.
  */
-export async function visitorIds(salts: DailySalts, siteId: string, ip: string, userAgent: string): Promise<VisitorIds> {
-  const [visitor_id, ip_hash] = await Promise.all([
-    hash64(salts.current, siteId, ip, userAgent),
-    hash64(salts.current, ip),
-  ]);
+export async function visitorIds(salt: string, siteId: string, ip: string, userAgent: string): Promise<VisitorIds> {
+  const [visitor_id, ip_hash] = await Promise.all([hash64(salt, siteId, ip, userAgent), hash64(salt, ip)]);
   return { visitor_id, ip_hash };
 }

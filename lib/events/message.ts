@@ -1,0 +1,108 @@
+import * as v from "valibot";
+import type { EventRow } from "./row";
+
+/** Why a hit was not stored. The API shows these per site and day. */
+export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large"] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/**
+ * One request's worth of hits that were not stored, counted by the flusher into ClickHouse `dropped_hits`.
+ * `drop_id` is random per message, so a redelivered message is counted once.
+ */
+export interface DropMessage {
+  kind: "drop";
+  drop_id: string;
+  /** Milliseconds since epoch (UTC), when the collector refused the hits. */
+  timestamp: number;
+  /** Empty when no registered site matched; then `hostname` says which host the hits claimed. */
+  site_id: string;
+  hostname: string;
+  reason: DropReason;
+  /** For bots: which check caught it (`user_agent`, `automation`, `datacenter`, `verified_bot`). */
+  detail: string;
+  hits: number;
+}
+
+/** What travels on the hits queue: an enriched event, or a count of dropped hits. */
+export type QueueMessage = EventRow | DropMessage;
+
+export const isDrop = (message: QueueMessage): message is DropMessage => (message as DropMessage).kind === "drop";
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
+const uint64 = v.pipe(v.string(), v.check((value) => /^\d{1,20}$/.test(value) && BigInt(value) < 2n ** 64n, "must be a UInt64 in decimal"));
+/** DateTime64(3) holds 1900–2299; Pixel only ever writes times near now. */
+const epochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Date.UTC(2200, 0, 1)));
+const lowCardinality = text(300);
+
+/** The shape the flusher accepts for `events`: anything else is kept aside for inspection, never inserted. */
+export const EventRowSchema = v.strictObject({
+  site_id: v.pipe(text(64), v.minLength(1)),
+  timestamp: epochMs,
+  event_id: v.pipe(text(64), v.minLength(1)),
+  name: v.pipe(text(100), v.minLength(1)),
+  visitor_id: uint64,
+  session_id: uint64,
+  user_id: text(64),
+  hostname: text(253),
+  pathname: text(2048),
+  query: text(2048),
+  title: text(300),
+  referrer: text(2048),
+  referrer_host: text(253),
+  channel: lowCardinality,
+  utm_source: lowCardinality,
+  utm_medium: lowCardinality,
+  utm_campaign: lowCardinality,
+  utm_term: lowCardinality,
+  utm_content: lowCardinality,
+  country: text(2),
+  region_code: text(10),
+  region: lowCardinality,
+  city: lowCardinality,
+  continent: text(2),
+  timezone: text(64),
+  asn: uint(2 ** 32 - 1),
+  as_org: lowCardinality,
+  browser: lowCardinality,
+  browser_version: lowCardinality,
+  os: lowCardinality,
+  os_version: lowCardinality,
+  device_type: lowCardinality,
+  device_vendor: lowCardinality,
+  device_model: lowCardinality,
+  screen_width: uint(65535),
+  scroll_depth: uint(255),
+  engaged_ms: uint(2 ** 32 - 1),
+  props: v.pipe(v.record(v.pipe(text(64), v.minLength(1)), text(500)), v.check((props) => Object.keys(props).length <= 30)),
+  ip_hash: uint64,
+  retention_days: uint(65535),
+});
+
+export const DropMessageSchema = v.strictObject({
+  kind: v.literal("drop"),
+  drop_id: v.pipe(text(64), v.minLength(1)),
+  timestamp: epochMs,
+  site_id: text(64),
+  hostname: text(253),
+  reason: v.picklist(DROP_REASONS),
+  detail: text(32),
+  hits: uint(1000),
+});
+
+export type CheckedMessage =
+  | { kind: "event"; row: EventRow }
+  | { kind: "drop"; drop: DropMessage }
+  | { kind: "invalid"; error: string };
+
+/** Sorts a queue body into what the flusher can store, or says why it cannot. */
+export function checkMessage(body: unknown): CheckedMessage {
+  const isDropShaped = typeof body === "object" && body !== null && "kind" in body;
+  const result = isDropShaped ? v.safeParse(DropMessageSchema, body) : v.safeParse(EventRowSchema, body);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = v.getDotPath(issue);
+    return { kind: "invalid", error: path ? `${path}: ${issue.message}` : issue.message };
+  }
+  return isDropShaped ? { kind: "drop", drop: result.output as DropMessage } : { kind: "event", row: result.output as EventRow };
+}

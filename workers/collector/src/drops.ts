@@ -1,0 +1,41 @@
+import type { DropMessage, DropReason } from "../../../lib/events/message";
+import type { CollectorEnv } from "./env";
+
+const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
+
+/** Dropped hits of one request, summed per site, hostname, reason and detail: one queue message each. */
+export class DropTally {
+  private readonly byKey = new Map<string, DropMessage>();
+  constructor(private readonly now: number) {}
+
+  add(reason: DropReason, siteId: string, hostname: string, detail = "", hits = 1) {
+    const host = hostKey(hostname);
+    const key = JSON.stringify([reason, siteId, host, detail]);
+    const counted = this.byKey.get(key);
+    if (counted) counted.hits += hits;
+    else this.byKey.set(key, { kind: "drop", drop_id: crypto.randomUUID(), timestamp: this.now, site_id: siteId, hostname: host, reason, detail, hits });
+  }
+
+  get messages(): DropMessage[] {
+    return [...this.byKey.values()];
+  }
+
+  /** For the `x-pixel-dropped` answer header: which reasons applied, e.g. `bot` or `unknown_site`. */
+  get reasons(): string {
+    return [...new Set(this.messages.map((drop) => drop.reason))].join(",");
+  }
+}
+
+export interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * Counting must never cost the sender an answer: the send runs after the response, and a failure
+ * is only logged.
+ */
+export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropMessage[]) {
+  if (!drops.length) return;
+  const send = env.HITS.sendBatch(drops.map((body) => ({ body, contentType: "json" as const })));
+  ctx.waitUntil(send.catch((error: unknown) => console.error(JSON.stringify({ level: "error", message: "drop counters not sent", error: String(error) }))));
+}

@@ -1,0 +1,80 @@
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
+import { checkMessage, type DropMessage } from "../../../lib/events/message";
+import type { EventRow } from "../../../lib/events/row";
+import type { FlusherEnv } from "./env";
+import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
+import { keep, type KeptMessage } from "./kept";
+
+export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
+
+type Incoming = Message<unknown>;
+
+/**
+ * Stores a batch from the hits queue. Messages that can never be stored (schema-invalid, or refused by
+ * ClickHouse as data) are kept in R2 under `invalid/` and acknowledged, so they are not retried; the
+ * rest is written with one INSERT per table, and retried with backoff when ClickHouse is unavailable.
+ */
+export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv): Promise<void> {
+  const events: Sorted<EventRow> = new Map();
+  const drops: Sorted<DropMessage> = new Map();
+  const invalid: KeptMessage[] = [];
+  for (const message of batch.messages) {
+    const checked = checkMessage(message.body);
+    if (checked.kind === "event") events.set(checked.row, message);
+    else if (checked.kind === "drop") drops.set(checked.drop, message);
+    else invalid.push(keptFrom(message, checked.error));
+  }
+  const storable = [...events.values(), ...drops.values()];
+  try {
+    const rejected = await store(env, events, drops);
+    invalid.push(...rejected);
+    for (const message of storable) if (!isIn(rejected, message)) message.ack();
+  } catch (error) {
+    retry(storable, error);
+  }
+  await setAside(env, batch, invalid);
+}
+
+/** Acknowledged only once kept: a message is never dropped without a trace. */
+async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: KeptMessage[]) {
+  const messages = batch.messages.filter((message) => isIn(invalid, message));
+  try {
+    await keep(env.KEPT, "invalid", batch.queue, invalid);
+    for (const message of messages) message.ack();
+  } catch (error) {
+    retry(messages, error);
+  }
+}
+
+type Sorted<T> = Map<T, Incoming>;
+
+async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<KeptMessage[]> {
+  const client = connectClickHouse(clickHouseConfigFromEnv(env));
+  try {
+    return [...(await insertSorted(client, EVENTS, events)), ...(await insertSorted(client, DROPPED_HITS, drops))];
+  } finally {
+    await client.close();
+  }
+}
+
+async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted: Sorted<T>): Promise<KeptMessage[]> {
+  const rejected: Rejected<T>[] = await insertIsolating(client, table, [...sorted.keys()]);
+  return rejected.map(({ row, error }) => keptFrom(sorted.get(row)!, error));
+}
+
+const keptFrom = (message: Incoming, error: string): KeptMessage => ({ id: message.id, attempts: message.attempts, body: message.body, error });
+const isIn = (kept: KeptMessage[], message: Incoming) => kept.some((entry) => entry.id === message.id);
+
+function retry(messages: Incoming[], error: unknown) {
+  if (!messages.length) return;
+  const attempts = Math.max(...messages.map((message) => message.attempts));
+  console.error(JSON.stringify({ level: "error", message: "storing failed; messages will be retried", attempts, count: messages.length, error: String(error) }));
+  for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(attempts) });
+}
+
+/** Dead-lettered batches are kept whole in R2 under `dead/` until someone replays them. */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: FlusherEnv): Promise<void> {
+  await keep(env.KEPT, "dead", batch.queue, batch.messages.map((message) => keptFrom(message, "")));
+  batch.ackAll();
+}

@@ -1,0 +1,73 @@
+import type { QueueMessage } from "../../../lib/events/message";
+
+/** A queue message as it is kept in R2: enough to inspect it and to send it again. */
+export interface KeptMessage {
+  id: string;
+  attempts: number;
+  body: unknown;
+  error?: string;
+}
+
+export interface KeptBatch {
+  queue: string;
+  kept_at: string;
+  messages: KeptMessage[];
+}
+
+export type KeptKind = "dead" | "invalid";
+
+/** Stores messages under `dead/` or `invalid/`, by UTC day, one object per batch. */
+export async function keep(bucket: R2Bucket, kind: KeptKind, queue: string, messages: KeptMessage[], now = new Date()): Promise<string | null> {
+  if (!messages.length) return null;
+  const key = `${kind}/${now.toISOString().slice(0, 10)}/${now.getTime()}-${crypto.randomUUID()}.json`;
+  const batch: KeptBatch = { queue, kept_at: now.toISOString(), messages };
+  await bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" } });
+  return key;
+}
+
+export async function listKept(bucket: R2Bucket, kind: KeptKind, limit = 1000): Promise<string[]> {
+  const listed = await bucket.list({ prefix: `${kind}/`, limit });
+  return listed.objects.map((object) => object.key);
+}
+
+/** Queue limits: at most 100 messages and 256 KB per sendBatch; stay under both. */
+const MAX_MESSAGES = 100;
+const MAX_BYTES = 200 * 1024;
+
+export function sendChunks(bodies: unknown[]): QueueMessage[][] {
+  const chunks: QueueMessage[][] = [];
+  let chunk: QueueMessage[] = [];
+  let bytes = 0;
+  for (const body of bodies) {
+    const size = JSON.stringify(body).length;
+    if (chunk.length && (chunk.length >= MAX_MESSAGES || bytes + size > MAX_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(body as QueueMessage);
+    bytes += size;
+  }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
+}
+
+/**
+ * Sends the oldest dead-lettered batches back to the hits queue and deletes each once it is sent.
+ * Replaying is safe to repeat: stored rows collapse by their ids.
+ */
+export async function replayDeadLetters(bucket: R2Bucket, queue: Queue<QueueMessage>, maxBatches = 20) {
+  const listed = await bucket.list({ prefix: "dead/", limit: maxBatches });
+  let messages = 0;
+  for (const object of listed.objects) {
+    const stored = await bucket.get(object.key);
+    if (!stored) continue;
+    const batch = await stored.json<KeptBatch>();
+    for (const chunk of sendChunks(batch.messages.map((message) => message.body))) {
+      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" })));
+      messages += chunk.length;
+    }
+    await bucket.delete(object.key);
+  }
+  return { batches: listed.objects.length, messages, more: listed.truncated };
+}
