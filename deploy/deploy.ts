@@ -119,7 +119,7 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
 
 async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: DeployDeps, step: Step, configPath: string) {
   const wanted: Record<string, string | undefined> = {
-    flusher: { CLICKHOUSE_PASSWORD: config.clickHouse.flusher.password },
+    flusher: { CLICKHOUSE_PASSWORD: config.clickHouse.flusher.password, ...(config.adminToken ? { PIXEL_ADMIN_TOKEN: config.adminToken } : {}) },
     api: { CLICKHOUSE_PASSWORD: config.clickHouse.api.password, PIXEL_SESSION_SECRET: config.sessionSecret },
     collector: {},
   }[worker.worker];

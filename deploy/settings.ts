@@ -21,6 +21,7 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
   { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: "pixel_reader", readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
+  { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_SESSION_SECRET", description: "signs dashboard sessions (≥ 32 characters); generated on the first deploy when unset", secret: true, readBy: "api" },
 ];
 
@@ -37,6 +38,7 @@ export interface DeployConfig {
     api: { user: string; password: string };
   };
   sessionSecret?: string;
+  adminToken?: string;
 }
 
 export class MissingSettingsError extends Error {}
@@ -61,5 +63,6 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
     },
     sessionSecret: env.PIXEL_SESSION_SECRET,
+    adminToken: env.PIXEL_ADMIN_TOKEN || undefined,
   };
 }
