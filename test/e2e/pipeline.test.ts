@@ -100,8 +100,7 @@ describe("a visit, from the browser to the dashboard", () => {
     await page.getByTestId("login-submit").click();
     await expect.poll(() => page.getByTestId("stat-pageviews").textContent(), { timeout: 15_000 }).toBe("2");
     expect(await page.getByTestId("stat-visitors").textContent()).toBe("1");
-    const paths = await page.getByTestId("top-page-path").allTextContents();
-    expect(paths.sort()).toEqual(["/", "/pricing.html"]);
+    await expect.poll(async () => (await page.getByTestId("top-page-path").allTextContents()).sort()).toEqual(["/", "/pricing.html"]);
     await page.screenshot({ path: join(SCREENSHOTS, "site-overview.png"), fullPage: true });
     await page.close();
   });

@@ -10,4 +10,6 @@ export const TEST_DATABASES = {
   tracker: "pixel_test_tracker",
   /** Ingestion fault and corpus tests (e2e project). */
   ingestion: "pixel_test_ingestion",
+  /** Dashboard browser tests (e2e project). */
+  dashboard: "pixel_test_dashboard",
 } as const;

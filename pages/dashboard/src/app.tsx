@@ -92,7 +92,7 @@ export function App() {
                   fallback={<NotFound title="Site not found" detail="It doesn't exist, or you don't have access to it." />}
                 >
                   {(found) => (
-                    <SitePage site={found()} sites={list()} range={site().range} user={user()!} onLogout={logout} />
+                    <SitePage site={found()} sites={list()} view={site().view} user={user()!} onLogout={logout} />
                   )}
                 </Show>
               )}

@@ -1,42 +1,111 @@
 import { describe, expect, it } from "vitest";
-import { addDays, boundsFromQuery, fillDays, rangeBounds, todayIn } from "./dates";
+import {
+  addDays,
+  addMinutes,
+  addMonths,
+  boundsFromQuery,
+  bucketKey,
+  bucketKeys,
+  chooseInterval,
+  comparisonBounds,
+  dayCount,
+  defaultInterval,
+  intervalsFor,
+  isDay,
+  localDateTimeIn,
+  rangeBounds,
+  todayIn,
+} from "./dates";
 
-describe("todayIn", () => {
-  const now = new Date("2026-11-28T23:30:00Z");
+describe("todayIn and localDateTimeIn", () => {
+  const now = new Date("2026-11-28T23:30:05Z");
 
-  it("uses the site's time zone", () => {
+  it("use the site's time zone", () => {
     expect(todayIn("UTC", now)).toBe("2026-11-28");
     expect(todayIn("Europe/Berlin", now)).toBe("2026-11-29");
     expect(todayIn("America/Los_Angeles", now)).toBe("2026-11-28");
+    expect(localDateTimeIn("Europe/Berlin", now)).toBe("2026-11-29T00:30:05");
+    expect(localDateTimeIn("Asia/Kolkata", new Date("2026-11-28T18:30:00Z"))).toBe("2026-11-29T00:00:00");
   });
 
-  it("falls back to UTC for an unknown zone", () => {
+  it("fall back to UTC for an unknown zone", () => {
     expect(todayIn("Mars/Olympus", now)).toBe("2026-11-28");
   });
 });
 
-describe("rangeBounds", () => {
-  it("ends every range today", () => {
-    expect(rangeBounds("day", "2026-11-28")).toEqual({ from: "2026-11-28", to: "2026-11-28" });
-    expect(rangeBounds("7d", "2026-11-28")).toEqual({ from: "2026-11-22", to: "2026-11-28" });
-    expect(rangeBounds("30d", "2026-03-01")).toEqual({ from: "2026-01-31", to: "2026-03-01" });
-    expect(rangeBounds("month", "2026-11-28")).toEqual({ from: "2026-11-01", to: "2026-11-28" });
-    expect(rangeBounds("all", "2026-11-28")).toBeNull();
-  });
-
-  it("adds days across months and years", () => {
+describe("day arithmetic", () => {
+  it("adds days across months, years and leap days", () => {
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(addDays("2028-03-01", -1)).toBe("2028-02-29");
+  });
+
+  it("adds months, clamping to the month's last day", () => {
+    expect(addMonths("2026-03-31", -1)).toBe("2026-02-28");
+    expect(addMonths("2028-02-29", -12)).toBe("2027-02-28");
+    expect(addMonths("2026-11-01", -11)).toBe("2025-12-01");
+  });
+
+  it("adds minutes to local date-times", () => {
+    expect(addMinutes("2026-11-28T00:03:00", -5)).toBe("2026-11-27T23:58:00");
+  });
+
+  it("knows real days", () => {
+    expect(isDay("2026-02-28")).toBe(true);
+    expect(isDay("2026-02-30")).toBe(false);
+    expect(isDay("2026-2-3")).toBe(false);
+    expect(isDay("2026-02-28T00:00")).toBe(false);
+  });
+});
+
+describe("rangeBounds", () => {
+  const today = "2026-11-28";
+
+  it("ends every preset today", () => {
+    expect(rangeBounds("day", today)).toEqual({ from: today, to: today });
+    expect(rangeBounds("7d", today)).toEqual({ from: "2026-11-22", to: today });
+    expect(rangeBounds("28d", today)).toEqual({ from: "2026-11-01", to: today });
+    expect(rangeBounds("30d", "2026-03-01")).toEqual({ from: "2026-01-31", to: "2026-03-01" });
+    expect(rangeBounds("month", today)).toEqual({ from: "2026-11-01", to: today });
+    expect(rangeBounds("6mo", today)).toEqual({ from: "2026-06-01", to: today });
+    expect(rangeBounds("12mo", today)).toEqual({ from: "2025-12-01", to: today });
+    expect(rangeBounds("year", today)).toEqual({ from: "2026-01-01", to: today });
+  });
+
+  it("leaves the ranges only the API can resolve open", () => {
+    expect(rangeBounds("all", today)).toBeNull();
+    expect(rangeBounds("24h", today)).toBeNull();
+  });
+
+  it("takes custom days as they are", () => {
+    expect(rangeBounds(["2026-01-05", "2026-01-10"], today)).toEqual({ from: "2026-01-05", to: "2026-01-10" });
+  });
+});
+
+describe("comparisonBounds", () => {
+  it("compares with as many days just before", () => {
+    expect(comparisonBounds({ from: "2026-11-22", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-11-15", to: "2026-11-21" });
+    expect(comparisonBounds({ from: "2026-11-28", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-11-27", to: "2026-11-27" });
+    // "This month" on the 28th compares with the 28 days before it, not with the whole of October.
+    expect(comparisonBounds({ from: "2026-11-01", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-10-04", to: "2026-10-31" });
+    expect(comparisonBounds({ from: "2026-03-01", to: "2026-03-01" }, "previous_period")).toEqual({ from: "2026-02-28", to: "2026-02-28" });
+  });
+
+  it("compares with the same days a year earlier", () => {
+    expect(comparisonBounds({ from: "2026-11-01", to: "2026-11-28" }, "year_over_year")).toEqual({ from: "2025-11-01", to: "2025-11-28" });
+    expect(comparisonBounds({ from: "2028-02-29", to: "2028-03-01" }, "year_over_year")).toEqual({ from: "2027-02-28", to: "2027-03-01" });
+  });
+
+  it("keeps the length of the period", () => {
+    const bounds = { from: "2026-01-31", to: "2026-03-01" };
+    expect(dayCount(comparisonBounds(bounds, "previous_period"))).toBe(dayCount(bounds));
+    expect(dayCount(bounds)).toBe(30);
   });
 });
 
 describe("boundsFromQuery", () => {
   it("reads dates or datetimes the API resolved", () => {
     expect(boundsFromQuery({ date_range: ["2026-11-01", "2026-11-28"] })).toEqual({ from: "2026-11-01", to: "2026-11-28" });
-    expect(boundsFromQuery({ date_range: ["2026-11-01T00:00:00+01:00", "2026-11-28T23:59:59+01:00"] })).toEqual({
-      from: "2026-11-01",
-      to: "2026-11-28",
-    });
+    expect(boundsFromQuery({ date_range: ["2026-11-01T00:00:00", "2026-11-28T23:59:59"] })).toEqual({ from: "2026-11-01", to: "2026-11-28" });
   });
 
   it("ignores anything else", () => {
@@ -47,23 +116,50 @@ describe("boundsFromQuery", () => {
   });
 });
 
-describe("fillDays", () => {
-  it("fills days without rows with zero", () => {
-    const filled = fillDays([{ day: "2026-11-24", value: 3 }], { from: "2026-11-22", to: "2026-11-25" }, "2026-11-25");
-    expect(filled).toEqual([
-      { day: "2026-11-22", value: 0 },
-      { day: "2026-11-23", value: 0 },
-      { day: "2026-11-24", value: 3 },
-      { day: "2026-11-25", value: 0 },
-    ]);
+describe("intervals", () => {
+  const days = (from: string, to: string) => ({ from, to });
+
+  it("picks what the API picks for `time`", () => {
+    expect(defaultInterval(days("2026-11-28", "2026-11-28"))).toBe("hour");
+    expect(defaultInterval(days("2026-11-22", "2026-11-28"))).toBe("day");
+    expect(defaultInterval(days("2026-08-29", "2026-11-28"))).toBe("day");
+    expect(defaultInterval(days("2026-06-01", "2026-11-28"))).toBe("month");
   });
 
-  it("for all time, runs from the first day with data to today", () => {
-    const filled = fillDays([{ day: "2026-11-26", value: 1 }], null, "2026-11-28");
-    expect(filled.map((entry) => entry.day)).toEqual(["2026-11-26", "2026-11-27", "2026-11-28"]);
+  it("offers only readable intervals", () => {
+    expect(intervalsFor(days("2026-11-28", "2026-11-28"))).toEqual(["hour"]);
+    expect(intervalsFor(days("2026-11-22", "2026-11-28"))).toEqual(["hour", "day"]);
+    expect(intervalsFor(days("2026-10-30", "2026-11-28"))).toEqual(["day", "week"]);
+    expect(intervalsFor(days("2025-12-01", "2026-11-28"))).toEqual(["day", "week", "month"]);
+    expect(intervalsFor(null)).toEqual(["day", "week", "month"]);
   });
 
-  it("shows just today when there is no data at all", () => {
-    expect(fillDays([], null, "2026-11-28")).toEqual([{ day: "2026-11-28", value: 0 }]);
+  it("keeps a requested interval only when it suits the range", () => {
+    expect(chooseInterval("week", days("2026-10-30", "2026-11-28"))).toBe("week");
+    expect(chooseInterval("hour", days("2026-10-30", "2026-11-28"))).toBe("day");
+    expect(chooseInterval(null, days("2026-11-28", "2026-11-28"))).toBe("hour");
+  });
+});
+
+describe("buckets", () => {
+  it("normalizes the API's labels", () => {
+    expect(bucketKey("2026-11-28 13:00:00", "hour")).toBe("2026-11-28 13:00:00");
+    expect(bucketKey("2026-11-28T13:00:00", "hour")).toBe("2026-11-28 13:00:00");
+    expect(bucketKey("2026-11-28 00:00:00", "day")).toBe("2026-11-28");
+    expect(bucketKey("2026-11-28", "month")).toBe("2026-11-28");
+  });
+
+  it("lists every hour of the days", () => {
+    const keys = bucketKeys({ from: "2026-11-28", to: "2026-11-28" }, "hour");
+    expect(keys).toHaveLength(24);
+    expect(keys[0]).toBe("2026-11-28 00:00:00");
+    expect(keys[23]).toBe("2026-11-28 23:00:00");
+  });
+
+  it("lists days, Monday weeks and months", () => {
+    expect(bucketKeys({ from: "2026-11-27", to: "2026-11-29" }, "day")).toEqual(["2026-11-27", "2026-11-28", "2026-11-29"]);
+    // 2026-11-18 is a Wednesday; its week starts Monday the 16th.
+    expect(bucketKeys({ from: "2026-11-18", to: "2026-11-30" }, "week")).toEqual(["2026-11-16", "2026-11-23", "2026-11-30"]);
+    expect(bucketKeys({ from: "2026-10-15", to: "2026-12-01" }, "month")).toEqual(["2026-10-01", "2026-11-01", "2026-12-01"]);
   });
 });

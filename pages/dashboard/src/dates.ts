@@ -1,23 +1,60 @@
-import type { DateRangeKey } from "./api/types";
+import type { ComparisonMode, DateRange, Interval } from "./api/types";
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}/;
+const DAY_MS = 86_400_000;
+
+function partsIn(timeZone: string, now: Date): Record<string, string> {
+  const options: Intl.DateTimeFormatOptions = {
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+  } catch {
+    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
+  }
+  return Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+}
+
+/** The wall-clock time ("2026-11-28T14:05:09") in a time zone; UTC when the zone is unknown. */
+export function localDateTimeIn(timeZone: string, now = new Date()): string {
+  const p = partsIn(timeZone, now);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
 
 /** Today's calendar day ("2026-11-28") in a time zone; UTC when the zone is unknown. */
 export function todayIn(timeZone: string, now = new Date()): string {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  } catch {
-    format = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  }
-  const parts = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  return localDateTimeIn(timeZone, now).slice(0, 10);
+}
+
+export function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
 export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The same day of month `months` later, clamped to that month's last day. */
+export function addMonths(day: string, months: number): string {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Shifts a local date-time ("2026-11-28T14:05:09") by minutes, ignoring DST like the API does. */
+export function addMinutes(dateTime: string, minutes: number): string {
+  return new Date(Date.parse(`${dateTime}Z`) + minutes * 60_000).toISOString().slice(0, 19);
 }
 
 export interface DayBounds {
@@ -25,20 +62,41 @@ export interface DayBounds {
   to: string;
 }
 
-/** The days a range covers, ending today; null for "all" (its start depends on the data). */
-export function rangeBounds(range: DateRangeKey, today: string): DayBounds | null {
+export const dayCount = ({ from, to }: DayBounds): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+
+/** The days a range covers; null when only the API knows ("all" starts when the site was added; "24h" is not whole days). */
+export function rangeBounds(range: DateRange, today: string): DayBounds | null {
+  if (Array.isArray(range)) return { from: range[0].slice(0, 10), to: range[1].slice(0, 10) };
+  const monthStart = `${today.slice(0, 8)}01`;
   switch (range) {
     case "day":
       return { from: today, to: today };
     case "7d":
       return { from: addDays(today, -6), to: today };
+    case "28d":
+      return { from: addDays(today, -27), to: today };
     case "30d":
       return { from: addDays(today, -29), to: today };
     case "month":
-      return { from: `${today.slice(0, 8)}01`, to: today };
+      return { from: monthStart, to: today };
+    case "6mo":
+      return { from: addMonths(monthStart, -5), to: today };
+    case "12mo":
+      return { from: addMonths(monthStart, -11), to: today };
+    case "year":
+      return { from: `${today.slice(0, 4)}-01-01`, to: today };
+    case "24h":
     case "all":
       return null;
   }
+}
+
+/** The period a range is compared with: the same number of days just before, or the same days a year earlier. */
+export function comparisonBounds(bounds: DayBounds, mode: ComparisonMode): DayBounds {
+  if (mode === "year_over_year") return { from: addMonths(bounds.from, -12), to: addMonths(bounds.to, -12) };
+  const days = dayCount(bounds);
+  return { from: addDays(bounds.from, -days), to: addDays(bounds.to, -days) };
 }
 
 /** The bounds the API resolved the range to, when its normalized query says so. */
@@ -51,21 +109,56 @@ export function boundsFromQuery(query: unknown): DayBounds | null {
   return { from: from.slice(0, 10), to: to.slice(0, 10) };
 }
 
-export interface DayValue {
-  day: string;
-  value: number;
+export const INTERVALS: readonly Interval[] = ["hour", "day", "week", "month"];
+
+/** The intervals that make a readable chart for a range: not one bar, not thousands. */
+export function intervalsFor(bounds: DayBounds | null): Interval[] {
+  if (!bounds) return ["day", "week", "month"];
+  const days = dayCount(bounds);
+  return INTERVALS.filter(
+    (interval) =>
+      (interval === "hour" && days <= 7) ||
+      (interval === "day" && days >= 2) ||
+      (interval === "week" && days >= 14) ||
+      (interval === "month" && days >= 60),
+  );
 }
 
-/** One entry per day from `from` to `to`, zero where the API returned no row. */
-export function fillDays(values: DayValue[], bounds: DayBounds | null, today: string): DayValue[] {
-  const byDay = new Map(values.map((entry) => [entry.day, entry.value]));
-  const days = [...byDay.keys()].sort();
-  const from = bounds?.from ?? days[0] ?? today;
-  const last = days.at(-1);
-  const to = bounds?.to ?? (last && last > today ? last : today);
-  const filled: DayValue[] = [];
-  for (let day = from; day <= to && filled.length < 3660; day = addDays(day, 1)) {
-    filled.push({ day, value: byDay.get(day) ?? 0 });
+/** The API's own choice for the `time` dimension: hours for a day, days up to three months, months beyond. */
+export function defaultInterval(bounds: DayBounds | null): Interval {
+  if (!bounds) return "month";
+  const days = dayCount(bounds);
+  return days <= 1 ? "hour" : days <= 92 ? "day" : "month";
+}
+
+export function chooseInterval(requested: Interval | null, bounds: DayBounds): Interval {
+  return requested && intervalsFor(bounds).includes(requested) ? requested : defaultInterval(bounds);
+}
+
+/** A time bucket as a stable key: "2026-11-28 13:00:00" for hours, "2026-11-28" for days and longer. */
+export function bucketKey(label: string, interval: Interval): string {
+  const text = label.replace("T", " ");
+  if (interval === "minute") return `${text.slice(0, 16)}:00`;
+  if (interval === "hour") return `${text.slice(0, 13)}:00:00`;
+  return text.slice(0, 10);
+}
+
+/** Every bucket of a series over whole days, as bucketKey prints them (weeks start on Monday). */
+export function bucketKeys(bounds: DayBounds, interval: Interval, max = 5000): string[] {
+  const keys: string[] = [];
+  if (interval === "minute" || interval === "hour") {
+    const step = interval === "hour" ? 3_600_000 : 60_000;
+    const end = Date.parse(`${addDays(bounds.to, 1)}T00:00:00Z`);
+    for (let t = Date.parse(`${bounds.from}T00:00:00Z`); t < end && keys.length < max; t += step) {
+      keys.push(bucketKey(new Date(t).toISOString(), interval));
+    }
+    return keys;
   }
-  return filled;
+  let day = bounds.from;
+  if (interval === "week") day = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  if (interval === "month") day = `${day.slice(0, 8)}01`;
+  for (; day <= bounds.to && keys.length < max; day = interval === "day" ? addDays(day, 1) : interval === "week" ? addDays(day, 7) : addMonths(day, 1)) {
+    keys.push(day);
+  }
+  return keys;
 }

@@ -1,4 +1,5 @@
 import { render } from "solid-js/web";
+import "./theme";
 import { App } from "./app";
 import "./styles.css";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RANGE, loginUrl, parseRange, parseRoute, safeNext, siteUrl } from "./routes";
+import { loginUrl, parseRoute, safeNext, siteUrl } from "./routes";
+import { DEFAULT_VIEW, type View } from "./view";
 
 const at = (url: string) => {
   const parsed = new URL(url, "https://dash.example");
@@ -15,15 +16,9 @@ describe("parseRoute", () => {
     expect(at("/sites/a/b")).toEqual({ name: "not-found" });
   });
 
-  it("reads the site and range", () => {
-    expect(at("/sites/abc?range=30d")).toEqual({ name: "site", siteId: "abc", range: "30d" });
-    expect(at("/sites/abc/")).toEqual({ name: "site", siteId: "abc", range: DEFAULT_RANGE });
-  });
-
-  it("falls back to the default range for a missing or unknown one", () => {
-    expect(at("/sites/abc?range=forever")).toMatchObject({ range: DEFAULT_RANGE });
-    expect(parseRange(null)).toBe(DEFAULT_RANGE);
-    expect(parseRange("all")).toBe("all");
+  it("reads the site and its view", () => {
+    expect(at("/sites/abc?range=30d")).toEqual({ name: "site", siteId: "abc", view: { ...DEFAULT_VIEW, range: "30d" } });
+    expect(at("/sites/abc/")).toEqual({ name: "site", siteId: "abc", view: DEFAULT_VIEW });
   });
 
   it("keeps a same-origin next path on login", () => {
@@ -37,19 +32,19 @@ describe("parseRoute", () => {
 });
 
 describe("URLs round-trip", () => {
-  it("site URLs", () => {
-    for (const range of ["day", "7d", "30d", "month", "all"] as const) {
-      for (const siteId of ["abc", "a b/c?d"]) {
-        expect(at(siteUrl(siteId, range))).toEqual({ name: "site", siteId, range });
-      }
+  it("site URLs, with any site id and view", () => {
+    const view: View = { ...DEFAULT_VIEW, range: ["2026-01-01", "2026-01-31"], filters: [["is", "event:page", ["/a?b=c&d"]]] };
+    for (const siteId of ["abc", "a b/c?d"]) {
+      expect(at(siteUrl(siteId, view))).toEqual({ name: "site", siteId, view });
+      expect(at(siteUrl(siteId))).toEqual({ name: "site", siteId, view: DEFAULT_VIEW });
     }
-    expect(siteUrl("abc")).toBe(`/sites/abc?range=${DEFAULT_RANGE}`);
+    expect(siteUrl("abc")).toBe("/sites/abc?range=7d");
   });
 
   it("login URLs", () => {
     expect(loginUrl()).toBe("/login");
     expect(loginUrl("/")).toBe("/login");
-    expect(at(loginUrl("/sites/x?range=day"))).toEqual({ name: "login", next: "/sites/x?range=day" });
+    expect(at(loginUrl("/sites/x?range=day&f=is,event:page,/a"))).toEqual({ name: "login", next: "/sites/x?range=day&f=is,event:page,/a" });
   });
 });
 

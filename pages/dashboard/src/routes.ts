@@ -1,28 +1,14 @@
-import type { DateRangeKey } from "./api/types";
-
-export const RANGES: readonly { key: DateRangeKey; label: string }[] = [
-  { key: "day", label: "Today" },
-  { key: "7d", label: "Last 7 days" },
-  { key: "30d", label: "Last 30 days" },
-  { key: "month", label: "This month" },
-  { key: "all", label: "All time" },
-];
-
-export const DEFAULT_RANGE: DateRangeKey = "7d";
+import { DEFAULT_VIEW, parseView, type View, viewSearch } from "./view";
 
 export type Route =
   | { name: "home" }
   | { name: "login"; next: string | null }
-  | { name: "site"; siteId: string; range: DateRangeKey }
+  | { name: "site"; siteId: string; view: View }
   | { name: "not-found" };
 
 export interface Location {
   pathname: string;
   search: string;
-}
-
-export function parseRange(value: string | null): DateRangeKey {
-  return RANGES.find((range) => range.key === value)?.key ?? DEFAULT_RANGE;
 }
 
 export function parseRoute({ pathname, search }: Location): Route {
@@ -34,13 +20,13 @@ export function parseRoute({ pathname, search }: Location): Route {
   const site = /^\/sites\/([^/]+)$/.exec(path);
   if (site?.[1]) {
     const siteId = decode(site[1]);
-    if (siteId) return { name: "site", siteId, range: parseRange(params.get("range")) };
+    if (siteId) return { name: "site", siteId, view: parseView(search) };
   }
   return { name: "not-found" };
 }
 
-export function siteUrl(siteId: string, range: DateRangeKey = DEFAULT_RANGE): string {
-  return `/sites/${encodeURIComponent(siteId)}?range=${range}`;
+export function siteUrl(siteId: string, view: View = DEFAULT_VIEW): string {
+  return `/sites/${encodeURIComponent(siteId)}${viewSearch(view)}`;
 }
 
 /** The login page; `next` is where to go after signing in (only same-origin paths are kept). */

@@ -1,58 +1,79 @@
 import { describe, expect, it } from "vitest";
 import type { QueryResponse } from "./api/types";
-import { dailyVisitorsQuery, readDailyVisitors, readTopPages, readTotals, topPagesQuery, totalsQuery } from "./stats";
+import { findTab } from "./breakdowns";
+import { breakdownQuery, readRows, readTotals, recentQuery, type Scope, timeseriesQuery, totalsQuery } from "./stats";
 
 const response = (results: QueryResponse["results"]): QueryResponse => ({ results, meta: {}, query: {} });
+const scope: Scope = { siteId: "s1", range: "7d", filters: [] };
+const filtered: Scope = { ...scope, filters: [["is", "visit:country", ["DE"]]] };
 
 describe("queries", () => {
-  it("asks for totals without dimensions", () => {
-    expect(totalsQuery("s1", "7d")).toEqual({ site_id: "s1", metrics: ["visitors", "pageviews"], date_range: "7d" });
+  it("asks for totals without dimensions, with filters only when there are some", () => {
+    expect(totalsQuery(scope, ["visitors", "pageviews"])).toEqual({ site_id: "s1", metrics: ["visitors", "pageviews"], date_range: "7d" });
+    expect(totalsQuery(filtered, ["visitors"]).filters).toEqual([["is", "visit:country", ["DE"]]]);
   });
 
-  it("asks for visitors per day", () => {
-    expect(dailyVisitorsQuery("s1", "30d")).toEqual({
+  it("asks for a series by interval, or lets the API choose", () => {
+    expect(timeseriesQuery(scope, "visitors", "week")).toEqual({
       site_id: "s1",
       metrics: ["visitors"],
-      date_range: "30d",
-      dimensions: ["time:day"],
+      date_range: "7d",
+      dimensions: ["time:week"],
+      include: { time_labels: true },
+    });
+    expect(timeseriesQuery(scope, "bounce_rate", "auto").dimensions).toEqual(["time"]);
+  });
+
+  it("asks for a breakdown ordered by its first metric, ties by value", () => {
+    expect(breakdownQuery(filtered, findTab("countries")!, { metrics: ["visitors"], limit: 9 })).toEqual({
+      site_id: "s1",
+      metrics: ["visitors"],
+      date_range: "7d",
+      dimensions: ["visit:country"],
+      filters: [["is", "visit:country", ["DE"]]],
+      order_by: [
+        ["visitors", "desc"],
+        ["visit:country", "asc"],
+      ],
+      pagination: { limit: 9, offset: 0 },
     });
   });
 
-  it("asks for the ten top pages by visitors", () => {
-    expect(topPagesQuery("s1", "all")).toEqual({
-      site_id: "s1",
-      metrics: ["visitors", "pageviews"],
-      date_range: "all",
-      dimensions: ["event:page"],
-      order_by: [["visitors", "desc"]],
-      pagination: { limit: 10, offset: 0 },
+  it("adds the tab's own filters, a search and a sort", () => {
+    const query = breakdownQuery(scope, findTab("events")!, {
+      metrics: ["visitors", "events"],
+      limit: 51,
+      offset: 50,
+      search: " sign ",
+      sort: { by: "events", dir: "asc" },
     });
+    expect(query.filters).toEqual([
+      ["is_not", "event:name", ["pageview", "engagement"]],
+      ["contains", "event:name", ["sign"]],
+    ]);
+    expect(query.order_by?.[0]).toEqual(["events", "asc"]);
+    expect(query.pagination).toEqual({ limit: 51, offset: 50 });
+    expect(breakdownQuery(scope, findTab("top")!, { metrics: ["visitors"], limit: 9, search: "  " }).filters).toBeUndefined();
+  });
+
+  it("asks for the last minutes as a local date-time range", () => {
+    expect(recentQuery({ siteId: "s1", filters: [] }, "2026-11-28T00:03:10", 5)).toEqual({
+      site_id: "s1",
+      metrics: ["visitors"],
+      date_range: ["2026-11-27T23:58:10", "2026-11-28T00:05:10"],
+    });
+    expect(recentQuery({ siteId: "s1", filters: [] }, "2026-11-28T12:00:00", 5, "event:page").dimensions).toEqual(["event:page"]);
   });
 });
 
 describe("reading results", () => {
-  it("reads totals in the order asked, zero when empty", () => {
-    expect(readTotals(response([{ metrics: [3, 8], dimensions: [] }]))).toEqual({ visitors: 3, pageviews: 8 });
-    expect(readTotals(response([]))).toEqual({ visitors: 0, pageviews: 0 });
+  it("reads totals in the order asked, zero when empty or not a number", () => {
+    expect(readTotals(response([{ metrics: [3, 8], dimensions: [] }]), 2)).toEqual([3, 8]);
+    expect(readTotals(response([]), 2)).toEqual([0, 0]);
+    expect(readTotals(response([{ metrics: [Number.NaN], dimensions: [] }]), 1)).toEqual([0]);
   });
 
-  it("sorts days and keeps only the date part", () => {
-    expect(
-      readDailyVisitors(
-        response([
-          { metrics: [2], dimensions: ["2026-11-28"] },
-          { metrics: [5], dimensions: ["2026-11-27T00:00:00Z"] },
-        ]),
-      ),
-    ).toEqual([
-      { day: "2026-11-27", value: 5 },
-      { day: "2026-11-28", value: 2 },
-    ]);
-  });
-
-  it("reads top pages", () => {
-    expect(readTopPages(response([{ metrics: [4, 9], dimensions: ["/pricing"] }]))).toEqual([
-      { path: "/pricing", visitors: 4, pageviews: 9 },
-    ]);
+  it("reads breakdown rows", () => {
+    expect(readRows(response([{ metrics: [4, 9], dimensions: ["/pricing"] }]))).toEqual([{ value: "/pricing", metrics: [4, 9] }]);
   });
 });

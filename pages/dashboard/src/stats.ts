@@ -1,55 +1,86 @@
-import type { DateRangeKey, Query, QueryResponse } from "./api/types";
+import type { DateRange, Filter, Interval, Metric, Query, QueryResponse, SimpleFilter } from "./api/types";
+import type { Tab } from "./breakdowns";
+import { addMinutes } from "./dates";
 
-export interface Totals {
-  visitors: number;
-  pageviews: number;
+/** What every query of the site page shares. */
+export interface Scope {
+  siteId: string;
+  range: DateRange;
+  filters: SimpleFilter[];
 }
 
-export interface PageStats {
-  path: string;
-  visitors: number;
-  pageviews: number;
+export function totalsQuery(scope: Scope, metrics: readonly Metric[]): Query {
+  return { site_id: scope.siteId, metrics: [...metrics], date_range: scope.range, ...withFilters(scope.filters) };
 }
 
-export const TOP_PAGES_LIMIT = 10;
-
-export function totalsQuery(siteId: string, range: DateRangeKey): Query {
-  return { site_id: siteId, metrics: ["visitors", "pageviews"], date_range: range };
-}
-
-export function dailyVisitorsQuery(siteId: string, range: DateRangeKey): Query {
-  return { site_id: siteId, metrics: ["visitors"], date_range: range, dimensions: ["time:day"] };
-}
-
-export function topPagesQuery(siteId: string, range: DateRangeKey): Query {
+/** A series of one metric; "auto" lets the API pick the grain (for ranges only it can resolve, like "all"). */
+export function timeseriesQuery(scope: Scope, metric: Metric, interval: Interval | "auto"): Query {
   return {
-    site_id: siteId,
-    metrics: ["visitors", "pageviews"],
-    date_range: range,
-    dimensions: ["event:page"],
-    order_by: [["visitors", "desc"]],
-    pagination: { limit: TOP_PAGES_LIMIT, offset: 0 },
+    ...totalsQuery(scope, [metric]),
+    dimensions: [interval === "auto" ? "time" : `time:${interval}`],
+    include: { time_labels: true },
   };
+}
+
+export interface ListOptions {
+  metrics: Metric[];
+  limit: number;
+  offset?: number;
+  search?: string;
+  sort?: { by: Metric; dir: "asc" | "desc" } | null;
+}
+
+export function breakdownQuery(scope: Scope, tab: Tab, options: ListOptions): Query {
+  const filters: Filter[] = [...scope.filters, ...(tab.filters ?? [])];
+  const search = options.search?.trim();
+  if (search) filters.push(["contains", tab.dimension, [search]]);
+  const sort = options.sort ?? { by: options.metrics[0]!, dir: "desc" as const };
+  return {
+    site_id: scope.siteId,
+    metrics: options.metrics,
+    date_range: scope.range,
+    dimensions: [tab.dimension],
+    ...withFilters(filters),
+    order_by: [
+      [sort.by, sort.dir],
+      [tab.dimension, "asc"],
+    ],
+    pagination: { limit: options.limit, offset: options.offset ?? 0 },
+  };
+}
+
+/** Visitors over the last `minutes` up to `now`, a local date-time in the site's zone; a little slack covers clock skew. */
+export function recentQuery(scope: Omit<Scope, "range">, now: string, minutes: number, dimension?: "event:page"): Query {
+  return {
+    ...totalsQuery({ ...scope, range: [addMinutes(now, -minutes), addMinutes(now, 2)] }, ["visitors"]),
+    ...(dimension && {
+      dimensions: [dimension],
+      order_by: [
+        ["visitors", "desc"],
+        [dimension, "asc"],
+      ],
+      pagination: { limit: 10, offset: 0 },
+    }),
+  };
+}
+
+function withFilters(filters: Filter[]): { filters?: Filter[] } {
+  return filters.length ? { filters } : {};
 }
 
 const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 
-export function readTotals(response: QueryResponse): Totals {
+/** The metrics of a query without dimensions, in the order asked; zero when there are no rows. */
+export function readTotals(response: QueryResponse, count: number): number[] {
   const metrics = response.results[0]?.metrics ?? [];
-  return { visitors: num(metrics[0]), pageviews: num(metrics[1]) };
+  return Array.from({ length: count }, (_, i) => num(metrics[i]));
 }
 
-export function readDailyVisitors(response: QueryResponse): { day: string; value: number }[] {
-  return response.results
-    .map((row) => ({ day: String(row.dimensions[0] ?? "").slice(0, 10), value: num(row.metrics[0]) }))
-    .filter((entry) => entry.day !== "")
-    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+export interface BreakdownRow {
+  value: string;
+  metrics: number[];
 }
 
-export function readTopPages(response: QueryResponse): PageStats[] {
-  return response.results.map((row) => ({
-    path: String(row.dimensions[0] ?? ""),
-    visitors: num(row.metrics[0]),
-    pageviews: num(row.metrics[1]),
-  }));
+export function readRows(response: QueryResponse): BreakdownRow[] {
+  return response.results.map((row) => ({ value: String(row.dimensions[0] ?? ""), metrics: row.metrics.map(num) }));
 }

@@ -12,28 +12,86 @@ export interface Site {
   timezone: string;
 }
 
-export type Metric = "visitors" | "pageviews";
-export type Dimension = "event:page" | "time:day";
-export type DateRangeKey = "day" | "7d" | "30d" | "month" | "all";
+export const METRICS = [
+  "visitors",
+  "visits",
+  "pageviews",
+  "views_per_visit",
+  "bounce_rate",
+  "visit_duration",
+  "events",
+  "scroll_depth",
+  "time_on_page",
+  "conversion_rate",
+  "percentage",
+] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const FILTER_DIMENSIONS = [
+  "event:page",
+  "event:hostname",
+  "event:name",
+  "event:goal",
+  "visit:entry_page",
+  "visit:exit_page",
+  "visit:source",
+  "visit:referrer",
+  "visit:channel",
+  "visit:utm_source",
+  "visit:utm_medium",
+  "visit:utm_campaign",
+  "visit:utm_term",
+  "visit:utm_content",
+  "visit:country",
+  "visit:region",
+  "visit:city",
+  "visit:device",
+  "visit:browser",
+  "visit:browser_version",
+  "visit:os",
+  "visit:os_version",
+  "visit:screen",
+] as const;
+export type FilterDimension = (typeof FILTER_DIMENSIONS)[number] | `event:props:${string}`;
+export type Interval = "minute" | "hour" | "day" | "week" | "month";
+export type TimeDimension = "time" | `time:${Interval}`;
+export type Dimension = FilterDimension | TimeDimension;
+
+export const FILTER_OPERATORS = ["is", "is_not", "contains", "contains_not", "matches", "matches_not"] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+export type SimpleFilter = [FilterOperator, FilterDimension, string[]];
+export type Filter = SimpleFilter | ["and" | "or", Filter[]] | ["not", Filter];
+
+export const RANGE_KEYS = ["day", "24h", "7d", "28d", "30d", "month", "6mo", "12mo", "year", "all"] as const;
+export type DateRangeKey = (typeof RANGE_KEYS)[number];
+/** A preset, or inclusive local dates / local date-times in the site's time zone. */
 export type DateRange = DateRangeKey | [from: string, to: string];
+
+export type ComparisonMode = "previous_period" | "year_over_year";
 
 export interface Query {
   site_id: string;
   metrics: Metric[];
   date_range: DateRange;
   dimensions?: Dimension[];
-  filters?: unknown[];
+  filters?: Filter[];
   order_by?: [Metric | Dimension, "asc" | "desc"][];
   pagination?: { limit: number; offset: number };
+  include?: {
+    total_rows?: boolean;
+    time_labels?: boolean;
+    comparisons?: { mode: ComparisonMode | "custom"; date_range?: DateRange };
+  };
 }
 
 export interface QueryRow {
   metrics: number[];
   dimensions: string[];
+  comparison?: { dimensions: string[]; metrics: number[]; change: (number | null)[] };
 }
 
 export interface QueryResponse {
   results: QueryRow[];
-  meta: Record<string, unknown>;
+  meta: { total_rows?: number; time_labels?: string[] } & Record<string, unknown>;
   query: Record<string, unknown>;
 }

@@ -1,16 +1,14 @@
 import { For, Show } from "solid-js";
-import type { DateRangeKey, Site, User } from "../api/types";
-import { RANGES } from "../routes";
+import type { Site, User } from "../api/types";
+import { theme, toggleTheme } from "../theme";
 import { Link } from "./link";
 import { Logo } from "./logo";
 
 export function SiteHeader(props: {
   site: Site;
   sites: Site[];
-  range: DateRangeKey;
   user: User;
   onSiteChange: (siteId: string) => void;
-  onRangeChange: (range: DateRangeKey) => void;
   onLogout: () => void;
 }) {
   return (
@@ -40,21 +38,16 @@ export function SiteHeader(props: {
               </select>
             </label>
           </Show>
-          <label class="field">
-            <span>Date range</span>
-            <select
-              data-testid="range-select"
-              onChange={(event) => props.onRangeChange(event.currentTarget.value as DateRangeKey)}
-            >
-              <For each={RANGES}>
-                {(range) => (
-                  <option value={range.key} selected={range.key === props.range}>
-                    {range.label}
-                  </option>
-                )}
-              </For>
-            </select>
-          </label>
+          <button
+            type="button"
+            class="button icon"
+            data-testid="theme-toggle"
+            aria-label={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
+            title={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
+            onClick={toggleTheme}
+          >
+            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
+          </button>
           <button
             type="button"
             class="button"

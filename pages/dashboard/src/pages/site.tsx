@@ -1,28 +1,27 @@
-import { createEffect, createSignal, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import { api, messageOf } from "../api/client";
-import type { DateRangeKey, Site, User } from "../api/types";
-import { Panel } from "../components/panel";
+import type { Site, SimpleFilter, User } from "../api/types";
+import { type Card, CARDS, tabOf } from "../breakdowns";
+import { BreakdownCard, createBreakdown } from "../components/breakdown-card";
+import { ChartPanel } from "../components/chart-panel";
+import { canCompare, comparisonLabel, DateControls } from "../components/date-controls";
+import { DetailsDialog } from "../components/details-dialog";
+import { FilterBar } from "../components/filter-bar";
+import { RealtimePanel } from "../components/realtime-panel";
 import { SiteHeader } from "../components/site-header";
-import { StatCards } from "../components/stat-cards";
-import { TopPages } from "../components/top-pages";
-import { VisitorsChart } from "../components/visitors-chart";
-import { boundsFromQuery, fillDays, rangeBounds, todayIn } from "../dates";
+import { TopStats } from "../components/top-stats";
+import { comparisonBounds, rangeBounds, todayIn } from "../dates";
 import { formatTime } from "../format";
 import { createLive } from "../live";
+import { loadTotals } from "../load";
 import { navigate } from "../router";
 import { siteUrl } from "../routes";
-import {
-  dailyVisitorsQuery,
-  readDailyVisitors,
-  readTopPages,
-  readTotals,
-  topPagesQuery,
-  totalsQuery,
-} from "../stats";
+import { type Scope, totalsQuery } from "../stats";
+import { TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
 
 export const REFRESH_MS = 10_000;
 
-export function SitePage(props: { site: Site; sites: Site[]; range: DateRangeKey; user: User; onLogout: () => void }) {
+export function SitePage(props: { site: Site; sites: Site[]; view: View; user: User; onLogout: () => void }) {
   const [tick, setTick] = createSignal(0);
   const refresh = () => setTick((count) => count + 1);
   const visible = () => document.visibilityState === "visible";
@@ -34,45 +33,51 @@ export function SitePage(props: { site: Site; sites: Site[]; range: DateRangeKey
     document.removeEventListener("visibilitychange", onVisibilityChange);
   });
 
-  const key = () => `${props.site.id}|${props.range}`;
+  function setView(patch: Partial<View>, options: { replace?: boolean } = {}) {
+    navigate(siteUrl(props.site.id, { ...props.view, ...patch }), options);
+  }
+  const addFilter = (filter: SimpleFilter) => setView({ filters: withFilter(props.view.filters, filter), details: null });
 
-  const totals = createLive(key, tick, (signal) =>
-    api.query(totalsQuery(props.site.id, props.range), signal).then(readTotals),
-  );
-
-  const daily = createLive(key, tick, async (signal) => {
-    const { id, timezone } = props.site;
-    const range = props.range;
-    const response = await api.query(dailyVisitorsQuery(id, range), signal);
-    const today = todayIn(timezone);
-    return fillDays(readDailyVisitors(response), boundsFromQuery(response.query) ?? rangeBounds(range, today), today);
+  // Every navigation parses a new view; keeping an equal scope stops the cards from reloading when only a tab changed.
+  const scope = createMemo<Scope | undefined>((previous) => {
+    const next = { siteId: props.site.id, range: props.view.range, filters: props.view.filters };
+    return previous && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
+  }) as () => Scope;
+  const today = createMemo(() => (tick(), todayIn(props.site.timezone)));
+  const bounds = createMemo(() => rangeBounds(props.view.range, today()));
+  const compare = createMemo(() => {
+    const mode = props.view.compare;
+    const current = bounds();
+    if (!mode || !current || !canCompare(props.view.range)) return null;
+    const previous = comparisonBounds(current, mode);
+    return { mode, bounds: previous, range: [previous.from, previous.to] as [string, string], label: comparisonLabel(mode) };
   });
 
-  const topPages = createLive(key, tick, (signal) =>
-    api.query(topPagesQuery(props.site.id, props.range), signal).then(readTopPages),
+  // The lists ask before the totals: a local ClickHouse answers one query at a time, and totals shown before the
+  // lists they sum up look wrong for a moment.
+  const tabOfCard = (card: Card) => tabOf(card, props.view.tabs[card.id]);
+  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick));
+
+  const totals = createLive(
+    () => JSON.stringify([scope(), compare()?.mode]),
+    tick,
+    (signal) => loadTotals(api.query, totalsQuery(scope(), TOP_METRICS), compare(), signal),
   );
 
-  const lives = [totals, daily, topPages];
-  const refreshing = () => lives.some((live) => live.loading());
   const every = `every ${REFRESH_MS / 1000} s`;
-  const failure = () => {
-    const stale = lives.find((live) => live.data() !== undefined && live.error());
-    if (stale) return `Couldn't refresh: ${messageOf(stale.error())} Showing the last data; retrying ${every}.`;
-    if (lives.some((live) => live.error())) return `Couldn't load some of the stats; retrying ${every}.`;
+  const status = () => {
+    const error = totals.error();
+    if (error && totals.data()) return `Couldn't refresh: ${messageOf(error)} Showing the last data; retrying ${every}.`;
+    if (error) return `Couldn't load the stats; retrying ${every}.`;
     return undefined;
   };
   const updatedText = () => {
-    const at = updatedAt();
+    const at = totals.updatedAt();
     return at ? `Updated ${formatTime(at)} · refreshes ${every}` : "Loading…";
-  };
-  const updatedAt = () => {
-    const times = lives.map((live) => live.updatedAt()?.getTime() ?? 0);
-    const latest = Math.max(...times);
-    return latest > 0 ? new Date(latest) : undefined;
   };
   const noData = () => {
     const value = totals.data();
-    return value !== undefined && value.visitors === 0 && value.pageviews === 0;
+    return props.view.filters.length === 0 && value !== undefined && value.every((total) => !total.value);
   };
 
   createEffect(() => {
@@ -84,19 +89,32 @@ export function SitePage(props: { site: Site; sites: Site[]; range: DateRangeKey
       <SiteHeader
         site={props.site}
         sites={props.sites}
-        range={props.range}
         user={props.user}
-        onSiteChange={(siteId) => navigate(siteUrl(siteId, props.range))}
-        onRangeChange={(range) => navigate(siteUrl(props.site.id, range))}
+        onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null }))}
         onLogout={props.onLogout}
       />
       <main class="site">
-        <p class="status" classList={{ warning: !!failure() }}>
-          <span class="live-dot" classList={{ busy: refreshing() }} aria-hidden="true" />
-          <Show when={failure()} fallback={<span>{updatedText()}</span>}>
-            {(text) => <span role="status">{text()}</span>}
-          </Show>
-        </p>
+        <div class="toolbar">
+          <DateControls
+            range={props.view.range}
+            today={today()}
+            compare={props.view.compare}
+            onRange={(range) => setView({ range, interval: null, details: null })}
+            onCompare={(mode) => setView({ compare: mode })}
+          />
+          <p class="status" classList={{ warning: !!status() }}>
+            <span class="live-dot" classList={{ busy: totals.loading() }} aria-hidden="true" />
+            <Show when={status()} fallback={<span>{updatedText()}</span>}>
+              {(text) => <span role="status">{text()}</span>}
+            </Show>
+          </p>
+        </div>
+
+        <FilterBar
+          filters={props.view.filters}
+          onRemove={(filter) => setView({ filters: withoutFilter(props.view.filters, filter) })}
+          onClear={() => setView({ filters: [] })}
+        />
 
         <Show when={noData()}>
           <section class="card callout" aria-labelledby="no-data-title">
@@ -109,17 +127,64 @@ export function SitePage(props: { site: Site; sites: Site[]; range: DateRangeKey
           </section>
         </Show>
 
-        <StatCards totals={totals} onRetry={refresh} />
+        <TopStats
+          totals={totals}
+          comparing={compare()?.label ?? null}
+          selected={props.view.metric}
+          onSelect={(metric) => setView({ metric }, { replace: true })}
+          onRetry={refresh}
+        />
 
-        <div class="grid">
-          <Panel title="Visitors per day" class="chart-panel" live={daily} onRetry={refresh}>
-            {(days) => <VisitorsChart days={days()} />}
-          </Panel>
-          <Panel title="Top pages" live={topPages} onRetry={refresh}>
-            {(pages) => <TopPages pages={pages()} />}
-          </Panel>
+        <div class="overview">
+          <ChartPanel
+            scope={scope()}
+            timezone={props.site.timezone}
+            bounds={bounds()}
+            interval={props.view.interval}
+            metric={props.view.metric}
+            compare={compare()}
+            tick={tick()}
+            onInterval={(interval) => setView({ interval }, { replace: true })}
+            onRetry={refresh}
+          />
+          <RealtimePanel
+            scope={{ siteId: props.site.id, filters: props.view.filters }}
+            timezone={props.site.timezone}
+            start={totals.updatedAt() !== undefined || !!totals.error()}
+          />
+        </div>
+
+        <div class="cards">
+          <For each={CARDS}>
+            {(card, index) => (
+              <BreakdownCard
+                card={card}
+                tab={tabOfCard(card)}
+                live={breakdowns[index()]!}
+                filtered={props.view.filters.length > 0}
+                onTab={(tab) => setView({ tabs: { ...props.view.tabs, [card.id]: tab } }, { replace: true })}
+                onFilter={addFilter}
+                onDetails={(tab) => setView({ details: { tab, search: "", sort: null, page: 1 } })}
+                onRetry={refresh}
+              />
+            )}
+          </For>
         </div>
       </main>
+      <Show when={props.view.details}>
+        {(details) => (
+          <DetailsDialog
+            details={details()}
+            scope={scope()}
+            siteDomain={props.site.domain}
+            tick={tick()}
+            onChange={(next, replace) => setView({ details: next }, { replace })}
+            onFilter={addFilter}
+            onClose={() => props.view.details && setView({ details: null })}
+            onRetry={refresh}
+          />
+        )}
+      </Show>
     </>
   );
 }

@@ -1,0 +1,114 @@
+import { For, Show } from "solid-js";
+import { api } from "../api/client";
+import type { Metric, SimpleFilter } from "../api/types";
+import type { Card, Tab } from "../breakdowns";
+import { createLive, type Live } from "../live";
+import { runFirstSupported } from "../load";
+import { type BreakdownRow, breakdownQuery, readRows, type Scope } from "../stats";
+import { BarList } from "./bar-list";
+import { LiveState } from "./panel";
+
+export const CARD_ROWS = 9;
+
+export interface BreakdownData {
+  tab: Tab;
+  metrics: Metric[];
+  rows: BreakdownRow[];
+}
+
+/** The rows of a card's current tab, kept fresh on every tick. */
+export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number): Live<BreakdownData> {
+  return createLive(
+    () => JSON.stringify([scope(), tab().id]),
+    tick,
+    async (signal) => {
+      const current = tab();
+      const { response, query } = await runFirstSupported(
+        api.query,
+        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: CARD_ROWS })],
+        signal,
+      );
+      return { tab: current, metrics: query.metrics, rows: readRows(response) };
+    },
+  );
+}
+
+/** One card of breakdowns with tabs (Sources, Pages…); its rows filter the dashboard, "Details" opens the full list. */
+export function BreakdownCard(props: {
+  card: Card;
+  tab: Tab;
+  live: Live<BreakdownData>;
+  filtered: boolean;
+  onTab: (tabId: string) => void;
+  onFilter: (filter: SimpleFilter) => void;
+  onDetails: (tabId: string) => void;
+  onRetry: () => void;
+}) {
+  const tab = () => props.tab;
+  const live = props.live;
+  const headingId = `card-${props.card.id}`;
+  const hasFilters = () => props.filtered;
+
+  function onTabKey(event: KeyboardEvent) {
+    const tabs = props.card.tabs;
+    const index = tabs.findIndex((entry) => entry.id === tab().id);
+    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const next = tabs[(index + step + tabs.length) % tabs.length]!;
+    props.onTab(next.id);
+    document.getElementById(`tab-${next.id}`)?.focus();
+  }
+
+  return (
+    <section class="card panel breakdown" aria-labelledby={headingId} aria-busy={live.loading()} data-testid={`card-${props.card.id}`}>
+      <div class="panel-head">
+        <h2 id={headingId}>{props.card.title}</h2>
+        <div class="tabs" role="tablist" aria-label={`${props.card.title} by`} onKeyDown={onTabKey}>
+          <For each={props.card.tabs}>
+            {(entry) => (
+              <button
+                type="button"
+                role="tab"
+                id={`tab-${entry.id}`}
+                aria-selected={entry.id === tab().id}
+                aria-controls={`tabpanel-${props.card.id}`}
+                tabIndex={entry.id === tab().id ? 0 : -1}
+                onClick={() => props.onTab(entry.id)}
+              >
+                {entry.label}
+              </button>
+            )}
+          </For>
+        </div>
+      </div>
+      <div role="tabpanel" id={`tabpanel-${props.card.id}`} aria-labelledby={`tab-${tab().id}`} class="tabpanel">
+        <LiveState live={live} onRetry={props.onRetry}>
+          {(data) => (
+            <Show
+              when={data().rows.length > 0}
+              fallback={
+                <p class="empty">
+                  {data().tab.empty ??
+                    `Nothing here for this period${hasFilters() ? " with these filters. Remove a filter or try" : ". Try"} a longer date range.`}
+                </p>
+              }
+            >
+              <BarList
+                column={data().tab.column}
+                dimension={data().tab.dimension}
+                metrics={data().metrics}
+                rows={data().rows}
+                valueTestId={data().tab.dimension === "event:page" ? "top-page-path" : "breakdown-value"}
+                onPick={(value) => props.onFilter(["is", data().tab.dimension, [value]])}
+              />
+              <button type="button" class="button details" onClick={() => props.onDetails(tab().id)}>
+                Details<span class="sr-only"> of {data().tab.label.toLowerCase()}</span>
+              </button>
+            </Show>
+          )}
+        </LiveState>
+      </div>
+    </section>
+  );
+}

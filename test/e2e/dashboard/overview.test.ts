@@ -1,0 +1,205 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startStack, type Stack } from "../../../dev/stack/index";
+import { connectClickHouse } from "../../../lib/clickhouse/client";
+import type { EventRow } from "../../../lib/events/row";
+import { insertEvents } from "../../../workers/flusher/src/insert";
+import { TEST_DATABASES } from "../../setup/databases";
+import { launchBrowser } from "../../support/chromium";
+import { eventRow } from "../../support/event-row";
+
+const ADMIN_PASSWORD = "e2e-dashboard-password";
+const DATABASE = TEST_DATABASES.dashboard;
+/** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
+const POLL = { timeout: 10_000 };
+const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+let stack: Stack;
+let browser: BrowserContext;
+let dataDir: string;
+
+/** Three visitors today: 5 pageviews over /, /pricing and /blog, and one signup; one visitor yesterday. */
+function visits(siteId: string): EventRow[] {
+  // A few minutes ago, but never before midnight UTC (the site's zone), so every row is "today".
+  const midnight = new Date().setUTCHours(0, 0, 0, 0);
+  const start = Math.max(Date.now() - 4 * 60_000, midnight);
+  let step = 0;
+  const at = () => start + step++ * 1000;
+  const visit = (visitor: string, pages: string[], extra: Partial<EventRow>) =>
+    pages.map((pathname) => eventRow({ site_id: siteId, visitor_id: visitor, session_id: visitor, pathname, timestamp: at(), ...extra }));
+  return [
+    ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com" }),
+    eventRow({ site_id: siteId, visitor_id: "101", session_id: "101", name: "signup", pathname: "/pricing", timestamp: at() }),
+    ...visit("102", ["/"], { country: "FR", browser: "Firefox" }),
+    ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari" }),
+    eventRow({ site_id: siteId, visitor_id: "104", session_id: "104", pathname: "/", timestamp: midnight - 12 * 3_600_000 }),
+  ];
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-dashboard-"));
+  const clickHouse = { url: inject("clickHouseUrl"), database: DATABASE };
+  // startStack applies the ClickHouse migrations to this database before anything reads it.
+  stack = await startStack({
+    dataDir,
+    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
+    adminPassword: ADMIN_PASSWORD,
+    sessionSecret: "e2e-dashboard-session-secret-long-enough",
+    clickHouse,
+    dashboard: "static",
+    log: () => {},
+  });
+  const client = connectClickHouse(clickHouse);
+  await insertEvents(client, visits(stack.siteId));
+  await client.close();
+  browser = await launchBrowser();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await signIn();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+
+/** Signs in through the login page; the browser context keeps the session for every test. */
+async function signIn() {
+  const page = await browser.newPage();
+  await page.goto(`${stack.urls.dashboard}/`);
+  await page.getByTestId("login-email").fill(stack.admin.email);
+  await page.getByTestId("login-password").fill(ADMIN_PASSWORD);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL(`**/sites/${stack.siteId}?*`);
+  await page.close();
+}
+
+describe("the site overview", () => {
+  it("shows the inserted visits, and a clicked page filters the whole dashboard through the URL", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&compare=previous`);
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("5");
+    expect(await text(page, "stat-visitors")).toBe("3");
+    expect(await text(page, "change-visitors")).toBe("↑200%");
+    await expect.poll(async () => (await page.getByTestId("top-page-path").allTextContents()).sort(), POLL).toEqual(["/", "/blog", "/pricing"]);
+    await page.getByTestId("chart").locator("canvas").first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-overview.png"), fullPage: true });
+
+    await page.getByTestId("top-page-path").filter({ hasText: "/pricing" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.getAll("f"), POLL).toEqual(["is,event:page,/pricing"]);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    expect(await text(page, "stat-pageviews")).toBe("1");
+    expect(await page.getByTestId("filter-chip").allTextContents()).toEqual([expect.stringContaining("Page is /pricing")]);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-filtered.png"), fullPage: true });
+
+    // The filter survives a reload, and going back removes it.
+    await page.reload();
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("1");
+    await page.goBack();
+    await expect.poll(() => text(page, "stat-pageviews"), POLL).toBe("5");
+    expect(await page.getByTestId("filter-chip").count()).toBe(0);
+    await page.close();
+  });
+
+  it("lists, searches and pages a whole breakdown in the details dialog", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day`);
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("5");
+    await page.getByTestId("card-pages").getByRole("button", { name: /Details/ }).click();
+    const dialog = page.getByTestId("details-dialog");
+    await expect.poll(async () => (await dialog.getByTestId("details-value").allTextContents()).sort(), POLL).toEqual(["/", "/blog", "/pricing"]);
+    expect(new URL(page.url()).searchParams.get("details")).toBe("top");
+
+    await dialog.getByTestId("details-search").fill("bl");
+    await expect.poll(() => dialog.getByTestId("details-value").allTextContents(), POLL).toEqual(["/blog"]);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("bl");
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-details.png") });
+
+    const [download] = await Promise.all([page.waitForEvent("download"), dialog.getByTestId("details-export").click()]);
+    expect(download.suggestedFilename()).toBe("localhost-top-day.csv");
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.split("\r\n")[0]).toMatch(/^Page,Visitors,Pageviews/);
+    expect(csv).toContain("\r\n/blog,1,1");
+    expect(csv).not.toContain("/pricing");
+
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("details"), POLL).toBeNull();
+    await page.close();
+  });
+
+  it("is usable at 390 px in the dark theme, which it remembers", async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day`);
+    await expect.poll(() => text(page, "stat-visitors"), { timeout: 20_000 }).toBe("3");
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    if (before !== "dark") await page.getByTestId("theme-toggle").click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    await page.reload();
+    await expect.poll(() => text(page, "stat-visitors"), { timeout: 20_000 }).toBe("3");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-mobile-dark.png"), fullPage: true });
+
+    // A custom range that takes in yesterday's visitor too.
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId("range-select").selectOption("custom");
+    await page.getByTestId("range-from").fill(yesterday);
+    await page.getByTestId("range-to").fill(today);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => new URL(page.url()).search, POLL).toContain(`range=custom&from=${yesterday}&to=${today}`);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("4");
+    await page.getByTestId("range-select").selectOption("all");
+    await expect.poll(() => new URL(page.url()).searchParams.get("range"), POLL).toBe("all");
+    await page.getByTestId("chart").locator("canvas").first().waitFor();
+    await page.close();
+  });
+});
+
+/** Today's API: four metrics, a few dimensions, whole-day ranges, no `include`; it answers 400 to the rest. */
+const TODAYS_METRICS = new Set(["visitors", "visits", "pageviews", "events"]);
+const TODAYS_DIMENSIONS = new Set(["event:page", "event:hostname", "event:name", "time", "time:hour", "time:day"]);
+
+function refusedByTodaysApi(body: { metrics: string[]; dimensions?: string[]; date_range: unknown; include?: object }): string | null {
+  const metric = body.metrics.find((name) => !TODAYS_METRICS.has(name));
+  if (metric) return `metrics: ${metric} is not supported yet`;
+  const dimension = body.dimensions?.find((name) => !TODAYS_DIMENSIONS.has(name));
+  if (dimension) return `dimensions: ${dimension} is not supported yet`;
+  if (Array.isArray(body.date_range) && String(body.date_range[0]).includes("T")) return "date_range: date-times are not supported yet";
+  if (body.include) return "include is not supported yet";
+  return null;
+}
+
+describe("against an API that can't answer everything yet", () => {
+  it("shows what it can and says honestly what isn't available", async () => {
+    const page = await browser.newPage();
+    await page.route("**/api/v2/query", async (route) => {
+      const refusal = refusedByTodaysApi(route.request().postDataJSON());
+      if (refusal) await route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: refusal }) });
+      else await route.continue();
+    });
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&compare=previous`);
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("5");
+    expect(await text(page, "stat-visits")).toBe("3");
+    // Comparisons come from a second query when the API has no include.comparisons.
+    expect(await text(page, "change-visitors")).toBe("↑200%");
+    expect(await page.getByRole("button", { name: /Bounce rate/ }).textContent()).toContain("Not available yet");
+    expect(await page.getByTestId("stat-bounce_rate").count()).toBe(0);
+
+    await expect.poll(async () => (await page.getByTestId("top-page-path").allTextContents()).sort(), POLL).toEqual(["/", "/blog", "/pricing"]);
+    await page.getByTestId("chart").locator("canvas").first().waitFor();
+    await expect.poll(() => page.getByTestId("card-sources").getByTestId("not-available").count(), POLL).toBe(1);
+    await expect.poll(() => page.getByTestId("realtime").getByTestId("not-available").count(), POLL).toBe(1);
+    await page.getByRole("tab", { name: "Custom events" }).click();
+    await expect.poll(() => page.getByTestId("card-goals").getByTestId("breakdown-value").allTextContents(), POLL).toEqual(["signup"]);
+    expect(new URL(page.url()).searchParams.get("goals")).toBe("events");
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-degraded.png"), fullPage: true });
+    await page.close();
+  });
+});
