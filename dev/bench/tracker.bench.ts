@@ -15,6 +15,12 @@ const trackerSize: Benchmark = async (progress) => {
       note: "upstream pixel ships ~5.2 KB gzip",
     },
     { area: "tracker", measure: "pixel.js brotli (q11)", value: `${sizes.brotli} B` },
+    ...Object.entries(sizes.extras).map(([name, extra]) => ({
+      area: "tracker",
+      measure: `${name} raw / gzip / brotli`,
+      value: `${extra.raw} / ${extra.gzip} / ${extra.brotli} B`,
+      note: name.includes("device") ? "loaded only with identity: 'device'" : "loaded after the first pageview",
+    })),
   ];
 };
 

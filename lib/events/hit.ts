@@ -33,16 +33,25 @@ const propValue = v.union([
   v.boolean(),
 ]);
 
+/** record() alone would also take an array. */
+const keyValuePairs = v.custom<Record<string, unknown>>(
+  (input) => typeof input === "object" && input !== null && !Array.isArray(input),
+  "must be an object of key-value pairs",
+);
+
 export const Props = v.pipe(
-  v.record(
-    v.pipe(
-      v.string(),
-      v.minLength(1, "prop keys must not be empty"),
-      v.maxLength(LIMITS.propKeyLength, `prop keys are at most ${LIMITS.propKeyLength} characters`),
-      v.check((key) => !FORBIDDEN_KEYS.has(key), "forbidden prop key"),
+  v.intersect([
+    keyValuePairs,
+    v.record(
+      v.pipe(
+        v.string(),
+        v.minLength(1, "prop keys must not be empty"),
+        v.maxLength(LIMITS.propKeyLength, `prop keys are at most ${LIMITS.propKeyLength} characters`),
+        v.check((key) => !FORBIDDEN_KEYS.has(key), "forbidden prop key"),
+      ),
+      propValue,
     ),
-    propValue,
-  ),
+  ]),
   v.check((props) => Object.keys(props).length <= LIMITS.propCount, `at most ${LIMITS.propCount} props`),
 );
 

@@ -4,19 +4,21 @@ export interface Config {
   endpoint: string;
   /** Minutes without events after which a new session starts. */
   sessionTimeout: number;
-  respectDnt?: boolean;
-  excludeLocalhost?: boolean;
-  allowAutomation?: boolean;
-  debug?: boolean;
-  /** Keys for later modules (scrollTracking, …) are accepted and kept. */
+  /** `"device"` loads the device-signal chunk, which answers with `config device <hash>` ("" when it has none). */
+  identity?: string;
+  device?: string;
   [key: string]: unknown;
 }
 
-export const config: Config = { endpoint: "/e", sessionTimeout: 30 };
-
-export const log = (...args: unknown[]): void => {
-  if (config.debug) console.log("[pixel]", ...args);
+export const config: Config = {
+  endpoint: "/e",
+  sessionTimeout: 30,
 };
+
+/** Auto-capture switches are on unless configured `false`. */
+export const enabled = (key: string): boolean => config[key] !== false;
+
+export const log = (...args: unknown[]): unknown => config.debug && console.log("[pixel]", ...args);
 
 /** Nothing the tracker does may throw into the page. */
 export const guard =
@@ -29,11 +31,13 @@ export const guard =
     }
   };
 
-export function trackingRefused(): boolean | undefined {
-  const browser = navigator as Navigator & { globalPrivacyControl?: boolean };
-  return (
-    (browser.webdriver && window.__pixel_test !== true && !config.allowAutomation) ||
-    (config.respectDnt && (browser.doNotTrack == "1" || browser.globalPrivacyControl)) ||
-    (config.excludeLocalhost && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(location.hostname))
-  );
-}
+/** Capture phase on window: sees document events too, even when the page stops their propagation. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const on = (type: string, listener: (event: any) => unknown): void => addEventListener(type, guard(listener), true);
+
+export const collectorUrl = (path: string): string => config.baseUrl!.replace(/\/$/, "") + path;
+
+export const trackingRefused = (browser = navigator as Navigator & { globalPrivacyControl?: boolean }): unknown =>
+  (browser.webdriver && !window.__pixel_test) ||
+  (config.respectDnt && (browser.globalPrivacyControl || browser.doNotTrack == (1 as never))) ||
+  (config.excludeLocalhost && /^(localhost|127\.|\[::1)/.test(location.hostname));

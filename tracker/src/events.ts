@@ -1,50 +1,63 @@
 import type { Hit } from "../../lib/events/hit";
-import { guard, log, trackingRefused } from "./config";
+import { config, enabled, guard, log } from "./config";
+import { resetEngagement, takeEngagement } from "./engagement";
 import { randomId } from "./ids";
 import { cleanProps } from "./props";
 import { sessionId } from "./session";
 import { enqueue } from "./transport";
-import { currentUserId } from "./user";
+import { userId } from "./user";
+
+type Page = Pick<Hit, "url" | "referrer" | "title">;
 
 let referrer = document.referrer;
-let lastPageUrl: string | undefined;
-let lastPagePath: string | undefined;
+/** What the last pageview was for: its engagement is reported for it, after an SPA navigation too. */
+let page: Partial<Page> = {};
+let pageKey: string | undefined;
 
-/** Reads the page synchronously, so the hit describes the moment of the event. */
-export const track = guard((name: unknown, props?: unknown) => {
+/** Where the visitor is now, within the collector's limits. */
+const pageNow = (): Page => ({ url: location.href.slice(0, 2048), referrer: referrer.slice(0, 2048), title: document.title.slice(0, 300) });
+
+/** Reads the page synchronously, so the hit describes the moment of the event, unless `fields` say otherwise. */
+export const track = guard((name: unknown, props?: unknown, fields: Partial<Hit> = pageNow()): void => {
   if (typeof name != "string" || !name) return;
-  if (trackingRefused()) return log("not tracking", name);
   const now = Date.now();
-  const hit: Hit = {
+  const hit = {
     id: randomId(),
     name: name.slice(0, 100),
-    url: location.href.slice(0, 2048),
-    referrer: referrer.slice(0, 2048),
-    title: document.title.slice(0, 300),
     ts: now,
     session_id: sessionId(now),
-    user_id: currentUserId(),
+    user_id: userId,
     screen_width: screen.width,
     props: cleanProps(props),
-  };
+    ...fields,
+  } as Hit;
   log(hit);
   enqueue(hit);
 });
 
+/** Reports the time and scroll depth of the current page, if there is anything new to report. */
+export function leavePage(): void {
+  const engagement = takeEngagement(); // none before the first pageview: nothing was measured
+  if (engagement) track("engagement", 0, { ...page, ...engagement });
+}
+
 /** The first pageview's referrer is the document's; an SPA navigation's is the previous page. */
 export function pageview(props?: unknown): void {
-  if (lastPageUrl) referrer = lastPageUrl;
-  lastPageUrl = location.href;
-  lastPagePath = location.pathname;
-  track("pageview", props);
+  leavePage();
+  referrer = page.url || referrer;
+  pageKey = currentPageKey();
+  track("pageview", props, (page = pageNow()));
+  resetEngagement();
 }
 
 /** `track pageview` counts only if the URL changed since the last pageview: never two for one page. */
 export function requestPageview(props?: unknown): void {
-  if (location.href != lastPageUrl) pageview(props);
+  if (pageNow().url != page.url) pageview(props);
 }
 
-/** History API and back/forward: a pageview when the path changes (not for query or hash changes). */
+/** History API, back/forward and (with `spa: "hash"`) hash routing: a pageview when the page key changes. */
 export function onNavigation(): void {
-  if (location.pathname != lastPagePath) pageview();
+  if (enabled("spa") && currentPageKey() != pageKey) pageview();
 }
+
+const currentPageKey = (): string => location.pathname + (config.spa == "hash" ? location.hash : "");

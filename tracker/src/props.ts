@@ -1,18 +1,15 @@
 import type { HitProps } from "../../lib/events/hit";
 
-/** Keeps up to 30 flat string/number/boolean props within the collector's limits; nested values are dropped. */
-export function cleanProps(input: unknown): HitProps | undefined {
-  if (typeof input != "object") return;
-  let props: HitProps | undefined;
-  for (const [rawKey, value] of Object.entries(input || {}).slice(0, 30)) {
-    const key = rawKey.slice(0, 64);
-    const kept =
-      typeof value == "string"
-        ? value.slice(0, 500)
-        : typeof value == "boolean" || Number.isFinite(value)
-          ? (value as number | boolean)
-          : null;
-    if (kept != null && key && !/^(__proto__|constructor|prototype)$/.test(key)) (props ||= {})[key] = kept;
-  }
-  return props;
-}
+/**
+ * Up to 30 flat string/number/boolean props within the collector's limits; nested and non-finite values,
+ * and keys the collector refuses (`__proto__`, `constructor`, `prototype`) or an object inherits (`toString`, …), are dropped.
+ */
+export const cleanProps = (input: unknown): HitProps | undefined =>
+  input
+    ? Object.fromEntries(
+        Object.entries(input)
+          .slice(0, 30)
+          .map(([key, value]) => [key.slice(0, 64), value.slice ? value.slice(0, 500) : value])
+          .filter(([key, value]) => key && !(key in { prototype: 0 }) && (typeof value == "string" || (typeof value != "object" && isFinite(value)))),
+      )
+    : undefined;

@@ -1,14 +1,9 @@
-type Area = "localStorage" | "sessionStorage";
-
-// Storage throws in some private modes and sandboxed frames: then nothing is kept beyond the page.
-export function read(key: string, area: Area = "localStorage"): string | null | undefined {
+/**
+ * Reads a localStorage key, or writes it when a value is given. Storage throws in some private modes,
+ * sandboxed frames and when full: then nothing is kept beyond the page.
+ */
+export function stored(key: string, value?: string): string | undefined {
   try {
-    return window[area].getItem("pixel_" + key);
-  } catch {}
-}
-
-export function write(key: string, value: string, area: Area = "localStorage"): void {
-  try {
-    window[area].setItem("pixel_" + key, value);
+    return value ? (localStorage["pixel_" + key] = value) : localStorage["pixel_" + key];
   } catch {}
 }

@@ -20,19 +20,9 @@ export async function readHits(request: Request): Promise<HitsResult> {
 }
 
 function validate(body: unknown): HitsResult {
-  const arrayProps = propsArrayPath(body);
-  if (arrayProps) return { ok: false, status: 400, error: `${arrayProps}: must be an object of key-value pairs` };
   const parsed = v.safeParse(HitBatchSchema, body);
   if (!parsed.success) return { ok: false, status: 400, error: describe(parsed.issues) };
   return { ok: true, hits: Array.isArray(parsed.output) ? parsed.output : [parsed.output] };
-}
-
-/** valibot's record() takes an array for an object; until the shared schema refuses it, the collector does. */
-function propsArrayPath(body: unknown): string | null {
-  const hits: unknown[] = Array.isArray(body) ? body : [body];
-  const index = hits.findIndex((hit) => Array.isArray((hit as { props?: unknown } | null)?.props));
-  if (index < 0) return null;
-  return Array.isArray(body) ? `${index}.props` : "props";
 }
 
 /** Short query parameter names of the GIF pixel, for hand-written `<img>` tags and e-mails. */
@@ -86,6 +76,7 @@ function describe(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): st
 }
 
 function deepest(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
-  const nested = issue.issues?.find((inner) => inner.path?.length);
-  return nested ? deepest(nested) : issue;
+  const candidates = (issue.issues ?? []).map(deepest).filter((inner) => inner.path?.length);
+  // Of a union's branches, the one that got furthest into the body is the one the sender meant.
+  return candidates.reduce<v.BaseIssue<unknown>>((best, inner) => (inner.path!.length > (best.path?.length ?? 0) ? inner : best), issue);
 }
