@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { wranglerConfigPath } from "./deploy/workers";
 import { TEST_DATABASES } from "./test/setup/databases";
 
 /**
@@ -12,7 +13,7 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: `./workers/${name}/src/index.ts`,
-        wrangler: { configPath: `./workers/${name}/wrangler.toml` },
+        wrangler: { configPath: wranglerConfigPath(name) },
         miniflare: {
           bindings: {
             D1_MIGRATIONS: d1Migrations,

@@ -6,7 +6,9 @@ export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const WORKER_NAMES = ["collector", "flusher", "api"] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
-export const wranglerConfigPath = (worker: WorkerName) => `${ROOT}workers/${worker}/wrangler.toml`;
+/** The collector's config is the repo's root wrangler.toml: `wrangler deploy` there puts it on the site's route. */
+export const wranglerConfigPath = (worker: WorkerName) =>
+  worker === "collector" ? `${ROOT}wrangler.toml` : `${ROOT}workers/${worker}/wrangler.toml`;
 
 /** What a Worker's wrangler.toml asks Cloudflare to have: its bindings and the resources behind them. */
 export interface WorkerConfig {

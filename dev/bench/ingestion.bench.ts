@@ -8,12 +8,11 @@ import { createClient } from "@clickhouse/client-web";
 import { build } from "esbuild";
 import { drizzle } from "drizzle-orm/d1";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { createSite } from "../../lib/d1/accounts";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { applyD1Migrations } from "../stack/d1";
-import { bundleWorker, DEV_CF } from "../stack/workers";
+import { DEV_CF, workerOptionsFor } from "../stack/workers";
 import type { Benchmark, BenchRow } from "./report";
 
 /**
@@ -48,16 +47,8 @@ const direct = (name: string, script: string, extra: Partial<WorkerOptions> = {}
     ...extra,
   }) as WorkerOptions;
 
-async function realWorker(name: "collector" | "flusher", bindings: Record<string, string>, extra: Partial<WorkerOptions> = {}): Promise<WorkerOptions> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}workers/${name}/wrangler.toml`);
-  return {
-    ...(workerOptions as WorkerOptions),
-    name,
-    modules: [{ type: "ESModule", path: `${ROOT}workers/${name}/index.mjs`, contents: await bundleWorker(name) }],
-    bindings: { ...workerOptions.bindings, ...bindings },
-    ...extra,
-  } as WorkerOptions;
-}
+const realWorker = (name: "collector" | "flusher", bindings: Record<string, string>, extra: Partial<WorkerOptions> = {}) =>
+  workerOptionsFor(name, bindings, extra);
 
 async function registerSite(mf: Miniflare): Promise<void> {
   const d1 = await mf.getD1Database("DB", "collector");

@@ -2,10 +2,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { wranglerConfigPath, type WorkerName } from "../../deploy/workers";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const WORKERS = ["collector", "flusher", "api"] as const;
-export type WorkerName = (typeof WORKERS)[number];
 
 /** Bundles a Worker the way wrangler does (esbuild, ESM, workerd conditions), in memory. */
 export async function bundleWorker(name: WorkerName): Promise<string> {
@@ -42,28 +41,37 @@ export const DEV_CF = {
   asn: 3320, asOrganization: "Deutsche Telekom AG", colo: "FRA", latitude: "52.52", longitude: "13.40", postalCode: "10115",
 };
 
+/** A Worker as its wrangler config describes it, bundled, with extra bindings (ClickHouse, secrets) on top. */
+export async function workerOptionsFor(
+  name: WorkerName,
+  bindings: Record<string, unknown>,
+  extra: Partial<WorkerOptions> = {},
+): Promise<WorkerOptions> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(wranglerConfigPath(name));
+  return {
+    ...(workerOptions as WorkerOptions),
+    name,
+    modules: [{ type: "ESModule", path: `${ROOT}workers/${name}/index.mjs`, contents: await bundleWorker(name) }],
+    bindings: { ...(workerOptions.bindings ?? {}), ...bindings },
+    ...extra,
+  } as WorkerOptions;
+}
+
 /**
  * All three Workers in one workerd process, configured from their wrangler.toml: a local queue only
  * reaches a consumer in the same process. The collector listens on its own port, the api on another.
  */
 export async function startWorkers(options: WorkersOptions): Promise<{ mf: Miniflare; collectorUrl: string; apiUrl: string }> {
-  const workers: WorkerOptions[] = [];
-  for (const name of WORKERS) {
-    const { workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}workers/${name}/wrangler.toml`);
-    const script = await bundleWorker(name);
-    workers.push({
-      ...(workerOptions as WorkerOptions),
-      name,
-      modules: [{ type: "ESModule", path: `${ROOT}workers/${name}/index.mjs`, contents: script }],
-      bindings: {
-        ...(workerOptions.bindings ?? {}),
-        CLICKHOUSE_URL: options.clickHouseUrl,
-        CLICKHOUSE_DATABASE: options.clickHouseDatabase,
-        ...(name === "api" ? { PIXEL_SESSION_SECRET: options.sessionSecret } : {}),
-      },
-      ...(name === "api" ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] } : {}),
-    } as WorkerOptions);
-  }
+  const clickHouse = { CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.clickHouseDatabase };
+  const workers = [
+    await workerOptionsFor("collector", clickHouse),
+    await workerOptionsFor("flusher", clickHouse),
+    await workerOptionsFor(
+      "api",
+      { ...clickHouse, PIXEL_SESSION_SECRET: options.sessionSecret },
+      { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] },
+    ),
+  ];
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: options.collectorPort,

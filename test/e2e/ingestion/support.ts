@@ -6,9 +6,8 @@ import { createClient } from "@clickhouse/client-web";
 import { drizzle } from "drizzle-orm/d1";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { fileURLToPath } from "node:url";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { applyD1Migrations } from "../../../dev/stack/d1";
-import { bundleWorker, DEV_CF } from "../../../dev/stack/workers";
+import { DEV_CF, workerOptionsFor } from "../../../dev/stack/workers";
 import { createSite } from "../../../lib/d1/accounts";
 
 /** A TCP relay in front of ClickHouse that can be switched off: while off it resets every connection, open or new. */
@@ -139,16 +138,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
  * dashboard and demo site that `startStack` adds: ingestion needs none of them.
  */
 export async function startPipeline(options: { clickHouseUrl: string; database: string; domain?: string; cf?: Record<string, unknown> }): Promise<Pipeline> {
-  const workers: WorkerOptions[] = [];
-  for (const name of ["collector", "flusher"] as const) {
-    const { workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}workers/${name}/wrangler.toml`);
-    workers.push({
-      ...(workerOptions as WorkerOptions),
-      name,
-      modules: [{ type: "ESModule", path: `${ROOT}workers/${name}/index.mjs`, contents: await bundleWorker(name) }],
-      bindings: { ...workerOptions.bindings, CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.database },
-    } as WorkerOptions);
-  }
+  const clickHouse = { CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.database };
+  const workers = [await workerOptionsFor("collector", clickHouse), await workerOptionsFor("flusher", clickHouse)];
   const persistDir = mkdtempSync(join(tmpdir(), "pixel-ingestion-"));
   const mf = new Miniflare({ host: "127.0.0.1", port: 0, cf: options.cf ?? DEV_CF, defaultPersistRoot: persistDir, log: new Log(LogLevel.ERROR), workers });
   const stop = async () => {
