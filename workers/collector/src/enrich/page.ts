@@ -17,10 +17,13 @@ export function pageFrom(url: URL): Page {
   const search = query.toString();
   return {
     hostname: url.hostname.replace(/^www\./, ""),
-    pathname: decodePath(url.pathname).replace(EMAIL, REDACTED).slice(0, 1024),
+    pathname: decodePath(url.pathname + hashRoute(url)).replace(EMAIL, REDACTED).slice(0, 1024),
     query: search ? `?${search}`.slice(0, 1024) : "",
   };
 }
+
+/** Hash-routed apps (`#/inbox`, `#!/inbox`) keep their route in the fragment; a plain `#section` is no page. */
+const hashRoute = (url: URL) => (/^#!?\//.test(url.hash) ? url.hash.split("?")[0]! : "");
 
 function decodePath(pathname: string): string {
   try {
