@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { hashPassword } from "../auth/password";
 import { randomId } from "../auth/ids";
@@ -23,12 +23,21 @@ export async function createUser(
   return user!;
 }
 
-export async function createSite(db: Db, input: { domain: string; name?: string; timezone?: string }): Promise<Site> {
-  const domain = input.domain.trim().toLowerCase().replace(/^www\./, "");
-  const [site] = await db
+export type SiteSettings = Partial<Pick<Site, "name" | "timezone" | "hostnames" | "retentionDays" | "scriptName" | "endpointName" | "shields">>;
+
+export const normalizeDomain = (domain: string) => domain.trim().toLowerCase().replace(/^www\./, "");
+
+/** With `ownerId`, the site and its owner's membership are written together or not at all. */
+export async function createSite(db: Db, input: SiteSettings & { domain: string; ownerId?: string }): Promise<Site> {
+  const { ownerId, ...settings } = input;
+  const id = randomId();
+  const domain = normalizeDomain(input.domain);
+  const insertSite = db
     .insert(sites)
-    .values({ id: randomId(), domain, name: input.name ?? domain, timezone: input.timezone ?? "UTC" })
+    .values({ ...settings, id, domain, name: settings.name ?? domain, timezone: settings.timezone ?? "UTC" })
     .returning();
+  if (!ownerId) return (await insertSite)[0]!;
+  const [[site]] = await db.batch([insertSite, db.insert(memberships).values({ userId: ownerId, siteId: id, role: "owner" })]);
   return site!;
 }
 
@@ -39,10 +48,26 @@ export async function grantSite(db: Db, userId: string, siteId: string, role: Me
   });
 }
 
+/**
+ * A global admin with this password: a new account, or an existing one promoted, re-enabled and given the
+ * password, its older sessions ended.
+ */
+export async function upsertAdmin(db: Db, input: { email: string; password: string; name?: string }): Promise<{ user: User; created: boolean }> {
+  const existing = await findUserByEmail(db, input.email);
+  if (!existing) return { user: await createUser(db, { ...input, role: "admin" }), created: true };
+  const passwordHash = await hashPassword(input.password);
+  const [user] = await db
+    .update(users)
+    .set({ passwordHash, role: "admin", disabled: false, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, existing.id))
+    .returning();
+  return { user: user!, created: false };
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
 }
 
 export async function findSiteByDomain(db: Db, domain: string): Promise<Site | undefined> {
-  return db.select().from(sites).where(eq(sites.domain, domain)).get();
+  return db.select().from(sites).where(eq(sites.domain, normalizeDomain(domain))).get();
 }

@@ -16,6 +16,8 @@ export const users = sqliteTable("users", {
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+  /** In every session token; raising it (a password change) ends the sessions made before. */
+  sessionVersion: integer("session_version").notNull().default(0),
 });
 
 export const sites = sqliteTable("sites", {
@@ -26,8 +28,26 @@ export const sites = sqliteTable("sites", {
   /** JSON array of extra hostnames whose hits belong to this site (besides `domain` and its subdomains). */
   hostnames: text("hostnames", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   retentionDays: integer("retention_days").notNull().default(0),
+  /** The tracker's file and hit endpoint names under the collector's base path (renamable to dodge blockers). */
+  scriptName: text("script_name").notNull().default("pixel.js"),
+  endpointName: text("endpoint_name").notNull().default("e"),
+  /** Hits the collector drops for this site; see docs/api.md for the shape. */
+  shields: text("shields", { mode: "json" }).$type<Shields>().notNull().default(sql`'{"ipRanges":[],"countries":[],"paths":[],"hostnames":[]}'`),
+  publicShare: integer("public_share", { mode: "boolean" }).notNull().default(false),
+  /** SHA-256 of the share token: the token itself is shown once, when made. */
+  shareTokenHash: text("share_token_hash").unique(),
   createdAt: createdAt(),
 });
+
+export interface Shields {
+  /** CIDR ranges, IPv4 or IPv6. */
+  ipRanges: string[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  /** Path patterns; `*` matches any run of characters. */
+  paths: string[];
+  hostnames: string[];
+}
 
 export const memberships = sqliteTable(
   "memberships",
@@ -66,3 +86,85 @@ export const goals = sqliteTable(
 );
 
 export type Goal = typeof goals.$inferSelect;
+
+/** Read-only bearer tokens for the stats API, limited to some sites and to what their owner may still read. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  /** The token's first characters, to tell keys apart; the token is stored only as its SHA-256. */
+  prefix: text("prefix").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const apiKeySites = sqliteTable(
+  "api_key_sites",
+  {
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+  },
+  (table) => [primaryKey({ columns: [table.keyId, table.siteId] })],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+/** Recent failed sign-ins, keyed by a keyed hash of the account or of the IP (never the IP itself). */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subject: text("subject").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("login_failures_subject_at").on(table.subject, table.at)],
+);
+
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Shared by every widget of the report: a preset or [from, to] dates, as in a stats query. */
+    dateRange: text("date_range", { mode: "json" }).$type<string | [string, string]>().notNull(),
+    position: integer("position").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("reports_site").on(table.siteId, table.position)],
+);
+
+export const WIDGET_KINDS = ["number", "line", "bar", "table", "map"] as const;
+export const WIDGET_WIDTHS = [1, 2, 3, 4, 5, 6] as const;
+
+export const widgets = sqliteTable(
+  "widgets",
+  {
+    id: text("id").primaryKey(),
+    reportId: text("report_id")
+      .notNull()
+      .references(() => reports.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    kind: text("kind", { enum: WIDGET_KINDS }).notNull(),
+    /** Columns out of a 6-column grid. */
+    width: integer("width").notNull().default(2),
+    /** A stats query without site_id and date_range (both come from the report) ... */
+    query: text("query", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** ... or, for global admins only, read-only ClickHouse SQL. Exactly one of the two is set. */
+    sql: text("sql"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("widgets_report").on(table.reportId, table.position)],
+);
+
+export type Report = typeof reports.$inferSelect;
+export type Widget = typeof widgets.$inferSelect;

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
@@ -6,31 +5,10 @@ import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
 import type { Site } from "../../../lib/d1/schema";
 import { eventRow } from "../../../test/support/event-row";
 import { insertEvents } from "../../flusher/src/insert";
-import type { ApiEnv } from "./env";
-import worker from "./index";
+import { apiEnv, call, login } from "./test-support";
 
-const apiEnv = env as unknown as ApiEnv;
 let shop: Site;
 let blog: Site;
-
-async function call(path: string, init: { body?: unknown; cookie?: string; method?: string } = {}, target: ApiEnv = apiEnv) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (init.cookie) headers.cookie = init.cookie;
-  const request = new Request(`http://pixel.test/api${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers,
-    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-  });
-  const response = await worker.fetch(request, target);
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
-}
-
-async function login(email: string, password = "correct horse battery staple") {
-  const response = await call("/auth/login", { body: { email, password } });
-  expect(response.status).toBe(200);
-  return response.headers.get("set-cookie")!.split(";")[0]!;
-}
 
 beforeAll(async () => {
   const db = drizzle(apiEnv.DB);

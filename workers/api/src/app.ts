@@ -1,18 +1,25 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { requireCaller } from "./auth/caller";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
 import type { ApiContext } from "./env";
+import { keyRoutes } from "./keys/routes";
+import { publicShareRoutes } from "./shares/routes";
 import { siteRoutes } from "./sites/routes";
 import { statsRoutes } from "./stats/routes";
+import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
 
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/auth", authRoutes);
-app.use("/sites/*", requireUser);
-app.use("/v2/*", requireUser);
+app.route("/share", publicShareRoutes);
+for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUser);
+app.use("/v2/*", requireCaller);
 app.route("/sites", siteRoutes);
+app.route("/users", userRoutes);
+app.route("/keys", keyRoutes);
 app.route("/v2", statsRoutes);
 
 app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${c.req.path}` }, 404));

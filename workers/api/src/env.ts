@@ -1,10 +1,21 @@
 import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
-import type { User } from "../../../lib/d1/schema";
+import type { Membership, Site, User } from "../../../lib/d1/schema";
 
 export interface ApiEnv extends ClickHouseEnv {
   DB: D1Database;
-  /** Signs session tokens; at least 32 characters. */
+  /** Signs session tokens and keys the login limiter's hashes; at least 32 characters. */
   PIXEL_SESSION_SECRET?: string;
 }
 
-export type ApiContext = { Bindings: ApiEnv; Variables: { user: User } };
+/** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */
+export type Caller =
+  | { kind: "user"; user: User }
+  | { kind: "key"; user: User; siteIds: string[] }
+  | { kind: "share"; site: Site };
+
+export type SiteRole = Membership["role"];
+
+export type ApiContext = {
+  Bindings: ApiEnv;
+  Variables: { user: User; caller: Caller; site: Site; siteRole: SiteRole };
+};

@@ -23,7 +23,8 @@ export function sessionSecret(env: ApiEnv): string {
 
 export async function startSession(c: Context<ApiContext>, user: User) {
   const now = Math.floor(Date.now() / 1000);
-  const token = await sign({ sub: user.id, iat: now, exp: now + SESSION_SECONDS }, sessionSecret(c.env), "HS256");
+  const claims = { sub: user.id, ver: user.sessionVersion, iat: now, exp: now + SESSION_SECONDS };
+  const token = await sign(claims, sessionSecret(c.env), "HS256");
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     secure: new URL(c.req.url).protocol === "https:",
@@ -42,7 +43,7 @@ export const requireUser: MiddlewareHandler<ApiContext> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   const claims = token ? await verify(token, sessionSecret(c.env), "HS256").catch(() => null) : null;
   const user = typeof claims?.sub === "string" ? await findActiveUser(c.env.DB, claims.sub) : undefined;
-  if (!user) return c.json({ error: "sign in first" }, 401);
+  if (!user || (claims?.ver ?? 0) !== user.sessionVersion) return c.json({ error: "sign in first" }, 401);
   c.set("user", user);
   await next();
 };
@@ -51,5 +52,11 @@ async function findActiveUser(d1: D1Database, id: string): Promise<User | undefi
   const user = await database(d1).select().from(users).where(eq(users.id, id)).get();
   return user && !user.disabled ? user : undefined;
 }
+
+/** Behind requireUser: only global admins pass. */
+export const requireGlobalAdmin: MiddlewareHandler<ApiContext> = async (c, next) => {
+  if (c.var.user.role !== "admin") return c.json({ error: "only global admins may do this" }, 403);
+  await next();
+};
 
 export const publicUser = (user: User) => ({ id: user.id, email: user.email, name: user.name, role: user.role });

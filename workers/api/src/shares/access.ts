@@ -1,0 +1,10 @@
+import { eq } from "drizzle-orm";
+import { sha256Hex } from "../../../../lib/auth/tokens";
+import { sites, type Site } from "../../../../lib/d1/schema";
+import { database } from "../db";
+
+/** The site behind a share token, if sharing is on. */
+export async function sharedSite(d1: D1Database, token: string): Promise<Site | undefined> {
+  const site = await database(d1).select().from(sites).where(eq(sites.shareTokenHash, await sha256Hex(token))).get();
+  return site?.publicShare ? site : undefined;
+}

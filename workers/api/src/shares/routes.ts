@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
+import { sites } from "../../../../lib/d1/schema";
+import { database } from "../db";
+import type { ApiContext } from "../env";
+import { requireSiteRole } from "../sites/access";
+import { sharedSite } from "./access";
+
+/** Under /sites/:siteId/share, for site admins: a new token (the old link stops working), or sharing off. */
+export const shareRoutes = new Hono<ApiContext>()
+  .use(requireSiteRole("admin"))
+  .post("/", async (c) => {
+    const token = randomToken("pxs");
+    await database(c.env.DB)
+      .update(sites)
+      .set({ publicShare: true, shareTokenHash: await sha256Hex(token) })
+      .where(eq(sites.id, c.var.site.id));
+    return c.json({ token }, 201);
+  })
+  .delete("/", async (c) => {
+    await database(c.env.DB).update(sites).set({ publicShare: false, shareTokenHash: null }).where(eq(sites.id, c.var.site.id));
+    return c.body(null, 204);
+  });
+
+/** No sign-in: what a share link's dashboard needs before it sends queries with the token as a bearer. */
+export const publicShareRoutes = new Hono<ApiContext>().get("/:token", async (c) => {
+  const site = await sharedSite(c.env.DB, c.req.param("token"));
+  if (!site) return c.json({ error: "this share link is not valid (any more)" }, 404);
+  return c.json({ site: { id: site.id, domain: site.domain, name: site.name, timezone: site.timezone } });
+});

@@ -1,0 +1,62 @@
+import { Hono } from "hono";
+import { eq, sql } from "drizzle-orm";
+import * as v from "valibot";
+import { hashPassword } from "../../../../lib/auth/password";
+import { createUser, findUserByEmail } from "../../../../lib/d1/accounts";
+import { users, type User } from "../../../../lib/d1/schema";
+import { publicUser, requireGlobalAdmin } from "../auth/session";
+import { database } from "../db";
+import type { ApiContext } from "../env";
+import { jsonBody } from "../validate";
+import { Email, NewPassword, UserName, UserRole } from "./fields";
+
+const NewUser = v.object({ email: Email, name: v.optional(UserName, ""), password: NewPassword, role: v.optional(UserRole, "user") });
+const UserChange = v.object({
+  name: v.optional(UserName),
+  role: v.optional(UserRole),
+  disabled: v.optional(v.boolean()),
+  password: v.optional(NewPassword),
+});
+
+const userBody = (user: User) => ({
+  ...publicUser(user),
+  disabled: user.disabled,
+  createdAt: user.createdAt.toISOString(),
+  lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+});
+
+/** Account management: global admins only. Site access is granted through /api/sites/:siteId/members. */
+export const userRoutes = new Hono<ApiContext>()
+  .use(requireGlobalAdmin)
+  .get("/", async (c) => {
+    const all = await database(c.env.DB).select().from(users).orderBy(users.email).all();
+    return c.json({ users: all.map(userBody) });
+  })
+  .post("/", jsonBody(NewUser), async (c) => {
+    const input = c.req.valid("json");
+    const db = database(c.env.DB);
+    if (await findUserByEmail(db, input.email)) return c.json({ error: `email: ${input.email} already has an account` }, 409);
+    return c.json({ user: userBody(await createUser(db, input)) }, 201);
+  })
+  .patch("/:userId", jsonBody(UserChange), async (c) => {
+    const { password, ...change } = c.req.valid("json");
+    const userId = c.req.param("userId");
+    if (userId === c.var.user.id && (change.disabled || change.role === "user")) {
+      return c.json({ error: `${change.disabled ? "disabled" : "role"}: you can't lock yourself out; ask another admin` }, 400);
+    }
+    const rekey = password ? { passwordHash: await hashPassword(password), sessionVersion: sql`${users.sessionVersion} + 1` } : {};
+    const set = { ...change, ...rekey };
+    const db = database(c.env.DB);
+    const [user] = Object.keys(set).length
+      ? await db.update(users).set(set).where(eq(users.id, userId)).returning()
+      : await db.select().from(users).where(eq(users.id, userId)).all();
+    if (!user) return c.json({ error: `no user ${userId}` }, 404);
+    return c.json({ user: userBody(user) });
+  })
+  .delete("/:userId", async (c) => {
+    const userId = c.req.param("userId");
+    if (userId === c.var.user.id) return c.json({ error: "userId: you can't delete your own account; ask another admin" }, 400);
+    const deleted = await database(c.env.DB).delete(users).where(eq(users.id, userId)).returning({ id: users.id });
+    if (!deleted.length) return c.json({ error: `no user ${userId}` }, 404);
+    return c.body(null, 204);
+  });

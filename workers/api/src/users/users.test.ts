@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { upsertAdmin } from "../../../../lib/d1/accounts";
+import { call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
+
+describe("users management", () => {
+  it("is for global admins only", async () => {
+    const { cookie } = await signedInUser();
+    expect((await call("/users")).status).toBe(401);
+    expect((await call("/users", { cookie })).status).toBe(403);
+    expect((await call("/users", { cookie, body: { email: "x@pixel.test", password: PASSWORD } })).status).toBe(403);
+  });
+
+  it("creates a user with a random id and no password hash in the answer, once per e-mail", async () => {
+    const { cookie } = await signedInUser("admin");
+    const email = `${unique("New.Person")}@Pixel.test`;
+    const created = await call("/users", { cookie, body: { email, name: "New Person", password: PASSWORD } });
+    expect(created.status).toBe(201);
+    expect(created.json.user).toMatchObject({ email: email.toLowerCase(), name: "New Person", role: "user", disabled: false });
+    expect(JSON.stringify(created.json)).not.toMatch(/pbkdf2|passwordHash/);
+    expect(created.json.user.id).toMatch(/^[0-9a-z]{16}$/);
+    expect(created.json.user.id).not.toContain("new");
+    expect((await call("/users", { cookie, body: { email, password: PASSWORD } })).status).toBe(409);
+    const list = await call("/users", { cookie });
+    expect(list.json.users.map((user: { email: string }) => user.email)).toContain(email.toLowerCase());
+    await login(email);
+  });
+
+  it.each([
+    [{ email: "not-an-email", password: PASSWORD }, "email"],
+    [{ email: "a@pixel.test", password: "short" }, "password"],
+    [{ email: "a@pixel.test", password: PASSWORD, role: "root" }, "role"],
+  ])("refuses a bad new user %# with a 400 naming the field", async (body, field) => {
+    const { cookie } = await signedInUser("admin");
+    const response = await call("/users", { cookie, body });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toContain(field);
+  });
+
+  it("changes a role, resets a password, disables (ending sessions) and deletes", async () => {
+    const { cookie } = await signedInUser("admin");
+    const target = await signedInUser();
+    const patch = (body: unknown) => call(`/users/${target.user.id}`, { cookie, method: "PATCH", body });
+    expect((await patch({ role: "admin" })).json.user.role).toBe("admin");
+    expect((await call("/users", { cookie: target.cookie })).status).toBe(200);
+    expect((await patch({ password: "reset by an admin" })).status).toBe(200);
+    expect((await call("/auth/me", { cookie: target.cookie })).status).toBe(401);
+    await login(target.user.email, "reset by an admin");
+    expect((await patch({ disabled: true })).json.user.disabled).toBe(true);
+    expect((await call("/auth/me", { cookie: target.cookie })).status).toBe(401);
+    expect((await call("/auth/login", { body: { email: target.user.email, password: "reset by an admin" } })).status).toBe(401);
+    expect((await call(`/users/${target.user.id}`, { cookie, method: "DELETE" })).status).toBe(204);
+    expect((await call(`/users/${target.user.id}`, { cookie, method: "DELETE" })).status).toBe(404);
+    expect((await patch({ name: "ghost" })).status).toBe(404);
+  });
+
+  it("won't let an admin lock themselves out", async () => {
+    const { user, cookie } = await signedInUser("admin");
+    const demote = await call(`/users/${user.id}`, { cookie, method: "PATCH", body: { role: "user" } });
+    expect(demote.status).toBe(400);
+    expect(demote.json.error).toContain("role");
+    expect((await call(`/users/${user.id}`, { cookie, method: "PATCH", body: { disabled: true } })).json.error).toContain("disabled");
+    expect((await call(`/users/${user.id}`, { cookie, method: "DELETE" })).status).toBe(400);
+    expect((await call("/auth/me", { cookie })).json.user.role).toBe("admin");
+  });
+});
+
+describe("upsertAdmin (npm run create-admin)", () => {
+  it("creates a global admin, or promotes, re-enables and re-keys an existing account, ending its sessions", async () => {
+    const email = `${unique("first")}@pixel.test`;
+    const first = await upsertAdmin(db(), { email, password: PASSWORD });
+    expect(first).toMatchObject({ created: true, user: { email, role: "admin", disabled: false } });
+    const { user, cookie } = await signedInUser();
+    await call(`/users/${user.id}`, { cookie: await login(email), method: "PATCH", body: { disabled: true } });
+    const again = await upsertAdmin(db(), { email: user.email.toUpperCase(), password: "a fresh admin password" });
+    expect(again).toMatchObject({ created: false, user: { id: user.id, role: "admin", disabled: false } });
+    expect((await call("/users", { cookie: await login(user.email, "a fresh admin password") })).status).toBe(200);
+    expect((await call("/auth/me", { cookie })).status).toBe(401);
+  });
+});
