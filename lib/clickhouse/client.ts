@@ -52,7 +52,8 @@ export async function selectRows<T>(
   client: ClickHouseClient,
   sql: string,
   params: Record<string, unknown> = {},
+  settings: ClickHouseSettings = {},
 ): Promise<T[]> {
-  const result = await client.query({ query: sql, query_params: params, format: "JSONEachRow" });
+  const result = await client.query({ query: sql, query_params: params, format: "JSONEachRow", clickhouse_settings: settings });
   return result.json<T>();
 }

@@ -1,18 +1,13 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { compileQuery } from "./compile";
-import { normalizeQuery, QueryError, type QueryInput } from "./query";
+import { normalizeQuery as normalize, QueryBody, QueryError, type QueryInput, type QueriedSite } from "./query";
 
 const site = { timezone: "Europe/Berlin", createdAt: new Date("2026-01-15T12:00:00Z") };
 const now = new Date("2026-11-28T23:30:00Z"); // already the 29th in Berlin
-const input = (overrides: Partial<QueryInput>): QueryInput => ({
-  site_id: "s",
-  metrics: ["visitors"],
-  date_range: "7d",
-  dimensions: [],
-  filters: [],
-  pagination: { limit: 10_000, offset: 0 },
-  ...overrides,
-});
+const input = (overrides: Partial<QueryInput>): QueryInput => ({ site_id: "s", metrics: ["visitors"], date_range: "7d", ...overrides });
+const normalizeQuery = (body: QueryInput, at: QueriedSite, when: Date) => normalize(v.parse(QueryBody, body), at, when);
+const context = { timezone: site.timezone, goals: [] };
 
 describe("normalizing a query", () => {
   it.each([
@@ -43,11 +38,42 @@ describe("compiling a query", () => {
     const hostile = "x' OR 1=1 --";
     const hostileQuery = input({ site_id: hostile, dimensions: ["event:page"], filters: [["contains", "event:page", [hostile]]] });
     const query = normalizeQuery(hostileQuery, site, now);
-    const { sql, params } = compileQuery(query, site.timezone);
+    const { sql, params } = compileQuery(query, context);
     expect(sql).not.toContain(hostile);
     expect(sql).not.toContain("Europe/Berlin");
-    expect(params).toMatchObject({ site_id: hostile, tz: "Europe/Berlin", f0: [hostile], from: "2026-11-23", to: "2026-11-29" });
+    expect(Object.values(params)).toEqual(expect.arrayContaining([hostile, "Europe/Berlin", [hostile], "2026-11-23 00:00:00", "2026-11-30 00:00:00"]));
     expect(sql).toContain("FROM events FINAL");
-    expect(sql).toContain("site_id = {site_id:String}");
+    expect(sql).toMatch(/site_id = \{p\d+:String\}/);
+  });
+});
+
+describe("the SQL's shape", () => {
+  const shaped = (value: string) =>
+    input({
+      site_id: value,
+      metrics: ["visitors", "pageviews", "percentage"],
+      dimensions: [`event:props:${value}`, "visit:source"],
+      filters: [
+        ["is", "event:page", [value, `${value}2`]],
+        ["or", [["contains", "visit:country", [value]], ["matches_not", "visit:city", [`^${value.replace(/[^a-z]/gi, "")}$`]]]],
+        ["has_not_done", ["is", "event:goal", [value]]],
+        ["is_not", `event:props:${value}`, [value]],
+      ],
+    });
+  const hostile = ["x' OR 1=1 --", "{p0:String}", "'); DROP TABLE events; --", "\\'\n", "` FORMAT TSV"];
+
+  it.each(hostile)("does not change when a value is %j", (value) => {
+    const goals = [{ name: value, kind: "page" as const, value: `/${value}*` }];
+    const benign = compileQuery(normalizeQuery(shaped("benign"), site, now), { timezone: "UTC", goals: [{ name: "g", kind: "page", value: "/g*" }] });
+    const attacked = compileQuery(normalizeQuery(shaped(value), site, now), { timezone: value, goals });
+    expect(attacked.sql).toBe(benign.sql);
+    expect(Object.values(attacked.params)).toContain(value);
+  });
+
+  it("turns goal page patterns into anchored re2 with * as any run", async () => {
+    const { goalPattern } = await import("./compile");
+    expect(goalPattern({ name: "Docs", kind: "page", value: "/docs/*" })).toBe("^/docs/.*$");
+    expect(goalPattern({ name: "Odd", kind: "page", value: "/a.b(c)?*" })).toBe("^/a\\.b\\(c\\)\\?.*$");
+    expect(goalPattern({ name: "Signup", kind: "event", value: "sign*up" })).toBe("^sign\\*up$");
   });
 });

@@ -1,78 +1,396 @@
-import type { Dimension, FilterOperator, Metric, NormalizedQuery } from "./query";
+import {
+  type Dimension,
+  filterKinds,
+  type EventDimension,
+  type Filter,
+  type FilterOperator,
+  isEventDimension,
+  isSessionMetric,
+  isTimeDimension,
+  isVisitDimension,
+  localBounds,
+  type Metric,
+  type NormalizedQuery,
+  PROPS_PREFIX,
+  type TimeDimension,
+  type TimeGrain,
+  timeGrain,
+  type VisitDimension,
+} from "./query";
 
 export interface CompiledQuery {
   sql: string;
   params: Record<string, unknown>;
 }
 
-/** Every identifier in the SQL comes from these tables; every value travels as a query parameter. */
-const METRIC_SQL: Record<Metric, string> = {
-  visitors: "uniqExact(visitor_id)",
-  visits: "uniqExact(session_id)",
-  pageviews: "countIf(name = 'pageview')",
-  events: "count()",
+/** A conversion: a custom event by name, or a pageview whose path matches `value` (`*` matches any run). */
+export interface GoalDefinition {
+  name: string;
+  kind: "event" | "page";
+  value: string;
+}
+
+export interface CompileContext {
+  timezone: string;
+  goals: GoalDefinition[];
+}
+
+/** Every value travels as a query parameter; every identifier in the SQL comes from the tables below. */
+class Params {
+  readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  add(value: unknown, type: string): string {
+    const name = `p${this.count++}`;
+    this.values[name] = value;
+    return `{${name}:${type}}`;
+  }
+}
+
+const EVENTS = "events FINAL";
+const INTERACTIVE = "name NOT IN ('pageview', 'engagement')";
+const first = (row: string) => `argMin(${row}, timestamp)`;
+
+/** A visit's attributes come from its first event (entry page: first pageview; exit page: last pageview). */
+const VISIT_SQL: Record<VisitDimension, string> = {
+  "visit:entry_page": "argMinIf(pathname, timestamp, name = 'pageview')",
+  "visit:exit_page": "argMaxIf(pathname, timestamp, name = 'pageview')",
+  "visit:source": first("multiIf(utm_source != '', utm_source, referrer_host != '', referrer_host, 'Direct / None')"),
+  "visit:referrer": first("referrer"),
+  "visit:channel": first("channel"),
+  "visit:utm_source": first("utm_source"),
+  "visit:utm_medium": first("utm_medium"),
+  "visit:utm_campaign": first("utm_campaign"),
+  "visit:utm_term": first("utm_term"),
+  "visit:utm_content": first("utm_content"),
+  "visit:country": first("country"),
+  "visit:region": first("region"),
+  "visit:city": first("city"),
+  "visit:device": first("device_type"),
+  "visit:browser": first("browser"),
+  "visit:browser_version": first("browser_version"),
+  "visit:os": first("os"),
+  "visit:os_version": first("os_version"),
+  "visit:screen": first("multiIf(screen_width = 0, '', screen_width < 576, 'Mobile', screen_width < 992, 'Tablet', screen_width < 1440, 'Laptop', 'Desktop')"),
 };
 
-const DIMENSION_SQL: Record<Dimension, string> = {
+const visitColumn = (dimension: VisitDimension) => `v_${dimension.slice("visit:".length)}`;
+
+const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
   "event:page": "pathname",
   "event:hostname": "hostname",
   "event:name": "name",
-  time: "toDate(timestamp, {tz:String})",
-  "time:day": "toDate(timestamp, {tz:String})",
-  "time:hour": "toStartOfHour(timestamp, {tz:String})",
 };
 
-const FILTER_SQL: Record<FilterOperator, (column: string, param: string) => string> = {
-  is: (column, param) => `${column} IN {${param}:Array(String)}`,
-  is_not: (column, param) => `${column} NOT IN {${param}:Array(String)}`,
-  contains: (column, param) => `multiSearchAnyCaseInsensitiveUTF8(${column}, {${param}:Array(String)})`,
-  contains_not: (column, param) => `NOT multiSearchAnyCaseInsensitiveUTF8(${column}, {${param}:Array(String)})`,
+/** Metrics over matching event rows. */
+const EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExact(visitor_id)",
+  visits: "uniqExact(session_id)",
+  pageviews: "countIf(name = 'pageview')",
+  events: "countIf(name != 'engagement')",
+  scroll_depth: ratio(
+    "arraySum(maxMapIf([session_id], [toUInt64(scroll_depth)], name = 'engagement').2)",
+    "length(maxMapIf([session_id], [toUInt64(scroll_depth)], name = 'engagement').2)",
+  ),
+  time_on_page: ratio("sumIf(engaged_ms, name = 'engagement') / 1000", "uniqExactIf(session_id, name = 'engagement')"),
 };
 
-/** Query JSON → one parameterized SELECT over the site's events. Pure: no I/O. */
-export function compileQuery(query: NormalizedQuery, timezone: string): CompiledQuery {
-  const params: Record<string, unknown> = {
-    site_id: query.site_id,
-    tz: timezone,
-    from: query.date_range[0],
-    to: query.date_range[1],
-    limit: query.pagination.limit,
-    offset: query.pagination.offset,
-  };
-  const alias = aliases(query);
-  const select = [
-    ...query.dimensions.map((dimension, i) => `${DIMENSION_SQL[dimension]} AS d${i}`),
-    ...query.metrics.map((metric, i) => `${METRIC_SQL[metric]} AS m${i}`),
-  ];
-  const where = [
-    "site_id = {site_id:String}",
-    "timestamp >= toDateTime({from:Date}, {tz:String})",
-    "timestamp < toDateTime({to:Date} + 1, {tz:String})",
-    ...query.filters.map(([operator, dimension, values], i) => {
-      params[`f${i}`] = values;
-      return FILTER_SQL[operator](DIMENSION_SQL[dimension], `f${i}`);
-    }),
-  ];
-  const lines = [`SELECT ${select.join(", ")}`, "FROM events FINAL", `WHERE ${where.join("\n  AND ")}`];
-  if (query.dimensions.length) lines.push(`GROUP BY ${query.dimensions.map((_, i) => `d${i}`).join(", ")}`);
-  const order = query.order_by.map(([field, direction]) => `${alias.get(field)} ${direction.toUpperCase()}${fill(field, direction)}`);
-  const tieBreak = query.dimensions.map((_, i) => `d${i} ASC`).filter((term) => !order.some((o) => o.startsWith(term.split(" ")[0]!)));
-  if (order.length || tieBreak.length) lines.push(`ORDER BY ${[...order, ...tieBreak].join(", ")}`);
-  lines.push("LIMIT {limit:UInt32} OFFSET {offset:UInt32}");
-  return { sql: lines.join("\n"), params };
+/** Metrics over matching visits (rows of the sessions subquery). */
+const SESSION_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExactArray(visitor_ids)",
+  visits: "count()",
+  pageviews: "sum(matched_pageviews)",
+  events: "sum(matched_events)",
+  views_per_visit: ratio("sum(session_pageviews)", "count()"),
+  bounce_rate: ratio("countIf(session_pageviews = 1 AND interactions = 0) * 100", "count()"),
+  visit_duration: ratio("sum(dateDiff('millisecond', started, ended)) / 1000", "count()"),
+};
+
+/** What a visit row carries; `matched` selects the events the filters match. */
+const SESSION_COLUMN_SQL = {
+  started: () => "min(timestamp)",
+  ended: () => "max(timestamp)",
+  session_pageviews: () => "countIf(name = 'pageview')",
+  interactions: () => `countIf(${INTERACTIVE})`,
+  visitor_ids: (matched: string) => `groupUniqArrayIf(visitor_id, ${matched})`,
+  matched_pageviews: (matched: string) => `countIf(name = 'pageview' AND ${matched})`,
+  matched_events: (matched: string) => `countIf(name != 'engagement' AND ${matched})`,
+};
+type SessionColumn = keyof typeof SESSION_COLUMN_SQL;
+
+const SESSION_METRIC_COLUMNS: Partial<Record<Metric, SessionColumn[]>> = {
+  visitors: ["visitor_ids"],
+  pageviews: ["matched_pageviews"],
+  events: ["matched_events"],
+  views_per_visit: ["session_pageviews"],
+  bounce_rate: ["session_pageviews", "interactions"],
+  visit_duration: ["started", "ended"],
+};
+
+function ratio(numerator: string, denominator: string): string {
+  return `if(${denominator} = 0, 0, ${numerator} / ${denominator})`;
 }
 
-function aliases(query: NormalizedQuery): Map<string, string> {
-  return new Map<string, string>([
-    ...query.dimensions.map((dimension, i) => [dimension, `d${i}`] as [string, string]),
-    ...query.metrics.map((metric, i) => [metric, `m${i}`] as [string, string]),
-  ]);
+const SHARE_SQL = ratio("visitors * 100", "total_visitors");
+
+const BUCKET_FUNCTION: Record<TimeGrain, string> = {
+  minute: "toStartOfMinute",
+  hour: "toStartOfHour",
+  day: "toDate",
+  week: "toMonday",
+  month: "toStartOfMonth",
+};
+
+/** Query JSON → one parameterized SELECT. Pure: no I/O. */
+export function compileQuery(query: NormalizedQuery, context: CompileContext): CompiledQuery {
+  const compiler = new Compiler(query, context);
+  return { sql: compiler.sql(), params: compiler.params.values };
 }
 
-/** Days without hits still appear in a daily time series, with zeros. */
-function fill(field: string, direction: string): string {
-  if ((field === "time:day" || field === "time") && direction === "asc") {
-    return " WITH FILL FROM {from:Date} TO {to:Date} + 1 STEP 1";
+class Compiler {
+  private readonly tz: string;
+  private readonly from: string;
+  private readonly to: string;
+  private readonly goals: string;
+
+  constructor(
+    private readonly query: NormalizedQuery,
+    private readonly context: CompileContext,
+    readonly params = new Params(),
+  ) {
+    const [from, to] = localBounds(query.date_range);
+    this.tz = this.params.add(context.timezone, "String");
+    this.from = this.params.add(from, "String");
+    this.to = this.params.add(to, "String");
+    this.goals = this.goalsExpression();
   }
-  return "";
+
+  sql(): string {
+    const { query } = this;
+    const dimensions = query.dimensions.map((_, i) => `d${i}`);
+    const eventSide = this.eventMetrics();
+    const sessionSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
+    const derived = query.metrics.some((metric) => metric === "percentage" || metric === "conversion_rate");
+    if (derived && !eventSide.includes("visitors") && !sessionSide.includes("visitors")) {
+      (this.usesEventRows() ? eventSide : sessionSide).push("visitors");
+    }
+    const sources = [
+      ...(eventSide.length ? [this.eventQuery(eventSide)] : []),
+      ...(sessionSide.length || !eventSide.length ? [this.sessionQuery(sessionSide)] : []),
+    ];
+    const from = sources.map((source, i) => (i === 0 ? `(${source}) AS q${i}` : `FULL OUTER JOIN (${source}) AS q${i} USING (${dimensions.join(", ")})`));
+    const select = [
+      ...dimensions,
+      ...query.metrics.map((metric, i) => `${metric === "percentage" || metric === "conversion_rate" ? SHARE_SQL : metric} AS m${i}`),
+      ...(query.include.total_rows ? ["count() OVER () AS total_rows"] : []),
+    ];
+    const lines = [
+      ...(derived ? [`WITH (${this.totalVisitorsQuery()}) AS total_visitors`] : []),
+      `SELECT ${select.join(", ")}`,
+      `FROM ${from.join("\n")}`,
+    ];
+    const order = this.orderBy();
+    if (order) lines.push(`ORDER BY ${order}`);
+    lines.push(`LIMIT ${this.params.add(query.pagination.limit, "UInt32")} OFFSET ${this.params.add(query.pagination.offset, "UInt32")}`);
+    return lines.join("\n");
+  }
+
+  /** Metrics read from event rows: all of them with an event:* dimension, the event-level ones along time. */
+  private eventMetrics(): Metric[] {
+    if (!this.usesEventRows()) return [];
+    const onEvents = (metric: Metric) =>
+      EVENT_METRIC_SQL[metric] && (this.query.dimensions.some(isEventDimension) || !isSessionMetric(metric));
+    return this.query.metrics.filter(onEvents);
+  }
+
+  private usesEventRows(): boolean {
+    return this.query.dimensions.some((d) => isEventDimension(d) || isTimeDimension(d));
+  }
+
+  private eventQuery(metrics: Metric[]): string {
+    const { query } = this;
+    const visitDimensions = query.dimensions.filter(isVisitDimension);
+    const visitFilters = this.filtersOf("visit");
+    const needsVisits = visitDimensions.length > 0 || visitFilters.length > 0;
+    const where = [
+      this.baseWhere(),
+      ...this.filtersOf("event").map((filter) => this.eventFilter(filter)),
+      ...visitFilters.map((filter) => this.visitFilter(filter)),
+      ...(query.dimensions.includes("event:name") ? ["name != 'engagement'"] : []),
+    ];
+    const join = needsVisits ? `\nINNER JOIN (${this.sessionsSubquery(this.neededVisitDimensions(), null)}) AS s USING (session_id)` : "";
+    return this.aggregate(
+      query.dimensions.map((d) => this.eventDimension(d)),
+      metrics.map((metric) => `${EVENT_METRIC_SQL[metric]} AS ${metric}`),
+      `${EVENTS}${join}`,
+      where,
+    );
+  }
+
+  private sessionQuery(metrics: Metric[]): string {
+    const eventFilters = this.filtersOf("event");
+    const match = eventFilters.length ? eventFilters.map((filter) => this.eventFilter(filter)).join(" AND ") : null;
+    return this.aggregate(
+      this.query.dimensions.map((d) => (isTimeDimension(d) ? this.bucket(d, "started") : visitColumn(d as VisitDimension))),
+      metrics.map((metric) => `${SESSION_METRIC_SQL[metric]} AS ${metric}`),
+      `(${this.sessionsSubquery(this.neededVisitDimensions(), match, this.sessionColumns(metrics))})`,
+      this.filtersOf("visit").map((filter) => this.visitFilter(filter)),
+    );
+  }
+
+  private sessionColumns(metrics: Metric[]): SessionColumn[] {
+    const time = this.query.dimensions.some(isTimeDimension) ? (["started"] as const) : [];
+    return [...new Set([...time, ...metrics.flatMap((metric) => SESSION_METRIC_COLUMNS[metric] ?? [])])];
+  }
+
+  private aggregate(dimensions: string[], metrics: string[], from: string, where: string[]): string {
+    const lines = [`SELECT ${[...dimensions.map((sql, i) => `${sql} AS d${i}`), ...metrics].join(", ")}`, `FROM ${from}`];
+    if (where.length) lines.push(`WHERE ${where.join("\n  AND ")}`);
+    if (dimensions.length) lines.push(`GROUP BY ${dimensions.map((_, i) => `d${i}`).join(", ")}`);
+    return lines.join("\n");
+  }
+
+  /** One row per visit with events in range, with the `columns` asked for; `match` marks the events the filters select. */
+  private sessionsSubquery(visitDimensions: VisitDimension[], match: string | null, columns: SessionColumn[] = []): string {
+    const selected = [
+      "session_id",
+      ...columns.map((column) => `${SESSION_COLUMN_SQL[column](match ?? "1")} AS ${column}`),
+      ...(match ? [`countIf(${match}) AS matched`] : []),
+      ...visitDimensions.map((d) => `${VISIT_SQL[d]} AS ${visitColumn(d)}`),
+    ];
+    const lines = [`SELECT ${selected.join(", ")}`, `FROM ${EVENTS}`, `WHERE ${this.baseWhere()}`, "GROUP BY session_id"];
+    if (match) lines.push("HAVING matched > 0");
+    return lines.join("\n");
+  }
+
+  /** The denominator of percentage and conversion_rate: the visitors of the same query without dimensions. */
+  private totalVisitorsQuery(): string {
+    const total = { ...this.query, dimensions: [], metrics: ["visitors" as const] };
+    return new Compiler(total, this.context, this.params).sessionQuery(["visitors"]);
+  }
+
+  private neededVisitDimensions(): VisitDimension[] {
+    const fromFilters = this.query.filters.flatMap(dimensionsOf).filter(isVisitDimension);
+    return [...new Set([...this.query.dimensions.filter(isVisitDimension), ...fromFilters])];
+  }
+
+  private baseWhere(): string {
+    return [
+      `site_id = ${this.params.add(this.query.site_id, "String")}`,
+      `timestamp >= toDateTime64(${this.from}, 3, ${this.tz})`,
+      `timestamp < toDateTime64(${this.to}, 3, ${this.tz})`,
+    ].join(" AND ");
+  }
+
+  /** Each top-level filter reads either event rows or visits (normalizeQuery checks it). */
+  private filtersOf(kind: "event" | "visit"): Filter[] {
+    return this.query.filters.filter((filter) => filterKinds(filter).has(kind));
+  }
+
+  private eventDimension(dimension: Dimension): string {
+    if (isTimeDimension(dimension)) return this.bucket(dimension, "timestamp");
+    if (isVisitDimension(dimension)) return visitColumn(dimension);
+    return this.eventColumn(dimension as EventDimension, true);
+  }
+
+  private eventColumn(dimension: EventDimension, asDimension: boolean): string {
+    if (dimension === "event:goal") return asDimension ? `arrayJoin(${this.goals})` : this.goals;
+    if (dimension.startsWith(PROPS_PREFIX)) return `props[${this.params.add(dimension.slice(PROPS_PREFIX.length), "String")}]`;
+    return EVENT_COLUMNS[dimension as keyof typeof EVENT_COLUMNS];
+  }
+
+  /** The names of the goals an event row completes. */
+  private goalsExpression(): string {
+    const goals = this.context.goals;
+    const names = this.params.add(goals.map((goal) => goal.name), "Array(String)");
+    const kinds = this.params.add(goals.map((goal) => goal.kind), "Array(String)");
+    const patterns = this.params.add(goals.map(goalPattern), "Array(String)");
+    return `arrayFilter((goal, kind, pattern) -> (kind = 'event' AND match(name, pattern)) OR (kind = 'page' AND name = 'pageview' AND match(pathname, pattern)), ${names}, ${kinds}, ${patterns})`;
+  }
+
+  private eventFilter(filter: Filter): string {
+    return this.filterSql(filter, (dimension, operator, values) => {
+      if (dimension === "event:goal") return this.goalCondition(operator, values);
+      return this.condition(this.eventColumn(dimension as EventDimension, false), operator, values);
+    });
+  }
+
+  private visitFilter(filter: Filter): string {
+    return this.filterSql(filter, (dimension, operator, values) => this.condition(visitColumn(dimension as VisitDimension), operator, values));
+  }
+
+  private filterSql(filter: Filter, leaf: (dimension: string, operator: FilterOperator, values: string[]) => string): string {
+    const [operator, second] = filter;
+    if (operator === "and" || operator === "or") {
+      return `(${(second as Filter[]).map((child) => this.filterSql(child, leaf)).join(` ${operator.toUpperCase()} `)})`;
+    }
+    if (operator === "not") return `NOT ${this.filterSql(second as Filter, leaf)}`;
+    if (operator === "has_done" || operator === "has_not_done") {
+      const visitors = `SELECT visitor_id FROM ${EVENTS} WHERE ${this.baseWhere()} AND ${this.filterSql(second as Filter, leaf)}`;
+      return `visitor_id ${operator === "has_done" ? "IN" : "NOT IN"} (${visitors})`;
+    }
+    return leaf(second as string, operator, filter[2] as string[]);
+  }
+
+  private condition(column: string, operator: FilterOperator, values: string[]): string {
+    const positive = this.positive(column, operator.replace(/_not$/, "") as "is" | "contains" | "matches", values);
+    return operator.endsWith("_not") ? `NOT ${positive}` : positive;
+  }
+
+  private positive(column: string, operator: "is" | "contains" | "matches", values: string[]): string {
+    if (operator === "is") return `(${column} IN ${this.params.add(values, "Array(String)")})`;
+    if (operator === "contains") return `multiSearchAnyCaseInsensitiveUTF8(${column}, ${this.params.add(values, "Array(String)")})`;
+    return `(${values.map((value) => `match(${column}, ${this.params.add(value, "String")})`).join(" OR ")})`;
+  }
+
+  private goalCondition(operator: FilterOperator, values: string[]): string {
+    const base = operator.replace(/_not$/, "") as "is" | "contains" | "matches";
+    const positive = `arrayExists(goal_name -> ${this.positive("goal_name", base, values)}, ${this.goals})`;
+    return operator.endsWith("_not") ? `NOT ${positive}` : positive;
+  }
+
+  private bucket(dimension: TimeDimension, column: string): string {
+    return `${BUCKET_FUNCTION[this.grain(dimension)]}(${column}, ${this.tz})`;
+  }
+
+  private grain(dimension: TimeDimension): TimeGrain {
+    return timeGrain(dimension, this.query.date_range);
+  }
+
+  private orderBy(): string {
+    const { query } = this;
+    const alias = (field: string) => {
+      const dimension = query.dimensions.indexOf(field as Dimension);
+      return dimension >= 0 ? `d${dimension}` : `m${query.metrics.indexOf(field as Metric)}`;
+    };
+    const terms = query.order_by.map(([field, direction]) => `${alias(field)} ${direction.toUpperCase()}${this.fill(field, direction)}`);
+    const ordered = new Set(query.order_by.map(([field]) => field));
+    const tieBreak = query.dimensions.filter((d) => !ordered.has(d)).map((d) => `${alias(d)} ASC`);
+    return [...terms, ...tieBreak].join(", ");
+  }
+
+  /** Buckets without hits still appear in a time series that has no other dimension, with zeros. */
+  private fill(field: string, direction: string): string {
+    const { dimensions } = this.query;
+    if (!isTimeDimension(field) || direction !== "asc" || dimensions.length !== 1) return "";
+    const grain = this.grain(field);
+    const instant = (time: string) => `toDateTime(${time}, ${this.tz})`;
+    const bucket = (time: string) => `${BUCKET_FUNCTION[grain]}(${time}, ${this.tz})`;
+    const step = `toInterval${grain[0]!.toUpperCase()}${grain.slice(1)}(1)`;
+    return ` WITH FILL FROM ${bucket(instant(this.from))} TO ${bucket(`${instant(this.to)} - 1`)} + ${step} STEP ${step}`;
+  }
+}
+
+export function dimensionsOf(filter: Filter): string[] {
+  const [operator, second] = filter;
+  if (operator === "and" || operator === "or") return (second as Filter[]).flatMap(dimensionsOf);
+  if (operator === "not" || operator === "has_done" || operator === "has_not_done") return dimensionsOf(second as Filter);
+  return [second as string];
+}
+
+/** A goal's matcher as an re2 pattern: event names match exactly, page patterns with `*` as any run. */
+export function goalPattern(goal: GoalDefinition): string {
+  const escape = (text: string) => text.replace(/[\\^$.|?+()[\]{}]/g, "\\$&");
+  if (goal.kind === "event") return `^${escape(goal.value).replaceAll("*", "\\*")}$`;
+  return `^${goal.value.split("*").map(escape).join(".*")}$`;
 }

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import { connectClickHouse, selectRows } from "../../lib/clickhouse/client";
+import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
+import { compileQuery, type CompileContext } from "../../workers/api/src/stats/compile";
+import { normalizeQuery, type ParsedQuery, QueryBody } from "../../workers/api/src/stats/query";
+import { STATS_SETTINGS } from "../../workers/api/src/stats/run";
+import { insertEvents } from "../../workers/flusher/src/insert";
+import { startClickHouseServer } from "../clickhouse-server/server";
+import { generateEventBatches, type TruthSite } from "../ground-truth/generate";
+import type { Benchmark, BenchRow } from "./report";
+
+/** ~5.1 events per visit with the generator's mix; 4 sites × 60 days. */
+const EVENTS_PER_VISIT = 5.1;
+const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? 10_000_000);
+const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
+const DAYS = 60;
+const SITES: TruthSite[] = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC"].map((timezone, i) => ({
+  id: `bench_site_${i}`,
+  domain: `site${i}.example`,
+  timezone,
+}));
+const RANGE: [string, string] = ["2026-05-01", "2026-05-30"];
+const TARGET_MS = 300;
+
+/** The dashboard's overview, as it asks for it: top stats, the daily chart, top pages, sources, countries, devices. */
+const OVERVIEW: Record<string, Omit<ParsedQuery, "site_id" | "date_range" | "filters" | "pagination" | "include" | "order_by">> = {
+  "top stats": { metrics: ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration"], dimensions: [] },
+  "time series": { metrics: ["visitors", "pageviews"], dimensions: ["time:day"] },
+  "top pages": { metrics: ["visitors", "pageviews"], dimensions: ["event:page"] },
+  sources: { metrics: ["visitors"], dimensions: ["visit:source"] },
+  countries: { metrics: ["visitors"], dimensions: ["visit:country"] },
+  devices: { metrics: ["visitors"], dimensions: ["visit:device"] },
+};
+
+const queriesBench: Benchmark = async (progress) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pixel-bench-clickhouse-"));
+  const server = await startClickHouseServer({ port: 0, dataDir });
+  try {
+    const config = { url: server.url, database: "pixel_bench", maxExecutionTime: 120 };
+    await migrateClickHouse(config, () => {});
+    const client = connectClickHouse(config);
+    const inserted = await load(client, progress);
+    const site = SITES[0]!;
+    const compiled = Object.entries(OVERVIEW).map(([name, shape]) => {
+      const input = v.parse(QueryBody, { ...shape, site_id: site.id, date_range: RANGE, pagination: { limit: 10 } });
+      const context: CompileContext = { timezone: site.timezone, goals: [] };
+      return { name, ...compileQuery(normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") }), context) };
+    });
+    const [{ scanned }] = (await selectRows<{ scanned: number }>(
+      client,
+      "SELECT count() AS scanned FROM events WHERE site_id = {site:String} AND toDate(timestamp) BETWEEN {from:Date} AND {to:Date}",
+      { site: site.id, from: RANGE[0], to: RANGE[1] },
+    )) as [{ scanned: number }];
+    progress("merging parts (OPTIMIZE TABLE events FINAL), as background merges would");
+    const merging = Date.now();
+    await client.command({ query: "OPTIMIZE TABLE events FINAL" });
+    const rows: BenchRow[] = [
+      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events` },
+      { area: "queries", measure: "OPTIMIZE TABLE events FINAL after loading", value: `${((Date.now() - merging) / 1000).toFixed(1)} s` },
+    ];
+    const variants: [string, Record<string, number>, boolean, boolean][] = [
+      ["FINAL without do_not_merge_across_partitions_select_final", {}, true, true],
+      ["as the api runs it (FINAL, do_not_merge_across_partitions_select_final)", STATS_SETTINGS, true, true],
+      ["as the api runs it, the 6 queries one after another", STATS_SETTINGS, true, false],
+      ["without FINAL (for comparison only: would count resent hits twice)", {}, false, true],
+    ];
+    for (const [label, settings, final, parallel] of variants) {
+      const run = (query: (typeof compiled)[number]) =>
+        client.query({ query: final ? query.sql : query.sql.replaceAll("events FINAL", "events"), query_params: query.params, format: "JSONEachRow", clickhouse_settings: settings }).then((r) => r.json());
+      const runOverview = async () => {
+        if (parallel) return Promise.all(compiled.map(run));
+        for (const query of compiled) await run(query);
+      };
+      progress(`overview (${label}): warming up`);
+      await runOverview();
+      const times = await timeRuns(runOverview, RUNS);
+      progress(`overview (${label}): median ${median(times)} ms`);
+      rows.push({
+        area: "queries",
+        measure: `whole overview, one site, 30 days, ${label}: median / p95`,
+        value: `${median(times)} / ${p95(times)} ms`,
+        target: `median < ${TARGET_MS} ms`,
+        met: median(times) < TARGET_MS,
+        note: `${RUNS} runs, ${parallel ? "6 queries in parallel" : "6 queries in sequence"}, query-time sessionization`,
+      });
+    }
+    for (const query of compiled) {
+      const times = await timeRuns(() => client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json()), 5);
+      rows.push({ area: "queries", measure: `${query.name} alone: median`, value: `${median(times)} ms`, note: "5 runs" });
+    }
+    await client.close();
+    return rows;
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void): Promise<number> {
+  const visitsPerSiteDay = Math.max(1, Math.round(TARGET_EVENTS / EVENTS_PER_VISIT / SITES.length / DAYS));
+  const options = { seed: 7, sites: SITES, firstDay: "2026-04-01", days: DAYS, visitsPerSiteDay };
+  let inserted = 0;
+  let nextReport = 0;
+  const started = Date.now();
+  for (const batch of generateEventBatches(options, 50_000)) {
+    inserted += await insertEvents(client, batch);
+    if (inserted >= nextReport) {
+      const rate = Math.round(inserted / ((Date.now() - started) / 1000));
+      progress(`generated and inserted ${inserted.toLocaleString("en-US")} of ~${TARGET_EVENTS.toLocaleString("en-US")} events (${rate.toLocaleString("en-US")}/s)`);
+      nextReport += 1_000_000;
+    }
+  }
+  return inserted;
+}
+
+async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await action();
+    times.push(Math.round(performance.now() - started));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
+const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+
+export default queriesBench;

@@ -1,0 +1,100 @@
+import { env } from "cloudflare:test";
+import * as v from "valibot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
+import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/ground-truth/truth";
+import { connectClickHouse } from "../../../../lib/clickhouse/client";
+import type { EventRow } from "../../../../lib/events/row";
+import { insertEvents } from "../../../flusher/src/insert";
+import { normalizeQuery, QueryBody, VISIT_DIMENSIONS } from "./query";
+import { runQuery } from "./run";
+
+const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
+const client = connectClickHouse({ url: truthEnv.CLICKHOUSE_URL, database: truthEnv.TRUTH_CLICKHOUSE_DATABASE });
+const run = crypto.randomUUID().slice(0, 8);
+const sites: TruthSite[] = [
+  { id: `truth_${run}_berlin`, domain: "berlin.example", timezone: "Europe/Berlin" },
+  { id: `truth_${run}_la`, domain: "la.example", timezone: "America/Los_Angeles" },
+  { id: `truth_${run}_kolkata`, domain: "kolkata.example", timezone: "Asia/Kolkata" },
+];
+const goals: TruthGoal[] = [
+  { name: "Signup", kind: "event", value: "signup" },
+  { name: "Visit pricing", kind: "page", value: "/pricing" },
+  { name: "Docs", kind: "page", value: "/docs/*" },
+];
+const rows: EventRow[] = [];
+const range: [string, string] = ["2026-06-02", "2026-06-04"];
+
+const EVENT_METRICS = ["visitors", "visits", "pageviews", "events", "percentage"];
+const VISIT_METRICS = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration", "percentage"];
+const DIMENSION_SETS: [string[], string[]][] = [
+  [[], VISIT_METRICS],
+  [["event:page"], [...EVENT_METRICS, "scroll_depth", "time_on_page"]],
+  [["event:hostname"], EVENT_METRICS],
+  [["event:name"], EVENT_METRICS],
+  [["event:props:plan"], EVENT_METRICS],
+  [["event:props:author"], EVENT_METRICS],
+  [["event:goal"], [...EVENT_METRICS, "conversion_rate"]],
+  ...VISIT_DIMENSIONS.map((d): [string[], string[]] => [[d], VISIT_METRICS]),
+  [["time:day"], VISIT_METRICS],
+  [["time:hour"], VISIT_METRICS],
+  [["time"], ["visitors", "visits", "bounce_rate"]],
+  [["time:day", "visit:source"], VISIT_METRICS],
+  [["time:day", "event:page"], EVENT_METRICS],
+  [["event:page", "visit:device"], EVENT_METRICS],
+  [["visit:country", "visit:browser"], VISIT_METRICS],
+];
+const FILTER_SETS: TruthFilter[][] = [
+  [],
+  [["is", "event:page", ["/pricing"]]],
+  [["contains_not", "event:page", ["DOCS"]]],
+  [["matches", "event:page", ["^/blog/"]]],
+  [["is", "event:page", ["/blog/o'brien"]]],
+  [["is", "visit:source", ["www.google.com"]]],
+  [["is_not", "visit:country", ["DE"]], ["is", "event:name", ["pageview"]]],
+  [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]],
+  [["not", ["is", "event:goal", ["Signup"]]]],
+  [["has_done", ["is", "event:name", ["signup"]]]],
+  [["has_not_done", ["contains", "event:goal", ["doc"]]], ["is", "visit:channel", ["Organic Search"]]],
+  [["is", "event:props:plan", ["pro"]]],
+  [["and", [["is", "event:goal", ["Visit pricing", "Docs"]], ["not", ["is", "event:hostname", ["blog.berlin.example"]]]]]],
+];
+
+beforeAll(async () => {
+  const options = { seed: 42, sites, firstDay: "2026-06-01", days: 5, visitsPerSiteDay: 40, duplicateShare: 0.02 };
+  for (const batch of generateEventBatches(options, 2_000)) {
+    rows.push(...batch);
+    await insertEvents(client, batch);
+  }
+}, 60_000);
+
+afterAll(() => client.close());
+
+const byDimensions = (results: { dimensions: string[]; metrics: number[] }[]) =>
+  [...results].sort((a, b) => JSON.stringify(a.dimensions).localeCompare(JSON.stringify(b.dimensions)));
+
+async function answer(site: TruthSite, metrics: string[], dimensions: string[], filters: TruthFilter[]) {
+  const input = v.parse(QueryBody, { site_id: site.id, metrics, date_range: range, dimensions, filters });
+  const query = normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
+  return (await runQuery(client, query, { timezone: site.timezone, goals })).results;
+}
+
+describe("every metric for every dimension equals the ground truth", () => {
+  it("generated traffic with visits across local midnight, bounces, goals and resent events", () => {
+    const names = new Set(rows.map((row) => row.name));
+    expect([...names].sort()).toEqual(["download", "engagement", "form_submit", "outbound", "pageview", "signup"]);
+    expect(rows.length).toBeGreaterThan(new Set(rows.map((row) => row.event_id)).size);
+  });
+
+  // Every filter set on the first site; the other timezones with a few, to keep the suite under a minute.
+  const cases = sites.flatMap((site, i) => (i === 0 ? FILTER_SETS : FILTER_SETS.slice(0, 3)).map((filters) => [site.timezone, JSON.stringify(filters), site, filters] as const));
+  {
+    it.each(cases)("%s, filters %s", async (_, __, site, filters) => {
+      for (const [dimensions, metrics] of DIMENSION_SETS) {
+        const actual = await answer(site, metrics, dimensions, filters);
+        const expected = trueAnswer(rows, site.id, site.timezone, goals, { metrics, dimensions, filters, date_range: range });
+        expect(byDimensions(actual), `${dimensions.join("+") || "totals"}: ${metrics.join(",")}`).toEqual(byDimensions(expected));
+      }
+    }, 60_000);
+  }
+});
