@@ -12,7 +12,7 @@ import { createSite } from "../../lib/d1/accounts";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { applyD1Migrations } from "../stack/d1";
-import { DEV_CF, workerOptionsFor } from "../stack/workers";
+import { DEV_CF, WORKER_BUNDLE, workerOptionsFor } from "../stack/workers";
 import type { Benchmark, BenchRow } from "./report";
 
 /**
@@ -228,17 +228,7 @@ export default {
 };`;
 
 async function collectorLogic(progress: (message: string) => void): Promise<BenchRow[]> {
-  const bundled = await build({
-    stdin: { contents: LOGIC, resolveDir: ROOT, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-  });
+  const bundled = await build({ ...WORKER_BUNDLE, stdin: { contents: LOGIC, resolveDir: ROOT, loader: "ts" } });
   const mf = new Miniflare({ modules: true, script: bundled.outputFiles[0]!.text, compatibilityDate: "2026-04-20", log: new Log(LogLevel.ERROR) });
   try {
     const perHit = async (freshUa: boolean, n = 20_000) => {

@@ -1,25 +1,26 @@
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { wranglerConfigPath, type WorkerName } from "../../deploy/workers";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Bundles a Worker the way wrangler does (esbuild, ESM, workerd conditions), in memory. */
+/** How wrangler bundles a Worker: ESM for workerd, resolved with its export conditions, in memory. */
+export const WORKER_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["browser", "module", "main"],
+  external: ["cloudflare:*", "node:*"],
+  write: false,
+  logLevel: "silent",
+} as const satisfies BuildOptions;
+
 export async function bundleWorker(name: WorkerName): Promise<string> {
-  const result = await build({
-    entryPoints: [`${ROOT}workers/${name}/src/index.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    logLevel: "silent",
-  });
+  const result = await build({ ...WORKER_BUNDLE, entryPoints: [`${ROOT}workers/${name}/src/index.ts`] });
   return result.outputFiles[0]!.text;
 }
 

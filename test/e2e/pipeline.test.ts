@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startStack, type Stack } from "../../dev/stack/index";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "../support/chromium";
+import { until } from "../support/poll";
 
 const ADMIN_PASSWORD = "e2e-password-123";
 const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -53,16 +54,6 @@ async function query(cookie: string, body: Record<string, unknown>) {
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { results: { dimensions: string[]; metrics: number[] }[] }).results;
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
 }
 
 describe("a visit, from the browser to the dashboard", () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TEST_DATABASES } from "../../setup/databases";
-import { droppedHits, pageview, sendHits, startPipeline, storedEvents, switchableProxy, until, type Pipeline, type Switch } from "./support";
+import { until } from "../../support/poll";
+import { droppedHits, pageview, sendHits, startPipeline, storedEvents, switchableProxy, type Pipeline, type Switch } from "./support";
 
 let pipeline: Pipeline;
 let clickHouse: Switch;

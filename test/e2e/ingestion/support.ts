@@ -63,16 +63,6 @@ export async function switchableProxy(target: string): Promise<Switch> {
   };
 }
 
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
-
 /** What the stats queries see: rows read FINAL, so a row stored twice counts once. */
 export async function storedEvents(url: string, database: string, siteId: string): Promise<{ rows: number; distinct: number }> {
   const client = createClient({ url, database, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });

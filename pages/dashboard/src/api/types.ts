@@ -1,3 +1,5 @@
+import { EVENT_DIMENSIONS, METRICS, VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
+
 export interface User {
   id: string;
   email: string;
@@ -12,46 +14,10 @@ export interface Site {
   timezone: string;
 }
 
-export const METRICS = [
-  "visitors",
-  "visits",
-  "pageviews",
-  "views_per_visit",
-  "bounce_rate",
-  "visit_duration",
-  "events",
-  "scroll_depth",
-  "time_on_page",
-  "conversion_rate",
-  "percentage",
-] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const FILTER_DIMENSIONS = [
-  "event:page",
-  "event:hostname",
-  "event:name",
-  "event:goal",
-  "visit:entry_page",
-  "visit:exit_page",
-  "visit:source",
-  "visit:referrer",
-  "visit:channel",
-  "visit:utm_source",
-  "visit:utm_medium",
-  "visit:utm_campaign",
-  "visit:utm_term",
-  "visit:utm_content",
-  "visit:country",
-  "visit:region",
-  "visit:city",
-  "visit:device",
-  "visit:browser",
-  "visit:browser_version",
-  "visit:os",
-  "visit:os_version",
-  "visit:screen",
-] as const;
+/** Everything a filter can name, besides `event:props:<key>`. */
+export const FILTER_DIMENSIONS = [...EVENT_DIMENSIONS, ...VISIT_DIMENSIONS] as const;
 export type FilterDimension = (typeof FILTER_DIMENSIONS)[number] | `event:props:${string}`;
 export type Interval = "minute" | "hour" | "day" | "week" | "month";
 export type TimeDimension = "time" | `time:${Interval}`;

@@ -11,12 +11,12 @@ import {
   localBounds,
   type Metric,
   type NormalizedQuery,
-  PROPS_PREFIX,
   type TimeDimension,
   type TimeGrain,
   timeGrain,
   type VisitDimension,
 } from "./query";
+import { PROPS_PREFIX } from "../../../../lib/stats/vocabulary";
 
 export interface CompiledQuery {
   sql: string;

@@ -6,7 +6,8 @@ import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/gr
 import { connectClickHouse } from "../../../../lib/clickhouse/client";
 import type { EventRow } from "../../../../lib/events/row";
 import { insertEvents } from "../../../flusher/src/insert";
-import { normalizeQuery, QueryBody, VISIT_DIMENSIONS } from "./query";
+import { VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
+import { normalizeQuery, QueryBody } from "./query";
 import { runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
