@@ -31,6 +31,22 @@ describe("pageviews", () => {
     expect(countBy(await rig().storedEvents(prefix, 1))).toMatchObject({ pageview: 1 });
   });
 
+  it("a page restored from the back/forward cache counts as viewed again", async () => {
+    // Headless Chromium under automation never restores from the bfcache, so the restore is signalled the way
+    // the browser does it: a `pageshow` whose `persisted` is true, and a plain `pageshow` that must not count.
+    const prefix = rig().prefix("bfcache");
+    const page = await browser().newPage();
+    await page.goto(`${rig().siteUrl}${prefix}/page`);
+    await sleep(300);
+    await page.evaluate(() => {
+      dispatchEvent(new PageTransitionEvent("pageshow", { persisted: false }));
+      dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true }));
+    });
+    await sleep(300);
+    await page.goto("about:blank");
+    expect(countBy(await rig().storedEvents(prefix, 2))).toMatchObject({ pageview: 2 });
+  });
+
   it("commands work in any order: track and setUserId before config are kept, a later config takes effect", async () => {
     const prefix = rig().prefix("order");
     const page = await browser().newPage();
