@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { EventRow } from "./row";
 
 /** Why a hit was not stored. The API shows these per site and day. */
-export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large"] as const;
+export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield"] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**

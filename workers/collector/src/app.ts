@@ -8,6 +8,7 @@ import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
 import { saltsFor } from "./salts";
+import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
 
 type Collector = Hono<{ Bindings: CollectorEnv }>;
@@ -106,7 +107,9 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
   for (const hit of hits) {
     const url = new URL(hit.url);
     const site = await siteForHost(env.DB, url.hostname);
+    const shield = site && shieldFor(site.shields, { ip, country: cf?.country ?? "", hostname: url.hostname, pathname: url.pathname });
     if (!site) drops.add("unknown_site", "", url.hostname);
+    else if (shield) drops.add("shield", site.id, url.hostname, shield);
     else if (!salts) drops.add("bot", site.id, url.hostname, bot ?? "");
     else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
     result.site = site ?? result.site;

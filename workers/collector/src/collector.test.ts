@@ -123,6 +123,18 @@ describe("taking hits", () => {
     expect(dropped(bot.drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2 }]);
   });
 
+  it("drops hits that run into the site's shields, counted with the shield as detail", async () => {
+    await createSite(drizzle(testEnv.DB), { domain: "guarded.example", shields: { ipRanges: ["198.51.100.0/24"], countries: [], paths: ["/admin/*"], hostnames: [] } });
+    const page = (path: string) => hit({ url: `https://guarded.example${path}` });
+    const fromOffice = await collect(JSON.stringify(page("/")), { ip: "198.51.100.20" });
+    expect(fromOffice.response.headers.get("x-pixel-dropped")).toBe("shield");
+    expect(fromOffice.sent).toHaveLength(0);
+    expect(fromOffice.drops).toMatchObject([{ reason: "shield", detail: "ip", hits: 1 }]);
+    const admin = await collect(JSON.stringify([page("/admin/users"), page("/pricing")]));
+    expect(admin.sent.map((row) => row.pathname)).toEqual(["/pricing"]);
+    expect(admin.drops).toMatchObject([{ reason: "shield", detail: "path", hits: 1 }]);
+  });
+
   it.each([
     ["automation", { ua: `${CHROME_UA} Puppeteer` }],
     ["datacenter", { cf: { asn: 16509, asOrganization: "AMAZON-02" } }],

@@ -1,3 +1,5 @@
+import type { Shields } from "../../../lib/d1/schema";
+
 export interface SiteMatch {
   id: string;
   domain: string;
@@ -5,6 +7,8 @@ export interface SiteMatch {
   retentionDays: number;
   /** The owner's user id: sites of one account may link visitors across each other (identity: 'device'). */
   account: string;
+  /** Hits the site's owner asked not to count (docs/api.md). */
+  shields?: Shields;
 }
 
 const TTL_MS = 60_000;
@@ -27,7 +31,7 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
   const candidates = parentDomains(host);
   const row = await db
     .prepare(
-      `SELECT id, domain, hostnames, retention_days,
+      `SELECT id, domain, hostnames, retention_days, shields,
               (SELECT user_id FROM memberships WHERE site_id = sites.id AND role = 'owner' ORDER BY user_id LIMIT 1) AS account
        FROM sites
        WHERE domain IN (SELECT value FROM json_each(?1))
@@ -35,9 +39,16 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
        ORDER BY length(domain) DESC LIMIT 1`,
     )
     .bind(JSON.stringify(candidates), host)
-    .first<{ id: string; domain: string; hostnames: string; retention_days: number; account: string | null }>();
+    .first<{ id: string; domain: string; hostnames: string; retention_days: number; shields: string; account: string | null }>();
   if (!row) return null;
-  return { id: row.id, domain: row.domain, hostnames: JSON.parse(row.hostnames), retentionDays: row.retention_days, account: row.account ?? row.id };
+  return {
+    id: row.id,
+    domain: row.domain,
+    hostnames: JSON.parse(row.hostnames),
+    retentionDays: row.retention_days,
+    account: row.account ?? row.id,
+    shields: JSON.parse(row.shields),
+  };
 }
 
 /** shop.example.com → [shop.example.com, example.com] */
