@@ -8,6 +8,7 @@ import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
 import { saltsFor } from "./salts";
+import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
 
@@ -99,6 +100,7 @@ function hostOf(value: string | null): string | null {
 
 async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
   const userAgent = request.headers.get("user-agent") ?? "";
+  const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
   const cf = request.cf as IncomingRequestCfProperties | undefined;
   const result = { rows: [] as EventRow[], site: null as SiteMatch | null };
   const bot = botReason(userAgent, cf);
@@ -111,7 +113,7 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
     if (!site) drops.add("unknown_site", "", url.hostname);
     else if (shield) drops.add("shield", site.id, url.hostname, shield);
     else if (!salts) drops.add("bot", site.id, url.hostname, bot ?? "");
-    else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+    else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
     result.site = site ?? result.site;
   }
   return result;

@@ -5,7 +5,7 @@ import { belongsToSite, type SiteMatch } from "../sites";
 import { geoFrom } from "./geo";
 import { pageFrom } from "./page";
 import { trafficFrom } from "./traffic";
-import { softwareFrom } from "./user-agent";
+import { type ClientHints, softwareFrom } from "./user-agent";
 import { hash64 } from "./visitor";
 import { bridgedVisitorIds, type VisitorBridge } from "../bridge";
 import { linkedVisitor, type DeviceLinks } from "../devices";
@@ -16,6 +16,7 @@ export interface HitContext {
   salts: DailySalts;
   ip: string;
   userAgent: string;
+  hints?: ClientHints;
   cf: IncomingRequestCfProperties | undefined;
   receivedAt: number;
   bridges: DurableObjectNamespace<VisitorBridge>;
@@ -40,7 +41,7 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     title: hit.title ?? "",
     ...trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host)),
     ...geoFrom(context.cf),
-    ...softwareFrom(userAgent),
+    ...softwareFrom(userAgent, context.hints),
     screen_width: hit.screen_width ?? 0,
     scroll_depth: hit.scroll_depth ?? 0,
     engaged_ms: hit.engaged_ms ?? 0,
