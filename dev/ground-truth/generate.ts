@@ -34,11 +34,11 @@ interface Source {
 
 const NO_UTM: Source["utm"] = ["", "", "", "", ""];
 const SOURCES: Source[] = [
-  { referrer: "", referrer_host: "", channel: "Direct", utm: NO_UTM },
-  { referrer: "https://www.google.com/", referrer_host: "www.google.com", channel: "Organic Search", utm: NO_UTM },
-  { referrer: "https://t.co/abc", referrer_host: "t.co", channel: "Organic Social", utm: NO_UTM },
-  { referrer: "", referrer_host: "", channel: "Email", utm: ["newsletter", "email", "launch", "", ""] },
-  { referrer: "https://www.google.com/", referrer_host: "www.google.com", channel: "Paid Search", utm: ["google", "cpc", "spring", "shoes", "ad1"] },
+  { referrer: "", referrer_host: "", channel: "direct", utm: NO_UTM },
+  { referrer: "https://www.google.com/", referrer_host: "google.com", channel: "organic search", utm: NO_UTM },
+  { referrer: "https://t.co/abc", referrer_host: "t.co", channel: "organic social", utm: NO_UTM },
+  { referrer: "", referrer_host: "", channel: "email", utm: ["newsletter", "email", "launch", "", ""] },
+  { referrer: "https://www.google.com/", referrer_host: "google.com", channel: "paid search", utm: ["google", "cpc", "spring", "shoes", "ad1"] },
 ];
 const SOURCE_WEIGHTS = [30, 30, 15, 10, 15];
 
@@ -143,7 +143,7 @@ function eventRow(
     title: "",
     referrer: landing?.referrer ?? "",
     referrer_host: landing?.referrer_host ?? "",
-    channel: landing?.channel ?? "Direct",
+    channel: landing?.channel ?? "internal",
     utm_source: utm[0],
     utm_medium: utm[1],
     utm_campaign: utm[2],

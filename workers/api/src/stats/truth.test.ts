@@ -56,7 +56,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]],
   [["not", ["is", "event:goal", ["Signup"]]]],
   [["has_done", ["is", "event:name", ["signup"]]]],
-  [["has_not_done", ["contains", "event:goal", ["doc"]]], ["is", "visit:channel", ["Organic Search"]]],
+  [["has_not_done", ["contains", "event:goal", ["doc"]]], ["is", "visit:channel", ["organic search"]]],
   [["is", "event:props:plan", ["pro"]]],
   [["and", [["is", "event:goal", ["Visit pricing", "Docs"]], ["not", ["is", "event:hostname", ["blog.berlin.example"]]]]]],
 ];
