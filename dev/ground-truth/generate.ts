@@ -1,4 +1,5 @@
 import type { EventRow } from "../../lib/events/row";
+import { addDays, wallClock } from "../../lib/time";
 
 /**
  * Deterministic synthetic traffic for tests, benchmarks and seeding: visitors with fixed devices and places,
@@ -197,10 +198,6 @@ function weighted(random: () => number, weights: number[]): number {
   return weights.length - 1;
 }
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 /** The UTC instant of local midnight starting `date` in `timezone` (no DST change on that day assumed). */
 export function zonedMidnight(date: string, timezone: string): number {
   const guess = Date.parse(`${date}T00:00:00Z`);
@@ -208,24 +205,5 @@ export function zonedMidnight(date: string, timezone: string): number {
   return guess - (wall - guess);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD HH:MM:SS` on the wall clock of `timezone`. */
-export function localParts(ms: number, timezone: string): string {
-  let format = formatters.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timezone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(ms).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
+export const localParts = (ms: number, timezone: string): string => wallClock(ms, timezone).replace("T", " ");

@@ -1,5 +1,6 @@
 import type { EventRow } from "../../lib/events/row";
-import { addDays, localParts } from "./generate";
+import { addDays } from "../../lib/time";
+import { localParts } from "./generate";
 
 /**
  * The true answer to a stats query, computed straight from the event rows with plain loops: an independent

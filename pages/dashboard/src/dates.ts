@@ -1,31 +1,16 @@
+import { addDays, addMonths, wallClock } from "../../../lib/time";
 import type { ComparisonMode, DateRange, Interval } from "./api/types";
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}/;
 const DAY_MS = 86_400_000;
 
-function partsIn(timeZone: string, now: Date): Record<string, string> {
-  const options: Intl.DateTimeFormatOptions = {
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
-  } catch {
-    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" });
-  }
-  return Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
-}
-
 /** The wall-clock time ("2026-11-28T14:05:09") in a time zone; UTC when the zone is unknown. */
 export function localDateTimeIn(timeZone: string, now = new Date()): string {
-  const p = partsIn(timeZone, now);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  try {
+    return wallClock(now, timeZone);
+  } catch {
+    return wallClock(now, "UTC");
+  }
 }
 
 /** Today's calendar day ("2026-11-28") in a time zone; UTC when the zone is unknown. */
@@ -39,18 +24,7 @@ export function isDay(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The same day of month `months` later, clamped to that month's last day. */
-export function addMonths(day: string, months: number): string {
-  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date, lastDay));
-  return target.toISOString().slice(0, 10);
-}
+export { addDays, addMonths };
 
 /** Shifts a local date-time ("2026-11-28T14:05:09") by minutes, ignoring DST like the API does. */
 export function addMinutes(dateTime: string, minutes: number): string {

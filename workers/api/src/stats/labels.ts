@@ -1,4 +1,5 @@
-import { addDays, addMonths, localBounds, type NormalizedQuery, type TimeDimension, type TimeGrain, timeGrain } from "./query";
+import { addDays, addMonths } from "../../../../lib/time";
+import { localBounds, type NormalizedQuery, type TimeDimension, type TimeGrain, timeGrain } from "./query";
 
 /** Every bucket label of a time series over the query's range, as ClickHouse prints them. */
 export function timeLabels(dimension: TimeDimension, range: NormalizedQuery["date_range"]): string[] {
