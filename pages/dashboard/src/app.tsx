@@ -1,15 +1,51 @@
-import { batch, createEffect, createMemo, createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+import {
+  batch,
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  lazy,
+  Match,
+  onCleanup,
+  Show,
+  Switch,
+} from "solid-js";
 import { api, ApiError, setUnauthorizedHandler } from "./api/client";
 import type { Site, User } from "./api/types";
 import { Link } from "./components/link";
 import { ErrorText, Message } from "./components/message";
+import { Dynamic } from "solid-js/web";
 import { LoginPage } from "./pages/login";
 import { SitePage } from "./pages/site";
 import { currentLocation, navigate } from "./router";
-import { loginUrl, parseRoute, siteUrl } from "./routes";
+import { loginUrl, parseRoute, type Route, siteUrl } from "./routes";
+
+// Everything but sign-in and the overview loads on demand, so the first paint ships only what it shows.
+const ReportsPage = lazy(() => import("./pages/reports").then((m) => ({ default: m.ReportsPage })));
+const DropsPage = lazy(() => import("./pages/drops").then((m) => ({ default: m.DropsPage })));
+const SettingsPage = lazy(() => import("./pages/settings").then((m) => ({ default: m.SettingsPage })));
+const UsersPage = lazy(() => import("./pages/users").then((m) => ({ default: m.UsersPage })));
+const KeysPage = lazy(() => import("./pages/keys").then((m) => ({ default: m.KeysPage })));
+const AccountPage = lazy(() => import("./pages/account").then((m) => ({ default: m.AccountPage })));
+const NewSitePage = lazy(() => import("./pages/new-site").then((m) => ({ default: m.NewSitePage })));
+const SharePage = lazy(() => import("./pages/share").then((m) => ({ default: m.SharePage })));
+
+const SITE_SECTION_PAGES = { reports: ReportsPage, drops: DropsPage, settings: SettingsPage };
+const ACCOUNT_PAGE_COMPONENTS = { users: UsersPage, keys: KeysPage, account: AccountPage };
 
 export function App() {
   const route = createMemo(() => parseRoute(currentLocation()));
+  return (
+    <Show when={shareRoute(route())} fallback={<SignedInApp route={route()} />}>
+      {(share) => <SharePage token={share().token} view={share().view} />}
+    </Show>
+  );
+}
+
+const shareRoute = (route: Route) => (route.name === "share" ? route : undefined);
+
+function SignedInApp(props: { route: Route }) {
+  const route = () => props.route;
   /** undefined: not known yet; null: signed out. */
   const [user, setUser] = createSignal<User | null>();
   const [authError, setAuthError] = createSignal<unknown>();
@@ -40,8 +76,9 @@ export function App() {
   });
 
   createEffect(() => {
-    const first = readySites()?.[0];
-    if (route().name === "home" && first) navigate(siteUrl(first.id), { replace: true });
+    const list = readySites();
+    if (route().name !== "home" || !list) return;
+    navigate(list[0] ? siteUrl(list[0].id) : "/sites/new", { replace: true });
   });
 
   async function logout() {
@@ -74,16 +111,44 @@ export function App() {
       <Match when={user() && readySites()}>
         {(list) => (
           <Switch fallback={<Message title="Loading…" busy />}>
-            <Match when={list().length === 0 && route().name === "home"}>
-              <Message title="No sites yet">
-                <p>Ask an admin to add a site and give you access to it.</p>
-                <button type="button" class="button" data-testid="logout" onClick={logout}>
-                  Sign out
-                </button>
-              </Message>
+            <Match when={route().name === "new-site"}>
+              <NewSitePage sites={list()} user={user()!} search="" onSitesChanged={refetchSites} onLogout={logout} />
+            </Match>
+            <Match when={accountRoute()}>
+              {(page) => (
+                <Dynamic
+                  component={ACCOUNT_PAGE_COMPONENTS[page().page]}
+                  sites={list()}
+                  user={user()!}
+                  search={page().search}
+                  onSitesChanged={refetchSites}
+                  onLogout={logout}
+                />
+              )}
             </Match>
             <Match when={route().name === "not-found"}>
               <NotFound title="Page not found" />
+            </Match>
+            <Match when={sectionRoute()}>
+              {(section) => (
+                <Show
+                  when={list().find((entry) => entry.id === section().siteId)}
+                  fallback={<NotFound title="Site not found" detail="It doesn't exist, or you don't have access to it." />}
+                >
+                  {(found) => (
+                    <Dynamic
+                      component={SITE_SECTION_PAGES[section().section]}
+                      site={found()}
+                      sites={list()}
+                      user={user()!}
+                      rest={section().rest}
+                      search={section().search}
+                      onSitesChanged={refetchSites}
+                      onLogout={logout}
+                    />
+                  )}
+                </Show>
+              )}
             </Match>
             <Match when={siteRoute()}>
               {(site) => (
@@ -106,6 +171,14 @@ export function App() {
   function siteRoute() {
     const current = route();
     return current.name === "site" ? current : undefined;
+  }
+  function sectionRoute() {
+    const current = route();
+    return current.name === "site-section" ? current : undefined;
+  }
+  function accountRoute() {
+    const current = route();
+    return current.name === "account-page" ? current : undefined;
   }
 }
 

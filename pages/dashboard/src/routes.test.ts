@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loginUrl, parseRoute, safeNext, siteUrl } from "./routes";
+import { loginUrl, parseRoute, safeNext, shareUrl, siteSectionUrl, siteUrl } from "./routes";
 import { DEFAULT_VIEW, type View } from "./view";
 
 const at = (url: string) => {
@@ -21,6 +21,24 @@ describe("parseRoute", () => {
     expect(at("/sites/abc/")).toEqual({ name: "site", siteId: "abc", view: DEFAULT_VIEW });
   });
 
+  it("knows the site sections, account pages, first-run and share pages", () => {
+    expect(at("/sites/new")).toEqual({ name: "new-site" });
+    expect(at("/sites/abc/reports")).toEqual({ name: "site-section", siteId: "abc", section: "reports", rest: [], search: "" });
+    expect(at("/sites/abc/reports/r%201?x=1")).toEqual({
+      name: "site-section",
+      siteId: "abc",
+      section: "reports",
+      rest: ["r 1"],
+      search: "?x=1",
+    });
+    expect(at("/sites/abc/settings/goals").name).toBe("site-section");
+    expect(at("/users")).toEqual({ name: "account-page", page: "users", search: "" });
+    expect(at("/keys?new=1")).toEqual({ name: "account-page", page: "keys", search: "?new=1" });
+    expect(at("/users/x")).toEqual({ name: "not-found" });
+    expect(at("/share/tok?range=30d")).toEqual({ name: "share", token: "tok", view: { ...DEFAULT_VIEW, range: "30d" } });
+    expect(at("/share")).toEqual({ name: "not-found" });
+  });
+
   it("keeps a same-origin next path on login", () => {
     expect(at("/login?next=%2Fsites%2Fabc%3Frange%3Dall")).toEqual({ name: "login", next: "/sites/abc?range=all" });
     expect(at("/login?next=https%3A%2F%2Fevil.example")).toEqual({ name: "login", next: null });
@@ -32,6 +50,17 @@ describe("parseRoute", () => {
 });
 
 describe("URLs round-trip", () => {
+  it("section and share URLs", () => {
+    expect(at(siteSectionUrl("a/b", "reports", ["r?1"], "x=1"))).toEqual({
+      name: "site-section",
+      siteId: "a/b",
+      section: "reports",
+      rest: ["r?1"],
+      search: "?x=1",
+    });
+    expect(at(shareUrl("t/k"))).toEqual({ name: "share", token: "t/k", view: DEFAULT_VIEW });
+  });
+
   it("site URLs, with any site id and view", () => {
     const view: View = { ...DEFAULT_VIEW, range: ["2026-01-01", "2026-01-31"], filters: [["is", "event:page", ["/a?b=c&d"]]] };
     for (const siteId of ["abc", "a b/c?d"]) {

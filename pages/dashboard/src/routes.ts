@@ -1,9 +1,21 @@
 import { DEFAULT_VIEW, parseView, type View, viewSearch } from "./view";
 
+/** Pages under /sites/:siteId/ besides the overview; each reads its own query string. */
+export const SITE_SECTIONS = ["reports", "drops", "settings"] as const;
+export type SiteSection = (typeof SITE_SECTIONS)[number];
+
+/** Pages that belong to the signed-in person rather than to a site. */
+export const ACCOUNT_PAGES = ["users", "keys", "account"] as const;
+export type AccountPage = (typeof ACCOUNT_PAGES)[number];
+
 export type Route =
   | { name: "home" }
   | { name: "login"; next: string | null }
+  | { name: "new-site" }
   | { name: "site"; siteId: string; view: View }
+  | { name: "site-section"; siteId: string; section: SiteSection; rest: string[]; search: string }
+  | { name: "account-page"; page: AccountPage; search: string }
+  | { name: "share"; token: string; view: View }
   | { name: "not-found" };
 
 export interface Location {
@@ -17,16 +29,31 @@ export function parseRoute({ pathname, search }: Location): Route {
   if (path === "/" || path === "") return { name: "home" };
   if (path === "/login") return { name: "login", next: safeNext(params.get("next")) };
 
-  const site = /^\/sites\/([^/]+)$/.exec(path);
-  if (site?.[1]) {
-    const siteId = decode(site[1]);
-    if (siteId) return { name: "site", siteId, view: parseView(search) };
+  if (path === "/sites/new") return { name: "new-site" };
+
+  const [first, id, section, ...rest] = path.slice(1).split("/");
+  const decoded = id === undefined ? null : decode(id);
+  const restDecoded = rest.map(decode);
+  if (first === "sites" && decoded && section === undefined) return { name: "site", siteId: decoded, view: parseView(search) };
+  if (first === "sites" && decoded && isOneOf(SITE_SECTIONS, section) && restDecoded.every((part) => part !== null)) {
+    return { name: "site-section", siteId: decoded, section, rest: restDecoded as string[], search };
   }
+  if (first === "share" && decoded && section === undefined) return { name: "share", token: decoded, view: parseView(search) };
+  if (isOneOf(ACCOUNT_PAGES, first) && id === undefined) return { name: "account-page", page: first, search };
   return { name: "not-found" };
 }
 
 export function siteUrl(siteId: string, view: View = DEFAULT_VIEW): string {
   return `/sites/${encodeURIComponent(siteId)}${viewSearch(view)}`;
+}
+
+export function siteSectionUrl(siteId: string, section: SiteSection, rest: string[] = [], search = ""): string {
+  const path = [siteId, section, ...rest].map(encodeURIComponent).join("/");
+  return `/sites/${path}${search && !search.startsWith("?") ? `?${search}` : search}`;
+}
+
+export function shareUrl(token: string, view: View = DEFAULT_VIEW): string {
+  return `/share/${encodeURIComponent(token)}${viewSearch(view)}`;
 }
 
 /** The login page; `next` is where to go after signing in (only same-origin paths are kept). */
@@ -47,4 +74,8 @@ function decode(segment: string): string | null {
   } catch {
     return null;
   }
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string | undefined): value is T {
+  return (list as readonly string[]).includes(value ?? "");
 }

@@ -7,11 +7,20 @@ export interface User {
   role: "admin" | "user";
 }
 
+export type SiteRole = "owner" | "admin" | "viewer";
+
 export interface Site {
   id: string;
   domain: string;
   name: string;
   timezone: string;
+  /** The caller's role on this site (global admins count as owners). */
+  role: SiteRole;
+}
+
+/** Site admins and owners change settings, goals and reports; global admins may do everything. */
+export function canAdminister(site: Site, user: User): boolean {
+  return user.role === "admin" || site.role === "owner" || site.role === "admin";
 }
 
 export type Metric = (typeof METRICS)[number];

@@ -90,6 +90,7 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
         site={props.site}
         sites={props.sites}
         user={props.user}
+        place="overview"
         onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null }))}
         onLogout={props.onLogout}
       />
