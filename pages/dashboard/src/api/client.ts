@@ -16,22 +16,31 @@ export const NETWORK_ERROR = 0;
 const origin = (import.meta.env.VITE_PIXEL_API_ORIGIN ?? "").replace(/\/+$/, "");
 
 let onUnauthorized: (() => void) | undefined;
+let bearerToken: string | undefined;
+
+/** Share pages call the API with the share link's token instead of a session cookie. */
+export function setBearerToken(token: string | undefined): void {
+  bearerToken = token;
+}
 
 /** Called when a request outside /api/auth/ gets a 401, i.e. the session has ended. */
 export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
   onUnauthorized = handler;
 }
 
-export async function request<T>(method: "GET" | "POST", path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (bearerToken) headers.authorization = `Bearer ${bearerToken}`;
 
   let response: Response;
   try {
     response = await fetch(origin + path, {
       method,
       headers,
-      credentials: "include",
+      credentials: bearerToken ? "omit" : "include",
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
