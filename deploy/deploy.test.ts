@@ -83,7 +83,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(config("collector").routes).toEqual([{ pattern: "shop.example/telemetry/*", zone_name: "shop.example" }]);
     expect(config("api").d1_databases[0].database_id).toBe("uuid-pixel");
     expect(config("flusher").vars).toMatchObject({ CLICKHOUSE_URL: "https://ch.example:8443", CLICKHOUSE_USER: "pixel_writer" });
-    expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader" });
+    expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader", PIXEL_DASHBOARD_ORIGIN: "https://pixel-dashboard.pages.dev" });
     expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
   });
 

@@ -69,7 +69,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   return [
     `collector  https://${config.zone}${config.basePath}/pixel.js  (route ${config.zone}${config.basePath}/*)`,
     `api        ${config.apiRoute ? `https://${config.apiRoute.replace(/\/\*$/, "")}` : "the api Worker's workers.dev address"}`,
-    `dashboard  https://${config.pagesProject}.pages.dev`,
+    `dashboard  ${config.dashboardOrigin}  (Pages project ${config.pagesProject})`,
     `flusher    consumes ${workers.find((worker) => worker.worker === "flusher")!.queueConsumers.map((consumer) => consumer.queue).join(", ")}`,
   ];
 }
@@ -105,6 +105,7 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
     vars: {
       ...worker.vars,
       ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
+      ...(worker.worker === "api" ? { PIXEL_DASHBOARD_ORIGIN: config.dashboardOrigin } : {}),
       ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
     },
     queues: { producers: worker.queueProducers, consumers: worker.queueConsumers },

@@ -13,6 +13,7 @@ export const SETTINGS: Setting[] = [
   { name: "PIXEL_BASE_PATH", description: "path on the zone routed to the collector", default: "/telemetry", readBy: "collector" },
   { name: "PIXEL_API_ROUTE", description: "route for the api Worker; empty to use its workers.dev address", default: "<zone>/api/*", readBy: "deploy" },
   { name: "PIXEL_PAGES_PROJECT", description: "Cloudflare Pages project for the dashboard", default: "pixel-dashboard", readBy: "deploy" },
+  { name: "PIXEL_DASHBOARD_ORIGIN", description: "where the dashboard is served; the api answers CORS with credentials to this origin only", default: "https://<pages project>.pages.dev", readBy: "api" },
   { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
   { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create tables; used only to apply migrations", default: "default", readBy: "deploy" },
@@ -30,6 +31,7 @@ export interface DeployConfig {
   basePath: string;
   apiRoute: string;
   pagesProject: string;
+  dashboardOrigin: string;
   clickHouse: {
     url: string;
     database: string;
@@ -55,6 +57,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     basePath: `/${value("PIXEL_BASE_PATH")!.replace(/^\/+|\/+$/g, "")}`,
     apiRoute,
     pagesProject: value("PIXEL_PAGES_PROJECT")!,
+    dashboardOrigin: value("PIXEL_DASHBOARD_ORIGIN")!.replace("<pages project>", value("PIXEL_PAGES_PROJECT")!).replace(/\/+$/, ""),
     clickHouse: {
       url: value("CLICKHOUSE_URL")!,
       database: value("CLICKHOUSE_DATABASE")!,

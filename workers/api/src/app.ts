@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireCaller } from "./auth/caller";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
+import { dashboardCors } from "./cors/dashboard-origin";
 import type { ApiContext } from "./env";
 import { keyRoutes } from "./keys/routes";
 import { publicShareRoutes } from "./shares/routes";
@@ -12,6 +13,7 @@ import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
 
+app.use("*", dashboardCors);
 app.get("/health", (c) => c.json({ ok: true }));
 app.route("/auth", authRoutes);
 app.route("/share", publicShareRoutes);

@@ -5,6 +5,8 @@ export interface ApiEnv extends ClickHouseEnv {
   DB: D1Database;
   /** Signs session tokens and keys the login limiter's hashes; at least 32 characters. */
   PIXEL_SESSION_SECRET?: string;
+  /** Set when the dashboard is served from another origin than the api; see cors/dashboard-origin.ts. */
+  PIXEL_DASHBOARD_ORIGIN?: string;
 }
 
 /** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */

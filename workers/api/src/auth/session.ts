@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { sign, verify } from "hono/jwt";
 import { eq } from "drizzle-orm";
 import { users, type User } from "../../../../lib/d1/schema";
+import { dashboardOrigin } from "../cors/dashboard-origin";
 import { database } from "../db";
 import type { ApiContext, ApiEnv } from "../env";
 
@@ -25,17 +26,22 @@ export async function startSession(c: Context<ApiContext>, user: User) {
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: user.id, ver: user.sessionVersion, iat: now, exp: now + SESSION_SECONDS };
   const token = await sign(claims, sessionSecret(c.env), "HS256");
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    secure: new URL(c.req.url).protocol === "https:",
-    sameSite: "Lax",
-    path: "/",
-    maxAge: SESSION_SECONDS,
-  });
+  setCookie(c, SESSION_COOKIE, token, { ...cookieScope(c), maxAge: SESSION_SECONDS });
 }
 
 export function endSession(c: Context<ApiContext>) {
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  deleteCookie(c, SESSION_COOKIE, cookieScope(c));
+}
+
+/** Lax on one origin; a dashboard on another origin needs the cookie sent cross-site, which browsers allow only Secure. */
+function cookieScope(c: Context<ApiContext>) {
+  const crossOrigin = dashboardOrigin(c.env) !== undefined;
+  return {
+    httpOnly: true,
+    secure: crossOrigin || new URL(c.req.url).protocol === "https:",
+    sameSite: crossOrigin ? ("None" as const) : ("Lax" as const),
+    path: "/",
+  };
 }
 
 /** Every route behind this needs a valid session of a user who is not disabled. */
