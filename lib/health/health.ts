@@ -1,3 +1,5 @@
+import { scrub } from "../log/log";
+
 /**
  * The health answer every Worker gives: each dependency checked at once, each bounded by a timeout, and
  * a short reason for each failure that never carries a URL, an address or a secret.
@@ -51,11 +53,7 @@ export function shortReason(error: unknown): string {
   const { code, type } = (error ?? {}) as { code?: unknown; type?: unknown };
   if (typeof code === "string" && /^\d+$/.test(code)) return `ClickHouse error ${code}${typeof type === "string" ? ` (${type})` : ""}`;
   const message = error instanceof Error ? error.message : String(error);
-  const scrubbed = message
-    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]*/gi, "<url>")
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, "<address>")
-    .replace(/\s+/g, " ")
-    .trim();
+  const scrubbed = scrub(message).replace(/\s+/g, " ").trim();
   return (scrubbed || "unknown error").slice(0, 120);
 }
 

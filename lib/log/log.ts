@@ -44,12 +44,19 @@ export function requestIdFrom(headers: Headers): string {
  * `code` and a `type` such as UNKNOWN_DATABASE) keep both, so alerts can match on them.
  */
 export function errorFields(error: unknown): Fields {
-  if (!(error instanceof Error)) return { error: String(error).slice(0, 500) };
-  const fields: Fields = { error: error.message.slice(0, 500) };
+  if (!(error instanceof Error)) return { error: scrub(String(error)).slice(0, 500) };
+  const fields: Fields = { error: scrub(error.message).slice(0, 500) };
   const { code, type } = error as { code?: unknown; type?: unknown };
   if (typeof code === "string" && /^\d+$/.test(code)) {
     fields.clickhouse_code = code;
     if (typeof type === "string") fields.clickhouse_type = type;
   }
   return fields;
+}
+
+/** Error text without URLs (they can carry credentials or tokens) or IPv4 addresses. */
+export function scrub(text: string): string {
+  return text
+    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]*/gi, "<url>")
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, "<address>");
 }
