@@ -38,7 +38,7 @@ async function runCheck(check: Check, timeoutMs: number): Promise<string> {
   } catch (error) {
     return `failed: ${shortReason(error)}`;
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -9,9 +9,17 @@ export function logFor(request: Request, worker: string): Logger {
   return loggers.get(request) ?? createLogger(worker, requestIdFrom(request.headers));
 }
 
+/** The path without its query string, and without segments that can be secrets or personal: bearer tokens in share links (long), emails. */
+export function loggablePath(url: string): string {
+  return new URL(url).pathname
+    .split("/")
+    .map((segment) => (segment.length >= 32 || segment.includes("@") || segment.includes("%40") ? "<redacted>" : segment))
+    .join("/");
+}
+
 /**
  * Gives every request an id (echoed as `X-Request-Id`) and writes one access line for it: method, path
- * without the query string, status and duration. Never the IP, the query string or the body.
+ * without the query string (see loggablePath), status and duration. Never the IP, the query string or the body.
  */
 export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>): FetchHandler<Env> {
   return async (request, env, ctx) => {
@@ -27,7 +35,7 @@ export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>): 
     }
     const answered = new Response(response.body, response);
     answered.headers.set("X-Request-Id", log.requestId);
-    const fields = { method: request.method, path: new URL(request.url).pathname, status: answered.status, duration_ms: Date.now() - started };
+    const fields = { method: request.method, path: loggablePath(request.url), status: answered.status, duration_ms: Date.now() - started };
     log[answered.status >= 500 ? "warn" : "info"]("request", fields);
     return answered;
   };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { withRequestLog } from "./http";
+import { loggablePath, withRequestLog } from "./http";
 import { createLogger, errorFields, requestIdFrom } from "./log";
 
 afterEach(() => vi.restoreAllMocks());
@@ -42,6 +42,12 @@ describe("withRequestLog", () => {
     expect(line).toMatchObject({ level: "info", message: "request", worker: "collector", requestId: "abc", method: "GET", path: "/telemetry/e", status: 201 });
     expect(line!.duration_ms).toEqual(expect.any(Number));
     expect(JSON.stringify(line)).not.toContain("email");
+  });
+
+  it("keeps share-link tokens and emails out of the logged path", () => {
+    expect(loggablePath(`https://x.example/api/share/pxs_${"ab".repeat(32)}?x=1`)).toBe("/api/share/<redacted>");
+    expect(loggablePath("https://x.example/api/users/joe%40mail.example/sites")).toBe("/api/users/<redacted>/sites");
+    expect(loggablePath("https://x.example/api/sites/6kz35h2wofmm7x5t")).toBe("/api/sites/6kz35h2wofmm7x5t");
   });
 
   it("answers 500 with the request id when the handler throws, and logs the error", async () => {

@@ -17,8 +17,7 @@ async function deliver(bodies: unknown[], queue: string, target: FlusherEnv = fl
 }
 
 async function runCron(target: FlusherEnv) {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "15 * * * *" }), target, ctx);
+  await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "15 * * * *" }), target);
 }
 
 afterEach(() => vi.restoreAllMocks());
