@@ -87,7 +87,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
     expect(config("collector").triggers.crons).toHaveLength(1);
     expect(config("flusher").triggers.crons).toHaveLength(1);
-    expect(config("api").observability).toEqual({ enabled: true });
+    for (const worker of ["collector", "flusher", "api"]) expect(config(worker).observability).toMatchObject({ enabled: true });
   });
 
   it("sets the alert webhook as a flusher secret only when given, never on the command line", async () => {

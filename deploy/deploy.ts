@@ -113,8 +113,7 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
     durable_objects: { bindings: worker.durableObjects },
     migrations: worker.migrations,
     triggers: worker.triggers,
-    /** Keeps the Workers' JSON log lines in Workers Logs, queryable by field (docs/deploy.md, "Operate"). */
-    observability: { enabled: true },
+    observability: worker.observability,
     build: worker.build,
   };
 }
