@@ -85,6 +85,20 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(config("flusher").vars).toMatchObject({ CLICKHOUSE_URL: "https://ch.example:8443", CLICKHOUSE_USER: "pixel_writer" });
     expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader", PIXEL_DASHBOARD_ORIGIN: "https://pixel-dashboard.pages.dev" });
     expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
+    expect(config("collector").triggers.crons).toHaveLength(1);
+    expect(config("flusher").triggers.crons).toHaveLength(1);
+    for (const worker of ["collector", "flusher", "api"]) expect(config(worker).observability).toMatchObject({ enabled: true });
+  });
+
+  it("sets the alert webhook as a flusher secret only when given, never on the command line", async () => {
+    const webhook = "https://hooks.example/services/secret-token";
+    const account = fakeAccount();
+    await deploy(deployConfigFrom({ ...ENV, PIXEL_ALERT_WEBHOOK_URL: webhook }), deps(account, []));
+    expect(account.state.secrets.get("pixel-flusher")!.get("PIXEL_ALERT_WEBHOOK_URL")).toBe(webhook);
+    expect(account.state.calls.some((call) => call.includes("secret-token"))).toBe(false);
+    const without = fakeAccount();
+    await deploy(deployConfigFrom(ENV), deps(without, []));
+    expect(without.state.secrets.get("pixel-flusher")!.has("PIXEL_ALERT_WEBHOOK_URL")).toBe(false);
   });
 
   it("names every missing setting instead of deploying half", () => {

@@ -114,13 +114,18 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
     durable_objects: { bindings: worker.durableObjects },
     migrations: worker.migrations,
     triggers: worker.triggers,
+    observability: worker.observability,
     build: worker.build,
   };
 }
 
 async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: DeployDeps, step: Step, configPath: string) {
   const wanted: Record<string, string | undefined> = {
-    flusher: { CLICKHOUSE_PASSWORD: config.clickHouse.flusher.password, ...(config.adminToken ? { PIXEL_ADMIN_TOKEN: config.adminToken } : {}) },
+    flusher: {
+      CLICKHOUSE_PASSWORD: config.clickHouse.flusher.password,
+      ...(config.adminToken ? { PIXEL_ADMIN_TOKEN: config.adminToken } : {}),
+      ...(config.alertWebhookUrl ? { PIXEL_ALERT_WEBHOOK_URL: config.alertWebhookUrl } : {}),
+    },
     api: { CLICKHOUSE_PASSWORD: config.clickHouse.api.password, PIXEL_SESSION_SECRET: config.sessionSecret },
     collector: {},
   }[worker.worker];

@@ -81,7 +81,7 @@ async function main() {
 
 /** Stand-ins so a dry run can show the plan before any setting is known. */
 function placeholders(): Record<string, string> {
-  return Object.fromEntries(SETTINGS.filter((s) => !s.default).map((s) => [s.name, s.name === "CLICKHOUSE_URL" ? "https://clickhouse.example:8443" : s.name === "PIXEL_ZONE" ? "example.com" : `<${s.name}>`]));
+  return Object.fromEntries(SETTINGS.filter((s) => s.default === undefined).map((s) => [s.name, s.name === "CLICKHOUSE_URL" ? "https://clickhouse.example:8443" : s.name === "PIXEL_ZONE" ? "example.com" : `<${s.name}>`]));
 }
 
 main().catch((error: Error) => {

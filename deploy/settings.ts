@@ -23,6 +23,7 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: "pixel_reader", readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
+  { name: "PIXEL_ALERT_WEBHOOK_URL", description: "the flusher's hourly cron posts a JSON alert here while dead letters wait for replay; unset, it only logs", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_SESSION_SECRET", description: "signs dashboard sessions (≥ 32 characters); generated on the first deploy when unset", secret: true, readBy: "api" },
 ];
 
@@ -41,6 +42,7 @@ export interface DeployConfig {
   };
   sessionSecret?: string;
   adminToken?: string;
+  alertWebhookUrl?: string;
 }
 
 export class MissingSettingsError extends Error {}
@@ -67,5 +69,6 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     },
     sessionSecret: env.PIXEL_SESSION_SECRET,
     adminToken: env.PIXEL_ADMIN_TOKEN || undefined,
+    alertWebhookUrl: env.PIXEL_ALERT_WEBHOOK_URL || undefined,
   };
 }

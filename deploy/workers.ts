@@ -25,6 +25,8 @@ export interface WorkerConfig {
   durableObjects: { name: string; class_name: string }[];
   migrations: unknown[];
   triggers: { crons: string[] };
+  /** Workers Logs: keeps the JSON log lines (docs/deploy.md, "Operate"). */
+  observability?: { enabled: boolean; head_sampling_rate?: number };
   /** The custom build wrangler runs before bundling (the collector builds pixel.js). */
   build?: { command: string; cwd: string };
 }
@@ -57,6 +59,7 @@ export function readWorkerConfig(worker: WorkerName): WorkerConfig {
     })),
     migrations: config.migrations,
     triggers: { crons: config.triggers?.crons ?? [] },
+    observability: config.observability?.enabled === undefined ? undefined : { enabled: config.observability.enabled, head_sampling_rate: config.observability.head_sampling_rate },
     build: config.build?.command ? { command: config.build.command, cwd: fromConfigDir(config.build.cwd ?? ".") } : undefined,
   };
 }

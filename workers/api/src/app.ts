@@ -1,5 +1,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { clickHouseAnswers } from "../../../lib/health/clickhouse";
+import { checkHealth, d1Answers, healthResponse } from "../../../lib/health/health";
+import { logFor } from "../../../lib/log/http";
+import { errorFields } from "../../../lib/log/log";
 import { requireCaller } from "./auth/caller";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
@@ -14,7 +18,7 @@ import { userRoutes } from "./users/routes";
 export const app = new Hono<ApiContext>().basePath("/api");
 
 app.use("*", dashboardCors);
-app.get("/health", (c) => c.json({ ok: true }));
+app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers(c.env.DB), clickhouse: clickHouseAnswers(c.env) })));
 app.route("/auth", authRoutes);
 app.route("/share", publicShareRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUser);
@@ -28,6 +32,6 @@ app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${c.req.path
 app.onError((error, c) => {
   if (error instanceof HTTPException && error.status < 500) return c.json({ error: error.message }, error.status);
   if (error instanceof MisconfiguredError) return c.json({ error: error.message }, 503);
-  console.error(JSON.stringify({ level: "error", message: error.message, path: c.req.path }));
+  logFor(c.req.raw, "api").error("request failed", errorFields(error));
   return c.json({ error: "the api failed to answer; try again, and check the api Worker's logs if it persists" }, 500);
 });

@@ -8,6 +8,10 @@ import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
 import { saltsFor } from "./salts";
+import { collectorHealth } from "./health";
+import { healthResponse } from "../../../lib/health/health";
+import { logFor } from "../../../lib/log/http";
+import { errorFields } from "../../../lib/log/log";
 import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
@@ -34,7 +38,7 @@ export function createCollector(routes: CollectorRoutes): Collector {
   for (const [name, script] of Object.entries(EXTRA_SCRIPTS)) {
     app.get(`/${name}`, (c) => serveScript(c.req.raw, script.js, script.hash));
   }
-  app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/health", async (c) => healthResponse(await collectorHealth(c.env)));
   app.options(`/${routes.endpoint}`, (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.header("origin")) }));
   app.post(`/${routes.endpoint}`, async (c) => {
     const taken = await take(await readHits(c.req.raw), c.req.raw, c.env, c.executionCtx);
@@ -53,7 +57,7 @@ export function createCollector(routes: CollectorRoutes): Collector {
   });
   app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((error, c) => {
-    console.error(JSON.stringify({ level: "error", message: error.message, path: c.req.path }));
+    logFor(c.req.raw, "collector").error("request failed", errorFields(error));
     return c.json({ error: "the collector could not take this hit; it will be retried" }, 503);
   });
   return app;

@@ -1,5 +1,6 @@
 import type { DropMessage, DropReason } from "../../../lib/events/message";
 import type { CollectorEnv } from "./env";
+import { createLogger, errorFields } from "../../../lib/log/log";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
 
@@ -37,5 +38,5 @@ export interface WaitUntil {
 export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropMessage[]) {
   if (!drops.length) return;
   const send = env.HITS.sendBatch(drops.map((body) => ({ body, contentType: "json" as const })));
-  ctx.waitUntil(send.catch((error: unknown) => console.error(JSON.stringify({ level: "error", message: "drop counters not sent", error: String(error) }))));
+  ctx.waitUntil(send.catch((error: unknown) => createLogger("collector").error("drop counters not sent", errorFields(error))));
 }

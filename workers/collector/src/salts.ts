@@ -27,6 +27,13 @@ export class VisitorSalts extends DurableObject {
     return { day, current, previous: stored.get(yesterday) ?? null };
   }
 
+  /** The cron's housekeeping: today's salt exists and older ones are gone, even on a day without hits. */
+  async housekeep(now: number = Date.now()): Promise<string[]> {
+    await this.forDay(now);
+    await this.forgetBefore(utcDay(now - DAY_MS));
+    return this.days();
+  }
+
   async days(): Promise<string[]> {
     return [...(await this.ctx.storage.list<string>()).keys()];
   }
@@ -42,11 +49,14 @@ function randomSalt(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** The one store all collectors share. */
+export const saltStore = (namespace: DurableObjectNamespace<VisitorSalts>) => namespace.get(namespace.idFromName("global"));
+
 let cached: DailySalts | undefined;
 
 /** The salts for `now`, cached in this isolate until the UTC day changes. */
 export async function saltsFor(namespace: DurableObjectNamespace<VisitorSalts>, now = Date.now()) {
   if (cached?.day === utcDay(now)) return cached;
-  cached = await namespace.get(namespace.idFromName("global")).forDay(now);
+  cached = await saltStore(namespace).forDay(now);
   return cached;
 }

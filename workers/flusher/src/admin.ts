@@ -1,12 +1,17 @@
 import { Hono } from "hono";
 import type { FlusherEnv } from "./env";
+import { flusherHealth } from "./health";
 import { listKept, replayDeadLetters } from "./kept";
+import { healthResponse } from "../../../lib/health/health";
+import { logFor } from "../../../lib/log/http";
+import { errorFields } from "../../../lib/log/log";
 
 type Admin = Hono<{ Bindings: FlusherEnv }>;
 
 /** Operator routes on the flusher: see what was set aside, and put dead letters back on the queue. */
 export function createAdmin(): Admin {
   const app: Admin = new Hono<{ Bindings: FlusherEnv }>();
+  app.get("/health", async (c) => healthResponse(await flusherHealth(c.env)));
   app.use("/admin/*", async (c, next) => {
     const token = c.env.PIXEL_ADMIN_TOKEN ?? "";
     if (token.length < 16) return c.json({ error: "admin routes are off: set the secret PIXEL_ADMIN_TOKEN (16+ characters)" }, 503);
@@ -20,7 +25,7 @@ export function createAdmin(): Admin {
   app.post("/admin/dead-letters/replay", async (c) => c.json(await replayDeadLetters(c.env.KEPT, c.env.HITS)));
   app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
-    console.error(JSON.stringify({ level: "error", message: error.message, path: c.req.path }));
+    logFor(c.req.raw, "flusher").error("request failed", errorFields(error));
     return c.json({ error: "the flusher could not do this now; try again" }, 503);
   });
   return app;

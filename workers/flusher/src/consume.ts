@@ -5,6 +5,7 @@ import type { EventRow } from "../../../lib/events/row";
 import type { FlusherEnv } from "./env";
 import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
 import { keep, type KeptMessage } from "./kept";
+import { createLogger, errorFields, type Logger } from "../../../lib/log/log";
 
 export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
 
@@ -15,7 +16,7 @@ type Incoming = Message<unknown>;
  * ClickHouse as data) are kept in R2 under `invalid/` and acknowledged, so they are not retried; the
  * rest is written with one INSERT per table, and retried with backoff when ClickHouse is unavailable.
  */
-export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv): Promise<void> {
+export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv, log: Logger = createLogger("flusher")): Promise<void> {
   const events: Sorted<EventRow> = new Map();
   const drops: Sorted<DropMessage> = new Map();
   const invalid: KeptMessage[] = [];
@@ -31,19 +32,19 @@ export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv)
     invalid.push(...rejected);
     for (const message of storable) if (!isIn(rejected, message)) message.ack();
   } catch (error) {
-    retry(storable, error);
+    retry(storable, error, log);
   }
-  await setAside(env, batch, invalid);
+  await setAside(env, batch, invalid, log);
 }
 
 /** Acknowledged only once kept: a message is never dropped without a trace. */
-async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: KeptMessage[]) {
+async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: KeptMessage[], log: Logger) {
   const messages = batch.messages.filter((message) => isIn(invalid, message));
   try {
     await keep(env.KEPT, "invalid", batch.queue, invalid);
     for (const message of messages) message.ack();
   } catch (error) {
-    retry(messages, error);
+    retry(messages, error, log);
   }
 }
 
@@ -66,10 +67,10 @@ async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted
 const keptFrom = (message: Incoming, error: string): KeptMessage => ({ id: message.id, attempts: message.attempts, body: message.body, error });
 const isIn = (kept: KeptMessage[], message: Incoming) => kept.some((entry) => entry.id === message.id);
 
-function retry(messages: Incoming[], error: unknown) {
+function retry(messages: Incoming[], error: unknown, log: Logger) {
   if (!messages.length) return;
   const attempts = Math.max(...messages.map((message) => message.attempts));
-  console.error(JSON.stringify({ level: "error", message: "storing failed; messages will be retried", attempts, count: messages.length, error: String(error) }));
+  log.error("storing failed; messages will be retried", { attempts, count: messages.length, ...errorFields(error) });
   for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(attempts) });
 }
 

@@ -9,4 +9,6 @@ export interface FlusherEnv extends ClickHouseEnv {
   DEAD_LETTER_QUEUE?: string;
   /** Bearer token for the admin routes; they answer 503 while it is unset. */
   PIXEL_ADMIN_TOKEN?: string;
+  /** Where the hourly cron posts a JSON alert while dead letters wait for replay; unset, the alert is only logged. */
+  PIXEL_ALERT_WEBHOOK_URL?: string;
 }

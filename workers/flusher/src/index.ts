@@ -1,4 +1,7 @@
+import { withRequestLog } from "../../../lib/log/http";
+import { createLogger } from "../../../lib/log/log";
 import { createAdmin } from "./admin";
+import { alertDeadLetters } from "./alert";
 import { consumeDeadLetters, consumeHits } from "./consume";
 import type { FlusherEnv } from "./env";
 
@@ -8,12 +11,13 @@ export { retryDelaySeconds } from "./consume";
 const admin = createAdmin();
 
 export default {
-  fetch(request, env, ctx) {
-    return admin.fetch(request, env, ctx);
-  },
-
+  fetch: withRequestLog<FlusherEnv>("flusher", admin.fetch),
   async queue(batch, env) {
     if (batch.queue === (env.DEAD_LETTER_QUEUE ?? "pixel-hits-dead")) await consumeDeadLetters(batch, env);
-    else await consumeHits(batch, env);
+    else await consumeHits(batch, env, createLogger("flusher"));
+  },
+  /** Cron: alert while dead letters wait in R2. */
+  async scheduled(_controller, env) {
+    await alertDeadLetters(env, createLogger("flusher"));
   },
 } satisfies ExportedHandler<FlusherEnv, unknown>;

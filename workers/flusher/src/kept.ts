@@ -21,8 +21,23 @@ export async function keep(bucket: R2Bucket, kind: KeptKind, queue: string, mess
   if (!messages.length) return null;
   const key = `${kind}/${now.toISOString().slice(0, 10)}/${now.getTime()}-${crypto.randomUUID()}.json`;
   const batch: KeptBatch = { queue, kept_at: now.toISOString(), messages };
-  await bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" } });
+  await bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" }, customMetadata: { messages: String(messages.length) } });
   return key;
+}
+
+/** Kept batches of a kind and the messages in them (from each object's metadata; an older object without it counts as one). */
+export async function countKept(bucket: R2Bucket, kind: KeptKind): Promise<{ batches: number; messages: number }> {
+  const count = { batches: 0, messages: 0 };
+  let cursor: string | undefined;
+  do {
+    const listed = await bucket.list({ prefix: `${kind}/`, cursor, include: ["customMetadata"] });
+    for (const object of listed.objects) {
+      count.batches += 1;
+      count.messages += Number(object.customMetadata?.messages ?? 1) || 1;
+    }
+    cursor = listed.truncated ? listed.cursor : undefined;
+  } while (cursor);
+  return count;
 }
 
 export async function listKept(bucket: R2Bucket, kind: KeptKind, limit = 1000): Promise<string[]> {

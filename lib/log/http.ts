@@ -1,0 +1,42 @@
+import { createLogger, errorFields, requestIdFrom, type Logger } from "./log";
+
+export type FetchHandler<Env> = (request: Request, env: Env, ctx?: ExecutionContext) => Response | Promise<Response>;
+
+const loggers = new WeakMap<Request, Logger>();
+
+/** The logger of the request being answered (its request id), or a fresh one outside `withRequestLog`. */
+export function logFor(request: Request, worker: string): Logger {
+  return loggers.get(request) ?? createLogger(worker, requestIdFrom(request.headers));
+}
+
+/** The path without its query string, and without segments that can be secrets or personal: bearer tokens in share links (long), emails. */
+export function loggablePath(url: string): string {
+  return new URL(url).pathname
+    .split("/")
+    .map((segment) => (segment.length >= 32 || segment.includes("@") || segment.includes("%40") ? "<redacted>" : segment))
+    .join("/");
+}
+
+/**
+ * Gives every request an id (echoed as `X-Request-Id`) and writes one access line for it: method, path
+ * without the query string (see loggablePath), status and duration. Never the IP, the query string or the body.
+ */
+export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>): FetchHandler<Env> {
+  return async (request, env, ctx) => {
+    const started = Date.now();
+    const log = createLogger(worker, requestIdFrom(request.headers));
+    loggers.set(request, log);
+    let response: Response;
+    try {
+      response = await handle(request, env, ctx);
+    } catch (error) {
+      log.error("unhandled error", errorFields(error));
+      response = Response.json({ error: `the ${worker} failed to answer; try again` }, { status: 500 });
+    }
+    const answered = new Response(response.body, response);
+    answered.headers.set("X-Request-Id", log.requestId);
+    const fields = { method: request.method, path: loggablePath(request.url), status: answered.status, duration_ms: Date.now() - started };
+    log[answered.status >= 500 ? "warn" : "info"]("request", fields);
+    return answered;
+  };
+}

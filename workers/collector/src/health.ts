@@ -1,0 +1,11 @@
+import { bindingPresent, checkHealth, d1Answers } from "../../../lib/health/health";
+import type { CollectorEnv } from "./env";
+import { saltStore } from "./salts";
+
+/** What the collector cannot take hits without: the hits queue, D1 (sites and shields) and the salts store. */
+export const collectorHealth = (env: CollectorEnv) =>
+  checkHealth({
+    queue: bindingPresent("HITS", env.HITS),
+    d1: d1Answers(env.DB),
+    salts: async () => saltStore(env.SALTS).days(),
+  });
