@@ -2,13 +2,8 @@ import { createResource, For, Show } from "solid-js";
 import type { SiteRole, User } from "../api/types";
 import { createAction } from "./action";
 import { adminApi, type Member } from "./api";
+import { SITE_ROLES } from "./roles";
 import { ActionError, ConfirmButton, Field, fieldAria, Loading } from "./ui";
-
-export const SITE_ROLES: { role: SiteRole; label: string }[] = [
-  { role: "viewer", label: "Viewer: reads stats and reports" },
-  { role: "admin", label: "Admin: also edits settings, goals, reports" },
-  { role: "owner", label: "Owner: also manages members, deletes the site" },
-];
 
 /** Who may see the site, for its owners. Accounts themselves are made by global admins (Users). */
 export function MembersTab(props: { siteId: string; user: User }) {
