@@ -327,6 +327,37 @@ describe("users and roles", () => {
   });
 });
 
+describe("site members", () => {
+  it("lets the owner give, change and take access, but never demote the last owner", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${newSiteId}/settings/members`);
+    await page.getByTestId("grant-form").waitFor(POLL);
+    await expect.poll(() => page.getByTestId("member-row").count(), POLL).toBe(1);
+    await page.getByTestId("grant-email").fill(VIEWER.email);
+    await page.getByTestId("grant-role").selectOption("admin");
+    await page.getByTestId("grant-submit").click();
+    const row = page.getByTestId("member-row").filter({ hasText: VIEWER.email });
+    await row.waitFor(POLL);
+    expect(await row.getByTestId("member-role").inputValue()).toBe("admin");
+
+    const owner = page.getByTestId("member-row").filter({ hasText: stack.admin.email });
+    await owner.getByTestId("member-role").selectOption("viewer");
+    await expect.poll(() => page.getByTestId("members-error").textContent(), POLL).toContain("only owner");
+    expect(await owner.getByTestId("member-role").inputValue()).toBe("owner");
+
+    await row.getByTestId("member-role").selectOption("viewer");
+    await expect.poll(async () => {
+      const members = await callApi("GET", `/api/sites/${newSiteId}/members`, { cookie: adminCookie });
+      return (members.body?.members as { email: string; role: string }[]).find((member) => member.email === VIEWER.email)?.role;
+    }, POLL).toBe("viewer");
+    await shot(page, "settings-members");
+    await row.getByTestId("remove-member").click();
+    await row.getByTestId("remove-member-confirm").click();
+    await expect.poll(() => page.getByTestId("member-row").count(), POLL).toBe(1);
+    await page.close();
+  });
+});
+
 describe("API keys", () => {
   it("shows a new key once; it reads stats until it is revoked", async () => {
     const page = await browser.newPage();

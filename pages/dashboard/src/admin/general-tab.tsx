@@ -89,10 +89,10 @@ export function GeneralTab(props: {
           <input id="settings-retention" name="retentionDays" inputmode="numeric" value={form().retentionDays} onInput={set("retentionDays")} {...fieldAria("settings-retention", errors().retentionDays)} />
         </Field>
         <div class="form-row">
-          <Field id="settings-script" label="Script name" hint="A file name ending in .js; pick one ad blockers don't list." error={errors().scriptName}>
+          <Field id="settings-script" label="Script name" hint="The file the snippet loads, ending in .js. Keep it equal to the collector's PIXEL_SCRIPT_NAME (default pixel.js)." error={errors().scriptName}>
             <input id="settings-script" name="scriptName" value={form().scriptName} onInput={set("scriptName")} spellcheck={false} {...fieldAria("settings-script", errors().scriptName)} />
           </Field>
-          <Field id="settings-endpoint" label="Endpoint name" hint="One path segment of letters, digits, - and _." error={errors().endpointName}>
+          <Field id="settings-endpoint" label="Endpoint name" hint="Where hits go: one path segment of letters, digits, - and _. Keep it equal to the collector's PIXEL_ENDPOINT (default e)." error={errors().endpointName}>
             <input id="settings-endpoint" name="endpointName" value={form().endpointName} onInput={set("endpointName")} spellcheck={false} {...fieldAria("settings-endpoint", errors().endpointName)} />
           </Field>
         </div>
