@@ -9,6 +9,8 @@ import { launchBrowser } from "../../support/chromium";
 import { pageview, sendHits } from "../ingestion/support";
 
 const ADMIN_PASSWORD = "e2e-admin-pages-password";
+/** Has no site yet: signing in takes them to the first-run page. */
+const OWNER = { email: "owner@e2e.test", password: "owner-e2e-password" };
 const VIEWER = { email: "viewer@e2e.test", password: "viewer-first-password", next: "viewer-second-password" };
 const NEW_DOMAIN = "first-run.example";
 /** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
@@ -77,45 +79,58 @@ async function signIn(page: Page, email: string, password: string) {
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `admin-${name}.png`), fullPage: true });
 
 describe("adding a site", () => {
-  it("creates the site, shows its snippet, and the install check turns green when its first hit arrives", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${stack.urls.dashboard}/sites/new`);
-    const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    await expect.poll(() => page.getByTestId("site-timezone").inputValue(), POLL).toBe(browserZone);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("site-domain");
-
-    // A URL is not a domain: the API's message shows next to the field.
-    await page.getByTestId("site-domain").fill("https://first-run.example/");
-    await page.getByTestId("create-site").click();
-    await expect.poll(() => page.getByTestId("site-domain-error").textContent(), POLL).toMatch(/not a domain name.*no scheme/);
-
-    await page.getByTestId("site-domain").fill(NEW_DOMAIN);
-    await page.getByTestId("site-name-input").fill("First run");
-    await page.getByTestId("create-site").click();
-    await page.waitForURL("**/sites/new?site=*");
-    newSiteId = new URL(page.url()).searchParams.get("site")!;
-    const snippet = (await page.getByTestId("snippet").textContent())!;
-    expect(snippet).toContain('js.src = "/telemetry/pixel.js"');
-    expect(snippet).toContain('_pixel.push(["config", "baseUrl", "/telemetry"])');
-    expect(await page.getByTestId("install-check").getAttribute("data-state")).toBe("waiting");
-    const created = await callApi("GET", `/api/sites/${newSiteId}`, { cookie: adminCookie });
-    expect(created.body).toMatchObject({ site: { domain: NEW_DOMAIN, name: "First run", timezone: browserZone, role: "owner" } });
-
-    await page.getByTestId("copy-snippet").click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), POLL).toBe(snippet);
-    await shot(page, "new-site-waiting");
-
-    expect(await sendHits(stack.urls.collector, [pageview(NEW_DOMAIN, 1)])).toBe(204);
-    await expect.poll(() => page.getByTestId("install-check").getAttribute("data-state"), { timeout: 60_000 }).toBe("receiving");
-    expect(await page.getByTestId("install-status").textContent()).toContain("Receiving data — 1 pageview");
-    await shot(page, "new-site-receiving");
-
-    await page.getByTestId("go-to-overview").click();
-    await page.waitForURL(`**/sites/${newSiteId}*`);
-    await expect.poll(() => page.getByTestId("site-name").textContent(), POLL).toBe("First run");
-    await page.close();
+  it("takes someone without sites to the first run, which adds the site; the install check turns green when a hit arrives", async () => {
+    expect((await callApi("POST", "/api/users", { cookie: adminCookie }, { email: OWNER.email, password: OWNER.password })).status).toBe(201);
+    const owner = await launchBrowser();
+    try {
+      await owner.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.urls.dashboard });
+      const page = await owner.newPage();
+      await signIn(page, OWNER.email, OWNER.password);
+      await page.waitForURL("**/sites/new");
+      await addFirstSite(page);
+    } finally {
+      await owner.close();
+    }
   });
 });
+
+/** The first-run form: a refused domain, then the site, its snippet, and the install check going green. */
+async function addFirstSite(page: Page) {
+  await page.getByRole("heading", { name: "Add your first site" }).waitFor(POLL);
+  const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  await expect.poll(() => page.getByTestId("site-timezone").inputValue(), POLL).toBe(browserZone);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("site-domain");
+
+  // A URL is not a domain: the API's message shows next to the field.
+  await page.getByTestId("site-domain").fill("https://first-run.example/");
+  await page.getByTestId("create-site").click();
+  await expect.poll(() => page.getByTestId("site-domain-error").textContent(), POLL).toMatch(/not a domain name.*no scheme/);
+
+  await page.getByTestId("site-domain").fill(NEW_DOMAIN);
+  await page.getByTestId("site-name-input").fill("First run");
+  await page.getByTestId("create-site").click();
+  await page.waitForURL("**/sites/new?site=*");
+  newSiteId = new URL(page.url()).searchParams.get("site")!;
+  const snippet = (await page.getByTestId("snippet").textContent())!;
+  expect(snippet).toContain('js.src = "/telemetry/pixel.js"');
+  expect(snippet).toContain('_pixel.push(["config", "baseUrl", "/telemetry"])');
+  expect(await page.getByTestId("install-check").getAttribute("data-state")).toBe("waiting");
+  const created = await callApi("GET", `/api/sites/${newSiteId}`, { cookie: adminCookie });
+  expect(created.body).toMatchObject({ site: { domain: NEW_DOMAIN, name: "First run", timezone: browserZone, role: "owner" } });
+
+  await page.getByTestId("copy-snippet").click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), POLL).toBe(snippet);
+  await shot(page, "new-site-waiting");
+
+  expect(await sendHits(stack.urls.collector, [pageview(NEW_DOMAIN, 1)])).toBe(204);
+  await expect.poll(() => page.getByTestId("install-check").getAttribute("data-state"), { timeout: 60_000 }).toBe("receiving");
+  expect(await page.getByTestId("install-status").textContent()).toContain("Receiving data — 1 pageview");
+  await shot(page, "new-site-receiving");
+
+  await page.getByTestId("go-to-overview").click();
+  await page.waitForURL(`**/sites/${newSiteId}*`);
+  await expect.poll(() => page.getByTestId("site-name").textContent(), POLL).toBe("First run");
+}
 
 describe("site settings", () => {
   it("keeps edited general settings and shields across a reload, and names a bad shield line", async () => {
@@ -340,7 +355,7 @@ describe("site members", () => {
     await row.waitFor(POLL);
     expect(await row.getByTestId("member-role").inputValue()).toBe("admin");
 
-    const owner = page.getByTestId("member-row").filter({ hasText: stack.admin.email });
+    const owner = page.getByTestId("member-row").filter({ hasText: OWNER.email });
     await owner.getByTestId("member-role").selectOption("viewer");
     await expect.poll(() => page.getByTestId("members-error").textContent(), POLL).toContain("only owner");
     expect(await owner.getByTestId("member-role").inputValue()).toBe("owner");

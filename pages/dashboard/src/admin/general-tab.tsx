@@ -47,7 +47,7 @@ export function GeneralTab(props: {
     const field = fieldError(error.message);
     if (!field || !(field.field in form())) return;
     save.clear();
-    const message = field.field === "hostnames" ? describeLineError(field, parseLines(form().hostnames)) : actionError(error);
+    const message = field.field === "hostnames" ? describeLineError(field, parseLines(form().hostnames.toLowerCase())) : actionError(error);
     showError(field.field as keyof GeneralForm, message);
   }
 
