@@ -246,6 +246,12 @@ describe("site settings", () => {
     await page.goto(`${stack.urls.dashboard}/sites/${newSiteId}/settings`);
     await page.getByTestId("general-form").waitFor(POLL);
     await shot(page, "settings-mobile");
+    const dark = () => page.evaluate(() => document.documentElement.dataset.theme === "dark");
+    await page.getByTestId("theme-toggle").click();
+    if (!(await dark())) await page.getByTestId("theme-toggle").click();
+    await shot(page, "settings-mobile-dark");
+    await page.getByTestId("theme-toggle").click();
+    expect(await dark()).toBe(false);
     await page.close();
   });
 });

@@ -39,7 +39,7 @@ export function Keys(props: { sites: Site[] }) {
     <>
       <Show when={secret()}>
         {(made) => (
-          <section class="card callout" aria-labelledby="secret-title" data-testid="key-secret-box">
+          <section class="card callout key-secret" aria-labelledby="secret-title" data-testid="key-secret-box">
             <h3 id="secret-title">Your new key “{made().name}”</h3>
             <p>Copy it now: it is shown only once. Send it as <code>Authorization: Bearer …</code> to <code>/api/v2/query</code>.</p>
             <div class="copy-row">
