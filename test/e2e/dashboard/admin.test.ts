@@ -309,10 +309,11 @@ describe("users and roles", () => {
       expect(await page.getByTestId("user-form").count()).toBe(0);
 
       const refused = await page.evaluate(async (siteId) => {
-        const call = (method: string, path: string, body?: unknown) =>
-          fetch(path, { method, credentials: "include", headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) }).then(
-            (response) => response.status,
-          );
+        const call = async (method: string, path: string, body?: unknown) => {
+          const init: RequestInit = { method, credentials: "include", headers: { "content-type": "application/json" } };
+          if (body !== undefined) init.body = JSON.stringify(body);
+          return (await fetch(path, init)).status;
+        };
         return {
           settings: await call("PATCH", `/api/sites/${siteId}`, { name: "hijacked" }),
           goal: await call("POST", `/api/sites/${siteId}/goals`, { kind: "event", eventName: "x" }),
