@@ -62,7 +62,9 @@ function SignedInApp(props: { route: Route }) {
   onCleanup(() => setUnauthorizedHandler(undefined));
 
   const [sites, { refetch: refetchSites }] = createResource(() => user()?.id, () => api.sites());
-  const readySites = (): Site[] | undefined => (sites.state === "ready" ? sites() : undefined);
+  // A refetch (after adding, renaming or deleting a site) keeps the list, so the page isn't torn down meanwhile.
+  const readySites = (): Site[] | undefined =>
+    sites.state === "ready" || sites.state === "refreshing" ? sites.latest : undefined;
 
   createEffect(() => {
     const current = route();

@@ -1,4 +1,7 @@
-import type { Site, User } from "../api/types";
+import { Show } from "solid-js";
+import { canAdminister, type Site, type User } from "../api/types";
+import { SiteSettings } from "../admin/settings";
+import { NoAccess } from "../admin/ui";
 import { PageFrame } from "../components/page-frame";
 
 export function SettingsPage(props: {
@@ -12,7 +15,12 @@ export function SettingsPage(props: {
 }) {
   return (
     <PageFrame site={props.site} sites={props.sites} user={props.user} place="settings" title="Settings" onLogout={props.onLogout}>
-      <p>Not built yet.</p>
+      <Show
+        when={canAdminister(props.site, props.user)}
+        fallback={<NoAccess what="As a viewer of this site you can read its stats and reports, but not change its settings." />}
+      >
+        <SiteSettings site={props.site} sites={props.sites} user={props.user} tab={props.rest[0]} onSitesChanged={props.onSitesChanged} />
+      </Show>
     </PageFrame>
   );
 }

@@ -1,0 +1,114 @@
+import { api, request } from "../api/client";
+import type { Site, SiteRole, User } from "../api/types";
+
+export interface Shields {
+  ipRanges: string[];
+  countries: string[];
+  paths: string[];
+  hostnames: string[];
+}
+
+/** A site as GET /api/sites/:siteId answers it: the list's fields plus every setting. */
+export interface SiteDetails extends Site {
+  hostnames: string[];
+  retentionDays: number;
+  scriptName: string;
+  endpointName: string;
+  shields: Shields;
+  publicShare: boolean;
+  createdAt: string;
+}
+
+export type SiteChange = Partial<
+  Pick<SiteDetails, "domain" | "name" | "timezone" | "hostnames" | "retentionDays" | "scriptName" | "endpointName" | "shields">
+>;
+
+export interface Goal {
+  id: string;
+  kind: "event" | "page";
+  eventName: string | null;
+  pagePath: string | null;
+  displayName: string;
+}
+
+export type NewGoal =
+  | { kind: "event"; eventName: string; displayName?: string }
+  | { kind: "page"; pagePath: string; displayName?: string };
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: SiteRole;
+}
+
+export interface Account extends User {
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface NewAccount {
+  email: string;
+  name: string;
+  password: string;
+  role: User["role"];
+}
+
+export type AccountChange = Partial<{ name: string; role: User["role"]; disabled: boolean; password: string }>;
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  siteIds: string[];
+  createdAt: string;
+}
+
+const site = (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}`;
+
+export const adminApi = {
+  createSite: (body: SiteChange & { domain: string }) =>
+    request<{ site: SiteDetails }>("POST", "/api/sites", body).then((answer) => answer.site),
+  site: (siteId: string) => request<{ site: SiteDetails }>("GET", site(siteId)).then((answer) => answer.site),
+  updateSite: (siteId: string, change: SiteChange) =>
+    request<{ site: SiteDetails }>("PATCH", site(siteId), change).then((answer) => answer.site),
+  deleteSite: (siteId: string) => request<void>("DELETE", site(siteId)),
+
+  goals: (siteId: string) => request<{ goals: Goal[] }>("GET", `${site(siteId)}/goals`).then((answer) => answer.goals),
+  createGoal: (siteId: string, goal: NewGoal) =>
+    request<{ goal: Goal }>("POST", `${site(siteId)}/goals`, goal).then((answer) => answer.goal),
+  deleteGoal: (siteId: string, goalId: string) =>
+    request<void>("DELETE", `${site(siteId)}/goals/${encodeURIComponent(goalId)}`),
+
+  members: (siteId: string) =>
+    request<{ members: Member[] }>("GET", `${site(siteId)}/members`).then((answer) => answer.members),
+  grant: (siteId: string, email: string, role: SiteRole) =>
+    request<{ member: Member }>("PUT", `${site(siteId)}/members`, { email, role }).then((answer) => answer.member),
+  removeMember: (siteId: string, userId: string) =>
+    request<void>("DELETE", `${site(siteId)}/members/${encodeURIComponent(userId)}`),
+
+  share: (siteId: string) => request<{ token: string }>("POST", `${site(siteId)}/share`).then((answer) => answer.token),
+  unshare: (siteId: string) => request<void>("DELETE", `${site(siteId)}/share`),
+
+  accounts: () => request<{ users: Account[] }>("GET", "/api/users").then((answer) => answer.users),
+  createAccount: (account: NewAccount) =>
+    request<{ user: Account }>("POST", "/api/users", account).then((answer) => answer.user),
+  updateAccount: (userId: string, change: AccountChange) =>
+    request<{ user: Account }>("PATCH", `/api/users/${encodeURIComponent(userId)}`, change).then((answer) => answer.user),
+  deleteAccount: (userId: string) => request<void>("DELETE", `/api/users/${encodeURIComponent(userId)}`),
+
+  keys: () => request<{ keys: ApiKey[] }>("GET", "/api/keys").then((answer) => answer.keys),
+  createKey: (name: string, siteIds: string[]) =>
+    request<{ key: ApiKey; token: string }>("POST", "/api/keys", { name, siteIds }),
+  deleteKey: (keyId: string) => request<void>("DELETE", `/api/keys/${encodeURIComponent(keyId)}`),
+
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>("POST", "/api/auth/password", { currentPassword, newPassword }),
+
+  /** Pageviews since the site was added: the install check. */
+  pageviews: async (siteId: string, signal?: AbortSignal) => {
+    const answer = await api.query({ site_id: siteId, metrics: ["pageviews"], date_range: "all" }, signal);
+    return answer.results[0]?.metrics[0] ?? 0;
+  },
+};
