@@ -9,7 +9,8 @@ export interface DeployDeps {
   wrangler: Wrangler;
   workerConfig: (worker: WorkerName) => WorkerConfig;
   migrateClickHouse: (config: DeployConfig) => Promise<unknown>;
-  buildDashboard: (apiOrigin: string) => Promise<string>;
+  /** Builds the dashboard for this deployment and returns its output folder. */
+  buildDashboard: (build: { apiOrigin: string; collectorPath: string }) => Promise<string>;
   randomSecret: () => string;
   /** Where the concrete wrangler configs for this account are written. */
   outDir: string;
@@ -62,7 +63,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
 
   const apiOrigin = config.apiRoute ? `https://${config.apiRoute.split("/")[0]}` : "";
-  const dist = await deps.buildDashboard(apiOrigin);
+  const dist = await deps.buildDashboard({ apiOrigin, collectorPath: config.basePath });
   await step(`Pages project ${config.pagesProject}`, ["pages", "project", "create", config.pagesProject, "--production-branch", "main"], { tolerate: ALREADY_THERE });
   await step("dashboard", ["pages", "deploy", dist, "--project-name", config.pagesProject, "--branch", "main"]);
 

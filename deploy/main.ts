@@ -53,9 +53,10 @@ async function askHidden(prompt: ReturnType<typeof createInterface>, question: s
   return answer.trim();
 }
 
-async function buildDashboard(apiOrigin: string): Promise<string> {
+async function buildDashboard({ apiOrigin, collectorPath }: { apiOrigin: string; collectorPath: string }): Promise<string> {
   const { build } = await import("vite");
   process.env.VITE_PIXEL_API_ORIGIN = apiOrigin;
+  process.env.VITE_PIXEL_COLLECTOR_PATH = collectorPath;
   await build({ configFile: join(ROOT, "pages/dashboard/vite.config.ts"), logLevel: "warn" });
   return join(ROOT, "pages/dashboard/dist");
 }
