@@ -115,3 +115,13 @@ export function cellText(column: Column, value: string | number, format: (metric
 export function tableCsv(data: Extract<WidgetData, { kind: "table" }>): { header: string[]; rows: (string | number)[][] } {
   return { header: data.columns.map((column) => column.label), rows: data.rows };
 }
+
+/** A dimension's unambiguous name for pickers: "Entry page", "UTM source", "OS version". */
+export function dimensionName(dimension: string): string {
+  const words = dimension
+    .replace(/^(event|visit):(props:)?/, "")
+    .split("_")
+    .map((word) => (word === "utm" || word === "os" ? word.toUpperCase() : word))
+    .join(" ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
