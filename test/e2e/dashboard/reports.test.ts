@@ -242,4 +242,52 @@ describe("reports", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "reports-with-sql.png"), fullPage: true });
     await page.close();
   });
+
+  it("edits a widget into a table with CSV export, deletes it, and renames and deletes reports", async () => {
+    const page = await browser.newPage();
+    await page.goto(reportUrl);
+    const visitorsWidget = page.getByTestId("widget").filter({ hasText: "Visitors today" });
+    await expect.poll(() => visitorsWidget.getByTestId("widget-figure").allTextContents(), POLL).toEqual(["3"]);
+    await visitorsWidget.getByTestId("widget-edit").click();
+    const builder = page.getByTestId("widget-builder");
+    expect(await builder.getByTestId("builder-title").inputValue()).toBe("Visitors today");
+    await builder.getByTestId("builder-title").fill("Browsers");
+    await builder.getByTestId("builder-kind-table").check();
+    await builder.getByTestId("builder-metric-pageviews").check();
+    await builder.getByTestId("builder-add-filter").click();
+    await builder.getByTestId("builder-filter-values").fill("/pricing");
+    await expect.poll(() => builder.getByTestId("widget-preview").getByTestId("widget-cell").allTextContents(), POLL).toEqual(["/pricing", "1", "1"]);
+    await builder.getByTestId("builder-dimension").selectOption("visit:browser");
+    await builder.getByTestId("builder-filter-values").fill("");
+    await builder.getByTestId("builder-filter").getByRole("button", { name: "Remove filter 1" }).click();
+    await builder.getByTestId("builder-save").click();
+    const table = page.getByTestId("widget").filter({ hasText: "Browsers" });
+    await expect.poll(async () => (await table.getByTestId("widget-cell").count()) > 0, POLL).toBe(true);
+    expect(await page.getByTestId("widget-title").allTextContents()).toEqual(["Top pages", "Browsers", "Events (SQL)"]);
+    const [download] = await Promise.all([page.waitForEvent("download"), table.getByTestId("widget-export").click()]);
+    expect(download.suggestedFilename()).toBe("localhost-Browsers-day.csv");
+
+    await table.getByTestId("widget-delete").click();
+    await table.getByTestId("widget-delete-confirm").click();
+    await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Top pages", "Events (SQL)"]);
+
+    await page.getByRole("link", { name: "← All reports" }).click();
+    await page.getByTestId("report-name").fill("Scratch");
+    await page.getByTestId("report-create").click();
+    await page.waitForURL(/\/reports\/[^/]+$/);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId("report-link").allTextContents(), POLL).toEqual(["Launch day", "Scratch"]);
+    // Located by place: while renaming, the name is an input value, not text.
+    const scratch = page.getByTestId("report-item").nth(1);
+    await scratch.getByTestId("report-rename").click();
+    await scratch.getByTestId("report-rename-input").fill("Scratch pad");
+    await scratch.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("report-link").allTextContents(), POLL).toEqual(["Launch day", "Scratch pad"]);
+    await scratch.getByTestId("report-delete").click();
+    await scratch.getByTestId("report-delete-confirm").click();
+    await expect.poll(() => page.getByTestId("report-link").allTextContents(), POLL).toEqual(["Launch day"]);
+    await page.reload();
+    await expect.poll(() => page.getByTestId("report-link").allTextContents(), POLL).toEqual(["Launch day"]);
+    await page.close();
+  });
 });

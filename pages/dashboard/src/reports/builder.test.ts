@@ -45,6 +45,9 @@ describe("composeQuery", () => {
     });
     const widget: Widget = { id: "w", position: 0, title: "T", kind: "table", width: 4, query: composeQuery(edited), sql: null };
     expect(stateFromWidget(widget)).toEqual(edited);
+    // As the API saves a number widget: its defaults filled in.
+    const saved = { metrics: ["visitors" as const], dimensions: [], filters: [], pagination: { limit: 10_000, offset: 0 } };
+    expect(stateFromWidget({ ...widget, kind: "number", width: 2, query: saved })).toEqual(state({ kind: "number", width: 2 }));
     const line = state({ kind: "line", interval: "day" });
     expect(stateFromWidget({ ...widget, kind: "line", query: composeQuery(line) })).toMatchObject({ kind: "line", interval: "day", dimensions: [] });
   });

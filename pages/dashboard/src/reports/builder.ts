@@ -96,9 +96,12 @@ export function stateFromWidget(widget: Widget): BuilderState {
     dimensions: dimensions.filter((d): d is FilterDimension => !isTime(d)),
     interval: time && time !== "time" ? (time.slice(5) as Interval) : "auto",
     filters,
-    limit: query.pagination?.limit ?? 10,
+    limit: rowLimit(query.pagination?.limit),
   };
 }
+
+/** The API saves a query without pagination as "up to 10,000 rows"; the builder offers a short list instead. */
+const rowLimit = (limit: number | undefined) => (limit !== undefined && limit >= 1 && limit <= MAX_LIMIT ? limit : 10);
 
 export interface Problem {
   field: "title" | "metrics" | "dimensions" | "filters" | "width" | "limit";

@@ -25,7 +25,12 @@ export function WidgetCard(props: {
   const [confirming, setConfirming] = createSignal(false);
   const runnable = () => props.widget.sql === null || props.canUseSql;
   const editable = () => props.canEdit && runnable();
-  const key = () => (runnable() ? JSON.stringify([props.widget, props.context]) : null);
+  /** Only number widgets show a change, so only they rerun when the comparison changes. */
+  const key = () => {
+    if (!runnable()) return null;
+    const { compare, ...rest } = props.context;
+    return JSON.stringify([props.widget, rest, props.widget.kind === "number" ? compare : null]);
+  };
   const [tick, setTick] = createSignal(0);
   const live = createLive(key, tick, (signal) =>
     runWidget(
