@@ -245,14 +245,24 @@ describe("reports", () => {
 
   it("edits a widget into a table with CSV export, deletes it, and renames and deletes reports", async () => {
     const page = await browser.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(reportUrl);
     const visitorsWidget = page.getByTestId("widget").filter({ hasText: "Visitors today" });
     await expect.poll(() => visitorsWidget.getByTestId("widget-figure").allTextContents(), POLL).toEqual(["3"]);
     await visitorsWidget.getByTestId("widget-edit").click();
     const builder = page.getByTestId("widget-builder");
     expect(await builder.getByTestId("builder-title").inputValue()).toBe("Visitors today");
+    // Every chart kind previews: a line chart draws, the countries list names them.
+    await builder.getByTestId("builder-kind-line").check();
+    await builder.getByTestId("widget-preview").getByTestId("widget-chart").locator("canvas").first().waitFor({ timeout: 20_000 });
+    await builder.getByTestId("builder-kind-map").check();
+    await expect.poll(() => builder.getByTestId("widget-preview").getByTestId("widget-value").allTextContents(), POLL).toEqual(["Germany"]);
+    const overflow = await builder.evaluate((dialog) => dialog.scrollWidth - dialog.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, "reports-builder-mobile.png"), fullPage: true });
     await builder.getByTestId("builder-title").fill("Browsers");
     await builder.getByTestId("builder-kind-table").check();
+    await builder.getByTestId("builder-dimension").selectOption("event:page");
     await builder.getByTestId("builder-metric-pageviews").check();
     await builder.getByTestId("builder-add-filter").click();
     await builder.getByTestId("builder-filter-values").fill("/pricing");
