@@ -1,6 +1,6 @@
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { messageOf } from "../api/client";
-import type { DateRange, DateRangeKey, Site } from "../api/types";
+import type { DateRange, Site } from "../api/types";
 import { Link } from "../components/link";
 import { ErrorText } from "../components/message";
 import { navigate } from "../router";
