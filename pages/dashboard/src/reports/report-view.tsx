@@ -55,9 +55,13 @@ function LoadedReport(props: { site: Site; user: User; canEdit: boolean; initial
     }
   }
 
+  /** Editors save the range first: SQL widgets run over the saved range. Viewers look at other days just for themselves. */
   function changeRange(next: DateRange) {
-    setRange(next);
-    if (props.canEdit) void attempt(() => reportsApi.update(props.site.id, reportId, { dateRange: next }));
+    if (!props.canEdit) return setRange(next);
+    void attempt(async () => {
+      await reportsApi.update(props.site.id, reportId, { dateRange: next });
+      setRange(next);
+    });
   }
 
   async function save(input: WidgetInput) {
