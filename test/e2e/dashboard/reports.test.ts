@@ -234,6 +234,19 @@ describe("reports", () => {
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Top pages", "Visitors today", "Events (SQL)"]);
     await expect.poll(() => widget.getByTestId("widget-figure").allTextContents(), POLL).toEqual(["6"]);
     await page.screenshot({ path: join(SCREENSHOTS, "reports-with-sql.png"), fullPage: true });
+
+    // The report's date range is shared by its widgets and saved with it.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId("range-select").selectOption("custom");
+    await page.getByTestId("range-from").fill(yesterday);
+    await page.getByTestId("range-to").fill(yesterday);
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => figures(page), POLL).toEqual(["0"]);
+    const path = new URL(reportUrl).pathname.replace("/sites/", "/api/sites/");
+    expect((await apiCall<{ report: { dateRange: unknown } }>(page, "GET", path)).report.dateRange).toEqual([yesterday, yesterday]);
+    await page.getByTestId("range-select").selectOption("day");
+    await expect.poll(() => figures(page), POLL).toEqual(["3"]);
+    expect((await apiCall<{ report: { dateRange: unknown } }>(page, "GET", path)).report.dateRange).toBe("day");
     await page.close();
   });
 
