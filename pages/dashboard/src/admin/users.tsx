@@ -110,7 +110,7 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
           </span>
         </span>
         <Show when={props.account.disabled}>
-          <span class="badge" data-testid="user-disabled">Disabled</span>
+          <span class="badge warning" data-testid="user-disabled">Disabled</span>
         </Show>
         <label class="field">
           <span class="sr-only">Role of {props.account.email}</span>

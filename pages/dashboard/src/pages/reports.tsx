@@ -1,5 +1,8 @@
-import type { Site, User } from "../api/types";
+import { Show } from "solid-js";
+import { canAdminister, type Site, type User } from "../api/types";
 import { PageFrame } from "../components/page-frame";
+import { ReportList } from "../reports/report-list";
+import { ReportView } from "../reports/report-view";
 
 export function ReportsPage(props: {
   site: Site;
@@ -10,9 +13,12 @@ export function ReportsPage(props: {
   onSitesChanged: () => void;
   onLogout: () => void;
 }) {
+  const canEdit = () => canAdminister(props.site, props.user);
   return (
     <PageFrame site={props.site} sites={props.sites} user={props.user} place="reports" title="Reports" onLogout={props.onLogout}>
-      <p>Not built yet.</p>
+      <Show when={props.rest[0]} keyed fallback={<ReportList site={props.site} canEdit={canEdit()} />}>
+        {(reportId) => <ReportView site={props.site} user={props.user} reportId={reportId} canEdit={canEdit()} />}
+      </Show>
     </PageFrame>
   );
 }

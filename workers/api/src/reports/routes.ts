@@ -5,12 +5,15 @@ import { randomId } from "../../../../lib/auth/ids";
 import { reports, widgets, type Report } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
+import { requireGlobalAdmin } from "../auth/session";
 import { requireSiteRole } from "../sites/access";
 import { QueryBody } from "../stats/query";
 import { jsonBody } from "../validate";
 import { findReport, noReport, type Db } from "./lookup";
 import { moveTo, renumber, writeAll } from "./positions";
-import { widgetBody, widgetRoutes } from "./widgets";
+import { readSchema } from "./schema";
+import { notASelect } from "./sql";
+import { runReportSql, Sql, widgetBody, widgetRoutes } from "./widgets";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const DateRange = v.pipe(
@@ -42,6 +45,7 @@ export const reportRoutes = new Hono<ApiContext>()
     const [report] = await db.insert(reports).values({ id: randomId(), siteId: c.var.site.id, name, dateRange, position }).returning();
     return c.json({ report: reportBody(report!) }, 201);
   })
+  .get("/schema", requireSiteRole("viewer"), requireGlobalAdmin, async (c) => c.json({ tables: await readSchema(c.env) }))
   .get("/:reportId", requireSiteRole("viewer"), async (c) => {
     const db = database(c.env.DB);
     const report = await findReport(db, c.var.site.id, c.req.param("reportId"));
@@ -67,5 +71,12 @@ export const reportRoutes = new Hono<ApiContext>()
     const rest = (await siteReportIds(db, c.var.site.id)).filter((id) => id !== report.id);
     await writeAll(db, [db.delete(reports).where(eq(reports.id, report.id)), ...renumber(db, reports, rest)]);
     return c.body(null, 204);
+  })
+  .post("/:reportId/sql", requireSiteRole("viewer"), requireGlobalAdmin, jsonBody(v.strictObject({ sql: Sql })), async (c) => {
+    const report = await findReport(database(c.env.DB), c.var.site.id, c.req.param("reportId"));
+    if (!report) return c.json(noReport(c.req.param("reportId")), 404);
+    const { sql } = c.req.valid("json");
+    const problem = notASelect(sql);
+    return problem ? c.json({ error: problem }, 400) : runReportSql(c, report, sql);
   })
   .route("/:reportId/widgets", widgetRoutes);

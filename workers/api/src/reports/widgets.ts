@@ -18,7 +18,7 @@ const WidgetQuery = v.omit(QueryBody, ["site_id", "date_range"]);
 const Title = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const Kind = v.picklist(WIDGET_KINDS, `kind is one of ${WIDGET_KINDS.join(", ")}`);
 const Width = v.pipe(v.number(), v.integer(), v.minValue(1, "width is 1 to 6 columns"), v.maxValue(6, "width is 1 to 6 columns"));
-const Sql = v.pipe(v.string(), v.minLength(1), v.maxLength(20_000));
+export const Sql = v.pipe(v.string(), v.minLength(1), v.maxLength(20_000));
 const ONE_SOURCE = "query: a widget has either a query or sql";
 
 const NewWidget = v.pipe(
@@ -124,13 +124,18 @@ export const widgetRoutes = new Hono<ApiContext>()
     if (!found) return noWidget(c);
     const { report, widget } = found;
     if (widget.sql === null) return c.json({ error: "widgetId: this widget is a stats query; send it to POST /api/v2/query" }, 400);
-    const site = c.var.site;
-    const [from, to] = localBounds(resolveDateRange(report.dateRange as ParsedQuery["date_range"], site, new Date()));
-    try {
-      const rows = await runReadOnlySql(c.env, widget.sql, { site_id: site.id, from, to }, site.timezone);
-      return c.json({ rows, from, to, timezone: site.timezone });
-    } catch (error) {
-      if (error instanceof SqlRefused) return c.json({ error: error.message }, 400);
-      throw error;
-    }
+    return runReportSql(c, report, widget.sql);
   });
+
+/** Runs SQL over the report's days on its site; a statement ClickHouse refuses is a 400 with its message. */
+export async function runReportSql(c: Context<ApiContext>, report: Report, sql: string) {
+  const site = c.var.site;
+  const [from, to] = localBounds(resolveDateRange(report.dateRange as ParsedQuery["date_range"], site, new Date()));
+  try {
+    const rows = await runReadOnlySql(c.env, sql, { site_id: site.id, from, to }, site.timezone);
+    return c.json({ rows, from, to, timezone: site.timezone });
+  } catch (error) {
+    if (error instanceof SqlRefused) return c.json({ error: error.message }, 400);
+    throw error;
+  }
+}
