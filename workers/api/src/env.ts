@@ -5,6 +5,9 @@ export interface ApiEnv extends ClickHouseEnv {
   DB: D1Database;
   /** Signs session tokens and keys the login limiter's hashes; at least 32 characters. */
   PIXEL_SESSION_SECRET?: string;
+  /** A ClickHouse user that may insert and delete, for importing and deleting site data; unset, the api's user is used. */
+  CLICKHOUSE_WRITE_USER?: string;
+  CLICKHOUSE_WRITE_PASSWORD?: string;
 }
 
 /** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */
