@@ -100,8 +100,8 @@ function durations(day: VisitorsDay): number[] {
 }
 
 /**
- * One day's visits as events, the same every time: visit s has pageviews at ids `plausible:<date>:<s>:<j>` and an
- * engagement event marking its end, so visits, visitors, pageviews, bounces and total duration are the day's own.
+ * One day's visits as events, the same every time: visit s has pageviews at ids `plausible:<date>:<s>:<j>` and engagement
+ * events marking its start (when it has no pageview) and end, so visits, visitors, pageviews, bounces and total duration are the day's own.
  */
 export async function synthesizeDay(day: VisitorsDay, site: ImportSite): Promise<EventRow[]> {
   const start = instantOf(`${day.date}T00:00:00`, site.timezone);
@@ -122,9 +122,8 @@ export async function synthesizeDay(day: VisitorsDay, site: ImportSite): Promise
     for (let j = 0; j < pageviews[s]!; j++) {
       rows.push(blankRow(site, { ...visit, event_id: id(String(j)), name: "pageview", timestamp: begin + Math.floor((j * duration) / pageviews[s]!) }));
     }
-    if (pageviews[s] === 0 || duration > 0) {
-      rows.push(blankRow(site, { ...visit, event_id: id("end"), name: "engagement", timestamp: begin + duration }));
-    }
+    if (pageviews[s] === 0) rows.push(blankRow(site, { ...visit, event_id: id("start"), name: "engagement", timestamp: begin }));
+    if (duration > 0) rows.push(blankRow(site, { ...visit, event_id: id("end"), name: "engagement", timestamp: begin + duration }));
   }
   return rows;
 }
