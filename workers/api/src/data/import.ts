@@ -10,6 +10,7 @@ import {
   breakdownRow,
   type BreakdownTable,
   dayPrefix,
+  PREFIX,
   type PlausibleTable,
   synthesizeDay,
   type VisitorsDay,
@@ -173,13 +174,13 @@ async function storedDays(client: ClickHouseClient, site: ImportSite, dates: str
     client,
     `SELECT * FROM events FINAL
      WHERE site_id = {site:String} AND timestamp >= toDateTime64({from:String}, 3, 'UTC') AND timestamp < toDateTime64({to:String}, 3, 'UTC')
-       AND startsWith(event_id, 'plausible:') AND substring(event_id, 11, 10) IN {dates:Array(String)}`,
-    { site: site.id, from: `${addDays(dates[0]!, -2)} 00:00:00`, to: `${addDays(dates.at(-1)!, 3)} 00:00:00`, dates },
+       AND startsWith(event_id, {prefix:String}) AND substring(event_id, {at:UInt8}, 10) IN {dates:Array(String)}`,
+    { site: site.id, prefix: PREFIX, at: PREFIX.length + 1, from: `${addDays(dates[0]!, -2)} 00:00:00`, to: `${addDays(dates.at(-1)!, 3)} 00:00:00`, dates },
     { output_format_json_quote_64bit_integers: 1 },
   );
   const byDate = new Map<string, EventRow[]>();
   for (const row of rows) {
-    const date = row.event_id.slice(dayPrefix("").length, dayPrefix("").length + 10);
+    const date = row.event_id.slice(PREFIX.length, PREFIX.length + 10);
     const event: EventRow = { ...row, timestamp: Date.parse(`${row.timestamp.replace(" ", "T")}Z`) };
     byDate.set(date, [...(byDate.get(date) ?? []), event]);
   }
