@@ -315,14 +315,18 @@ function assignPages(visits: Visit[], pages: Breakdown[], attributes: Map<EventR
       attributes.set(slots.shift()!, page.attributes);
       placed++;
     }
-    for (const [, slots] of [...chosen, ...open.slice(page.visits)]) {
+    let spread = chosen.length;
+    for (const [index, [, slots]] of [...chosen, ...open.slice(page.visits)].entries()) {
       while (placed < page.pageviews && slots.length) {
         attributes.set(slots.shift()!, page.attributes);
         placed++;
+        spread = Math.max(spread, index + 1);
       }
     }
     if (chosen.length < page.visits || placed < page.pageviews) {
       shortfalls.push({ line: page.line, error: `pageviews: the day has only ${placed} more pageviews (in ${chosen.length} visits) in imported_visitors` });
+    } else if (spread > page.visits) {
+      shortfalls.push({ line: page.line, error: `visits: its pageviews did not fit in ${page.visits} visits and are spread over ${spread}` });
     }
   }
   return shortfalls;

@@ -108,6 +108,9 @@ describe("POST /api/sites/:siteId/imports: Plausible", () => {
     expect(await daily()).toEqual(fixtureDaily);
     const sum = (csv: string, key: (row: Record<string, string | number>) => string, metric = "visits") => sumBy(fixtureRows(csv), key, metric);
     expect(asMap(await stats(site, range, ["visits"], ["visit:screen"]))).toEqual(sum(devicesCsv, (row) => String(row.device)));
+    const bounces = sum(devicesCsv, (row) => String(row.device), "bounces");
+    const visits = sum(devicesCsv, (row) => String(row.device));
+    expect(asMap(await stats(site, range, ["bounce_rate"], ["visit:screen"]))).toEqual(Object.fromEntries(Object.entries(visits).map(([device, n]) => [device, (bounces[device]! * 100) / n])));
     expect(asMap(await stats(site, range, ["visits"], ["visit:browser", "visit:browser_version"]))).toEqual(sum(browsersCsv, (row) => `${row.browser}|${row.browser_version}`));
     const systems: Record<string, string> = { Mac: "Mac OS" };
     expect(asMap(await stats(site, range, ["visits"], ["visit:os"]))).toEqual(sum(systemsCsv, (row) => systems[row.operating_system!] ?? String(row.operating_system)));
