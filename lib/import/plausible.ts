@@ -111,24 +111,31 @@ export async function synthesizeDay(day: VisitorsDay, site: ImportSite): Promise
   const longest = Math.max(0, ...seconds) * 1000;
   if (longest >= span - day.visits) throw new LineError("visit_duration: the visits would not fit in the day");
   const rows: EventRow[] = [];
+  const blank = blankRow(site);
+  const visitorIds = await idRange(site.id, day.date, "visitor");
+  const visitIds = await idRange(site.id, day.date, "visit");
   for (let s = 0; s < day.visits; s++) {
     const begin = start + Math.floor((s * (span - longest - 1)) / day.visits);
     const duration = seconds[s]! * 1000;
-    const visit = {
-      visitor_id: await hash64(site.id, PREFIX, day.date, "visitor", String(s % day.visitors)),
-      session_id: await hash64(site.id, PREFIX, day.date, "visit", String(s)),
-    };
+    const visit = { visitor_id: visitorIds(s % day.visitors), session_id: visitIds(s) };
     const id = (part: string) => `${dayPrefix(day.date)}${s}:${part}`;
     for (let j = 0; j < pageviews[s]!; j++) {
-      rows.push(blankRow(site, { ...visit, event_id: id(String(j)), name: "pageview", timestamp: begin + Math.floor((j * duration) / pageviews[s]!) }));
+      rows.push({ ...blank, ...visit, event_id: id(String(j)), name: "pageview", timestamp: begin + Math.floor((j * duration) / pageviews[s]!) });
     }
-    if (pageviews[s] === 0) rows.push(blankRow(site, { ...visit, event_id: id("start"), name: "engagement", timestamp: begin }));
-    if (duration > 0) rows.push(blankRow(site, { ...visit, event_id: id("end"), name: "engagement", timestamp: begin + duration }));
+    if (pageviews[s] === 0) rows.push({ ...blank, ...visit, event_id: id("start"), name: "engagement", timestamp: begin });
+    if (duration > 0) rows.push({ ...blank, ...visit, event_id: id("end"), name: "engagement", timestamp: begin + duration });
   }
   return rows;
 }
 
-function blankRow(site: ImportSite, row: Pick<EventRow, "event_id" | "name" | "timestamp" | "visitor_id" | "session_id">): EventRow {
+/** Consecutive UInt64 ids from a hash of the site and day: one digest per day instead of one per visit. */
+async function idRange(siteId: string, date: string, kind: string): Promise<(n: number) => string> {
+  const base = BigInt(await hash64(siteId, PREFIX, date, kind));
+  return (n) => BigInt.asUintN(64, base + BigInt(n)).toString();
+}
+
+/** A visit's event before any breakdown file gave it values; the caller sets ids, name and time. */
+function blankRow(site: ImportSite): Omit<EventRow, "event_id" | "name" | "timestamp" | "visitor_id" | "session_id"> {
   return {
     site_id: site.id,
     user_id: "",
@@ -152,7 +159,6 @@ function blankRow(site: ImportSite, row: Pick<EventRow, "event_id" | "name" | "t
     props: {},
     ip_hash: "0",
     retention_days: site.retentionDays,
-    ...row,
   };
 }
 
@@ -251,9 +257,15 @@ interface Visit {
   pageviews: EventRow[];
 }
 
+/** Within a visit: its start, its pageviews in order, its end (ids `…:<visit>:start|<n>|end`). */
+function order(row: EventRow): number {
+  const part = row.event_id.slice(row.event_id.lastIndexOf(":") + 1);
+  return part === "start" ? -1 : part === "end" ? Number.MAX_SAFE_INTEGER : Number(part);
+}
+
 function visitsOf(rows: EventRow[]): Visit[] {
   const byId = new Map<string, Visit>();
-  const sorted = [...rows].sort((a, b) => a.timestamp - b.timestamp || a.event_id.localeCompare(b.event_id, "en", { numeric: true }));
+  const sorted = [...rows].sort((a, b) => a.timestamp - b.timestamp || order(a) - order(b));
   for (const row of sorted) {
     let visit = byId.get(row.session_id);
     if (!visit) byId.set(row.session_id, (visit = { events: [], pageviews: [] }));
@@ -305,31 +317,64 @@ class Pool {
 
 /** Each page gets pageviews in as many distinct visits as the file says, then its other pageviews in those visits. */
 function assignPages(visits: Visit[], pages: Breakdown[], attributes: Map<EventRow, Partial<EventRow>>): Shortfall[] {
-  const free = new Map(visits.map((visit) => [visit, [...visit.pageviews]]));
+  const open = new FreeSlots(visits);
   const shortfalls: Shortfall[] = [];
   for (const page of [...pages].sort((a, b) => b.visits - a.visits || b.pageviews - a.pageviews || a.line - b.line)) {
-    const open = [...free.entries()].filter(([, slots]) => slots.length).sort((a, b) => b[1].length - a[1].length);
-    const chosen = open.slice(0, page.visits);
+    const chosen = open.takeFullest(page.visits);
     let placed = 0;
-    for (const [, slots] of chosen) {
+    const place = (slots: EventRow[]) => {
       attributes.set(slots.shift()!, page.attributes);
       placed++;
-    }
-    let spread = chosen.length;
-    for (const [index, [, slots]] of [...chosen, ...open.slice(page.visits)].entries()) {
-      while (placed < page.pageviews && slots.length) {
-        attributes.set(slots.shift()!, page.attributes);
-        placed++;
-        spread = Math.max(spread, index + 1);
+    };
+    for (const slots of chosen) place(slots);
+    for (let more = true; more && placed < page.pageviews; ) {
+      more = false;
+      for (const slots of chosen) {
+        if (placed < page.pageviews && slots.length) {
+          place(slots);
+          more = true;
+        }
       }
     }
+    const spilled: EventRow[][] = [];
+    while (placed < page.pageviews) {
+      const [slots] = open.takeFullest(1);
+      if (!slots) break;
+      while (placed < page.pageviews && slots.length) place(slots);
+      spilled.push(slots);
+    }
+    for (const slots of [...chosen, ...spilled]) open.put(slots);
     if (chosen.length < page.visits || placed < page.pageviews) {
       shortfalls.push({ line: page.line, error: `pageviews: the day has only ${placed} more pageviews (in ${chosen.length} visits) in imported_visitors` });
-    } else if (spread > page.visits) {
-      shortfalls.push({ line: page.line, error: `visits: its pageviews did not fit in ${page.visits} visits and are spread over ${spread}` });
+    } else if (spilled.length) {
+      shortfalls.push({ line: page.line, error: `visits: its pageviews did not fit in ${page.visits} visits and are spread over ${page.visits + spilled.length}` });
     }
   }
   return shortfalls;
+}
+
+/** Each visit's pageviews that have no page yet, bucketed by how many there are. */
+class FreeSlots {
+  private readonly buckets: EventRow[][][] = [];
+
+  constructor(visits: Visit[]) {
+    for (const visit of visits) this.put([...visit.pageviews]);
+  }
+
+  put(slots: EventRow[]) {
+    if (!slots.length) return;
+    (this.buckets[slots.length] ??= []).push(slots);
+  }
+
+  /** Up to `count` visits with the most free pageviews, taken out until put back. */
+  takeFullest(count: number): EventRow[][] {
+    const taken: EventRow[][] = [];
+    for (let free = this.buckets.length - 1; free > 0 && taken.length < count; free--) {
+      const bucket = this.buckets[free];
+      while (bucket?.length && taken.length < count) taken.push(bucket.pop()!);
+    }
+    return taken;
+  }
 }
 
 /** A visit's engagement event stands on the page it was last on, as live ones do. */

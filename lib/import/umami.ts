@@ -76,8 +76,8 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     timestamp,
     event_id: `umami_${get("event_id") || (await hash64(JSON.stringify(values)))}`,
     name,
-    visitor_id: await hash64(site.id, "umami", sessionKey),
-    session_id: await hash64(site.id, "umami", get("visit_id") || sessionKey),
+    visitor_id: await cachedHash(site.id, sessionKey),
+    session_id: await cachedHash(site.id, get("visit_id") || sessionKey),
     user_id: "",
     ...pageFrom(page),
     title: get("page_title").slice(0, 300),
@@ -103,6 +103,19 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     ip_hash: "0",
     retention_days: site.retentionDays,
   };
+}
+
+/** A visit's rows come together in an export: hash each Umami id once. */
+const hashes = new Map<string, string>();
+async function cachedHash(siteId: string, umamiId: string): Promise<string> {
+  const key = `${siteId}\u0000${umamiId}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = await hash64(siteId, "umami", umamiId);
+    if (hashes.size >= 50_000) hashes.clear();
+    hashes.set(key, hash);
+  }
+  return hash;
 }
 
 /** event_type 1 is a pageview; the others (custom, link and pixel events) carry a name. */

@@ -75,7 +75,8 @@ describe("POST /api/sites/:siteId/imports: Umami", () => {
   });
 });
 
-describe("POST /api/sites/:siteId/imports: Plausible", () => {
+// Many uploads and queries per test: generous timeouts for a loaded machine.
+describe("POST /api/sites/:siteId/imports: Plausible", { timeout: 60_000 }, () => {
   const days = fixtureRows(visitorsCsv).slice(0, 2);
   const range: [string, string] = ["2024-03-01", "2024-03-02"];
   const breakdownFiles = [sourcesCsv, pagesCsv, devicesCsv, browsersCsv, locationsCsv, systemsCsv];

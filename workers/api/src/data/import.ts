@@ -122,7 +122,7 @@ async function importVisitors(client: ClickHouseClient, rows: Rows, site: Import
   const days = new Map<string, VisitorsDay>();
   for await (const day of parsed(rows, report, visitorsDay)) days.set(day.date, day);
   for (const dates of weeks([...days.keys()])) {
-    const stored = await storedDays(client, site, dates);
+    const stored = await storedDays(client, site, dates, VISIT_KEYS);
     for (const date of dates) {
       const events = await synthesizeDay(days.get(date)!, site);
       const before = stored.get(date) ?? [];
@@ -136,21 +136,19 @@ async function importVisitors(client: ClickHouseClient, rows: Rows, site: Import
 async function importBreakdown(client: ClickHouseClient, table: BreakdownTable, rows: Rows, site: ImportSite, report: Report) {
   const byDate = new Map<string, Breakdown[]>();
   for await (const row of parsed(rows, report, (values, line) => breakdownRow(table, line, values, site))) {
-    byDate.set(row.date, [...(byDate.get(row.date) ?? []), row]);
+    group(byDate, row.date, row);
   }
-  for (const dates of weeks([...byDate.keys()])) {
-    const stored = await storedDays(client, site, dates);
-    for (const date of dates) {
-      const breakdowns = byDate.get(date)!;
-      const events = stored.get(date);
-      if (!events?.length) {
-        for (const { line } of breakdowns) report.skip(line, `date: no visits on ${date}; import imported_visitors first`);
-        continue;
-      }
-      const applied = applyBreakdown(table, events, breakdowns);
-      for (const { line, error } of applied.shortfalls) report.skip(line, error);
-      await write(client, applied.rows, report);
+  // A day at a time: all of a day's events are read, changed and written again.
+  for (const date of [...byDate.keys()].sort()) {
+    const breakdowns = byDate.get(date)!;
+    const events = (await storedDays(client, site, [date], "*")).get(date);
+    if (!events?.length) {
+      for (const { line } of breakdowns) report.skip(line, `date: no visits on ${date}; import imported_visitors first`);
+      continue;
     }
+    const applied = applyBreakdown(table, events, breakdowns);
+    for (const { line, error } of applied.shortfalls) report.skip(line, error);
+    await write(client, applied.rows, report);
   }
 }
 
@@ -168,11 +166,14 @@ function weeks(dates: string[]): string[][] {
 
 type StoredRow = Omit<EventRow, "timestamp"> & { timestamp: string };
 
+/** What tells whether a day's stored visits are the ones imported_visitors would make. */
+const VISIT_KEYS = "event_id, timestamp, name, visitor_id, session_id";
+
 /** The synthetic events already stored for these dates (their ids start with the date, whatever the timezone). */
-async function storedDays(client: ClickHouseClient, site: ImportSite, dates: string[]): Promise<Map<string, EventRow[]>> {
+async function storedDays(client: ClickHouseClient, site: ImportSite, dates: string[], columns: "*" | typeof VISIT_KEYS): Promise<Map<string, EventRow[]>> {
   const rows = await selectRows<StoredRow>(
     client,
-    `SELECT * FROM events FINAL
+    `SELECT ${columns} FROM events FINAL
      WHERE site_id = {site:String} AND timestamp >= toDateTime64({from:String}, 3, 'UTC') AND timestamp < toDateTime64({to:String}, 3, 'UTC')
        AND startsWith(event_id, {prefix:String}) AND substring(event_id, {at:UInt8}, 10) IN {dates:Array(String)}`,
     { site: site.id, prefix: PREFIX, at: PREFIX.length + 1, from: `${addDays(dates[0]!, -2)} 00:00:00`, to: `${addDays(dates.at(-1)!, 3)} 00:00:00`, dates },
@@ -182,9 +183,15 @@ async function storedDays(client: ClickHouseClient, site: ImportSite, dates: str
   for (const row of rows) {
     const date = row.event_id.slice(PREFIX.length, PREFIX.length + 10);
     const event: EventRow = { ...row, timestamp: Date.parse(`${row.timestamp.replace(" ", "T")}Z`) };
-    byDate.set(date, [...(byDate.get(date) ?? []), event]);
+    group(byDate, date, event);
   }
   return byDate;
+}
+
+function group<T>(groups: Map<string, T[]>, key: string, item: T) {
+  const list = groups.get(key);
+  if (list) list.push(item);
+  else groups.set(key, [item]);
 }
 
 function sameVisits(stored: EventRow[], made: EventRow[]): boolean {
