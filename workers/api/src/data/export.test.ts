@@ -65,6 +65,8 @@ describe("GET /api/sites/:siteId/export", () => {
   it("exports everything without dates, and defaults to NDJSON", async () => {
     const text = new TextDecoder().decode(await (await fetchApi(`/sites/${site.id}/export`, { cookie })).arrayBuffer());
     expect(text.trimEnd().split("\n")).toHaveLength(4);
+    const fromOnly = new TextDecoder().decode(await (await fetchApi(`/sites/${site.id}/export?from=2026-03-02`, { cookie })).arrayBuffer());
+    expect(fromOnly.trimEnd().split("\n").map((line) => JSON.parse(line).event_id)).toEqual(["evt_export_quoted", "evt_export_later"]);
   });
 
   it.each([
