@@ -86,6 +86,7 @@ describe("Plausible imported_visitors", () => {
     [{ date: "2024-03-01", visitors: "x" }, "visitors:"],
     [{ date: "2024-03-01", visitors: "3", visits: "2" }, "more visitors than visits"],
     [{ date: "2024-03-01", visitors: "1", visits: "2", bounces: "1", pageviews: "2" }, "cannot be spread"],
+    [{ date: "2024-03-01", visitors: "1", visits: "50001", bounces: "0", pageviews: "100002" }, "at most 50000 visits"],
   ])("refuses %j", (values, message) => {
     expect(() => visitorsDay(values)).toThrow(LineError);
     expect(() => visitorsDay(values)).toThrow(message);

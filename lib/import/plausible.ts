@@ -31,6 +31,9 @@ export const PLAUSIBLE_SKIPPED = {
 export const PREFIX = "plausible:";
 export const dayPrefix = (date: string) => `${PREFIX}${date}:`;
 
+/** One day becomes this many events at most: every event of a day is held in memory while it is imported. */
+const LIMITS = { visits: 50_000, pageviews: 150_000 };
+
 export interface VisitorsDay {
   date: string;
   visitors: number;
@@ -64,6 +67,9 @@ export function visitorsDay(values: Record<string, string>): VisitorsDay {
     visits: count(values, "visits"),
     visit_duration: count(values, "visit_duration"),
   };
+  if (day.visits > LIMITS.visits || day.pageviews > LIMITS.pageviews) {
+    throw new LineError(`visits, pageviews: at most ${LIMITS.visits} visits and ${LIMITS.pageviews} pageviews a day are imported`);
+  }
   if (day.visitors > day.visits) throw new LineError("visitors: more visitors than visits cannot be reproduced");
   if (day.visits && !day.visitors) throw new LineError("visitors: 0 with visits");
   if (day.bounces > day.visits || day.bounces > day.pageviews) throw new LineError("bounces: more than visits or pageviews");
