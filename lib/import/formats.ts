@@ -20,7 +20,7 @@ export function detectFormat(header: string[]): { format: ImportFormat } | { err
   if (best) return { format: best.format };
   const skipped = Object.entries(PLAUSIBLE_SKIPPED).find(([, columns]) => has(columns));
   if (skipped) {
-    return { error: `${skipped[0]} is not imported: Pixel derives entry and exit pages from imported_pages, and cannot place custom events in their visits; upload the other files` };
+    return { error: `${skipped[0]} is not imported: Pixel derives entry and exit pages from imported_pages; upload the other files` };
   }
   return { error: `the header row matches no import format; expected one of: ${describe()}` };
 }

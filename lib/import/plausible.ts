@@ -16,20 +16,22 @@ export const PLAUSIBLE_TABLES = {
   imported_devices: ["date", "device", "visitors", "visits", "visit_duration", "bounces", "pageviews"],
   imported_browsers: ["date", "browser", "browser_version", "visitors", "visits", "visit_duration", "bounces", "pageviews"],
   imported_operating_systems: ["date", "operating_system", "operating_system_version", "visitors", "visits", "visit_duration", "bounces", "pageviews"],
+  imported_custom_events: ["date", "name", "link_url", "path", "visitors", "events"],
 } as const;
 
 export type PlausibleTable = keyof typeof PLAUSIBLE_TABLES;
-export type BreakdownTable = Exclude<PlausibleTable, "imported_visitors">;
+export type BreakdownTable = Exclude<PlausibleTable, "imported_visitors" | "imported_custom_events">;
 
-/** Exported by Plausible but not imported: Pixel derives entry and exit pages from the pages, and custom events need their visits. */
+/** Exported by Plausible but not imported: Pixel derives entry and exit pages from the pages. */
 export const PLAUSIBLE_SKIPPED = {
   imported_entry_pages: ["date", "entry_page", "entrances"],
   imported_exit_pages: ["date", "exit_page", "exits"],
-  imported_custom_events: ["date", "name", "link_url", "events"],
 } as const;
 
 export const PREFIX = "plausible:";
 export const dayPrefix = (date: string) => `${PREFIX}${date}:`;
+/** Custom events placed into a day's visits have ids `plausible:<date>:<visit>:c<n>`. */
+export const isCustomEvent = (row: Pick<EventRow, "event_id">) => /:c\d+$/.test(row.event_id);
 
 /** One day becomes this many events at most: every event of a day is held in memory while it is imported. */
 const LIMITS = { visits: 50_000, pageviews: 150_000 };
@@ -253,23 +255,26 @@ export function applyBreakdown(table: BreakdownTable, rows: EventRow[], breakdow
   const blank = BLANK[table];
   const attributes = new Map<EventRow, Partial<EventRow>>();
   const shortfalls = table === "imported_pages" ? assignPages(visits, breakdowns, attributes) : assignVisits(visits, breakdowns, attributes);
-  const updated = rows.map((row) => ({ ...row, ...blank, ...(table === "imported_pages" && row.name !== "pageview" ? {} : attributes.get(row)) }));
-  if (table === "imported_pages") carryLastPage(updated);
+  const onPages = table === "imported_pages";
+  const updated = rows.map((row) => (onPages && row.name !== "pageview" ? { ...row } : { ...row, ...blank, ...attributes.get(row) }));
+  if (onPages) carryLastPage(updated);
   return { rows: updated, shortfalls };
 }
 
-interface Visit {
+export interface Visit {
   events: EventRow[];
   pageviews: EventRow[];
 }
 
-/** Within a visit: its start, its pageviews in order, its end (ids `…:<visit>:start|<n>|end`). */
+/** Within a visit: its start, its pageviews in order, its custom events, its end (ids `…:<visit>:start|<n>|c<n>|end`). */
 function order(row: EventRow): number {
   const part = row.event_id.slice(row.event_id.lastIndexOf(":") + 1);
-  return part === "start" ? -1 : part === "end" ? Number.MAX_SAFE_INTEGER : Number(part);
+  if (part === "start") return -1;
+  if (part === "end") return Number.MAX_SAFE_INTEGER;
+  return part.startsWith("c") ? Number.MAX_SAFE_INTEGER - 1 : Number(part);
 }
 
-function visitsOf(rows: EventRow[]): Visit[] {
+export function visitsOf(rows: EventRow[]): Visit[] {
   const byId = new Map<string, Visit>();
   const sorted = [...rows].sort((a, b) => a.timestamp - b.timestamp || order(a) - order(b));
   for (const row of sorted) {
@@ -387,6 +392,6 @@ class FreeSlots {
 function carryLastPage(rows: EventRow[]) {
   for (const visit of visitsOf(rows)) {
     const last = visit.pageviews.at(-1);
-    for (const event of visit.events) if (event.name !== "pageview") Object.assign(event, { hostname: last?.hostname ?? event.hostname, pathname: last?.pathname ?? "" });
+    for (const event of visit.events) if (event.name === "engagement") Object.assign(event, { hostname: last?.hostname ?? event.hostname, pathname: last?.pathname ?? "" });
   }
 }

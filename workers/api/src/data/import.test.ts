@@ -10,6 +10,7 @@ import devicesCsv from "../../../../lib/import/fixtures/plausible/imported_devic
 import browsersCsv from "../../../../lib/import/fixtures/plausible/imported_browsers_20240301_20240302.csv?raw";
 import locationsCsv from "../../../../lib/import/fixtures/plausible/imported_locations_20240301_20240302.csv?raw";
 import systemsCsv from "../../../../lib/import/fixtures/plausible/imported_operating_systems_20240301_20240302.csv?raw";
+import customCsv from "../../../../lib/import/fixtures/plausible/imported_custom_events_20240301_20240302.csv?raw";
 import { accessWorld, call, db, newSite, signedInUser } from "../test-support";
 import { MAX_IMPORT_BYTES } from "./import";
 import { countRows } from "./support";
@@ -126,15 +127,42 @@ describe("POST /api/sites/:siteId/imports: Plausible", { timeout: 60_000 }, () =
     }
   });
 
+  it("imported_custom_events adds each event's count and visitors to the day's visits, leaving their figures alone", async () => {
+    const response = await upload(site, customCsv);
+    expect(response.status).toBe(200);
+    expect(response.json.skipped).toEqual([{ line: 6, error: "events: fewer than visitors" }]);
+    expect(await daily()).toEqual(fixtureDaily);
+    const wanted = fixtureRows(customCsv).slice(0, -1);
+    for (const date of range) {
+      const byName = await stats(site, [date, date], ["events", "visitors"], ["event:name"]);
+      const mine = wanted.filter((row) => row.date === date);
+      const pageviews = days.find((d) => d.date === date)!.pageviews;
+      expect(asMap(byName, 0)).toEqual({ ...sumBy(mine, (row) => String(row.name), "events"), pageview: pageviews });
+      expect(asMap(byName.filter((row) => row.dimensions[0] !== "pageview"), 1)).toEqual(sumBy(mine, (row) => String(row.name), "visitors"));
+    }
+  });
+
   it("importing every file again changes no number; the same imported_visitors again keeps the breakdowns", async () => {
-    const before = await Promise.all([daily(), stats(site, range, ["visits"], ["visit:source", "visit:browser", "visit:screen"]), stats(site, range, ["pageviews"], ["event:page"])]);
+    const snapshot = () =>
+      Promise.all([daily(), stats(site, range, ["visits"], ["visit:source", "visit:browser", "visit:screen"]), stats(site, range, ["pageviews"], ["event:page"]), stats(site, range, ["events", "visitors"], ["event:name"])]);
+    const before = await snapshot();
     const rows = await countRows("events", site.id);
     expect((await upload(site, visitorsCsv)).json.events).toBe(0);
     expect(await stats(site, range, ["visits"], ["visit:source", "visit:browser", "visit:screen"])).toEqual(before[1]);
-    for (const csv of breakdownFiles) expect((await upload(site, csv)).status).toBe(200);
-    const after = await Promise.all([daily(), stats(site, range, ["visits"], ["visit:source", "visit:browser", "visit:screen"]), stats(site, range, ["pageviews"], ["event:page"])]);
+    for (const csv of [...breakdownFiles, customCsv]) expect((await upload(site, csv)).status).toBe(200);
+    const after = await snapshot();
     expect(after).toEqual(before);
     expect(await countRows("events", site.id)).toBe(rows);
+  });
+
+  it("a breakdown file imported after another version of it wins, whichever came first", async () => {
+    const bySource = () => stats(site, range, ["visits"], ["visit:source"]);
+    const before = await bySource();
+    const other = sourcesCsv.replaceAll("Google,www.google.com", "Bing,www.bing.com");
+    expect((await upload(site, other)).status).toBe(200);
+    expect(asMap(await bySource())["bing.com"]).toBe(asMap(before)["google.com"]);
+    expect((await upload(site, sourcesCsv)).status).toBe(200);
+    expect(await bySource()).toEqual(before);
   });
 
   it("a breakdown for a day without imported visits is skipped and says what to import first", async () => {

@@ -10,12 +10,14 @@ import {
   breakdownRow,
   type BreakdownTable,
   dayPrefix,
+  isCustomEvent,
   PREFIX,
   type PlausibleTable,
   synthesizeDay,
   type VisitorsDay,
   visitorsDay,
 } from "../../../../lib/import/plausible";
+import { type CustomEvents, customEventsRow, placeCustomEvents } from "../../../../lib/import/plausible-events";
 import { type ImportSite, LineError } from "../../../../lib/import/site";
 import { umamiEvent } from "../../../../lib/import/umami";
 import { addDays } from "../../../../lib/time";
@@ -82,6 +84,7 @@ async function run(client: ClickHouseClient, format: ImportFormat, rows: Rows, s
   if (format === "umami") return importUmami(client, rows, site, report);
   const table = format.slice("plausible:".length) as PlausibleTable;
   if (table === "imported_visitors") return importVisitors(client, rows, site, report);
+  if (table === "imported_custom_events") return importCustomEvents(client, rows, site, report);
   return importBreakdown(client, table, rows, site, report);
 }
 
@@ -152,6 +155,28 @@ async function importBreakdown(client: ClickHouseClient, table: BreakdownTable, 
   }
 }
 
+/** A day's custom events are replaced as a whole when the file places them differently. */
+async function importCustomEvents(client: ClickHouseClient, rows: Rows, site: ImportSite, report: Report) {
+  const byDate = new Map<string, CustomEvents[]>();
+  for await (const row of parsed(rows, report, (values, line) => customEventsRow(line, values))) group(byDate, row.date, row);
+  for (const date of [...byDate.keys()].sort()) {
+    const wanted = byDate.get(date)!;
+    const stored = (await storedDays(client, site, [date], "*")).get(date) ?? [];
+    if (!stored.length) {
+      for (const { line } of wanted) report.skip(line, `date: no visits on ${date}; import imported_visitors first`);
+      continue;
+    }
+    const placed = placeCustomEvents(stored, wanted);
+    for (const { line, error } of placed.shortfalls) report.skip(line, error);
+    const before = stored.filter(isCustomEvent);
+    const key = (row: EventRow) => JSON.stringify([row.event_id, row.timestamp, row.name, row.session_id, row.pathname, row.props]);
+    const same = before.length === placed.rows.length && new Set(before.map(key)).size === new Set([...before, ...placed.rows].map(key)).size;
+    if (same) continue;
+    if (before.length) await deleteDay(client, site, date, "custom events");
+    await write(client, placed.rows, report);
+  }
+}
+
 /** Dates in runs of up to a week, so each read of stored events stays small. */
 function weeks(dates: string[]): string[][] {
   const sorted = [...dates].sort();
@@ -194,16 +219,20 @@ function group<T>(groups: Map<string, T[]>, key: string, item: T) {
   else groups.set(key, [item]);
 }
 
+/** Custom events placed into the visits are not part of them. */
 function sameVisits(stored: EventRow[], made: EventRow[]): boolean {
+  stored = stored.filter((row) => !isCustomEvent(row));
   if (stored.length !== made.length) return false;
   const key = (row: EventRow) => `${row.event_id}|${row.timestamp}|${row.name}|${row.visitor_id}|${row.session_id}`;
   const keys = new Set(stored.map(key));
   return made.every((row) => keys.has(key(row)));
 }
 
-async function deleteDay(client: ClickHouseClient, site: ImportSite, date: string) {
+/** A day's synthetic events, or only the custom events placed into its visits. */
+async function deleteDay(client: ClickHouseClient, site: ImportSite, date: string, only?: "custom events") {
+  const custom = only ? " AND match(event_id, ':c[0-9]+$')" : "";
   await client.command({
-    query: "DELETE FROM events WHERE site_id = {site:String} AND startsWith(event_id, {prefix:String})",
+    query: `DELETE FROM events WHERE site_id = {site:String} AND startsWith(event_id, {prefix:String})${custom}`,
     query_params: { site: site.id, prefix: dayPrefix(date) },
   });
 }
