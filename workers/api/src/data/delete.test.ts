@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents, insertRows, DROPPED_HITS } from "../../../flusher/src/insert";
 import { accessWorld, call, signedInUser } from "../test-support";
-import { clickHouse, countRows } from "./support";
+import { clickHouse, countRows } from "./test-support";
 
 async function seed(siteId: string) {
   const client = clickHouse();

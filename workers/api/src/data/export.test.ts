@@ -5,7 +5,7 @@ import { insertEvents } from "../../../flusher/src/insert";
 import { accessWorld, call, newSite, signedInUser } from "../test-support";
 import { grantSite } from "../../../../lib/d1/accounts";
 import { db } from "../test-support";
-import { clickHouse, fetchApi } from "./support";
+import { clickHouse, fetchApi } from "./test-support";
 
 let site: Site;
 let other: Site;

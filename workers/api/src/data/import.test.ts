@@ -13,7 +13,7 @@ import systemsCsv from "../../../../lib/import/fixtures/plausible/imported_opera
 import customCsv from "../../../../lib/import/fixtures/plausible/imported_custom_events_20240301_20240302.csv?raw";
 import { accessWorld, call, db, newSite, signedInUser } from "../test-support";
 import { MAX_IMPORT_BYTES } from "./import";
-import { countRows } from "./support";
+import { countRows } from "./test-support";
 
 let cookie: string;
 let userId: string;
