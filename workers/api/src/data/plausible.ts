@@ -18,10 +18,9 @@ import type { ImportSite } from "../../../../lib/import/site";
 import { addDays } from "../../../../lib/time";
 import { parsed, type Report, type Rows, write } from "./report";
 
-/**
- * Plausible's files change stored synthetic events: imported_visitors makes each day's visits, the other files read
- * a day's events, give them values (or add custom events) and write them again. See docs/data.md.
- */
+// Plausible's files change stored synthetic events: imported_visitors makes each day's visits, the other files read
+// a day's events, give them values (or add custom events) and write them again. See docs/data.md.
+
 /** A day whose visits are already stored as they would be made again is left alone, with its breakdowns. */
 export async function importVisitors(client: ClickHouseClient, rows: Rows, site: ImportSite, report: Report) {
   const days = new Map<string, VisitorsDay>();
