@@ -101,6 +101,25 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(without.state.secrets.get("pixel-flusher")!.has("PIXEL_ALERT_WEBHOOK_URL")).toBe(false);
   });
 
+  it("gives the api a data user for deleting and importing only when one is configured", async () => {
+    const account = fakeAccount();
+    await deploy(deployConfigFrom({ ...ENV, CLICKHOUSE_WRITE_USER: "pixel_data", CLICKHOUSE_WRITE_PASSWORD: "data-pw" }), deps(account, []));
+    const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
+    expect(api.vars.CLICKHOUSE_WRITE_USER).toBe("pixel_data");
+    expect(JSON.stringify(api)).not.toContain("data-pw");
+    expect(account.state.secrets.get("pixel-api")!.get("CLICKHOUSE_WRITE_PASSWORD")).toBe("data-pw");
+    const without = fakeAccount();
+    await deploy(deployConfigFrom(ENV), deps(without, []));
+    expect(without.state.secrets.get("pixel-api")!.has("CLICKHOUSE_WRITE_PASSWORD")).toBe(false);
+  });
+
+  it("builds the dashboard for the api's origin and the collector's path", async () => {
+    const builds: unknown[] = [];
+    const env = { ...ENV, PIXEL_BASE_PATH: "/stats/" };
+    await deploy(deployConfigFrom(env), { ...deps(fakeAccount(), []), buildDashboard: async (build) => (builds.push(build), "dist") });
+    expect(builds).toEqual([{ apiOrigin: "https://shop.example", collectorPath: "/stats" }]);
+  });
+
   it("names every missing setting instead of deploying half", () => {
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(MissingSettingsError);
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(/CLICKHOUSE_URL.*CLICKHOUSE_FLUSHER_PASSWORD/);

@@ -107,6 +107,7 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
       ...worker.vars,
       ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
       ...(worker.worker === "api" ? { PIXEL_DASHBOARD_ORIGIN: config.dashboardOrigin } : {}),
+      ...(worker.worker === "api" && config.clickHouse.writer ? { CLICKHOUSE_WRITE_USER: config.clickHouse.writer.user } : {}),
       ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
     },
     queues: { producers: worker.queueProducers, consumers: worker.queueConsumers },
@@ -127,7 +128,11 @@ async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: Depl
       ...(config.adminToken ? { PIXEL_ADMIN_TOKEN: config.adminToken } : {}),
       ...(config.alertWebhookUrl ? { PIXEL_ALERT_WEBHOOK_URL: config.alertWebhookUrl } : {}),
     },
-    api: { CLICKHOUSE_PASSWORD: config.clickHouse.api.password, PIXEL_SESSION_SECRET: config.sessionSecret },
+    api: {
+      CLICKHOUSE_PASSWORD: config.clickHouse.api.password,
+      PIXEL_SESSION_SECRET: config.sessionSecret,
+      ...(config.clickHouse.writer ? { CLICKHOUSE_WRITE_PASSWORD: config.clickHouse.writer.password } : {}),
+    },
     collector: {},
   }[worker.worker];
   if (!Object.keys(wanted).length) return;

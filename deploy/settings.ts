@@ -22,6 +22,8 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
   { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: "pixel_reader", readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
+  { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert and delete, for deleting and importing a site's data from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
+  { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_ALERT_WEBHOOK_URL", description: "the flusher's hourly cron posts a JSON alert here while dead letters wait for replay; unset, it only logs", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_SESSION_SECRET", description: "signs dashboard sessions (≥ 32 characters); generated on the first deploy when unset", secret: true, readBy: "api" },
@@ -39,6 +41,7 @@ export interface DeployConfig {
     admin: { user: string; password: string };
     flusher: { user: string; password: string };
     api: { user: string; password: string };
+    writer?: { user: string; password: string };
   };
   sessionSecret?: string;
   adminToken?: string;
@@ -66,6 +69,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
       admin: { user: value("CLICKHOUSE_ADMIN_USER")!, password: value("CLICKHOUSE_ADMIN_PASSWORD")! },
       flusher: { user: value("CLICKHOUSE_FLUSHER_USER")!, password: value("CLICKHOUSE_FLUSHER_PASSWORD")! },
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
+      writer: env.CLICKHOUSE_WRITE_USER ? { user: env.CLICKHOUSE_WRITE_USER, password: env.CLICKHOUSE_WRITE_PASSWORD ?? "" } : undefined,
     },
     sessionSecret: env.PIXEL_SESSION_SECRET,
     adminToken: env.PIXEL_ADMIN_TOKEN || undefined,

@@ -36,3 +36,11 @@ export function addMonths(date: string, months: number): string {
   target.setUTCDate(Math.min(day, lastDay));
   return target.toISOString().slice(0, 10);
 }
+
+/** The instant a local wall-clock time (`YYYY-MM-DDTHH:MM:SS`) happens in `timeZone`; a skipped DST hour moves forward. */
+export function instantOf(local: string, timeZone: string): number {
+  const asUtc = Date.parse(`${local}Z`);
+  let guess = asUtc;
+  for (let i = 0; i < 3; i++) guess = asUtc - (Date.parse(`${wallClock(guess, timeZone)}Z`) - guess);
+  return guess;
+}

@@ -57,3 +57,21 @@ export async function selectRows<T>(
   const result = await client.query({ query: sql, query_params: params, format: "JSONEachRow", clickhouse_settings: settings });
   return result.json<T>();
 }
+
+/** `2026-11-28 15:04:05.123`: unambiguous DateTime64(3) text in UTC. */
+export const clickHouseTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+
+/**
+ * One INSERT of rows, written before it returns, never dropped as a duplicate: an import may write rows again
+ * after deleting them, or with other attributes, and the table's ReplacingMergeTree key keeps the last version.
+ * (A non-replicated table with a deduplication window ignores insert_deduplicate = 0; a fresh token is honoured.)
+ */
+export async function insertJsonRows(client: ClickHouseClient, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  await client.insert({
+    table,
+    values: rows,
+    format: "JSONEachRow",
+    clickhouse_settings: { insert_deduplicate: 0, insert_deduplication_token: crypto.randomUUID() },
+  });
+}

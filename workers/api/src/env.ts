@@ -7,6 +7,9 @@ export interface ApiEnv extends ClickHouseEnv {
   PIXEL_SESSION_SECRET?: string;
   /** Set when the dashboard is served from another origin than the api; see cors/dashboard-origin.ts. */
   PIXEL_DASHBOARD_ORIGIN?: string;
+  /** A ClickHouse user that may insert and delete, for importing and deleting site data; unset, the api's user is used. */
+  CLICKHOUSE_WRITE_USER?: string;
+  CLICKHOUSE_WRITE_PASSWORD?: string;
 }
 
 /** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */

@@ -1,3 +1,4 @@
+import { belongsToSite } from "../../../lib/events/traffic";
 import type { Shields } from "../../../lib/d1/schema";
 
 export interface SiteMatch {
@@ -57,7 +58,4 @@ function parentDomains(host: string): string[] {
   return labels.slice(0, Math.max(1, labels.length - 1)).map((_, i) => labels.slice(i).join("."));
 }
 
-export function belongsToSite(site: SiteMatch, hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^www\./, "");
-  return host === site.domain || host.endsWith(`.${site.domain}`) || site.hostnames.includes(host);
-}
+export { belongsToSite };

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
+import { clickHouseTime } from "../../../lib/clickhouse/client";
 import type { DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 
@@ -77,8 +78,7 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** `2026-11-28 15:04:05.123`: unambiguous DateTime64(3) text in UTC. */
-export const clickHouseTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+export { clickHouseTime };
 
 /** One INSERT of events; the api's tests seed ClickHouse with it. */
 export async function insertEvents(client: ClickHouseClient, rows: EventRow[]): Promise<number> {

@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
+import { deleteSiteData } from "../../../../lib/clickhouse/site-data";
 import { createSite, findSiteByDomain } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
+import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
 import { goalRoutes } from "../goals/routes";
@@ -53,6 +55,8 @@ export const siteRoutes = new Hono<ApiContext>()
     return c.json({ site: siteBody(site!, c.var.siteRole) });
   })
   .delete("/:siteId", requireSiteRole("owner"), async (c) => {
+    // Its events first: should ClickHouse fail, the site stays and the owner can try again.
+    await withWriter(c.env, (client) => deleteSiteData(client, c.var.site.id));
     await database(c.env.DB).delete(sites).where(eq(sites.id, c.var.site.id));
     return c.body(null, 204);
   })

@@ -4,8 +4,11 @@ import type { QueryAnswer } from "./run";
 export function toCsv(answer: QueryAnswer): string {
   const header = [...answer.query.dimensions, ...answer.query.metrics];
   const rows = answer.results.map((row) => [...row.dimensions, ...row.metrics.map(String)]);
-  return [header, ...rows].map((cells) => cells.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  return [header, ...rows].map(csvLine).join("");
 }
+
+/** One CSV record, CRLF-terminated. */
+export const csvLine = (cells: string[]) => `${cells.map(csvCell).join(",")}\r\n`;
 
 function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) && Number.isNaN(Number(value)) ? `'${value}` : value;

@@ -36,7 +36,7 @@ const onCalendar = (text: string) => {
   const parsed = new Date(`${text}${time}Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(`${text}${time}`);
 };
-const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/, "dates are YYYY-MM-DD"), v.check(onCalendar, "not a date on the calendar"));
+export const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/, "dates are YYYY-MM-DD"), v.check(onCalendar, "not a date on the calendar"));
 const isoDateTime = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/, "date-times are YYYY-MM-DDTHH:MM[:SS] in the site's timezone"),

@@ -77,3 +77,9 @@ function parseUrl(value: string | undefined): URL | null {
     return null;
   }
 }
+
+/** Whether a hostname is the site's own: its domain, a subdomain of it, or one of its extra hostnames. */
+export function belongsToSite(site: { domain: string; hostnames: string[] }, hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^www\./, "");
+  return host === site.domain || host.endsWith(`.${site.domain}`) || site.hostnames.includes(host);
+}

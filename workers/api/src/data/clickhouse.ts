@@ -1,0 +1,35 @@
+import { type ClickHouseClient, ClickHouseError } from "@clickhouse/client-web";
+import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { MisconfiguredError } from "../auth/session";
+import type { ApiEnv } from "../env";
+
+/**
+ * Deleting and importing a site's data write to ClickHouse: they run as CLICKHOUSE_WRITE_USER when it is set,
+ * since the api's own user is read-only in production (docs/deploy.md).
+ */
+export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient) => Promise<T>): Promise<T> {
+  const config = clickHouseConfigFromEnv(env);
+  const client = connectClickHouse({
+    ...config,
+    username: env.CLICKHOUSE_WRITE_USER || config.username,
+    password: env.CLICKHOUSE_WRITE_USER ? (env.CLICKHOUSE_WRITE_PASSWORD ?? "") : config.password,
+    maxExecutionTime: 300,
+  });
+  try {
+    return await use(client);
+  } catch (error) {
+    if (error instanceof ClickHouseError && (error.type === "READONLY" || error.type === "ACCESS_DENIED")) {
+      throw new MisconfiguredError(
+        "ClickHouse refused the write: set CLICKHOUSE_WRITE_USER and CLICKHOUSE_WRITE_PASSWORD to a user that may insert and delete (docs/deploy.md)",
+      );
+    }
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Reads for exports: the api's read-only user, with time for large sites. */
+export function reader(env: ApiEnv): ClickHouseClient {
+  return connectClickHouse({ ...clickHouseConfigFromEnv(env), maxExecutionTime: 300 });
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { eventRow } from "../../../../test/support/event-row";
+import { insertEvents, insertRows, DROPPED_HITS } from "../../../flusher/src/insert";
+import { accessWorld, call, signedInUser } from "../test-support";
+import { clickHouse, countRows } from "./test-support";
+
+async function seed(siteId: string) {
+  const client = clickHouse();
+  await insertEvents(client, [eventRow({ site_id: siteId }), eventRow({ site_id: siteId, name: "engagement", engaged_ms: 4000 })]);
+  await insertRows(client, DROPPED_HITS, [
+    { kind: "drop", site_id: siteId, hostname: "x.example", reason: "bot", detail: "", drop_id: crypto.randomUUID(), hits: 3, timestamp: Date.now() },
+  ]);
+  await client.close();
+}
+
+describe("DELETE /api/sites/:siteId/data", () => {
+  it("removes the site's rows from every per-site table and leaves other sites' rows alone", async () => {
+    const { a, b, owner } = await accessWorld();
+    await seed(a.id);
+    await seed(b.id);
+    expect(await countRows("events", a.id)).toBe(2);
+    const response = await call(`/sites/${a.id}/data`, { cookie: owner.cookie, method: "DELETE" });
+    expect(response.status).toBe(204);
+    expect([await countRows("events", a.id), await countRows("dropped_hits", a.id)]).toEqual([0, 0]);
+    expect([await countRows("events", b.id), await countRows("dropped_hits", b.id)]).toEqual([2, 1]);
+    expect((await call(`/sites/${a.id}`, { cookie: owner.cookie })).status).toBe(200);
+  });
+
+  it("is for owners: a site admin or viewer gets 403, anyone else 404, and nothing is deleted", async () => {
+    const { a, siteAdmin, viewer } = await accessWorld();
+    const stranger = await signedInUser();
+    await seed(a.id);
+    for (const cookie of [siteAdmin.cookie, viewer.cookie]) {
+      const response = await call(`/sites/${a.id}/data`, { cookie, method: "DELETE" });
+      expect(response.status).toBe(403);
+      expect(response.json.error).toContain("needs a site owner");
+    }
+    expect((await call(`/sites/${a.id}/data`, { cookie: stranger.cookie, method: "DELETE" })).status).toBe(404);
+    expect((await call(`/sites/${a.id}/data`, { method: "DELETE" })).status).toBe(401);
+    expect(await countRows("events", a.id)).toBe(2);
+  });
+});
+
+describe("DELETE /api/sites/:siteId", () => {
+  it("deletes the site's events with it", async () => {
+    const { a, b, owner } = await accessWorld();
+    await seed(a.id);
+    await seed(b.id);
+    expect((await call(`/sites/${a.id}`, { cookie: owner.cookie, method: "DELETE" })).status).toBe(204);
+    expect([await countRows("events", a.id), await countRows("dropped_hits", a.id)]).toEqual([0, 0]);
+    expect(await countRows("events", b.id)).toBe(2);
+  });
+});

@@ -1,0 +1,70 @@
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import type { Context } from "hono";
+import type { EventRow } from "../../../../lib/events/row";
+import { csvTable } from "../../../../lib/import/csv";
+import { detectFormat, type ImportFormat } from "../../../../lib/import/formats";
+import type { PlausibleTable } from "../../../../lib/import/plausible";
+import type { ImportSite } from "../../../../lib/import/site";
+import { umamiEvent } from "../../../../lib/import/umami";
+import type { ApiContext } from "../env";
+import { withWriter } from "./clickhouse";
+import { importBreakdown, importCustomEvents, importVisitors } from "./plausible";
+import { BATCH, parsed, Report, type Rows, write } from "./report";
+
+/** Larger exports are split into several files (repeat the header row in each). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+/** One CSV file in the body; its header row says which format it is. */
+export async function importFile(c: Context<ApiContext>): Promise<Response> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^(text\/csv|application\/csv|text\/plain)\b/i.test(type)) {
+    return c.json({ error: "content-type: send the CSV file as text/csv" }, 415);
+  }
+  const text = await bodyText(c.req.raw);
+  if (text === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row)` }, 413);
+  const table = csvTable(text);
+  const detected = detectFormat(table.header);
+  if ("error" in detected) return c.json({ error: detected.error }, 400);
+  const site: ImportSite = c.var.site;
+  const report = new Report();
+  await withWriter(c.env, (client) => run(client, detected.format, table.rows, site, report));
+  return c.json({ format: detected.format, rows: report.rows, events: report.events, skipped: report.skipped, skipped_total: report.skippedTotal });
+}
+
+async function bodyText(request: Request): Promise<string | undefined> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_IMPORT_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+async function run(client: ClickHouseClient, format: ImportFormat, rows: Rows, site: ImportSite, report: Report) {
+  if (format === "umami") return importUmami(client, rows, site, report);
+  const table = format.slice("plausible:".length) as PlausibleTable;
+  if (table === "imported_visitors") return importVisitors(client, rows, site, report);
+  if (table === "imported_custom_events") return importCustomEvents(client, rows, site, report);
+  return importBreakdown(client, table, rows, site, report);
+}
+
+async function importUmami(client: ClickHouseClient, rows: Rows, site: ImportSite, report: Report) {
+  let batch: EventRow[] = [];
+  for await (const event of parsed(rows, report, (values) => umamiEvent(values, site))) {
+    batch.push(event);
+    if (batch.length < BATCH) continue;
+    await write(client, batch, report);
+    batch = [];
+  }
+  await write(client, batch, report);
+}
+
