@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
 import { EXTRA_SCRIPTS, PIXEL_JS, PIXEL_JS_HASH } from "../../../tracker/dist/pixel-script";
 import type { EventRow } from "../../../lib/events/row";
+import { compactRow } from "../../../lib/events/message";
+import { queueMessages } from "./queue";
 import { countDrops, DropTally, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
 import { botReason } from "./enrich/bots";
@@ -77,7 +79,7 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
     return { error: read.error, status: read.status };
   }
   const kept = await enrichAll(read.hits, request, env, receivedAt, drops);
-  if (kept.rows.length) await env.HITS.sendBatch(kept.rows.map((body) => ({ body, contentType: "json" })));
+  if (kept.rows.length) await queueMessages(env.HITS, kept.rows.map(compactRow));
   countDrops(env, ctx, drops.messages);
   return { site: kept.site, dropped: drops.reasons };
 }

@@ -2,10 +2,11 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../lib/d1/accounts";
-import { isDrop, type DropMessage, type QueueMessage } from "../../../lib/events/message";
+import { checkMessage, isDrop, restoreRow, type DropMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
+import { recordingQueue } from "./queue.fake";
 
 const testEnv = env as unknown as CollectorEnv;
 const CHROME_UA =
@@ -31,7 +32,7 @@ interface CollectInit {
 /** The real collector in workerd, with D1 and the salts Durable Object; only the queue is a recorder. */
 async function collect(body: BodyInit | null, init: CollectInit = {}) {
   const messages: QueueMessage[] = [];
-  const queue = { sendBatch: async (batch: { body: QueueMessage }[]) => void messages.push(...batch.map((m) => m.body)) };
+  const queue = recordingQueue(messages);
   const request = new Request(`https://shop.example${init.path ?? "/telemetry/e"}`, {
     method: init.method ?? "POST",
     body,
@@ -41,9 +42,9 @@ async function collect(body: BodyInit | null, init: CollectInit = {}) {
   const ctx = createExecutionContext();
   const response = await worker.fetch(request as never, { ...testEnv, HITS: queue as never }, ctx);
   await waitOnExecutionContext(ctx);
-  const sent = messages.filter((message): message is EventRow => !isDrop(message));
+  const sent = messages.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
   const drops = messages.filter(isDrop);
-  return { response, sent, drops };
+  return { response, sent, drops, queued: messages };
 }
 
 const dropped = (drops: DropMessage[]) => drops.map(({ site_id, hostname, reason, detail, hits }) => ({ site_id, hostname, reason, detail, hits }));
@@ -102,6 +103,17 @@ describe("taking hits", () => {
     expect(stored).not.toContain("203.0.113.7");
     expect(stored).not.toContain("Mozilla");
     expect(stored).not.toContain("52.5");
+  });
+
+  it("queues a compact row: empty fields are left out, and the flusher's check restores them", async () => {
+    const { queued } = await collect(JSON.stringify(hit()));
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).not.toHaveProperty("user_id");
+    expect(queued[0]).not.toHaveProperty("props");
+    expect(queued[0]).toMatchObject({ site_id: siteId, utm_source: "newsletter", title: "Pricing" });
+    const checked = checkMessage(queued[0]);
+    expect(checked.kind).toBe("event");
+    expect(checked.kind === "event" && checked.row).toMatchObject({ user_id: "", props: {}, screen_width: 0, utm_source: "newsletter" });
   });
 
   it("gives another visitor id to another IP and parses mobile user agents", async () => {

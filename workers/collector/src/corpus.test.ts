@@ -7,6 +7,7 @@ import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/mes
 import { DROPPED_HITS, EVENTS, insertRows } from "../../flusher/src/insert";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
+import { recordingQueue } from "./queue.fake";
 
 /**
  * A seeded corpus of malformed requests, with good ones mixed in, through the real collector: no 5xx,
@@ -125,7 +126,7 @@ beforeAll(async () => {
 });
 
 async function send(testCase: Case, queued: QueueMessage[]) {
-  const queue = { sendBatch: async (batch: { body: QueueMessage }[]) => void queued.push(...batch.map((m) => m.body)) };
+  const queue = recordingQueue(queued);
   const headers: Record<string, string> = { "content-type": "text/plain", "user-agent": testCase.ua, "cf-connecting-ip": "198.51.100.4" };
   if (testCase.origin) headers.origin = testCase.origin;
   const ctx = createExecutionContext();
@@ -138,7 +139,7 @@ async function send(testCase: Case, queued: QueueMessage[]) {
 async function store(queued: QueueMessage[]) {
   const client = connectClickHouse(clickHouseConfigFromEnv(testEnv));
   try {
-    const events = queued.filter((message) => !isDrop(message));
+    const events = queued.map(checkMessage).flatMap((checked) => (checked.kind === "event" ? [checked.row] : []));
     const drops = queued.filter(isDrop);
     for (let i = 0; i < events.length; i += 1000) await insertRows(client, EVENTS, events.slice(i, i + 1000) as never[]);
     for (let i = 0; i < drops.length; i += 1000) await insertRows(client, DROPPED_HITS, drops.slice(i, i + 1000));

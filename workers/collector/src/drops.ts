@@ -1,5 +1,6 @@
 import type { DropMessage, DropReason } from "../../../lib/events/message";
 import type { CollectorEnv } from "./env";
+import { queueMessages } from "./queue";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
 
@@ -36,6 +37,6 @@ export interface WaitUntil {
  */
 export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropMessage[]) {
   if (!drops.length) return;
-  const send = env.HITS.sendBatch(drops.map((body) => ({ body, contentType: "json" as const })));
+  const send = queueMessages(env.HITS, drops);
   ctx.waitUntil(send.catch((error: unknown) => console.error(JSON.stringify({ level: "error", message: "drop counters not sent", error: String(error) }))));
 }
