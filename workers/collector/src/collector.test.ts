@@ -1,51 +1,17 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../lib/d1/accounts";
-import { checkMessage, isDrop, restoreRow, type DropMessage, type QueueMessage } from "../../../lib/events/message";
+import { checkMessage, type DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
-import type { CollectorEnv } from "./env";
-import worker from "./index";
-import { recordingQueue } from "./queue.fake";
+import { CHROME_UA, collect, testEnv, type CollectInit } from "./collect.testing";
 
-const testEnv = env as unknown as CollectorEnv;
-const CHROME_UA =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-const CF = { country: "DE", regionCode: "BE", region: "Berlin", city: "Berlin", continent: "EU", timezone: "Europe/Berlin", asn: 3320, asOrganization: "Deutsche Telekom", latitude: "52.5", longitude: "13.4", postalCode: "10115" };
 
 let siteId = "";
 beforeAll(async () => {
   siteId = (await createSite(drizzle(testEnv.DB), { domain: "shop.example" })).id;
 });
-
-interface CollectInit {
-  ua?: string;
-  ip?: string;
-  path?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  cf?: Record<string, unknown>;
-}
-
-/** The real collector in workerd, with D1 and the salts Durable Object; only the queue is a recorder. */
-async function collect(body: BodyInit | null, init: CollectInit = {}) {
-  const messages: QueueMessage[] = [];
-  const queue = recordingQueue(messages);
-  const request = new Request(`https://shop.example${init.path ?? "/telemetry/e"}`, {
-    method: init.method ?? "POST",
-    body,
-    headers: { "content-type": "text/plain", "user-agent": init.ua ?? CHROME_UA, "cf-connecting-ip": init.ip ?? "203.0.113.7", ...init.headers },
-    cf: { ...CF, ...init.cf },
-  } as RequestInit);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request as never, { ...testEnv, HITS: queue as never }, ctx);
-  await waitOnExecutionContext(ctx);
-  const sent = messages.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
-  const drops = messages.filter(isDrop);
-  return { response, sent, drops, queued: messages };
-}
 
 const dropped = (drops: DropMessage[]) => drops.map(({ site_id, hostname, reason, detail, hits }) => ({ site_id, hostname, reason, detail, hits }));
 
