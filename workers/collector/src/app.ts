@@ -8,6 +8,7 @@ import { serveScript } from "./scripts";
 import { tooManyHits, visitorLimiter } from "./limits";
 import { countDrops, DropTally, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
+import { ipHash } from "./enrich/visitor";
 import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
@@ -132,7 +133,8 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
   const bot = botReason(userAgent, cf);
   const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
   const ip = request.headers.get("cf-connecting-ip") ?? "";
-  const allowed = salts && (await visitorLimiter(env.VISITOR_LIMIT, salts, ip));
+  const todaysIpHash = salts ? await ipHash(salts.current, ip) : "";
+  const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, todaysIpHash);
   for (const hit of hits) {
     const url = new URL(hit.url);
     const site = await siteForHost(env.DB, url.hostname);
@@ -143,7 +145,7 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
     else if (!(await allowed(site.id))) {
       drops.add("rate_limited", site.id, url.hostname);
       result.limited++;
-    } else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+    } else result.rows.push(await enrich(hit, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
     result.site = site ?? result.site;
   }
   return result;

@@ -33,7 +33,7 @@ export function recordingQueue(into: QueueMessage[]): Queue<QueueMessage> {
  * A request to the real collector in workerd, with D1, the Durable Objects and the rate limiter; only the
  * queue is a recorder. `sent` are the rows as the flusher restores them, `queued` the messages as sent.
  */
-export async function collect(body: BodyInit | null, init: CollectInit = {}) {
+export async function collect(body: BodyInit | null, init: CollectInit = {}, bindings: Partial<CollectorEnv> = {}) {
   const queued: QueueMessage[] = [];
   const request = new Request(`https://${init.host ?? "shop.example"}${init.path ?? "/telemetry/e"}`, {
     method: init.method ?? "POST",
@@ -42,7 +42,7 @@ export async function collect(body: BodyInit | null, init: CollectInit = {}) {
     cf: { ...CF, ...init.cf },
   } as RequestInit);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as never, { ...testEnv, HITS: recordingQueue(queued) }, ctx);
+  const response = await worker.fetch(request as never, { ...testEnv, ...bindings, HITS: recordingQueue(queued) }, ctx);
   await waitOnExecutionContext(ctx);
   const sent = queued.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
   return { response, sent, drops: queued.filter(isDrop), queued };

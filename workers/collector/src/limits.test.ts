@@ -8,9 +8,10 @@ import { collect, testEnv } from "./collect.testing";
 const PER_MINUTE = 600;
 
 let limitedSite = "";
+let quietSite = "";
 beforeAll(async () => {
   limitedSite = (await createSite(drizzle(testEnv.DB), { domain: "busy.example" })).id;
-  await createSite(drizzle(testEnv.DB), { domain: "quiet.example" });
+  quietSite = (await createSite(drizzle(testEnv.DB), { domain: "quiet.example" })).id;
 });
 
 const hits = (count: number, host = "busy.example") =>
@@ -59,12 +60,11 @@ describe("rate limiting hits per visitor and site", () => {
 
   it("never limits on the raw IP: the key is the site and the daily IP hash", async () => {
     const keys: string[] = [];
-    const { visitorLimiter } = await import("./limits");
     const spy = { limit: async ({ key }: { key: string }) => (keys.push(key), { success: true }) } as RateLimit;
-    const allowed = await visitorLimiter(spy, { day: "2026-11-28", current: "a".repeat(64), previous: null }, "192.0.2.30");
-    expect(await allowed("site_1")).toBe(true);
+    const { response } = await collect(hits(1, "quiet.example"), { ip: "192.0.2.30", host: "quiet.example" }, { VISITOR_LIMIT: spy });
+    expect(response.status).toBe(204);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^site_1:\d+$/);
+    expect(keys[0]).toMatch(new RegExp(`^${quietSite}:\\d+$`));
     expect(keys[0]).not.toContain("192.0.2.30");
   });
 });

@@ -1,16 +1,12 @@
-import type { DailySalts } from "./salts";
-import { hash64 } from "./enrich/visitor";
-
 /**
  * Hits per minute one visitor may send one site, counted by Cloudflare's rate limiting binding
  * (`VISITOR_LIMIT` in wrangler.toml: `simple = { limit, period }`). The key is the site and the daily
  * IP hash, never the IP: a visitor cannot escape the limit by changing its user agent. Without the
  * binding nothing is limited.
  */
-export async function visitorLimiter(binding: RateLimit | undefined, salts: DailySalts, ip: string): Promise<(siteId: string) => Promise<boolean>> {
+export function visitorLimiter(binding: RateLimit | undefined, todaysIpHash: string): (siteId: string) => Promise<boolean> {
   if (!binding) return async () => true;
-  const ipHash = await hash64(salts.current, ip);
-  return async (siteId) => (await binding.limit({ key: `${siteId}:${ipHash}` })).success;
+  return async (siteId) => (await binding.limit({ key: `${siteId}:${todaysIpHash}` })).success;
 }
 
 export const tooManyHits = (hits: number) =>
