@@ -17,7 +17,7 @@ import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
 
-type Collector = Hono<{ Bindings: CollectorEnv }>;
+type Router = Hono<{ Bindings: CollectorEnv }>;
 
 export interface CollectorRoutes {
   basePath: string;
@@ -33,22 +33,48 @@ export function routesFrom(env: CollectorEnv): CollectorRoutes {
   };
 }
 
+export interface Collector {
+  fetch(request: Request, env: CollectorEnv, ctx: ExecutionContext): Response | Promise<Response>;
+}
+
+/** Hits, nearly every request the collector gets, go straight to their handler; the router takes the rest. */
 export function createCollector(routes: CollectorRoutes): Collector {
-  const app: Collector = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
+  const router = createRouter(routes);
+  const hitsPath = `${routes.basePath}/${routes.endpoint}`;
+  return {
+    fetch(request, env, ctx) {
+      if (request.method !== "POST" || pathOf(request.url) !== hitsPath) return router.fetch(request, env, ctx);
+      return takeHits(request, env, ctx).catch((error: unknown) => failed(error, hitsPath));
+    },
+  };
+}
+
+/** `https://host/a/b?q` → `/a/b` */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return url.slice(start, end < 0 ? undefined : end);
+}
+
+function failed(error: unknown, path: string): Response {
+  console.error(JSON.stringify({ level: "error", message: error instanceof Error ? error.message : String(error), path }));
+  return Response.json({ error: "the collector could not take this hit; it will be retried" }, { status: 503 });
+}
+
+function createRouter(routes: CollectorRoutes): Router {
+  const app: Router = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
   app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw, PIXEL_SCRIPT));
   for (const [name, script] of Object.entries(EXTRA_SCRIPTS)) {
     app.get(`/${name}`, (c) => serveScript(c.req.raw, script));
   }
   app.get("/health", (c) => c.json({ ok: true }));
   app.options(`/${routes.endpoint}`, (c) => preflight(c.req.raw));
-  app.post(`/${routes.endpoint}`, (c) => takeHits(c.req.raw, c.env, c.executionCtx));
+  // POST <base>/<endpoint> is answered before the router (createCollector).
   app.get(`/${routes.endpoint}.gif`, (c) => takePixel(c.req.raw, c.env, c.executionCtx));
   app.on(["GET", "POST", "OPTIONS"], "/:name", async (c) => (await siteRoute(c.req.param("name"), c.req.raw, c.env, c.executionCtx)) ?? notFound(c.req.raw));
   app.notFound((c) => notFound(c.req.raw));
-  app.onError((error, c) => {
-    console.error(JSON.stringify({ level: "error", message: error.message, path: c.req.path }));
-    return c.json({ error: "the collector could not take this hit; it will be retried" }, 503);
-  });
+  app.onError((error, c) => failed(error, c.req.path));
   return app;
 }
 

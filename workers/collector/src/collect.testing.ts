@@ -42,7 +42,7 @@ export async function collect(body: BodyInit | null, init: CollectInit = {}, bin
     cf: { ...CF, ...init.cf },
   } as RequestInit);
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request as never, { ...testEnv, ...bindings, HITS: recordingQueue(queued) }, ctx);
+  const response = await worker.fetch(request as never, { ...testEnv, HITS: recordingQueue(queued), ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   const sent = queued.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
   return { response, sent, drops: queued.filter(isDrop), queued };

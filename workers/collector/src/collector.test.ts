@@ -82,6 +82,13 @@ describe("taking hits", () => {
     expect(checked.kind === "event" && checked.row).toMatchObject({ user_id: "", props: {}, screen_width: 0, utm_source: "newsletter" });
   });
 
+  it("answers 503 with a JSON error when the queue send fails, so the sender sends again", async () => {
+    const down = async () => Promise.reject(new Error("queue unavailable"));
+    const { response } = await collect(JSON.stringify(hit()), {}, { HITS: { send: down, sendBatch: down } as never });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: "the collector could not take this hit; it will be retried" });
+  });
+
   it("gives another visitor id to another IP and parses mobile user agents", async () => {
     const first = await collect(JSON.stringify(hit()), { ip: "198.51.100.1" });
     const second = await collect(JSON.stringify(hit()), { ip: "198.51.100.2", ua: IPHONE_UA });

@@ -1,17 +1,16 @@
 import type { CollectorEnv } from "./env";
-import { createCollector, routesFrom } from "./app";
+import { createCollector, routesFrom, type Collector } from "./app";
 
 export { VisitorSalts } from "./salts";
 export { VisitorBridge } from "./bridge";
 export { DeviceLinks } from "./devices";
 
-let collector: { key: string; app: ReturnType<typeof createCollector> } | undefined;
+let collector: { key: string; app: Collector } | undefined;
 
 export default {
   fetch(request, env, ctx) {
-    const routes = routesFrom(env);
-    const key = JSON.stringify(routes);
-    if (collector?.key !== key) collector = { key, app: createCollector(routes) };
+    const key = `${env.PIXEL_BASE_PATH}\n${env.PIXEL_SCRIPT_NAME}\n${env.PIXEL_ENDPOINT}`;
+    if (collector?.key !== key) collector = { key, app: createCollector(routesFrom(env)) };
     return collector.app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<CollectorEnv>;
