@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { EventRow } from "./row";
 
 /** Why a hit was not stored. The API shows these per site and day. */
-export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield"] as const;
+export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield", "rate_limited"] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
@@ -23,8 +23,37 @@ export interface DropMessage {
   hits: number;
 }
 
-/** What travels on the hits queue: an enriched event, or a count of dropped hits. */
-export type QueueMessage = EventRow | DropMessage;
+/**
+ * An event row without its empty fields (`""`, `0`, `{}`): most of a row's columns are empty for most hits,
+ * and the queue's cost grows with the message. The flusher restores them with `restoreRow`.
+ */
+export type CompactRow = Partial<EventRow> & Pick<EventRow, "site_id" | "event_id">;
+
+/** What travels on the hits queue: an enriched event (compact or, from older collectors, whole), or a count of dropped hits. */
+export type QueueMessage = CompactRow | EventRow | DropMessage;
+
+const ROW_DEFAULTS: Readonly<Record<string, unknown>> = {
+  user_id: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
+  utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
+  country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
+  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "",
+  screen_width: 0, scroll_depth: 0, engaged_ms: 0, retention_days: 0,
+};
+
+/** The row as queued: fields equal to their default are left out. */
+export function compactRow(row: EventRow): CompactRow {
+  const compact: Record<string, unknown> = {};
+  for (const key in row) {
+    const value = row[key as keyof EventRow];
+    if (key === "props" ? Object.keys(value as object).length : value !== ROW_DEFAULTS[key]) compact[key] = value;
+  }
+  return compact as CompactRow;
+}
+
+/** A queued row with its left-out fields filled in; a whole row (the old message shape) passes unchanged. */
+export function restoreRow(body: object): Record<string, unknown> {
+  return { ...ROW_DEFAULTS, props: {}, ...body };
+}
 
 export const isDrop = (message: QueueMessage): message is DropMessage => (message as DropMessage).kind === "drop";
 
@@ -98,7 +127,8 @@ export type CheckedMessage =
 /** Sorts a queue body into what the flusher can store, or says why it cannot. */
 export function checkMessage(body: unknown): CheckedMessage {
   const isDropShaped = typeof body === "object" && body !== null && "kind" in body;
-  const result = isDropShaped ? v.safeParse(DropMessageSchema, body) : v.safeParse(EventRowSchema, body);
+  const isRowShaped = typeof body === "object" && body !== null && !Array.isArray(body) && !isDropShaped;
+  const result = isDropShaped ? v.safeParse(DropMessageSchema, body) : v.safeParse(EventRowSchema, isRowShaped ? restoreRow(body) : body);
   if (!result.success) {
     const issue = result.issues[0];
     const path = v.getDotPath(issue);

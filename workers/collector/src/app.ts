@@ -1,9 +1,14 @@
 import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
-import { EXTRA_SCRIPTS, PIXEL_JS, PIXEL_JS_HASH } from "../../../tracker/dist/pixel-script";
+import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
 import type { EventRow } from "../../../lib/events/row";
+import { compactRow } from "../../../lib/events/message";
+import { queueMessages } from "./queue";
+import { serveScript } from "./scripts";
+import { tooManyHits, visitorLimiter } from "./limits";
 import { countDrops, DropTally, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
+import { ipHash } from "./enrich/visitor";
 import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
@@ -16,7 +21,7 @@ import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
 
-type Collector = Hono<{ Bindings: CollectorEnv }>;
+type Router = Hono<{ Bindings: CollectorEnv }>;
 
 export interface CollectorRoutes {
   basePath: string;
@@ -32,41 +37,89 @@ export function routesFrom(env: CollectorEnv): CollectorRoutes {
   };
 }
 
+export interface Collector {
+  fetch(request: Request, env: CollectorEnv, ctx: ExecutionContext): Response | Promise<Response>;
+}
+
+/** Hits, nearly every request the collector gets, go straight to their handler; the router takes the rest. */
 export function createCollector(routes: CollectorRoutes): Collector {
-  const app: Collector = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
-  app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw, PIXEL_JS, PIXEL_JS_HASH));
+  const router = createRouter(routes);
+  const hitsPath = `${routes.basePath}/${routes.endpoint}`;
+  return {
+    fetch(request, env, ctx) {
+      if (request.method !== "POST" || pathOf(request.url) !== hitsPath) return router.fetch(request, env, ctx);
+      return takeHits(request, env, ctx).catch((error: unknown) => failed(error, request));
+    },
+  };
+}
+
+/** `https://host/a/b?q` → `/a/b` */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return url.slice(start, end < 0 ? undefined : end);
+}
+
+function failed(error: unknown, request: Request): Response {
+  logFor(request, "collector").error("request failed", errorFields(error));
+  return Response.json({ error: "the collector could not take this hit; it will be retried" }, { status: 503 });
+}
+
+function createRouter(routes: CollectorRoutes): Router {
+  const app: Router = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
+  app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw, PIXEL_SCRIPT));
   for (const [name, script] of Object.entries(EXTRA_SCRIPTS)) {
-    app.get(`/${name}`, (c) => serveScript(c.req.raw, script.js, script.hash));
+    app.get(`/${name}`, (c) => serveScript(c.req.raw, script));
   }
   app.get("/health", async (c) => healthResponse(await collectorHealth(c.env)));
-  app.options(`/${routes.endpoint}`, (c) => new Response(null, { status: 204, headers: corsHeaders(c.req.header("origin")) }));
-  app.post(`/${routes.endpoint}`, async (c) => {
-    const taken = await take(await readHits(c.req.raw), c.req.raw, c.env, c.executionCtx);
-    if ("error" in taken) return c.json({ error: taken.error }, taken.status);
-    const headers = new Headers(taken.site ? corsFor(c.req.header("origin"), taken.site) : {});
-    if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
-    return new Response(null, { status: 204, headers });
-  });
-  app.get(`/${routes.endpoint}.gif`, async (c) => {
-    const read = readPixel(new URL(c.req.url).searchParams, c.req.header("referer") ?? null);
-    const taken = await take(read, c.req.raw, c.env, c.executionCtx);
-    if ("error" in taken) return c.json({ error: taken.error }, taken.status);
-    const headers = new Headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0" });
-    if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
-    return new Response(TRANSPARENT_GIF, { status: 200, headers });
-  });
-  app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
-  app.onError((error, c) => {
-    logFor(c.req.raw, "collector").error("request failed", errorFields(error));
-    return c.json({ error: "the collector could not take this hit; it will be retried" }, 503);
-  });
+  app.options(`/${routes.endpoint}`, (c) => preflight(c.req.raw));
+  // POST <base>/<endpoint> is answered before the router (createCollector).
+  app.get(`/${routes.endpoint}.gif`, (c) => takePixel(c.req.raw, c.env, c.executionCtx));
+  app.on(["GET", "POST", "OPTIONS"], "/:name", async (c) => (await siteRoute(c.req.param("name"), c.req.raw, c.env, c.executionCtx)) ?? notFound(c.req.raw));
+  app.notFound((c) => notFound(c.req.raw));
+  app.onError((error, c) => failed(error, c.req.raw));
   return app;
+}
+
+const notFound = (request: Request) => Response.json({ error: `no such route: ${request.method} ${new URL(request.url).pathname}` }, { status: 404 });
+
+/** A site's own script and endpoint names (D1 `script_name`, `endpoint_name`), answered on the site's own hosts. */
+async function siteRoute(name: string, request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response | null> {
+  const site = await siteForHost(env.DB, new URL(request.url).hostname);
+  if (!site) return null;
+  if (request.method === "GET" && name === site.scriptName) return serveScript(request, PIXEL_SCRIPT);
+  if (request.method === "GET" && name === `${site.endpointName}.gif`) return takePixel(request, env, ctx);
+  if (request.method === "POST" && name === site.endpointName) return takeHits(request, env, ctx);
+  if (request.method === "OPTIONS" && name === site.endpointName) return preflight(request);
+  return null;
+}
+
+const preflight = (request: Request) => new Response(null, { status: 204, headers: corsHeaders(request.headers.get("origin") ?? undefined) });
+
+async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
+  const taken = await take(await readHits(request), request, env, ctx);
+  if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
+  const headers = new Headers(taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {});
+  if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
+  if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers });
+  return new Response(null, { status: 204, headers });
+}
+
+async function takePixel(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
+  const read = readPixel(new URL(request.url).searchParams, request.headers.get("referer"));
+  const taken = await take(read, request, env, ctx);
+  if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
+  if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers: { "x-pixel-dropped": taken.dropped } });
+  const headers = new Headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0" });
+  if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
+  return new Response(TRANSPARENT_GIF, { status: 200, headers });
 }
 
 /** The smallest transparent 1×1 GIF. */
 const TRANSPARENT_GIF = Uint8Array.from(atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"), (char) => char.charCodeAt(0));
 
-type Taken = { error: string; status: 400 | 413 } | { site: SiteMatch | null; dropped: string };
+type Taken = { error: string; status: 400 | 413 } | { site: SiteMatch | null; dropped: string; limited: string | null };
 
 /**
  * Queues the enriched hits and counts the rest. The hits' send is awaited: if it fails the sender is
@@ -81,9 +134,9 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
     return { error: read.error, status: read.status };
   }
   const kept = await enrichAll(read.hits, request, env, receivedAt, drops);
-  if (kept.rows.length) await env.HITS.sendBatch(kept.rows.map((body) => ({ body, contentType: "json" })));
+  if (kept.rows.length) await queueMessages(env.HITS, kept.rows.map(compactRow));
   countDrops(env, ctx, drops.messages);
-  return { site: kept.site, dropped: drops.reasons };
+  return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };
 }
 
 /** A refused body names no site we can trust; the page that sent it (Origin, else Referer) does. */
@@ -106,32 +159,26 @@ async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, recei
   const userAgent = request.headers.get("user-agent") ?? "";
   const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
   const cf = request.cf as IncomingRequestCfProperties | undefined;
-  const result = { rows: [] as EventRow[], site: null as SiteMatch | null };
+  const result = { rows: [] as EventRow[], site: null as SiteMatch | null, limited: 0 };
   const bot = botReason(userAgent, cf);
   const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
   const ip = request.headers.get("cf-connecting-ip") ?? "";
+  const todaysIpHash = salts ? await ipHash(salts.current, ip) : "";
+  const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, todaysIpHash);
   for (const hit of hits) {
     const url = new URL(hit.url);
     const site = await siteForHost(env.DB, url.hostname);
     const shield = site && shieldFor(site.shields, { ip, country: cf?.country ?? "", hostname: url.hostname, pathname: url.pathname });
     if (!site) drops.add("unknown_site", "", url.hostname);
     else if (shield) drops.add("shield", site.id, url.hostname, shield);
-    else if (!salts) drops.add("bot", site.id, url.hostname, bot ?? "");
-    else result.rows.push(await enrich(hit, url, { site, salts, ip, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+    else if (!salts || !allowed) drops.add("bot", site.id, url.hostname, bot ?? "");
+    else if (!(await allowed(site.id))) {
+      drops.add("rate_limited", site.id, url.hostname);
+      result.limited++;
+    } else result.rows.push(await enrich(hit, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
     result.site = site ?? result.site;
   }
   return result;
-}
-
-function serveScript(request: Request, js: string, hash: string): Response {
-  const etag = `"${hash}"`;
-  const headers = {
-    "content-type": "application/javascript; charset=utf-8",
-    "cache-control": "public, max-age=3600, stale-while-revalidate=86400",
-    etag,
-  };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(js, { headers });
 }
 
 /** Cross-origin hits are answered only for the site's own hostnames. */

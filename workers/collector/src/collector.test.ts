@@ -1,50 +1,17 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../lib/d1/accounts";
-import { isDrop, type DropMessage, type QueueMessage } from "../../../lib/events/message";
+import { checkMessage, type DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
-import type { CollectorEnv } from "./env";
-import worker from "./index";
+import { CHROME_UA, collect, testEnv, type CollectInit } from "./collect.testing";
 
-const testEnv = env as unknown as CollectorEnv;
-const CHROME_UA =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-const CF = { country: "DE", regionCode: "BE", region: "Berlin", city: "Berlin", continent: "EU", timezone: "Europe/Berlin", asn: 3320, asOrganization: "Deutsche Telekom", latitude: "52.5", longitude: "13.4", postalCode: "10115" };
 
 let siteId = "";
 beforeAll(async () => {
   siteId = (await createSite(drizzle(testEnv.DB), { domain: "shop.example" })).id;
 });
-
-interface CollectInit {
-  ua?: string;
-  ip?: string;
-  path?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  cf?: Record<string, unknown>;
-}
-
-/** The real collector in workerd, with D1 and the salts Durable Object; only the queue is a recorder. */
-async function collect(body: BodyInit | null, init: CollectInit = {}) {
-  const messages: QueueMessage[] = [];
-  const queue = { sendBatch: async (batch: { body: QueueMessage }[]) => void messages.push(...batch.map((m) => m.body)) };
-  const request = new Request(`https://shop.example${init.path ?? "/telemetry/e"}`, {
-    method: init.method ?? "POST",
-    body,
-    headers: { "content-type": "text/plain", "user-agent": init.ua ?? CHROME_UA, "cf-connecting-ip": init.ip ?? "203.0.113.7", ...init.headers },
-    cf: { ...CF, ...init.cf },
-  } as RequestInit);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request as never, { ...testEnv, HITS: queue as never }, ctx);
-  await waitOnExecutionContext(ctx);
-  const sent = messages.filter((message): message is EventRow => !isDrop(message));
-  const drops = messages.filter(isDrop);
-  return { response, sent, drops };
-}
 
 const dropped = (drops: DropMessage[]) => drops.map(({ site_id, hostname, reason, detail, hits }) => ({ site_id, hostname, reason, detail, hits }));
 
@@ -102,6 +69,24 @@ describe("taking hits", () => {
     expect(stored).not.toContain("203.0.113.7");
     expect(stored).not.toContain("Mozilla");
     expect(stored).not.toContain("52.5");
+  });
+
+  it("queues a compact row: empty fields are left out, and the flusher's check restores them", async () => {
+    const { queued } = await collect(JSON.stringify(hit()));
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).not.toHaveProperty("user_id");
+    expect(queued[0]).not.toHaveProperty("props");
+    expect(queued[0]).toMatchObject({ site_id: siteId, utm_source: "newsletter", title: "Pricing" });
+    const checked = checkMessage(queued[0]);
+    expect(checked.kind).toBe("event");
+    expect(checked.kind === "event" && checked.row).toMatchObject({ user_id: "", props: {}, screen_width: 0, utm_source: "newsletter" });
+  });
+
+  it("answers 503 with a JSON error when the queue send fails, so the sender sends again", async () => {
+    const down = async () => Promise.reject(new Error("queue unavailable"));
+    const { response } = await collect(JSON.stringify(hit()), {}, { HITS: { send: down, sendBatch: down } as never });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: "the collector could not take this hit; it will be retried" });
   });
 
   it("gives another visitor id to another IP and parses mobile user agents", async () => {

@@ -1,6 +1,7 @@
 import type { DropMessage, DropReason } from "../../../lib/events/message";
 import type { CollectorEnv } from "./env";
 import { createLogger, errorFields } from "../../../lib/log/log";
+import { queueMessages } from "./queue";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
 
@@ -37,6 +38,6 @@ export interface WaitUntil {
  */
 export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropMessage[]) {
   if (!drops.length) return;
-  const send = env.HITS.sendBatch(drops.map((body) => ({ body, contentType: "json" as const })));
+  const send = queueMessages(env.HITS, drops);
   ctx.waitUntil(send.catch((error: unknown) => createLogger("collector").error("drop counters not sent", errorFields(error))));
 }

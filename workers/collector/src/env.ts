@@ -9,6 +9,8 @@ export interface CollectorEnv {
   SALTS: DurableObjectNamespace<VisitorSalts>;
   BRIDGE: DurableObjectNamespace<VisitorBridge>;
   LINKS: DurableObjectNamespace<DeviceLinks>;
+  /** Hits per visitor and site per minute (wrangler.toml `[[ratelimits]]`); absent means no limit. */
+  VISITOR_LIMIT?: RateLimit;
   PIXEL_BASE_PATH?: string;
   PIXEL_SCRIPT_NAME?: string;
   PIXEL_ENDPOINT?: string;

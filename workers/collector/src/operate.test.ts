@@ -7,7 +7,7 @@ import worker from "./index";
 import { saltStore } from "./salts";
 
 const testEnv = env as unknown as CollectorEnv;
-const recorder = { sendBatch: async () => {} };
+const recorder = { send: async () => {}, sendBatch: async () => {} };
 
 async function get(path: string, target: CollectorEnv = { ...testEnv, HITS: recorder as never }, headers: Record<string, string> = {}) {
   const ctx = createExecutionContext();

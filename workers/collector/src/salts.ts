@@ -52,11 +52,13 @@ function randomSalt(): string {
 /** The one store all collectors share. */
 export const saltStore = (namespace: DurableObjectNamespace<VisitorSalts>) => namespace.get(namespace.idFromName("global"));
 
-let cached: DailySalts | undefined;
+let cached: { salts: DailySalts; from: number; until: number } | undefined;
 
-/** The salts for `now`, cached in this isolate until the UTC day changes. */
-export async function saltsFor(namespace: DurableObjectNamespace<VisitorSalts>, now = Date.now()) {
-  if (cached?.day === utcDay(now)) return cached;
-  cached = await saltStore(namespace).forDay(now);
-  return cached;
+/** The salts for `now`, cached in this isolate until the UTC day changes: one Durable Object call per isolate and day. */
+export async function saltsFor(namespace: DurableObjectNamespace<VisitorSalts>, now = Date.now()): Promise<DailySalts> {
+  if (cached && now >= cached.from && now < cached.until) return cached.salts;
+  const salts = await saltStore(namespace).forDay(now);
+  const from = Date.parse(`${salts.day}T00:00:00Z`);
+  cached = { salts, from, until: from + DAY_MS };
+  return salts;
 }

@@ -10,6 +10,9 @@ export interface SiteMatch {
   account: string;
   /** Hits the site's owner asked not to count (docs/api.md). */
   shields?: Shields;
+  /** The site's own names for the script and the hit endpoint, served on its hosts beside the defaults. */
+  scriptName?: string;
+  endpointName?: string;
 }
 
 const TTL_MS = 60_000;
@@ -32,7 +35,7 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
   const candidates = parentDomains(host);
   const row = await db
     .prepare(
-      `SELECT id, domain, hostnames, retention_days, shields,
+      `SELECT id, domain, hostnames, retention_days, shields, script_name, endpoint_name,
               (SELECT user_id FROM memberships WHERE site_id = sites.id AND role = 'owner' ORDER BY user_id LIMIT 1) AS account
        FROM sites
        WHERE domain IN (SELECT value FROM json_each(?1))
@@ -40,7 +43,7 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
        ORDER BY length(domain) DESC LIMIT 1`,
     )
     .bind(JSON.stringify(candidates), host)
-    .first<{ id: string; domain: string; hostnames: string; retention_days: number; shields: string; account: string | null }>();
+    .first<{ id: string; domain: string; hostnames: string; retention_days: number; shields: string; script_name: string; endpoint_name: string; account: string | null }>();
   if (!row) return null;
   return {
     id: row.id,
@@ -49,6 +52,8 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
     retentionDays: row.retention_days,
     account: row.account ?? row.id,
     shields: JSON.parse(row.shields),
+    scriptName: row.script_name,
+    endpointName: row.endpoint_name,
   };
 }
 

@@ -29,10 +29,24 @@ interface BotSignals {
   botManagement?: { verifiedBot?: boolean; score?: number };
 }
 
+const CACHE_LIMIT = 2000;
+const byUserAgent = new Map<string, BotReason | null>();
+
+/** isbot's pattern is long and a site sees few distinct user agents: the verdict is cached per isolate. */
+function userAgentReason(userAgent: string): BotReason | null {
+  let reason = byUserAgent.get(userAgent);
+  if (reason === undefined) {
+    reason = !userAgent || isbot(userAgent) ? "user_agent" : AUTOMATION.test(userAgent) ? "automation" : null;
+    if (byUserAgent.size >= CACHE_LIMIT) byUserAgent.delete(byUserAgent.keys().next().value!);
+    byUserAgent.set(userAgent, reason);
+  }
+  return reason;
+}
+
 /** Why this request looks automated, or null for a person: user agent first, then network, then Cloudflare's verdict. */
 export function botReason(userAgent: string, cf: unknown): BotReason | null {
-  if (!userAgent || isbot(userAgent)) return "user_agent";
-  if (AUTOMATION.test(userAgent)) return "automation";
+  const byAgent = userAgentReason(userAgent);
+  if (byAgent) return byAgent;
   const signals = (cf ?? {}) as BotSignals;
   if (typeof signals.asn === "number" && DATACENTER_ASNS.has(signals.asn)) return "datacenter";
   if (signals.botManagement?.verifiedBot === true) return "verified_bot";

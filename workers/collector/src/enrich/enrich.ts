@@ -15,6 +15,8 @@ export interface HitContext {
   site: SiteMatch;
   salts: DailySalts;
   ip: string;
+  /** hash(today's salt, IP), when already computed for this request. */
+  ipHash?: string;
   userAgent: string;
   hints?: ClientHints;
   cf: IncomingRequestCfProperties | undefined;
@@ -26,7 +28,7 @@ export interface HitContext {
 /** Turns a validated hit into the row stored for it. */
 export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<EventRow> {
   const { site, salts, ip, userAgent } = context;
-  const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt);
+  const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt, context.ipHash);
   ids.visitor_id = await linkedVisitor(context.links, site.account, hit.device, site.id, ids.visitor_id, context.receivedAt);
   const session = hit.session_id ? await hash64(site.id, hit.session_id) : await hash64(ids.visitor_id, "session");
   return {

@@ -1,0 +1,49 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { isDrop, restoreRow, type QueueMessage } from "../../../lib/events/message";
+import type { EventRow } from "../../../lib/events/row";
+import type { CollectorEnv } from "./env";
+import worker from "./index";
+
+/** For tests: the collector's env in workerd (D1, Durable Objects, the rate limiter) from wrangler.toml. */
+export const testEnv = env as unknown as CollectorEnv;
+
+export const CHROME_UA =
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export const CF = { country: "DE", regionCode: "BE", region: "Berlin", city: "Berlin", continent: "EU", timezone: "Europe/Berlin", asn: 3320, asOrganization: "Deutsche Telekom", latitude: "52.5", longitude: "13.4", postalCode: "10115" };
+
+export interface CollectInit {
+  ua?: string;
+  ip?: string;
+  host?: string;
+  path?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  cf?: Record<string, unknown>;
+}
+
+/** A hits queue that only records what the collector sends, whether one by one or in batches. */
+export function recordingQueue(into: QueueMessage[]): Queue<QueueMessage> {
+  return {
+    send: async (body: QueueMessage) => void into.push(body),
+    sendBatch: async (batch: Iterable<{ body: QueueMessage }>) => void into.push(...[...batch].map((message) => message.body)),
+  } as unknown as Queue<QueueMessage>;
+}
+
+/**
+ * A request to the real collector in workerd, with D1, the Durable Objects and the rate limiter; only the
+ * queue is a recorder. `sent` are the rows as the flusher restores them, `queued` the messages as sent.
+ */
+export async function collect(body: BodyInit | null, init: CollectInit = {}, bindings: Partial<CollectorEnv> = {}) {
+  const queued: QueueMessage[] = [];
+  const request = new Request(`https://${init.host ?? "shop.example"}${init.path ?? "/telemetry/e"}`, {
+    method: init.method ?? "POST",
+    body,
+    headers: { "content-type": "text/plain", "user-agent": init.ua ?? CHROME_UA, "cf-connecting-ip": init.ip ?? "203.0.113.7", ...init.headers },
+    cf: { ...CF, ...init.cf },
+  } as RequestInit);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as never, { ...testEnv, HITS: recordingQueue(queued), ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  const sent = queued.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
+  return { response, sent, drops: queued.filter(isDrop), queued };
+}

@@ -1,0 +1,53 @@
+import type { ServedScript } from "../../../tracker/dist/pixel-script";
+
+type Encoding = "br" | "gzip" | "identity";
+
+/**
+ * pixel.js and its extra scripts, compressed at build time (tracker/build.ts): the collector picks the
+ * encoding the browser accepts and sends those bytes as they are, so serving costs no compression CPU.
+ */
+export function serveScript(request: Request, script: ServedScript): Response {
+  const encoding = encodingFor(request.headers.get("accept-encoding"));
+  const etag = encoding === "identity" ? `"${script.hash}"` : `"${script.hash}-${encoding}"`;
+  const headers: Record<string, string> = {
+    "content-type": "application/javascript; charset=utf-8",
+    "cache-control": "public, max-age=3600, stale-while-revalidate=86400",
+    etag,
+    vary: "Accept-Encoding",
+  };
+  if (etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  if (encoding === "identity") return new Response(script.js, { headers });
+  headers["content-encoding"] = encoding;
+  return new Response(compressed(script, encoding), { headers, encodeBody: "manual" });
+}
+
+/** Brotli, then gzip, when the browser accepts them (a `q=0` refuses); else the plain script. */
+export function encodingFor(acceptEncoding: string | null): Encoding {
+  const accepted = new Set<string>();
+  for (const part of (acceptEncoding ?? "").toLowerCase().split(",")) {
+    const [name, ...params] = part.split(";").map((piece) => piece.trim());
+    const refused = params.some((param) => /^q=0(\.0*)?$/.test(param));
+    if (name && !refused) accepted.add(name);
+  }
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip") || accepted.has("*")) return "gzip";
+  return "identity";
+}
+
+function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag || tag.trim() === "*");
+}
+
+const decoded = new Map<string, Uint8Array>();
+
+/** Decoded once per isolate and script. */
+function compressed(script: ServedScript, encoding: "br" | "gzip"): Uint8Array {
+  const key = `${script.hash}-${encoding}`;
+  let bytes = decoded.get(key);
+  if (!bytes) {
+    bytes = Uint8Array.from(atob(script[encoding]), (char) => char.charCodeAt(0));
+    decoded.set(key, bytes);
+  }
+  return bytes;
+}
