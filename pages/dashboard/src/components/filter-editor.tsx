@@ -1,4 +1,4 @@
-import { createResource, createSignal, For, Index, onMount, Show } from "solid-js";
+import { createMemo, createResource, createSignal, For, Index, onMount, Show } from "solid-js";
 import { api } from "../api/client";
 import { FILTER_OPERATORS, type FilterOperator, type SimpleFilter } from "../api/types";
 import { DIMENSION_CHOICES, draftDimension, draftOf, type FilterDraft, OPERATOR_NAMES, readDraft } from "../filter-edit";
@@ -9,7 +9,7 @@ import { encodeFilter } from "../view";
 const SUGGESTIONS = 50;
 
 /** Top values of a dimension in the current view (without the filter being edited), as typing suggestions. */
-async function suggestionsFor([scope, dimension]: readonly [Scope, string]): Promise<string[]> {
+async function suggestionsFor([scope, dimension]: [Scope, string]): Promise<string[]> {
   if (dimension.endsWith(":")) return [];
   try {
     const response = await api.query({
@@ -42,7 +42,9 @@ export function FilterEditor(props: {
     const editing = props.filter && encodeFilter(props.filter);
     return { ...props.scope, filters: props.scope.filters.filter((filter) => encodeFilter(filter) !== editing) };
   };
-  const [suggestions] = createResource(() => [others(), draftDimension(draft())] as const, suggestionsFor);
+  // A string key, so typing a value doesn't ask again: only another dimension does.
+  const suggestionKey = createMemo(() => JSON.stringify([others(), draftDimension(draft())]));
+  const [suggestions] = createResource(suggestionKey, (key) => suggestionsFor(JSON.parse(key) as [Scope, string]));
   const listId = "filter-suggestions";
 
   onMount(() => dialog?.showModal());
