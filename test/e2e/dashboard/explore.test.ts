@@ -143,6 +143,7 @@ describe("exploring the overview", () => {
     const map = page.getByTestId("country-map");
     await expect.poll(async () => (await map.getByTestId("map-country").evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute("data-code")))).sort(), POLL).toEqual(["DE", "FR", "US"]);
     expect(await map.locator('[data-code="US"]').getAttribute("aria-label")).toMatch(/^United States: 2 visitors$/);
+    expect(await map.locator('[data-code="DE"]').getAttribute("aria-label")).toBe("Germany: 1 visitor");
     expect(await map.locator('[data-code="BR"]').getAttribute("aria-hidden")).toBe("true");
     await map.screenshot({ path: join(SCREENSHOTS, "explore-map.png") });
     await map.locator('[data-code="FR"]').click();

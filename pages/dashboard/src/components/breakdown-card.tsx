@@ -105,6 +105,7 @@ export function BreakdownCard(props: {
                   <CountryMap
                     data={data().rows.map((row) => ({ code: row.value, value: row.metrics[0] ?? 0 }))}
                     unit={METRIC_LABELS[data().metrics[0]!].toLowerCase()}
+                    unitOne={data().metrics[0] === "visitors" ? "visitor" : undefined}
                     onPick={(code) => props.onFilter(["is", data().tab.dimension, [code]])}
                   />
                 </Suspense>

@@ -21,14 +21,16 @@ export const shade = (value: number, max: number): number => (max > 0 && value >
  */
 export function CountryMap(props: {
   data: CountryValue[];
-  /** "visitors": what the numbers count, for labels. */
+  /** "visitors": what the numbers count, for labels; `unitOne` for a count of 1 ("visitor"). */
   unit: string;
+  unitOne?: string;
   onPick?: (code: string) => void;
   caption?: string;
 }) {
   const byCode = createMemo(() => new Map(props.data.map((entry) => [entry.code.toUpperCase(), entry.value])));
   const max = createMemo(() => Math.max(0, ...props.data.map((entry) => entry.value)));
-  const label = (code: string, value: number) => `${countryName(code)}: ${formatNumber(value)} ${props.unit}`;
+  const label = (code: string, value: number) =>
+    `${countryName(code)}: ${formatNumber(value)} ${value === 1 && props.unitOne ? props.unitOne : props.unit}`;
   const tiles = Object.entries(COUNTRY_TILES);
   const pick = (code: string, event: Event) => {
     event.preventDefault();
