@@ -1,8 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import type { Benchmark } from "./report";
+import type { BrowserContext } from "playwright-core";
+import { connectClickHouse } from "../../lib/clickhouse/client";
+import { launchBrowser } from "../../test/support/chromium";
+import { startClickHouseServer } from "../clickhouse-server/server";
+import { startStack } from "../stack/index";
+import { load, RANGE, SITES, TARGET_EVENTS } from "./queries.bench";
+import type { Benchmark, BenchRow } from "./report";
 
 const DASHBOARD = fileURLToPath(new URL("../../pages/dashboard/", import.meta.url));
 const BUDGET_GZIP = 60 * 1024;
@@ -34,11 +42,118 @@ const dashboardSize: Benchmark = async (progress) => {
     },
     {
       area: "dashboard",
-      measure: "lazily loaded JavaScript (chart), gzip",
+      measure: "lazily loaded JavaScript, gzip",
       value: `${(lazy.reduce((sum, size) => sum + size.gzip, 0) / 1024).toFixed(1)} KB`,
-      note: `${lazy.length} chunk(s), loaded when the chart is shown`,
+      note: `${lazy.length} chunk(s), loaded when shown: the chart, the countries map, the filter editor, the other pages`,
     },
   ];
 };
 
-export default dashboardSize;
+const OVERVIEW_RUNS = Number(process.env.PIXEL_BENCH_DASHBOARD_RUNS ?? 7);
+const FILLED_TARGET_MS = 1000;
+const FILL_TIMEOUT_MS = 60_000;
+
+/**
+ * In the page: the overview is filled when the six totals, the chart, every card (the map too) and the realtime
+ * panel show their data, nothing is loading, and nothing failed. Returns ms since navigation start.
+ */
+function filledAt(): number | false {
+  const main = document.querySelector("main.site");
+  if (!main || main.querySelector(".skeleton, .country-map-placeholder, [aria-busy='true'], .error-text")) return false;
+  const stats = ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration"];
+  const cards = ["sources", "pages", "locations", "devices", "goals"];
+  const ready =
+    stats.every((metric) => main.querySelector(`[data-testid='stat-${metric}']`)) &&
+    main.querySelector("[data-testid='chart'] canvas") &&
+    main.querySelector("[data-testid='country-map']") &&
+    main.querySelector("[data-testid='realtime-5']") &&
+    cards.every((card) => main.querySelector(`[data-testid='card-${card}'] :is(table, .empty)`));
+  return ready ? Math.round(performance.now()) : false;
+}
+
+/**
+ * Navigation → a filled overview in headless Chromium, against the local stack (chDB ClickHouse, the Workers in
+ * workerd, the built dashboard) with the queries benchmark's generated traffic: one site's 30 days, as there.
+ */
+const overviewSpeed: Benchmark = async (progress) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pixel-bench-dashboard-"));
+  const server = await startClickHouseServer({ port: 0, dataDir: join(dataDir, "clickhouse") });
+  let browser: BrowserContext | undefined;
+  let stop = async () => {};
+  try {
+    const clickHouse = { url: server.url, database: "pixel_bench_dashboard", maxExecutionTime: 120 };
+    const adminPassword = randomBytes(12).toString("hex");
+    progress("starting the local stack");
+    const stack = await startStack({
+      dataDir,
+      ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
+      adminPassword,
+      sessionSecret: randomBytes(24).toString("hex"),
+      clickHouse,
+      dashboard: "static",
+      log: () => {},
+    });
+    stop = () => stack.stop();
+    const client = connectClickHouse(clickHouse);
+    // The stack's site (UTC) takes the first generated site's traffic.
+    const inserted = await load(client, progress, [{ id: stack.siteId, domain: "localhost", timezone: "UTC" }, ...SITES.slice(1)]);
+    progress("merging parts (OPTIMIZE TABLE events FINAL), as background merges would");
+    await client.command({ query: "OPTIMIZE TABLE events FINAL" });
+    await client.close();
+
+    browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/login`);
+    await page.getByTestId("login-email").fill(stack.admin.email);
+    await page.getByTestId("login-password").fill(adminPassword);
+    await page.getByTestId("login-submit").click();
+    await page.waitForURL(`**/sites/${stack.siteId}?*`);
+    await page.close();
+
+    const url = `${stack.urls.dashboard}/sites/${stack.siteId}?range=custom&from=${RANGE[0]}&to=${RANGE[1]}`;
+    const navigate = async () => {
+      const tab = await browser!.newPage();
+      try {
+        await tab.goto(url, { waitUntil: "commit" });
+        const handle = await tab.waitForFunction(filledAt, undefined, { polling: 10, timeout: FILL_TIMEOUT_MS });
+        const filled = (await handle.jsonValue()) as number;
+        const queries = await tab.evaluate(() =>
+          performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/api/v2/query")).map((entry) => entry.startTime),
+        );
+        return { filled, firstQuery: Math.round(Math.min(...queries)), queries: queries.length };
+      } finally {
+        await tab.close();
+      }
+    };
+    progress("overview: warming up");
+    await navigate();
+    const runs: Awaited<ReturnType<typeof navigate>>[] = [];
+    for (let run = 1; run <= OVERVIEW_RUNS; run++) {
+      runs.push(await navigate());
+      progress(`overview: run ${run}/${OVERVIEW_RUNS}: ${JSON.stringify(runs.at(-1))}`);
+    }
+    const middle = <T>(values: T[], by: (value: T) => number) => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)]!;
+    const times = runs.map((run) => run.filled).sort((a, b) => a - b);
+    const median = middle(times, (time) => time);
+    const firstQuery = middle(runs, (run) => run.firstQuery).firstQuery;
+    return [
+      {
+        area: "dashboard",
+        measure: "navigation → overview filled (totals, chart, cards, map, realtime), headless Chromium: median",
+        value: `${median} ms`,
+        target: `≤ ${FILLED_TARGET_MS} ms`,
+        met: median <= FILLED_TARGET_MS,
+        note: `${OVERVIEW_RUNS} runs (${times.join(", ")} ms) after a warm-up; first stats query sent at ${firstQuery} ms (median), ${runs[0]!.queries} stats queries; local stack (chDB answers one query at a time), ${inserted.toLocaleString("en-US")} events (PIXEL_BENCH_EVENTS=${TARGET_EVENTS}), one site's 30 days`,
+      } satisfies BenchRow,
+    ];
+  } finally {
+    await browser?.close();
+    await stop();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+const dashboardBench: Benchmark = async (progress) => [...(await dashboardSize(progress)), ...(await overviewSpeed(progress))];
+
+export default dashboardBench;

@@ -14,15 +14,15 @@ import type { Benchmark, BenchRow } from "./report";
 
 /** ~5.1 events per visit with the generator's mix; 4 sites × 60 days. */
 const EVENTS_PER_VISIT = 5.1;
-const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? 10_000_000);
+export const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
-const DAYS = 60;
-const SITES: TruthSite[] = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC"].map((timezone, i) => ({
+export const DAYS = 60;
+export const SITES: TruthSite[] = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC"].map((timezone, i) => ({
   id: `bench_site_${i}`,
   domain: `site${i}.example`,
   timezone,
 }));
-const RANGE: [string, string] = ["2026-05-01", "2026-05-30"];
+export const RANGE: [string, string] = ["2026-05-01", "2026-05-30"];
 const TARGET_MS = 300;
 
 /** The dashboard's overview, as it asks for it: top stats, the daily chart, top pages, sources, countries, devices. */
@@ -99,9 +99,14 @@ const queriesBench: Benchmark = async (progress) => {
   }
 };
 
-async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void): Promise<number> {
-  const visitsPerSiteDay = Math.max(1, Math.round(TARGET_EVENTS / EVENTS_PER_VISIT / SITES.length / DAYS));
-  const options = { seed: 7, sites: SITES, firstDay: "2026-04-01", days: DAYS, visitsPerSiteDay };
+/** Generated traffic for `sites` over 60 days from 2026-04-01, about `target` events in all. */
+export async function load(
+  client: ReturnType<typeof connectClickHouse>,
+  progress: (message: string) => void,
+  sites: TruthSite[] = SITES,
+): Promise<number> {
+  const visitsPerSiteDay = Math.max(1, Math.round(TARGET_EVENTS / EVENTS_PER_VISIT / sites.length / DAYS));
+  const options = { seed: 7, sites, firstDay: "2026-04-01", days: DAYS, visitsPerSiteDay };
   let inserted = 0;
   let nextReport = 0;
   const started = Date.now();

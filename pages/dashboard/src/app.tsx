@@ -159,7 +159,7 @@ function SignedInApp(props: { route: Route }) {
                   fallback={<NotFound title="Site not found" detail="It doesn't exist, or you don't have access to it." />}
                 >
                   {(found) => (
-                    <SitePage site={found()} sites={list()} view={site().view} user={user()!} onLogout={logout} />
+                    <SitePage site={found()} view={site().view} access={{ kind: "user", sites: list(), user: user()!, onLogout: logout }} />
                   )}
                 </Show>
               )}

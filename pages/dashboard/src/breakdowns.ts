@@ -13,6 +13,8 @@ export interface Tab {
   filters?: Filter[];
   /** What an empty list means, when "nothing in this period" would mislead. */
   empty?: string;
+  /** Shows the countries map above the list; the card then loads every country, not just its top rows. */
+  map?: boolean;
 }
 
 export interface Card {
@@ -62,7 +64,7 @@ export const CARDS: readonly Card[] = [
     id: "locations",
     title: "Locations",
     tabs: [
-      visitTab("countries", "Countries", "Country", "visit:country"),
+      { ...visitTab("countries", "Countries", "Country", "visit:country"), map: true },
       visitTab("regions", "Regions", "Region", "visit:region"),
       visitTab("cities", "Cities", "City", "visit:city"),
     ],

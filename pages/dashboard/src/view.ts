@@ -116,6 +116,17 @@ export function withoutFilter(filters: SimpleFilter[], filter: SimpleFilter): Si
   return filters.filter((other) => !sameFilter(other, filter));
 }
 
+/** Puts an edited filter where the old one was, dropping any other copy of it. */
+export function replaceFilter(filters: SimpleFilter[], old: SimpleFilter | null, next: SimpleFilter): SimpleFilter[] {
+  const key = encodeFilter(next);
+  const oldKey = old && encodeFilter(old);
+  const index = oldKey ? filters.findIndex((filter) => encodeFilter(filter) === oldKey) : -1;
+  const kept = filters.filter((filter, i) => i === index || encodeFilter(filter) !== key);
+  const at = kept.findIndex((filter) => oldKey !== null && encodeFilter(filter) === oldKey);
+  if (at === -1) return [...kept, next].slice(-MAX_FILTERS);
+  return kept.map((filter, i) => (i === at ? next : filter));
+}
+
 function parseRange(params: URLSearchParams): DateRange {
   const range = params.get("range");
   if (range === "custom") {

@@ -9,6 +9,7 @@ import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
 import { dashboardCors } from "./cors/dashboard-origin";
 import { dataRoutes } from "./data/routes";
+import { dropRoutes } from "./drops/routes";
 import type { ApiContext } from "./env";
 import { keyRoutes } from "./keys/routes";
 import { publicShareRoutes } from "./shares/routes";
@@ -26,6 +27,7 @@ for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUse
 app.use("/v2/*", requireCaller);
 app.route("/sites", siteRoutes);
 app.route("/sites", dataRoutes);
+app.route("/sites/:siteId/drops", dropRoutes);
 app.route("/users", userRoutes);
 app.route("/keys", keyRoutes);
 app.route("/v2", statsRoutes);

@@ -1,7 +1,8 @@
-import { For, Show } from "solid-js";
+import { For, lazy, Show, Suspense } from "solid-js";
 import { api } from "../api/client";
 import type { Metric, SimpleFilter } from "../api/types";
 import type { Card, Tab } from "../breakdowns";
+import { METRIC_LABELS } from "../format";
 import { createLive, type Live } from "../live";
 import { runFirstSupported } from "../load";
 import { type BreakdownRow, breakdownQuery, readRows, type Scope } from "../stats";
@@ -9,6 +10,11 @@ import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
 
 export const CARD_ROWS = 9;
+/** Every country there is, for the map: one query fills both the map and the list. */
+const MAP_ROWS = 300;
+
+// The map and its grid load after the first paint, only when a card shows it.
+const CountryMap = lazy(() => import("./country-map").then((module) => ({ default: module.CountryMap })));
 
 export interface BreakdownData {
   tab: Tab;
@@ -25,7 +31,7 @@ export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => 
       const current = tab();
       const { response, query } = await runFirstSupported(
         api.query,
-        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: CARD_ROWS })],
+        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: current.map ? MAP_ROWS : CARD_ROWS })],
         signal,
       );
       return { tab: current, metrics: query.metrics, rows: readRows(response) };
@@ -94,11 +100,21 @@ export function BreakdownCard(props: {
                 </p>
               }
             >
+              <Show when={data().tab.map}>
+                <Suspense fallback={<div class="country-map-placeholder" aria-hidden="true" />}>
+                  <CountryMap
+                    data={data().rows.map((row) => ({ code: row.value, value: row.metrics[0] ?? 0 }))}
+                    unit={METRIC_LABELS[data().metrics[0]!].toLowerCase()}
+                    unitOne={data().metrics[0] === "visitors" ? "visitor" : undefined}
+                    onPick={(code) => props.onFilter(["is", data().tab.dimension, [code]])}
+                  />
+                </Suspense>
+              </Show>
               <BarList
                 column={data().tab.column}
                 dimension={data().tab.dimension}
                 metrics={data().metrics}
-                rows={data().rows}
+                rows={data().rows.slice(0, CARD_ROWS)}
                 valueTestId={data().tab.dimension === "event:page" ? "top-page-path" : "breakdown-value"}
                 onPick={(value) => props.onFilter(["is", data().tab.dimension, [value]])}
               />

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show } from "solid-js";
 import { api, messageOf } from "../api/client";
 import type { Site, SimpleFilter, User } from "../api/types";
 import { type Card, CARDS, tabOf } from "../breakdowns";
@@ -8,6 +8,7 @@ import { canCompare, comparisonLabel, DateControls } from "../components/date-co
 import { DetailsDialog } from "../components/details-dialog";
 import { FilterBar } from "../components/filter-bar";
 import { RealtimePanel } from "../components/realtime-panel";
+import { ShareHeader } from "../components/share-header";
 import { SiteHeader } from "../components/site-header";
 import { TopStats } from "../components/top-stats";
 import { comparisonBounds, rangeBounds, todayIn } from "../dates";
@@ -15,13 +16,18 @@ import { formatTime } from "../format";
 import { createLive } from "../live";
 import { loadTotals } from "../load";
 import { navigate } from "../router";
-import { siteUrl } from "../routes";
+import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
-import { TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
+import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
 
 export const REFRESH_MS = 10_000;
 
-export function SitePage(props: { site: Site; sites: Site[]; view: View; user: User; onLogout: () => void }) {
+const FilterEditor = lazy(() => import("../components/filter-editor").then((module) => ({ default: module.FilterEditor })));
+
+/** Signed in: the person's sites and account; shared: a share link's token, read-only and without an account. */
+export type Access = { kind: "user"; sites: Site[]; user: User; onLogout: () => void } | { kind: "share"; token: string };
+
+export function SitePage(props: { site: Site; view: View; access: Access }) {
   const [tick, setTick] = createSignal(0);
   const refresh = () => setTick((count) => count + 1);
   const visible = () => document.visibilityState === "visible";
@@ -33,9 +39,12 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
     document.removeEventListener("visibilitychange", onVisibilityChange);
   });
 
+  const urlOf = (view: View) => (props.access.kind === "share" ? shareUrl(props.access.token, view) : siteUrl(props.site.id, view));
   function setView(patch: Partial<View>, options: { replace?: boolean } = {}) {
-    navigate(siteUrl(props.site.id, { ...props.view, ...patch }), options);
+    navigate(urlOf({ ...props.view, ...patch }), options);
   }
+  /** undefined: the filter editor is closed; null: it adds a filter; else the filter it edits. */
+  const [editing, setEditing] = createSignal<SimpleFilter | null>();
   const addFilter = (filter: SimpleFilter) => setView({ filters: withFilter(props.view.filters, filter), details: null });
 
   // Every navigation parses a new view; keeping an equal scope stops the cards from reloading when only a tab changed.
@@ -77,7 +86,7 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
   };
   const noData = () => {
     const value = totals.data();
-    return props.view.filters.length === 0 && value !== undefined && value.every((total) => !total.value);
+    return props.access.kind === "user" && props.view.filters.length === 0 && value !== undefined && value.every((total) => !total.value);
   };
 
   createEffect(() => {
@@ -86,14 +95,18 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
 
   return (
     <>
-      <SiteHeader
-        site={props.site}
-        sites={props.sites}
-        user={props.user}
-        place="overview"
-        onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null }))}
-        onLogout={props.onLogout}
-      />
+      <Show when={props.access.kind === "user" && props.access} fallback={<ShareHeader site={props.site} />}>
+        {(access) => (
+          <SiteHeader
+            site={props.site}
+            sites={access().sites}
+            user={access().user}
+            place="overview"
+            onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null }))}
+            onLogout={access().onLogout}
+          />
+        )}
+      </Show>
       <main class="site">
         <div class="toolbar">
           <DateControls
@@ -115,6 +128,7 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
           filters={props.view.filters}
           onRemove={(filter) => setView({ filters: withoutFilter(props.view.filters, filter) })}
           onClear={() => setView({ filters: [] })}
+          onEdit={(filter) => setEditing(() => filter)}
         />
 
         <Show when={noData()}>
@@ -172,6 +186,14 @@ export function SitePage(props: { site: Site; sites: Site[]; view: View; user: U
           </For>
         </div>
       </main>
+      <Show when={editing() !== undefined}>
+        <FilterEditor
+          filter={editing() ?? null}
+          scope={scope()}
+          onSave={(filter) => setView({ filters: replaceFilter(props.view.filters, editing() ?? null, filter), details: null })}
+          onClose={() => setEditing(undefined)}
+        />
+      </Show>
       <Show when={props.view.details}>
         {(details) => (
           <DetailsDialog

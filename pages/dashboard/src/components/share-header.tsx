@@ -1,0 +1,35 @@
+import type { Site } from "../api/types";
+import { theme, toggleTheme } from "../theme";
+import { Logo } from "./logo";
+
+/** The header of a shared dashboard: the site and the theme, nothing that needs an account. */
+export function ShareHeader(props: { site: Pick<Site, "name" | "domain"> }) {
+  return (
+    <header class="topbar">
+      <div class="topbar-inner">
+        <span class="brand">
+          <Logo />
+        </span>
+        <div class="site-title">
+          <h1 data-testid="site-name">{props.site.name || props.site.domain}</h1>
+          <span class="domain">{props.site.domain}</span>
+        </div>
+        <div class="controls">
+          <span class="share-badge" data-testid="share-badge">
+            Shared dashboard · read-only
+          </span>
+          <button
+            type="button"
+            class="button icon"
+            data-testid="theme-toggle"
+            aria-label={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
+            title={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
+            onClick={toggleTheme}
+          >
+            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
