@@ -29,10 +29,10 @@ describe("ClickHouse migrations", () => {
     await insert([hit("b", "2026-03-01 11:05:00.000", "/last"), hit("c", "2026-03-01 11:06:00.000", "/last", "signup")]);
     await insert([hit("b", "2026-03-01 11:05:00.000", "/last")]);
     const result = await client.query({
-      query: `SELECT count() AS hours, sum(pageviews) AS pageviews, sum(interactions) AS interactions, min(entry) AS entry, max(exit) AS exit, max(source) AS source
-        FROM (SELECT hour, uniqExactMerge(pageviews) AS pageviews, uniqExactMerge(interactions) AS interactions,
-          argMinMerge(v_entry_page) AS entry, argMaxMerge(v_exit_page) AS exit, argMinMerge(v_source) AS source
-          FROM sessions WHERE site_id = 's' AND session_id = 7 GROUP BY hour)`,
+      query: `SELECT count() AS hours, sum(pageviews) AS pageviews, sum(interactions) AS interactions, argMin(entry, hour) AS entry, argMax(exit, hour) AS exit, argMin(source, hour) AS source
+        FROM (SELECT hour, length(pageview_ids) AS pageviews, length(interaction_ids) AS interactions,
+          v_entry_page.2 AS entry, v_exit_page.2 AS exit, v_source.2 AS source
+          FROM sessions FINAL WHERE site_id = 's' AND session_id = 7)`,
       format: "JSONEachRow",
     });
     const [totals] = await result.json();

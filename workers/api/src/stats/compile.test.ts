@@ -57,13 +57,13 @@ describe("compiling a query", () => {
 
 describe("choosing the storage", () => {
   const sources = (body: QueryInput, timezone = site.timezone, sessionsTable?: boolean) =>
-    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions)\b/g);
+    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions FINAL)/g);
 
   it("reads visits and unfiltered time series from the sessions table", () => {
-    expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions"]);
-    expect(sources(input({ dimensions: ["visit:country"] }))).toEqual(["FROM sessions"]);
-    expect(sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"] }))).toEqual(["FROM sessions"]);
-    expect(sources(input({ dimensions: ["visit:device"], filters: [["is", "visit:country", ["DE"]]] }))).toEqual(["FROM sessions"]);
+    expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ dimensions: ["visit:country"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ dimensions: ["visit:device"], filters: [["is", "visit:country", ["DE"]]] }))).toEqual(["FROM sessions FINAL"]);
   });
 
   it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {
@@ -76,7 +76,7 @@ describe("choosing the storage", () => {
   });
 
   it("joins event rows to stored visits for a visit breakdown of pages", () => {
-    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page", "visit:source"] }))).toEqual(["FROM events FINAL", "FROM sessions"]);
+    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page", "visit:source"] }))).toEqual(["FROM events FINAL", "FROM sessions FINAL"]);
   });
 });
 
@@ -114,7 +114,7 @@ describe("the SQL's shape", () => {
   it.each(hostile)("reading the sessions table, does not change when a value is %j", (value) => {
     const benign = compileQuery(normalizeQuery(visitShaped("benign"), site, now), context);
     const attacked = compileQuery(normalizeQuery(visitShaped(value), site, now), context);
-    expect(benign.sql).toContain("FROM sessions");
+    expect(benign.sql).toContain("FROM sessions FINAL");
     expect(attacked.sql).toBe(benign.sql);
     expect(Object.values(attacked.params)).toContain(value);
   });

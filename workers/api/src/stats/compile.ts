@@ -81,9 +81,11 @@ const VISIT_SQL: Record<VisitDimension, string> = {
 
 const visitColumn = (dimension: VisitDimension) => `v_${dimension.slice("visit:".length)}`;
 
-/** The same visit row merged from the sessions table's per-hour states (lib/clickhouse/migrations/0004_sessions.sql). */
-const STORED_VISIT_SQL = (dimension: VisitDimension) =>
-  `${dimension === "visit:exit_page" ? "argMaxMerge" : "argMinMerge"}(${visitColumn(dimension)})`;
+/** The same visit value from the sessions table's (time, value) pair per hour (lib/clickhouse/migrations/0004_sessions.sql). */
+const STORED_VISIT_SQL = (dimension: VisitDimension) => {
+  const column = visitColumn(dimension);
+  return `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(${column}.2, ${column}.1)`;
+};
 
 const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
   "event:page": "pathname",
@@ -127,22 +129,27 @@ const SESSION_COLUMN_SQL = {
 };
 type SessionColumn = keyof typeof SESSION_COLUMN_SQL;
 
-/** The columns of SESSION_COLUMN_SQL from the sessions table, for queries without event filters (all events match). */
+/**
+ * The columns of SESSION_COLUMN_SQL from the sessions table, for queries without event filters (all events match).
+ * Read FINAL, each event id sits in one row, so counts add up; visitor ids may repeat across a visit's hours, and
+ * uniqExactArray drops the repeats.
+ */
 const STORED_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
   started: "min(started)",
   ended: "max(ended)",
-  session_pageviews: "uniqExactMerge(pageviews)",
-  interactions: "uniqExactMerge(interactions)",
-  visitor_ids: "groupUniqArrayMerge(visitor_ids)",
-  matched_pageviews: "uniqExactMerge(pageviews)",
-  matched_events: "uniqExactMerge(events)",
+  session_pageviews: "sum(length(pageview_ids))",
+  interactions: "sum(length(interaction_ids))",
+  visitor_ids: "groupArrayArray(visitor_ids)",
+  matched_pageviews: "sum(length(pageview_ids))",
+  matched_events: "sum(length(event_ids))",
 };
+const SESSIONS = "sessions FINAL";
 
 /** Event-level metrics along time, from the sessions table: each row's events all fall in its hour. */
 const STORED_EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
-  visitors: "length(groupUniqArrayMerge(visitor_ids))",
-  pageviews: "uniqExactMerge(pageviews)",
-  events: "uniqExactMerge(events)",
+  visitors: "uniqExactArray(visitor_ids)",
+  pageviews: "sum(length(pageview_ids))",
+  events: "sum(length(event_ids))",
 };
 
 const SESSION_METRIC_COLUMNS: Partial<Record<Metric, SessionColumn[]>> = {
@@ -243,7 +250,7 @@ class Compiler {
       return this.aggregate(
         query.dimensions.map((d) => this.bucket(d as TimeDimension, "hour")),
         metrics.map((metric) => `${STORED_EVENT_METRIC_SQL[metric]} AS ${metric}`),
-        "sessions",
+        SESSIONS,
         [this.storedWhere()],
       );
     }
@@ -323,7 +330,7 @@ class Compiler {
       ...columns.map((column) => `${STORED_SESSION_COLUMN_SQL[column]} AS ${column}`),
       ...visitDimensions.map((d) => `${STORED_VISIT_SQL(d)} AS ${visitColumn(d)}`),
     ];
-    return [`SELECT ${selected.join(", ")}`, "FROM sessions", `WHERE ${this.storedWhere()}`, "GROUP BY session_id"].join("\n");
+    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSIONS}`, `WHERE ${this.storedWhere()}`, "GROUP BY session_id"].join("\n");
   }
 
   private storedWhere(): string {
