@@ -107,7 +107,7 @@ const queriesBench: Benchmark = async (progress) => {
       timeRuns(() => client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json()), 5);
     for (const [i, query] of compiled.entries()) {
       const [now, before] = [median(await alone(query)), median(await alone(eventsOnly[i]!))];
-      const source = query.sql.includes("FROM events FINAL") ? "events FINAL" : "sessions table";
+      const source = query.sql.includes("FROM events FINAL") ? "events (FINAL)" : "sessions table";
       rows.push({ area: "queries", measure: `${query.name} alone: median (events only)`, value: `${now} ms (${before} ms)`, note: `5 runs; reads the ${source}` });
     }
     await client.close();
