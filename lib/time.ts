@@ -37,10 +37,15 @@ export function addMonths(date: string, months: number): string {
   return target.toISOString().slice(0, 10);
 }
 
-/** The instant a local wall-clock time (`YYYY-MM-DDTHH:MM:SS`) happens in `timeZone`; a skipped DST hour moves forward. */
-export function instantOf(local: string, timeZone: string): number {
-  const asUtc = Date.parse(`${local}Z`);
-  let guess = asUtc;
-  for (let i = 0; i < 3; i++) guess = asUtc - (Date.parse(`${wallClock(guess, timeZone)}Z`) - guess);
-  return guess;
+/**
+ * The UTC instant (ms) of a local wall-clock time `YYYY-MM-DD[ T]HH:MM:SS` in `timeZone`. A time the clocks skip
+ * (spring forward) moves on by the gap; a repeated one (fall back) is its first occurrence.
+ */
+export function zonedInstant(local: string, timeZone: string): number {
+  const asUtc = Date.parse(`${local.replace(" ", "T")}Z`);
+  const offsetAt = (at: number) => Date.parse(`${wallClock(at, timeZone)}Z`) - at;
+  const before = offsetAt(asUtc - 86_400_000);
+  const after = offsetAt(asUtc + 86_400_000);
+  const candidates = [asUtc - before, asUtc - after].filter((at) => Date.parse(`${wallClock(at, timeZone)}Z`) === asUtc);
+  return candidates.length ? Math.min(...candidates) : asUtc - before;
 }

@@ -44,35 +44,48 @@ const queriesBench: Benchmark = async (progress) => {
     const client = connectClickHouse(config);
     const inserted = await load(client, progress);
     const site = SITES[0]!;
-    const compiled = Object.entries(OVERVIEW).map(([name, shape]) => {
-      const input = v.parse(QueryBody, { ...shape, site_id: site.id, date_range: RANGE, pagination: { limit: 10 } });
-      const context: CompileContext = { timezone: site.timezone, goals: [] };
-      return { name, ...compileQuery(normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") }), context) };
-    });
+    const compileOverview = (sessionsTable: boolean) =>
+      Object.entries(OVERVIEW).map(([name, shape]) => {
+        const input = v.parse(QueryBody, { ...shape, site_id: site.id, date_range: RANGE, pagination: { limit: 10 } });
+        const context: CompileContext = { timezone: site.timezone, goals: [], sessionsTable };
+        return { name, ...compileQuery(normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") }), context) };
+      });
+    const compiled = compileOverview(true);
+    const eventsOnly = compileOverview(false);
     const [{ scanned }] = (await selectRows<{ scanned: number }>(
       client,
       "SELECT count() AS scanned FROM events WHERE site_id = {site:String} AND toDate(timestamp) BETWEEN {from:Date} AND {to:Date}",
       { site: site.id, from: RANGE[0], to: RANGE[1] },
     )) as [{ scanned: number }];
-    progress("merging parts (OPTIMIZE TABLE events FINAL), as background merges would");
-    const merging = Date.now();
-    await client.command({ query: "OPTIMIZE TABLE events FINAL" });
+    const [{ sessions }] = (await selectRows<{ sessions: number }>(
+      client,
+      "SELECT count() AS sessions FROM sessions WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}",
+      { site: site.id, from: RANGE[0], to: RANGE[1] },
+    )) as [{ sessions: number }];
     const rows: BenchRow[] = [
-      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events` },
-      { area: "queries", measure: "OPTIMIZE TABLE events FINAL after loading", value: `${((Date.now() - merging) / 1000).toFixed(1)} s` },
+      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events, ${Number(sessions).toLocaleString("en-US")} rows of the sessions table (before merges)` },
     ];
-    const variants: [string, Record<string, number>, boolean, boolean][] = [
-      ["FINAL without do_not_merge_across_partitions_select_final", {}, true, true],
-      ["as the api runs it (FINAL, do_not_merge_across_partitions_select_final)", STATS_SETTINGS, true, true],
-      ["as the api runs it, the 6 queries one after another", STATS_SETTINGS, true, false],
-      ["without FINAL (for comparison only: would count resent hits twice)", {}, false, true],
+    for (const table of ["events", "sessions"]) {
+      progress(`merging parts (OPTIMIZE TABLE ${table} FINAL), as background merges would`);
+      const merging = Date.now();
+      await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+      rows.push({ area: "queries", measure: `OPTIMIZE TABLE ${table} FINAL after loading`, value: `${((Date.now() - merging) / 1000).toFixed(1)} s` });
+    }
+    const STORED = "sessions table for visits and the time series, events FINAL for top pages";
+    const QUERY_TIME = "query-time sessionization over events FINAL (the previous path)";
+    const variants: [string, typeof compiled, boolean, string][] = [
+      ["as the api runs it", compiled, true, STORED],
+      ["as the api runs it, the 6 queries one after another", compiled, false, STORED],
+      ["events only (the api before the sessions table)", eventsOnly, true, QUERY_TIME],
+      ["events only, the 6 queries one after another", eventsOnly, false, QUERY_TIME],
     ];
-    for (const [label, settings, final, parallel] of variants) {
+    const medians = new Map<string, number>();
+    for (const [label, overview, parallel, how] of variants) {
       const run = (query: (typeof compiled)[number]) =>
-        client.query({ query: final ? query.sql : query.sql.replaceAll("events FINAL", "events"), query_params: query.params, format: "JSONEachRow", clickhouse_settings: settings }).then((r) => r.json());
+        client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json());
       const runOverview = async () => {
-        if (parallel) return Promise.all(compiled.map(run));
-        for (const query of compiled) await run(query);
+        if (parallel) return Promise.all(overview.map(run));
+        for (const query of overview) await run(query);
       };
       progress(`overview (${label}): warming up`);
       await runOverview();
@@ -84,12 +97,18 @@ const queriesBench: Benchmark = async (progress) => {
         value: `${median(times)} / ${p95(times)} ms`,
         target: `median < ${TARGET_MS} ms`,
         met: median(times) < TARGET_MS,
-        note: `${RUNS} runs, ${parallel ? "6 queries in parallel" : "6 queries in sequence"}, query-time sessionization`,
+        note: `${RUNS} runs, ${parallel ? "6 queries in parallel" : "6 queries in sequence"}, ${how}`,
       });
+      medians.set(label, median(times));
     }
-    for (const query of compiled) {
-      const times = await timeRuns(() => client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json()), 5);
-      rows.push({ area: "queries", measure: `${query.name} alone: median`, value: `${median(times)} ms`, note: "5 runs" });
+    const ratio = medians.get("events only (the api before the sessions table)")! / medians.get("as the api runs it")!;
+    rows.push({ area: "queries", measure: "whole overview: events only ÷ as the api runs it (parallel medians)", value: `${ratio.toFixed(1)}×`, note: "same run" });
+    const alone = (query: (typeof compiled)[number]) =>
+      timeRuns(() => client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json()), 5);
+    for (const [i, query] of compiled.entries()) {
+      const [now, before] = [median(await alone(query)), median(await alone(eventsOnly[i]!))];
+      const source = query.sql.includes("FROM events FINAL") ? "events (FINAL)" : "sessions table";
+      rows.push({ area: "queries", measure: `${query.name} alone: median (events only)`, value: `${now} ms (${before} ms)`, note: `5 runs; reads the ${source}` });
     }
     await client.close();
     return rows;

@@ -14,7 +14,7 @@ export interface TruthQuery {
   filters: TruthFilter[];
 }
 
-export type TruthFilter = [string, string, string[]] | ["and" | "or", TruthFilter[]] | ["not" | "has_done" | "has_not_done", TruthFilter];
+export type TruthFilter = [string, string, string[]] | [string, string, string[], { case_sensitive?: boolean }] | ["and" | "or", TruthFilter[]] | ["not" | "has_done" | "has_not_done", TruthFilter];
 
 export interface TruthGoal {
   name: string;
@@ -69,7 +69,8 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
       return behaviour.get(filter)!.has(event.visitor_id) === (operator === "has_done");
     }
     const values = filter[2] as string[];
-    const positive = read(event, second as string).some((value) => valueMatches(operator.replace(/_not$/, ""), value, values));
+    const sensitive = (filter[3] as { case_sensitive?: boolean } | undefined)?.case_sensitive !== false;
+    const positive = read(event, second as string).some((value) => valueMatches(operator.replace(/_not$/, ""), value, values, sensitive));
     return operator.endsWith("_not") ? !positive : positive;
   };
   const matching = events.filter((event) => query.filters.every((filter) => holds(filter, event)));
@@ -210,10 +211,12 @@ function completes(goal: TruthGoal, event: Local): boolean {
   return true;
 }
 
-function valueMatches(operator: string, value: string, values: string[]): boolean {
-  if (operator === "is") return values.includes(value);
-  if (operator === "contains") return values.some((needle) => value.toLowerCase().includes(needle.toLowerCase()));
-  return values.some((pattern) => new RegExp(pattern).test(value));
+/** Case-insensitive comparisons lower-case both sides; patterns take the `i` flag. */
+function valueMatches(operator: string, value: string, values: string[], sensitive: boolean): boolean {
+  const fold = (text: string) => (sensitive ? text : text.toLowerCase());
+  if (operator === "is") return values.some((candidate) => fold(candidate) === fold(value));
+  if (operator === "contains") return values.some((needle) => fold(value).includes(fold(needle)));
+  return values.some((pattern) => new RegExp(pattern, sensitive ? "" : "i").test(value));
 }
 
 function screenClass(width: number): string {

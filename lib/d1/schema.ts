@@ -37,6 +37,8 @@ export const sites = sqliteTable("sites", {
   /** SHA-256 of the share token: the token itself is shown once, when made. */
   shareTokenHash: text("share_token_hash").unique(),
   createdAt: createdAt(),
+  /** The first day of imported history, when it starts before the site was added: where "all time" begins. */
+  dataSince: integer("data_since", { mode: "timestamp_ms" }),
 });
 
 export interface Shields {

@@ -1,7 +1,7 @@
 import { hash64 } from "../events/hash";
 import type { EventRow } from "../events/row";
 import { belongsToSite, trafficFrom } from "../events/traffic";
-import { addDays, instantOf } from "../time";
+import { addDays, zonedInstant } from "../time";
 import { type ImportSite, LineError } from "./site";
 
 /**
@@ -112,8 +112,8 @@ function durations(day: VisitorsDay): number[] {
  * events marking its start (when it has no pageview) and end, so visits, visitors, pageviews, bounces and total duration are the day's own.
  */
 export async function synthesizeDay(day: VisitorsDay, site: ImportSite): Promise<EventRow[]> {
-  const start = instantOf(`${day.date}T00:00:00`, site.timezone);
-  const span = instantOf(`${addDays(day.date, 1)}T00:00:00`, site.timezone) - start;
+  const start = zonedInstant(`${day.date}T00:00:00`, site.timezone);
+  const span = zonedInstant(`${addDays(day.date, 1)}T00:00:00`, site.timezone) - start;
   const pageviews = pageviewsPerVisit(day);
   const seconds = durations(day);
   const longest = Math.max(0, ...seconds) * 1000;

@@ -17,6 +17,29 @@ describe("ClickHouse migrations", () => {
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["site_id", "event_id", "scroll_depth", "engaged_ms"]));
   });
 
+  it("fills the sessions table from events stored before it, then from every insert, counting a resent hit once", async () => {
+    const database = `pixel_migrate_sessions_${Date.now()}`;
+    await migrateClickHouse({ url: url(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 4));
+    const client = createClient({ url: url(), database });
+    const hit = (event_id: string, timestamp: string, pathname: string, name = "pageview") =>
+      ({ site_id: "s", event_id, name, timestamp, session_id: 7, visitor_id: 70, pathname, country: "DE", utm_source: "news" });
+    const insert = (rows: object[]) => client.insert({ table: "events", values: rows, format: "JSONEachRow" });
+    await insert([hit("a", "2026-03-01 10:59:00.000", "/first"), hit("a", "2026-03-01 10:59:00.000", "/first")]);
+    await migrateClickHouse({ url: url(), database }, () => {});
+    await insert([hit("b", "2026-03-01 11:05:00.000", "/last"), hit("c", "2026-03-01 11:06:00.000", "/last", "signup")]);
+    await insert([hit("b", "2026-03-01 11:05:00.000", "/last")]);
+    const result = await client.query({
+      query: `SELECT count() AS hours, sum(pageviews) AS pageviews, sum(interactions) AS interactions, argMin(entry, hour) AS entry, argMax(exit, hour) AS exit, argMin(source, hour) AS source
+        FROM (SELECT hour, length(pageview_ids) AS pageviews, length(interaction_ids) AS interactions,
+          v_entry_page.2 AS entry, v_exit_page.2 AS exit, v_source.2 AS source
+          FROM sessions FINAL WHERE site_id = 's' AND session_id = 7)`,
+      format: "JSONEachRow",
+    });
+    const [totals] = await result.json();
+    await client.close();
+    expect(totals).toEqual({ hours: 2, pageviews: 2, interactions: 1, entry: "/first", exit: "/last", source: "news" });
+  });
+
   it("stops when an applied migration was edited", async () => {
     const database = `pixel_migrate_edit_${Date.now()}`;
     const migrations = [{ version: 1, name: "0001_t", sql: "CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = MergeTree ORDER BY x;" }];

@@ -49,7 +49,7 @@ describe("queries", () => {
     });
     expect(query.filters).toEqual([
       ["is_not", "event:name", ["pageview", "engagement"]],
-      ["contains", "event:name", ["sign"]],
+      ["contains", "event:name", ["sign"], { case_sensitive: false }],
     ]);
     expect(query.order_by?.[0]).toEqual(["events", "asc"]);
     expect(query.pagination).toEqual({ limit: 51, offset: 50 });

@@ -33,7 +33,7 @@ export interface ListOptions {
 export function breakdownQuery(scope: Scope, tab: Tab, options: ListOptions): Query {
   const filters: Filter[] = [...scope.filters, ...(tab.filters ?? [])];
   const search = options.search?.trim();
-  if (search) filters.push(["contains", tab.dimension, [search]]);
+  if (search) filters.push(["contains", tab.dimension, [search], { case_sensitive: false }]);
   const sort = options.sort ?? { by: options.metrics[0]!, dir: "desc" as const };
   return {
     site_id: scope.siteId,

@@ -35,7 +35,7 @@ export type Dimension = FilterDimension | TimeDimension;
 export const FILTER_OPERATORS = ["is", "is_not", "contains", "contains_not", "matches", "matches_not"] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 export type SimpleFilter = [FilterOperator, FilterDimension, string[]];
-export type Filter = SimpleFilter | ["and" | "or", Filter[]] | ["not", Filter];
+export type Filter = SimpleFilter | [FilterOperator, FilterDimension, string[], { case_sensitive: boolean }] | ["and" | "or", Filter[]] | ["not", Filter];
 
 export const RANGE_KEYS = ["day", "24h", "7d", "28d", "30d", "month", "6mo", "12mo", "year", "all"] as const;
 export type DateRangeKey = (typeof RANGE_KEYS)[number];

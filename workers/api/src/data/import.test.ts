@@ -33,7 +33,7 @@ const upload = (site: Site, csv: string, headers: Record<string, string> = { "co
   call(`/sites/${site.id}/imports`, { cookie, method: "POST", body: csv, headers });
 
 type Row = { dimensions: string[]; metrics: number[] };
-async function stats(site: Site, date_range: [string, string], metrics: string[], dimensions: string[] = []): Promise<Row[]> {
+async function stats(site: Site, date_range: [string, string] | "all", metrics: string[], dimensions: string[] = []): Promise<Row[]> {
   const response = await call("/v2/query", { cookie, body: { site_id: site.id, date_range, metrics, dimensions } });
   expect(response.status, JSON.stringify(response.json)).toBe(200);
   return response.json.results;
@@ -69,6 +69,7 @@ describe("POST /api/sites/:siteId/imports: Umami", () => {
     const metrics = ["visitors", "visits", "pageviews", "events", "bounce_rate", "visit_duration"];
     const expected = [{ dimensions: [], metrics: [2, 3, 4, 5, 200 / 3, 60] }];
     expect(await stats(site, ["2024-05-01", "2024-05-02"], metrics)).toEqual(expected);
+    expect(await stats(site, "all", metrics), "all time reaches back to the imported history").toEqual(expected);
     expect((await upload(site, umamiCsv)).status).toBe(200);
     expect(await stats(site, ["2024-05-01", "2024-05-02"], metrics)).toEqual(expected);
     expect(await countRows("events", site.id)).toBe(5);

@@ -6,6 +6,9 @@ import { detectFormat, type ImportFormat } from "../../../../lib/import/formats"
 import type { PlausibleTable } from "../../../../lib/import/plausible";
 import type { ImportSite } from "../../../../lib/import/site";
 import { umamiEvent } from "../../../../lib/import/umami";
+import { eq } from "drizzle-orm";
+import { type Site, sites } from "../../../../lib/d1/schema";
+import { database } from "../db";
 import type { ApiContext } from "../env";
 import { withWriter } from "./clickhouse";
 import { importBreakdown, importCustomEvents, importVisitors } from "./plausible";
@@ -28,7 +31,15 @@ export async function importFile(c: Context<ApiContext>): Promise<Response> {
   const site: ImportSite = c.var.site;
   const report = new Report();
   await withWriter(c.env, (client) => run(client, detected.format, table.rows, site, report));
+  await extendHistory(c.env.DB, c.var.site, report.earliest);
   return c.json({ format: detected.format, rows: report.rows, events: report.events, skipped: report.skipped, skipped_total: report.skippedTotal });
+}
+
+/** "All time" starts at the earliest imported event when that is older than the site. */
+async function extendHistory(d1: D1Database, site: Site, earliest: number) {
+  const since = Math.min(site.createdAt.getTime(), site.dataSince?.getTime() ?? Infinity);
+  if (!(earliest < since)) return;
+  await database(d1).update(sites).set({ dataSince: new Date(earliest) }).where(eq(sites.id, site.id));
 }
 
 async function bodyText(request: Request): Promise<string | undefined> {

@@ -31,7 +31,7 @@ export async function importVisitors(client: ClickHouseClient, rows: Rows, site:
       const events = await synthesizeDay(days.get(date)!, site);
       const before = stored.get(date) ?? [];
       if (sameVisits(before, events)) continue;
-      if (before.length) await deleteDay(client, site, date);
+      if (before.length) await Promise.all([forgetSessions(client, site, before), deleteDay(client, site, date)]);
       await write(client, events, report);
     }
   }
@@ -52,6 +52,7 @@ export async function importBreakdown(client: ClickHouseClient, table: Breakdown
     }
     const applied = applyBreakdown(table, events, breakdowns);
     for (const { line, error } of applied.shortfalls) report.skip(line, error);
+    await forgetSessions(client, site, events);
     await write(client, applied.rows, report);
   }
 }
@@ -74,7 +75,8 @@ export async function importCustomEvents(client: ClickHouseClient, rows: Rows, s
     const same = before.length === placed.rows.length && new Set(before.map(key)).size === new Set([...before, ...placed.rows].map(key)).size;
     if (same) continue;
     if (before.length) await deleteDay(client, site, date, "custom events");
-    await write(client, placed.rows, report);
+    await forgetSessions(client, site, stored);
+    await write(client, [...stored.filter((row) => !isCustomEvent(row)), ...placed.rows], report);
   }
 }
 
@@ -127,6 +129,19 @@ function sameVisits(stored: EventRow[], made: EventRow[]): boolean {
   const key = (row: EventRow) => `${row.event_id}|${row.timestamp}|${row.name}|${row.visitor_id}|${row.session_id}`;
   const keys = new Set(stored.map(key));
   return made.every((row) => keys.has(key(row)));
+}
+
+/**
+ * The sessions table sums events as they are inserted and never sees them change, so the visits an import rewrites
+ * are dropped from it first; writing all their events again rebuilds them through the materialized view.
+ */
+async function forgetSessions(client: ClickHouseClient, site: ImportSite, rows: EventRow[]) {
+  const sessions = [...new Set(rows.map((row) => String(row.session_id)))];
+  if (!sessions.length) return;
+  await client.command({
+    query: "DELETE FROM sessions WHERE site_id = {site:String} AND has({sessions:Array(String)}, toString(session_id))",
+    query_params: { site: site.id, sessions },
+  });
 }
 
 /** A day's synthetic events, or only the custom events placed into its visits. */

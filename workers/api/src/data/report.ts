@@ -19,6 +19,8 @@ interface Skipped {
 export class Report {
   rows = 0;
   events = 0;
+  /** The earliest event written, in ms. */
+  earliest = Infinity;
   readonly skipped: Skipped[] = [];
   skippedTotal = 0;
 
@@ -49,6 +51,7 @@ export async function* parsed<T>(rows: Rows, report: Report, parse: (values: Rec
 export async function write(client: ClickHouseClient, events: EventRow[], report: Report): Promise<void> {
   for (let i = 0; i < events.length; i += BATCH) await insertJsonRows(client, "events", events.slice(i, i + BATCH).map(eventColumns));
   report.events += events.length;
+  for (const event of events) report.earliest = Math.min(report.earliest, event.timestamp);
 }
 
 const eventColumns = (row: EventRow) => ({ ...row, timestamp: clickHouseTime(row.timestamp) });

@@ -27,6 +27,14 @@ describe("normalizing a query", () => {
     expect(normalizeQuery(input({ metrics, dimensions: ["time:day"] }), site, now).order_by).toEqual([["time:day", "asc"]]);
   });
 
+  it("takes case_sensitive filter options and refuses others", () => {
+    const filters: QueryInput["filters"] = [["contains", "event:page", ["Blog"], { case_sensitive: false }], ["is", "visit:country", ["DE"]]];
+    expect(normalizeQuery(input({ filters }), site, now).filters).toEqual(filters);
+    for (const options of [{ case_sensitive: "no" }, { caseSensitive: false }, "i"]) {
+      expect(() => normalizeQuery(input({ filters: [["is", "event:page", ["/"], options]] }), site, now)).toThrow(/filters\[0\]\[3\]: filter options/);
+    }
+  });
+
   it("refuses filters on time", () => {
     const timeFilter = input({ filters: [["is", "time:day", ["x"]]] });
     expect(() => normalizeQuery(timeFilter, site, now)).toThrow(QueryError);
@@ -47,6 +55,31 @@ describe("compiling a query", () => {
   });
 });
 
+describe("choosing the storage", () => {
+  const sources = (body: QueryInput, timezone = site.timezone, sessionsTable?: boolean) =>
+    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions FINAL)/g);
+
+  it("reads visits and unfiltered time series from the sessions table", () => {
+    expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ dimensions: ["visit:country"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ dimensions: ["visit:device"], filters: [["is", "visit:country", ["DE"]]] }))).toEqual(["FROM sessions FINAL"]);
+  });
+
+  it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {
+    expect(sources(input({ filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM events FINAL"]);
+    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page"] }))).toEqual(["FROM events FINAL"]);
+    expect(sources(input({ dimensions: ["time:minute"] }))).toEqual(["FROM events FINAL"]);
+    expect(sources(input({}), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
+    expect(sources(input({ date_range: ["2026-11-28T10:30", "2026-11-28T12:00"] }))).toEqual(["FROM events FINAL"]);
+    expect(sources(input({}), site.timezone, false)).toEqual(["FROM events FINAL"]);
+  });
+
+  it("joins event rows to stored visits for a visit breakdown of pages", () => {
+    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page", "visit:source"] }))).toEqual(["FROM events FINAL", "FROM sessions FINAL"]);
+  });
+});
+
 describe("the SQL's shape", () => {
   const shaped = (value: string) =>
     input({
@@ -64,8 +97,24 @@ describe("the SQL's shape", () => {
 
   it.each(hostile)("does not change when a value is %j", (value) => {
     const goals = [{ name: value, kind: "page" as const, value: `/${value}*` }];
-    const benign = compileQuery(normalizeQuery(shaped("benign"), site, now), { timezone: "UTC", goals: [{ name: "g", kind: "page", value: "/g*" }] });
+    const benign = compileQuery(normalizeQuery(shaped("benign"), site, now), { timezone: "Benign/Zone", goals: [{ name: "g", kind: "page", value: "/g*" }] });
     const attacked = compileQuery(normalizeQuery(shaped(value), site, now), { timezone: value, goals });
+    expect(attacked.sql).toBe(benign.sql);
+    expect(Object.values(attacked.params)).toContain(value);
+  });
+
+  const visitShaped = (value: string) =>
+    input({
+      site_id: value,
+      metrics: ["visitors", "bounce_rate", "percentage"],
+      dimensions: ["visit:source"],
+      filters: [["or", [["contains", "visit:country", [value], { case_sensitive: false }], ["is_not", "visit:city", [value]]]]],
+    });
+
+  it.each(hostile)("reading the sessions table, does not change when a value is %j", (value) => {
+    const benign = compileQuery(normalizeQuery(visitShaped("benign"), site, now), context);
+    const attacked = compileQuery(normalizeQuery(visitShaped(value), site, now), context);
+    expect(benign.sql).toContain("FROM sessions FINAL");
     expect(attacked.sql).toBe(benign.sql);
     expect(Object.values(attacked.params)).toContain(value);
   });

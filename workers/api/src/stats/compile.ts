@@ -1,4 +1,5 @@
 import {
+  caseSensitive,
   type Dimension,
   filterKinds,
   type EventDimension,
@@ -8,6 +9,7 @@ import {
   isSessionMetric,
   isTimeDimension,
   isVisitDimension,
+  type LocalTime,
   localBounds,
   type Metric,
   type NormalizedQuery,
@@ -17,6 +19,7 @@ import {
   type VisitDimension,
 } from "./query";
 import { PROPS_PREFIX } from "../../../../lib/stats/vocabulary";
+import { wallClock } from "../../../../lib/time";
 
 export interface CompiledQuery {
   sql: string;
@@ -33,6 +36,8 @@ export interface GoalDefinition {
 export interface CompileContext {
   timezone: string;
   goals: GoalDefinition[];
+  /** false: sessionize events at query time even where the sessions table could answer (to compare both paths). */
+  sessionsTable?: boolean;
 }
 
 /** Every value travels as a query parameter; every identifier in the SQL comes from the tables below. */
@@ -76,6 +81,12 @@ const VISIT_SQL: Record<VisitDimension, string> = {
 
 const visitColumn = (dimension: VisitDimension) => `v_${dimension.slice("visit:".length)}`;
 
+/** The same visit value from the sessions table's (time, value) pair per hour (lib/clickhouse/migrations/0004_sessions.sql). */
+const STORED_VISIT_SQL = (dimension: VisitDimension) => {
+  const column = visitColumn(dimension);
+  return `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(${column}.2, ${column}.1)`;
+};
+
 const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
   "event:page": "pathname",
   "event:hostname": "hostname",
@@ -118,6 +129,29 @@ const SESSION_COLUMN_SQL = {
 };
 type SessionColumn = keyof typeof SESSION_COLUMN_SQL;
 
+/**
+ * The columns of SESSION_COLUMN_SQL from the sessions table, for queries without event filters (all events match).
+ * Read FINAL, each event id sits in one row, so counts add up; visitor ids may repeat across a visit's hours, and
+ * uniqExactArray drops the repeats.
+ */
+const STORED_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
+  started: "min(started)",
+  ended: "max(ended)",
+  session_pageviews: "sum(length(pageview_ids))",
+  interactions: "sum(length(interaction_ids))",
+  visitor_ids: "groupArrayArray(visitor_ids)",
+  matched_pageviews: "sum(length(pageview_ids))",
+  matched_events: "sum(length(event_ids))",
+};
+const SESSIONS = "sessions FINAL";
+
+/** Event-level metrics along time, from the sessions table: each row's events all fall in its hour. */
+const STORED_EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExactArray(visitor_ids)",
+  pageviews: "sum(length(pageview_ids))",
+  events: "sum(length(event_ids))",
+};
+
 const SESSION_METRIC_COLUMNS: Partial<Record<Metric, SessionColumn[]>> = {
   visitors: ["visitor_ids"],
   pageviews: ["matched_pageviews"],
@@ -152,6 +186,8 @@ class Compiler {
   private readonly from: string;
   private readonly to: string;
   private readonly goals: string;
+  /** Whether the sessions table covers the range exactly: its bounds fall on whole UTC hours. */
+  private readonly stored: boolean;
 
   constructor(
     private readonly query: NormalizedQuery,
@@ -163,6 +199,7 @@ class Compiler {
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
     this.goals = this.goalsExpression();
+    this.stored = context.sessionsTable !== false && onUtcHour(from, context.timezone) && onUtcHour(to, context.timezone);
   }
 
   sql(): string {
@@ -209,6 +246,14 @@ class Compiler {
 
   private eventQuery(metrics: Metric[]): string {
     const { query } = this;
+    if (this.storedTimeSeries(metrics)) {
+      return this.aggregate(
+        query.dimensions.map((d) => this.bucket(d as TimeDimension, "hour")),
+        metrics.map((metric) => `${STORED_EVENT_METRIC_SQL[metric]} AS ${metric}`),
+        SESSIONS,
+        [this.storedWhere()],
+      );
+    }
     const visitDimensions = query.dimensions.filter(isVisitDimension);
     const visitFilters = this.filtersOf("visit");
     const needsVisits = visitDimensions.length > 0 || visitFilters.length > 0;
@@ -238,6 +283,20 @@ class Compiler {
     );
   }
 
+  /** A time series of event-level metrics with no other dimension and no filter sums the sessions table's hours. */
+  private storedTimeSeries(metrics: Metric[]): boolean {
+    const [dimension, ...others] = this.query.dimensions;
+    return (
+      this.stored &&
+      dimension !== undefined &&
+      isTimeDimension(dimension) &&
+      this.grain(dimension) !== "minute" &&
+      others.length === 0 &&
+      this.query.filters.length === 0 &&
+      metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
+    );
+  }
+
   private sessionColumns(metrics: Metric[]): SessionColumn[] {
     const time = this.query.dimensions.some(isTimeDimension) ? (["started"] as const) : [];
     return [...new Set([...time, ...metrics.flatMap((metric) => SESSION_METRIC_COLUMNS[metric] ?? [])])];
@@ -252,6 +311,7 @@ class Compiler {
 
   /** One row per visit with events in range, with the `columns` asked for; `match` marks the events the filters select. */
   private sessionsSubquery(visitDimensions: VisitDimension[], match: string | null, columns: SessionColumn[] = []): string {
+    if (!match && this.stored) return this.storedSessions(visitDimensions, columns);
     const selected = [
       "session_id",
       ...columns.map((column) => `${SESSION_COLUMN_SQL[column](match ?? "1")} AS ${column}`),
@@ -261,6 +321,24 @@ class Compiler {
     const lines = [`SELECT ${selected.join(", ")}`, `FROM ${EVENTS}`, `WHERE ${this.baseWhere()}`, "GROUP BY session_id"];
     if (match) lines.push("HAVING matched > 0");
     return lines.join("\n");
+  }
+
+  /** The rows of sessionsSubquery (without event filters) merged from the sessions table's hours in range. */
+  private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[]): string {
+    const selected = [
+      "session_id",
+      ...columns.map((column) => `${STORED_SESSION_COLUMN_SQL[column]} AS ${column}`),
+      ...visitDimensions.map((d) => `${STORED_VISIT_SQL(d)} AS ${visitColumn(d)}`),
+    ];
+    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSIONS}`, `WHERE ${this.storedWhere()}`, "GROUP BY session_id"].join("\n");
+  }
+
+  private storedWhere(): string {
+    return [
+      `site_id = ${this.params.add(this.query.site_id, "String")}`,
+      `hour >= toDateTime(${this.from}, ${this.tz})`,
+      `hour < toDateTime(${this.to}, ${this.tz})`,
+    ].join(" AND ");
   }
 
   /** The denominator of percentage and conversion_rate: the visitors of the same query without dimensions. */
@@ -309,17 +387,17 @@ class Compiler {
   }
 
   private eventFilter(filter: Filter): string {
-    return this.filterSql(filter, (dimension, operator, values) => {
-      if (dimension === "event:goal") return this.goalCondition(operator, values);
-      return this.condition(this.eventColumn(dimension as EventDimension, false), operator, values);
+    return this.filterSql(filter, (dimension, operator, values, sensitive) => {
+      if (dimension === "event:goal") return this.goalCondition(operator, values, sensitive);
+      return this.condition(this.eventColumn(dimension as EventDimension, false), operator, values, sensitive);
     });
   }
 
   private visitFilter(filter: Filter): string {
-    return this.filterSql(filter, (dimension, operator, values) => this.condition(visitColumn(dimension as VisitDimension), operator, values));
+    return this.filterSql(filter, (dimension, operator, values, sensitive) => this.condition(visitColumn(dimension as VisitDimension), operator, values, sensitive));
   }
 
-  private filterSql(filter: Filter, leaf: (dimension: string, operator: FilterOperator, values: string[]) => string): string {
+  private filterSql(filter: Filter, leaf: (dimension: string, operator: FilterOperator, values: string[], sensitive: boolean) => string): string {
     const [operator, second] = filter;
     if (operator === "and" || operator === "or") {
       return `(${(second as Filter[]).map((child) => this.filterSql(child, leaf)).join(` ${operator.toUpperCase()} `)})`;
@@ -329,23 +407,27 @@ class Compiler {
       const visitors = `SELECT visitor_id FROM ${EVENTS} WHERE ${this.baseWhere()} AND ${this.filterSql(second as Filter, leaf)}`;
       return `visitor_id ${operator === "has_done" ? "IN" : "NOT IN"} (${visitors})`;
     }
-    return leaf(second as string, operator, filter[2] as string[]);
+    return leaf(second as string, operator, filter[2] as string[], caseSensitive(filter));
   }
 
-  private condition(column: string, operator: FilterOperator, values: string[]): string {
-    const positive = this.positive(column, operator.replace(/_not$/, "") as "is" | "contains" | "matches", values);
+  private condition(column: string, operator: FilterOperator, values: string[], sensitive: boolean): string {
+    const positive = this.positive(column, operator.replace(/_not$/, "") as "is" | "contains" | "matches", values, sensitive);
     return operator.endsWith("_not") ? `NOT ${positive}` : positive;
   }
 
-  private positive(column: string, operator: "is" | "contains" | "matches", values: string[]): string {
-    if (operator === "is") return `(${column} IN ${this.params.add(values, "Array(String)")})`;
-    if (operator === "contains") return `multiSearchAnyCaseInsensitiveUTF8(${column}, ${this.params.add(values, "Array(String)")})`;
-    return `(${values.map((value) => `match(${column}, ${this.params.add(value, "String")})`).join(" OR ")})`;
+  private positive(column: string, operator: "is" | "contains" | "matches", values: string[], sensitive: boolean): string {
+    if (operator === "is") {
+      const list = this.params.add(values, "Array(String)");
+      return sensitive ? `(${column} IN ${list})` : `has(arrayMap(value -> lowerUTF8(value), ${list}), lowerUTF8(${column}))`;
+    }
+    if (operator === "contains") return `multiSearchAny${sensitive ? "" : "CaseInsensitive"}UTF8(${column}, ${this.params.add(values, "Array(String)")})`;
+    const pattern = (value: string) => (sensitive ? this.params.add(value, "String") : `concat('(?i)', ${this.params.add(value, "String")})`);
+    return `(${values.map((value) => `match(${column}, ${pattern(value)})`).join(" OR ")})`;
   }
 
-  private goalCondition(operator: FilterOperator, values: string[]): string {
+  private goalCondition(operator: FilterOperator, values: string[], sensitive: boolean): string {
     const base = operator.replace(/_not$/, "") as "is" | "contains" | "matches";
-    const positive = `arrayExists(goal_name -> ${this.positive("goal_name", base, values)}, ${this.goals})`;
+    const positive = `arrayExists(goal_name -> ${this.positive("goal_name", base, values, sensitive)}, ${this.goals})`;
     return operator.endsWith("_not") ? `NOT ${positive}` : positive;
   }
 
@@ -378,6 +460,18 @@ class Compiler {
     const bucket = (time: string) => `${BUCKET_FUNCTION[grain]}(${time}, ${this.tz})`;
     const step = `toInterval${grain[0]!.toUpperCase()}${grain.slice(1)}(1)`;
     return ` WITH FILL FROM ${bucket(instant(this.from))} TO ${bucket(`${instant(this.to)} - 1`)} + ${step} STEP ${step}`;
+  }
+}
+
+/** Whether a local wall-clock time in `timezone` is a whole UTC hour (false in zones like Asia/Kolkata). */
+export function onUtcHour(local: LocalTime, timezone: string): boolean {
+  if (!local.endsWith(":00:00")) return false;
+  const guess = Date.parse(`${local.replace(" ", "T")}Z`);
+  const offset = (at: number) => Date.parse(`${wallClock(at, timezone)}Z`) - at;
+  try {
+    return offset(guess) % 3_600_000 === 0 && offset(guess - offset(guess)) % 3_600_000 === 0;
+  } catch {
+    return false; // an unknown zone: ClickHouse refuses the query either way
   }
 }
 

@@ -1,13 +1,40 @@
-import { addDays, addMonths } from "../../../../lib/time";
-import { localBounds, type NormalizedQuery, type TimeDimension, type TimeGrain, timeGrain } from "./query";
+import { addDays, addMonths, wallClock, zonedInstant } from "../../../../lib/time";
+import { daysBetween, localBounds, type NormalizedQuery, type TimeDimension, type TimeGrain, timeGrain } from "./query";
 
-/** Every bucket label of a time series over the query's range, as ClickHouse prints them. */
-export function timeLabels(dimension: TimeDimension, range: NormalizedQuery["date_range"]): string[] {
+const STEP_MS = { minute: 60_000, hour: 3_600_000 } as const;
+
+/**
+ * Every bucket label of a time series over the query's range, as ClickHouse prints them. Minutes and hours step
+ * through real time, so the day clocks go forward has 23 hourly labels and the day they go back has 25, with the
+ * repeated hour twice.
+ */
+export function timeLabels(dimension: TimeDimension, range: NormalizedQuery["date_range"], timezone: string): string[] {
   const grain = timeGrain(dimension, range);
   const [from, to] = localBounds(range);
+  if (grain === "minute" || grain === "hour") return clockLabels(grain, from, to, timezone);
   const labels: string[] = [];
-  for (let label = firstLabel(from, grain); label < to; label = nextLabel(label, grain)) labels.push(label);
-  return labels.map((label) => (grain === "minute" || grain === "hour" ? label : label.slice(0, 10)));
+  for (let label = firstLabel(from, grain); label < to; label = nextLabel(label, grain)) labels.push(label.slice(0, 10));
+  return labels;
+}
+
+function clockLabels(grain: "minute" | "hour", from: string, to: string, timezone: string): string[] {
+  const labels: string[] = [];
+  const end = zonedInstant(to, timezone);
+  for (let at = zonedInstant(firstLabel(from, grain), timezone); at < end; at += STEP_MS[grain]) {
+    labels.push(wallClock(at, timezone).replace("T", " "));
+  }
+  return labels;
+}
+
+/** Where a bucket sits in its range: the day and wall-clock time (and which repeat of it) along minutes and hours, else the bucket's index. */
+export function bucketPosition(label: string, grain: TimeGrain, range: NormalizedQuery["date_range"]): string {
+  const [from] = localBounds(range);
+  const days = daysBetween(firstLabel(from, grain).slice(0, 10), label.slice(0, 10));
+  if (grain === "minute" || grain === "hour") return `${days} ${label.slice(11)}`;
+  if (grain === "day") return String(days);
+  if (grain === "week") return String(days / 7);
+  const month = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+  return String(month(label) - month(from));
 }
 
 function firstLabel(from: string, grain: TimeGrain): string {
@@ -26,11 +53,7 @@ function firstLabel(from: string, grain: TimeGrain): string {
   }
 }
 
-function nextLabel(label: string, grain: TimeGrain): string {
-  if (grain === "minute" || grain === "hour") {
-    const next = new Date(Date.parse(`${label.replace(" ", "T")}Z`) + (grain === "minute" ? 60_000 : 3_600_000));
-    return next.toISOString().slice(0, 19).replace("T", " ");
-  }
+function nextLabel(label: string, grain: "day" | "week" | "month"): string {
   const date = label.slice(0, 10);
   const next = grain === "day" ? addDays(date, 1) : grain === "week" ? addDays(date, 7) : addMonths(date, 1);
   return `${next} 00:00:00`;

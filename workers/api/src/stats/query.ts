@@ -24,8 +24,14 @@ export type Dimension = EventDimension | VisitDimension | TimeDimension;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 export type TimeGrain = "minute" | "hour" | "day" | "week" | "month";
 
+/** Plausible's filter options: `case_sensitive` (default true) for every operator. */
+export interface FilterOptions {
+  case_sensitive?: boolean;
+}
+
 export type Filter =
   | [FilterOperator, EventDimension | VisitDimension, string[]]
+  | [FilterOperator, EventDimension | VisitDimension, string[], FilterOptions]
   | ["and" | "or", Filter[]]
   | ["not", Filter]
   | ["has_done" | "has_not_done", Filter];
@@ -106,8 +112,9 @@ export class QueryError extends Error {}
 
 export interface QueriedSite {
   timezone: string;
-  /** "all" starts on the day the site was added: no hit can be older. */
+  /** "all" starts on the day the site was added, or on its first imported day: no hit can be older. */
   createdAt: Date;
+  dataSince?: Date | null;
 }
 
 export const isSessionMetric = (metric: Metric): metric is SessionMetric => (SESSION_METRICS as readonly string[]).includes(metric);
@@ -181,18 +188,28 @@ function parseFilter(raw: unknown, path: string, insideBehaviour: boolean): Filt
   if (!(FILTER_OPERATORS as readonly string[]).includes(operator)) {
     throw new QueryError(`${path}[0]: unknown filter operator ${JSON.stringify(operator)}; use ${FILTER_OPERATORS.join(", ")}, and, or, not, has_done, has_not_done`);
   }
-  const [dimension, values] = rest;
+  const [dimension, values, options] = rest;
   if (typeof dimension !== "string" || !isDimension(dimension)) throw new QueryError(`${path}[1]: unknown dimension ${JSON.stringify(dimension)}`);
   if (isTimeDimension(dimension)) throw new QueryError(`${path}[1]: filter time with date_range, not ${dimension}`);
-  if (rest.length !== 2 || !Array.isArray(values) || values.length < 1 || values.length > 100) {
+  if (rest.length < 2 || rest.length > 3 || !Array.isArray(values) || values.length < 1 || values.length > 100) {
     throw new QueryError(`${path}[2]: give 1 to 100 values`);
   }
   for (const [i, value] of values.entries()) {
     if (typeof value !== "string" || value.length > 2048) throw new QueryError(`${path}[2][${i}]: values are strings of at most 2048 characters`);
     if (operator.startsWith("matches")) checkRegex(value, `${path}[2][${i}]`);
   }
-  return [operator as FilterOperator, dimension, values as string[]];
+  const filter: Filter = [operator as FilterOperator, dimension, values as string[]];
+  return rest.length === 3 ? [...filter, parseFilterOptions(options, `${path}[3]`)] : filter;
 }
+
+function parseFilterOptions(raw: unknown, path: string): FilterOptions {
+  const parsed = v.safeParse(v.strictObject({ case_sensitive: v.optional(v.boolean()) }), raw);
+  if (!parsed.success) throw new QueryError(`${path}: filter options are {"case_sensitive": true|false}`);
+  return parsed.output.case_sensitive === undefined ? {} : { case_sensitive: parsed.output.case_sensitive };
+}
+
+/** Whether a simple filter compares case-sensitively: Plausible's default, unless its options say otherwise. */
+export const caseSensitive = (filter: Filter): boolean => (filter[3] as FilterOptions | undefined)?.case_sensitive !== false;
 
 function checkRegex(pattern: string, path: string) {
   try {
@@ -251,7 +268,7 @@ export function resolveDateRange(range: ParsedQuery["date_range"], site: Queried
     case "year":
       return [`${today.slice(0, 4)}-01-01`, today];
     case "all":
-      return [localDate(site.createdAt, site.timezone), today];
+      return [localDate(site.dataSince && site.dataSince < site.createdAt ? site.dataSince : site.createdAt, site.timezone), today];
   }
 }
 

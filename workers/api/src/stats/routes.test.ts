@@ -112,6 +112,7 @@ describe("POST /query", () => {
     [{ metrics: ["visitors"], filters: [["and", [["is", "event:page", ["/"]], ["equals", "event:page", ["/"]]]]] }, "filters[0][1][1][0]: unknown filter operator"],
     [{ metrics: ["visitors"], filters: [["matches", "event:page", ["(unclosed"]]] }, "filters[0][2][0]: not a valid regular expression"],
     [{ metrics: ["visitors"], filters: [["is", "time:day", ["2026-11-20"]]] }, "filters[0][1]: filter time with date_range"],
+    [{ metrics: ["visitors"], filters: [["is", "event:page", ["/"], { case_sensitive: "no" }]] }, "filters[0][3]: filter options are"],
     [{ metrics: ["visitors"], dimensions: ["time:day", "time:hour"] }, "at most one time dimension"],
     [{ metrics: ["visitors"], include: { comparisons: { mode: "custom" } } }, "custom comparison needs a date_range"],
     [{ metrics: ["visitors"], date_range: ["2026-02-30", "2026-03-01"] }, "date_range"],

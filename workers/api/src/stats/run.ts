@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { type CompileContext, compileQuery } from "./compile";
-import { timeLabels } from "./labels";
-import { isTimeDimension, type NormalizedQuery } from "./query";
+import { bucketPosition, timeLabels } from "./labels";
+import { isTimeDimension, type NormalizedQuery, timeGrain } from "./query";
 
 export interface ResultRow {
   dimensions: string[];
@@ -25,12 +25,12 @@ export async function runQuery(client: ClickHouseClient, query: NormalizedQuery,
   const meta: QueryAnswer["meta"] = {};
   if (query.include.total_rows) meta.total_rows = Number(rows[0]?.total_rows ?? 0);
   const time = query.dimensions.find(isTimeDimension);
-  if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range);
+  if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range, context.timezone);
   const comparisons = query.include.comparisons;
   if (comparisons) {
     const previous = { ...query, date_range: comparisons.date_range, include: { total_rows: false, time_labels: false } };
     const compared = (await select(client, previous, context)).map((row) => resultRow(previous, row));
-    attachComparisons(results, compared, time !== undefined);
+    attachComparisons(results.map(pairingKey(query)), results, compared.map(pairingKey(previous)), compared);
   }
   return { results, meta, query };
 }
@@ -53,12 +53,31 @@ function resultRow(query: NormalizedQuery, row: Row): ResultRow {
   };
 }
 
-/** Rows pair up by their dimensions, or by position along a time series. */
-function attachComparisons(results: ResultRow[], compared: ResultRow[], byPosition: boolean) {
-  const key = (row: ResultRow) => JSON.stringify(row.dimensions);
-  const byKey = new Map(compared.map((row) => [key(row), row]));
+/**
+ * Rows pair up by their dimensions, with a time bucket standing for its place in the range: the n-th day, week or
+ * month, or the same wall-clock time on the n-th day (and the n-th repeat of it, for the hour the clocks go back).
+ * An hour that one range lacks (clocks going forward) has no partner.
+ */
+function pairingKey(query: NormalizedQuery): (row: ResultRow) => string {
+  const seen = new Map<string, number>();
+  const time = query.dimensions.findIndex(isTimeDimension);
+  return (row) => {
+    const dimensions = [...row.dimensions];
+    if (time >= 0) {
+      const grain = timeGrain(query.dimensions[time] as Parameters<typeof timeGrain>[0], query.date_range);
+      dimensions[time] = bucketPosition(dimensions[time]!, grain, query.date_range);
+    }
+    const key = JSON.stringify(dimensions);
+    const repeat = seen.get(key) ?? 0;
+    seen.set(key, repeat + 1);
+    return `${key}#${repeat}`;
+  };
+}
+
+function attachComparisons(keys: string[], results: ResultRow[], comparedKeys: string[], compared: ResultRow[]) {
+  const byKey = new Map(compared.map((row, i) => [comparedKeys[i]!, row]));
   results.forEach((row, i) => {
-    const other = byPosition ? compared[i] : byKey.get(key(row));
+    const other = byKey.get(keys[i]!);
     const metrics = other?.metrics ?? row.metrics.map(() => 0);
     row.comparison = {
       dimensions: other?.dimensions ?? row.dimensions,
