@@ -13,7 +13,8 @@ async function seed(siteId: string) {
   await client.close();
 }
 
-describe("DELETE /api/sites/:siteId/data", () => {
+// Lightweight deletes on three tables: slow on a loaded machine with the local engine answering one query at a time.
+describe("DELETE /api/sites/:siteId/data", { timeout: 30_000 }, () => {
   it("removes the site's rows from every per-site table and leaves other sites' rows alone", async () => {
     const { a, b, owner } = await accessWorld();
     await seed(a.id);
@@ -41,7 +42,7 @@ describe("DELETE /api/sites/:siteId/data", () => {
   });
 });
 
-describe("DELETE /api/sites/:siteId", () => {
+describe("DELETE /api/sites/:siteId", { timeout: 30_000 }, () => {
   it("deletes the site's events with it", async () => {
     const { a, b, owner } = await accessWorld();
     await seed(a.id);
