@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startStack, type Stack } from "../../dev/stack/index";
+import type { Stack } from "../../dev/stack/index";
+import { startTestStack } from "../support/stack";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "../support/chromium";
 import { until } from "../support/poll";
@@ -16,15 +17,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-"));
-  stack = await startStack({
-    dataDir,
-    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
-    adminPassword: ADMIN_PASSWORD,
-    sessionSecret: "e2e-session-secret-that-is-long-enough",
-    clickHouse: { url: inject("clickHouseUrl"), database: TEST_DATABASES.e2e },
-    dashboard: "static",
-    log: () => {},
-  });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, { url: inject("clickHouseUrl"), database: TEST_DATABASES.e2e });
   browser = await launchBrowser();
   await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -29,7 +29,7 @@ export function displayValue(dimension: string, value: string): string {
   return value;
 }
 
-const OPERATOR_LABELS: Record<FilterOperator, string> = {
+export const OPERATOR_LABELS: Record<FilterOperator, string> = {
   is: "is",
   is_not: "is not",
   contains: "contains",

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startStack, type Stack } from "../../../dev/stack/index";
+import type { Stack } from "../../../dev/stack/index";
+import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
 import { pageview, sendHits } from "../ingestion/support";
@@ -25,15 +26,7 @@ let newSiteId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-admin-"));
-  stack = await startStack({
-    dataDir,
-    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
-    adminPassword: ADMIN_PASSWORD,
-    sessionSecret: "e2e-admin-pages-session-secret-long-enough",
-    clickHouse: { url: inject("clickHouseUrl"), database: TEST_DATABASES.dashboard },
-    dashboard: "static",
-    log: () => {},
-  });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, { url: inject("clickHouseUrl"), database: TEST_DATABASES.dashboard });
   browser = await launchBrowser();
   await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.urls.dashboard });
   mkdirSync(SCREENSHOTS, { recursive: true });

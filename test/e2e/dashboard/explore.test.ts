@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startStack, type Stack } from "../../../dev/stack/index";
+import type { Stack } from "../../../dev/stack/index";
+import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
@@ -59,15 +60,7 @@ const drop = (siteId: string, daysAgo: number, reason: DropMessage["reason"], hi
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-explore-"));
   const clickHouse = { url: inject("clickHouseUrl"), database: DATABASE };
-  stack = await startStack({
-    dataDir,
-    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
-    adminPassword: ADMIN_PASSWORD,
-    sessionSecret: "e2e-explore-session-secret-long-enough",
-    clickHouse,
-    dashboard: "static",
-    log: () => {},
-  });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
   const client = connectClickHouse(clickHouse);
   await insertEvents(client, visits(stack.siteId));
   await insertRows(client, DROPPED_HITS, [

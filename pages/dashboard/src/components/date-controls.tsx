@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
+import { Alert } from "./message";
 import type { ComparisonMode, DateRange, DateRangeKey } from "../api/types";
 import { isDay } from "../dates";
 
@@ -89,13 +90,7 @@ export function DateControls(props: {
           <button type="submit" class="button">
             Apply
           </button>
-          <Show when={error()}>
-            {(message) => (
-              <p class="alert" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
+          <Alert message={error()} />
         </form>
       </Show>
       <label class="field" title={canCompare(props.range) ? undefined : "Comparing needs a range of whole days other than all time."}>

@@ -1,4 +1,5 @@
 import { createSignal, onCleanup, onMount, Show, untrack } from "solid-js";
+import { Alert } from "./message";
 import { api, messageOf } from "../api/client";
 import type { Metric, SimpleFilter } from "../api/types";
 import { findTab, type Tab } from "../breakdowns";
@@ -117,13 +118,7 @@ export function DetailsDialog(props: {
             {exporting() ? "Exporting…" : "Export CSV"}
           </button>
         </div>
-        <Show when={exportError()}>
-          {(message) => (
-            <p class="alert" role="alert">
-              {message()}
-            </p>
-          )}
-        </Show>
+        <Alert message={exportError()} />
         <div class="dialog-list" aria-busy={live.loading()}>
           <LiveState live={live} onRetry={props.onRetry}>
             {(data) => (

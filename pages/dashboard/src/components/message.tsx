@@ -31,3 +31,16 @@ export function ErrorText(props: { error: unknown; onRetry?: () => void }) {
     </div>
   );
 }
+
+/** A short problem beside what caused it, announced to screen readers. */
+export function Alert(props: { message: string | undefined }) {
+  return (
+    <Show when={props.message}>
+      {(message) => (
+        <p class="alert" role="alert">
+          {message()}
+        </p>
+      )}
+    </Show>
+  );
+}

@@ -22,3 +22,15 @@ export function PageFrame(props: {
     </>
   );
 }
+
+/** What the app gives every page under /sites/:siteId/ besides the overview. */
+export interface SiteSectionProps {
+  site: Site;
+  sites: Site[];
+  user: User;
+  /** Path segments after the section, e.g. a report id. */
+  rest: string[];
+  search: string;
+  onSitesChanged: () => void;
+  onLogout: () => void;
+}

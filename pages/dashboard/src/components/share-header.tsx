@@ -1,5 +1,5 @@
 import type { Site } from "../api/types";
-import { theme, toggleTheme } from "../theme";
+import { ThemeToggle } from "./theme-toggle";
 import { Logo } from "./logo";
 
 /** The header of a shared dashboard: the site and the theme, nothing that needs an account. */
@@ -18,16 +18,7 @@ export function ShareHeader(props: { site: Pick<Site, "name" | "domain"> }) {
           <span class="share-badge" data-testid="share-badge">
             Shared dashboard · read-only
           </span>
-          <button
-            type="button"
-            class="button icon"
-            data-testid="theme-toggle"
-            aria-label={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
-            title={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
-            onClick={toggleTheme}
-          >
-            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
-          </button>
+          <ThemeToggle />
         </div>
       </div>
     </header>

@@ -2,7 +2,7 @@ import { For, Show } from "solid-js";
 import { canAdminister, type Site, type User } from "../api/types";
 import { navigate } from "../router";
 import { type AccountPage, type SiteSection, siteSectionUrl, siteUrl } from "../routes";
-import { theme, toggleTheme } from "../theme";
+import { ThemeToggle } from "./theme-toggle";
 import { Link } from "./link";
 import { Logo } from "./logo";
 
@@ -57,16 +57,7 @@ export function SiteHeader(props: {
               </select>
             </label>
           </Show>
-          <button
-            type="button"
-            class="button icon"
-            data-testid="theme-toggle"
-            aria-label={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
-            title={theme() === "dark" ? "Use the light theme" : "Use the dark theme"}
-            onClick={toggleTheme}
-          >
-            <span aria-hidden="true">{theme() === "dark" ? "☀" : "☾"}</span>
-          </button>
+          <ThemeToggle />
           <button
             type="button"
             class="button"

@@ -1,8 +1,8 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { droppedHits, type DropsSummary } from "../api/drops";
-import type { DateRange, Site, User } from "../api/types";
+import type { DateRange } from "../api/types";
 import { RANGES } from "../components/date-controls";
-import { PageFrame } from "../components/page-frame";
+import { PageFrame, type SiteSectionProps } from "../components/page-frame";
 import { LiveState } from "../components/panel";
 import { csvFileName, toCsv } from "../csv";
 import { isDay, todayIn } from "../dates";
@@ -14,15 +14,7 @@ import { siteSectionUrl } from "../routes";
 import { DEFAULT_VIEW, parseView, viewSearch } from "../view";
 
 /** What the collector refused for this site, per reason and per day, with what each reason means. */
-export function DropsPage(props: {
-  site: Site;
-  sites: Site[];
-  user: User;
-  rest: string[];
-  search: string;
-  onSitesChanged: () => void;
-  onLogout: () => void;
-}) {
+export function DropsPage(props: SiteSectionProps) {
   const [tick, setTick] = createSignal(0);
   const range = createMemo(() => parseView(props.search).range);
   const bounds = createMemo(() => dropsBounds(range(), todayIn("UTC")));

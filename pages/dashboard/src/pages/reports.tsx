@@ -1,18 +1,10 @@
 import { Show } from "solid-js";
-import { canAdminister, type Site, type User } from "../api/types";
-import { PageFrame } from "../components/page-frame";
+import { canAdminister } from "../api/types";
+import { PageFrame, type SiteSectionProps } from "../components/page-frame";
 import { ReportList } from "../reports/report-list";
 import { ReportView } from "../reports/report-view";
 
-export function ReportsPage(props: {
-  site: Site;
-  sites: Site[];
-  user: User;
-  rest: string[];
-  search: string;
-  onSitesChanged: () => void;
-  onLogout: () => void;
-}) {
+export function ReportsPage(props: SiteSectionProps) {
   const canEdit = () => canAdminister(props.site, props.user);
   return (
     <PageFrame site={props.site} sites={props.sites} user={props.user} place="reports" title="Reports" onLogout={props.onLogout}>

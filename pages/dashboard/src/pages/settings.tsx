@@ -1,18 +1,10 @@
 import { Show } from "solid-js";
-import { canAdminister, type Site, type User } from "../api/types";
+import { canAdminister } from "../api/types";
 import { SiteSettings } from "../admin/settings";
 import { NoAccess } from "../admin/ui";
-import { PageFrame } from "../components/page-frame";
+import { PageFrame, type SiteSectionProps } from "../components/page-frame";
 
-export function SettingsPage(props: {
-  site: Site;
-  sites: Site[];
-  user: User;
-  rest: string[];
-  search: string;
-  onSitesChanged: () => void;
-  onLogout: () => void;
-}) {
+export function SettingsPage(props: SiteSectionProps) {
   return (
     <PageFrame site={props.site} sites={props.sites} user={props.user} place="settings" title="Settings" onLogout={props.onLogout}>
       <Show

@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Match, Show, Switch } from "solid-js
 import { messageOf } from "../api/client";
 import type { DateRange, Site } from "../api/types";
 import { Link } from "../components/link";
-import { ErrorText } from "../components/message";
+import { Alert, ErrorText } from "../components/message";
 import { navigate } from "../router";
 import { siteSectionUrl } from "../routes";
 import { type Report, reportsApi } from "./api";
@@ -27,13 +27,7 @@ export function ReportList(props: { site: Site; canEdit: boolean }) {
       <Show when={props.canEdit}>
         <NewReportForm site={props.site} />
       </Show>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
       <Switch>
         <Match when={reports.error}>
           <ErrorText error={reports.error} onRetry={refetch} />
@@ -110,13 +104,7 @@ function NewReportForm(props: { site: Site }) {
       <button type="submit" class="button primary" disabled={busy()} data-testid="report-create">
         {busy() ? "Creating…" : "Create report"}
       </button>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { messageOf } from "../api/client";
 import type { ComparisonMode, DateRange, Site, User } from "../api/types";
 import { DateControls } from "../components/date-controls";
 import { Link } from "../components/link";
-import { ErrorText } from "../components/message";
+import { Alert, ErrorText } from "../components/message";
 import { todayIn } from "../dates";
 import { siteSectionUrl } from "../routes";
 import { type ReportWithWidgets, reportsApi, type Widget, type WidgetInput } from "./api";
@@ -111,13 +111,7 @@ function LoadedReport(props: { site: Site; user: User; canEdit: boolean; initial
           </Show>
         </div>
       </Show>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
       <Show
         when={widgets().length > 0}
         fallback={

@@ -1,6 +1,6 @@
-import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { createResource, createSignal, For, Match, Switch } from "solid-js";
 import { messageOf } from "../api/client";
-import { ErrorText } from "../components/message";
+import { Alert, ErrorText } from "../components/message";
 import { reportsApi, type Widget, type WidgetInput } from "./api";
 import { ReportDialog } from "./dialog";
 import type { RunContext } from "./run";
@@ -137,13 +137,7 @@ export function SqlEditor(props: {
               </select>
             </label>
           </div>
-          <Show when={saveError()}>
-            {(message) => (
-              <p class="alert" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
+          <Alert message={saveError()} />
           <div class="builder-actions">
             <button type="submit" class="button primary" disabled={saving()} data-testid="sql-save">
               {saving() ? "Saving…" : props.widget ? "Save widget" : "Add to report"}

@@ -11,6 +11,7 @@ import { ReportDialog } from "./dialog";
 import { type RunContext, runWidget } from "./run";
 import { dimensionName } from "./shape";
 import { KIND_LABELS } from "./widget-card";
+import { OPERATOR_LABELS } from "../labels";
 import { WidgetView } from "./widget-view";
 
 const PREVIEW_DELAY_MS = 400;
@@ -22,14 +23,6 @@ const INTERVALS: { value: Interval | "auto"; label: string }[] = [
   { value: "week", label: "Weeks" },
   { value: "month", label: "Months" },
 ];
-const OPERATOR_LABELS: Record<FilterOperator, string> = {
-  is: "is",
-  is_not: "is not",
-  contains: "contains",
-  contains_not: "doesn't contain",
-  matches: "matches",
-  matches_not: "doesn't match",
-};
 
 /** Composes a query widget with a live preview of what it will show. */
 export function WidgetBuilder(props: {

@@ -1,0 +1,14 @@
+import { startStack, type Stack } from "../../dev/stack/index";
+
+/** The whole local stack on free ports with the built dashboard, against the test run's ClickHouse database. */
+export function startTestStack(dataDir: string, adminPassword: string, clickHouse: { url: string; database: string }): Promise<Stack> {
+  return startStack({
+    dataDir,
+    ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
+    adminPassword,
+    sessionSecret: "e2e-session-secret-that-is-long-enough",
+    clickHouse,
+    dashboard: "static",
+    log: () => {},
+  });
+}
