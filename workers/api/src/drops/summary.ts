@@ -1,18 +1,9 @@
+import type { DropsSummary } from "../../../../lib/stats/drops";
 export interface DropRow {
   day: string;
   reason: string;
   detail: string;
   hits: number;
-}
-
-export interface DropsSummary {
-  from: string;
-  to: string;
-  total: number;
-  /** Every known reason (zero when none), then any other reason found, most hits first within the unknown ones. */
-  reasons: { reason: string; hits: number; details: { detail: string; hits: number }[] }[];
-  /** Every day of the range, with hits per reason. */
-  days: { day: string; total: number; reasons: Record<string, number> }[];
 }
 
 /** Shapes the per day, reason and detail sums into totals per reason and per day. */
