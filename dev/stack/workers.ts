@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
@@ -59,6 +60,15 @@ export async function workerOptionsFor(
 }
 
 /**
+ * The Workers' JSON lines, except one access line per request, which would bury everything else in the terminal
+ * (the dashboard alone refreshes every 10 s); PIXEL_ACCESS_LOG=1 shows them too.
+ */
+function showWorkerLine(line: string): boolean {
+  if (process.env.PIXEL_ACCESS_LOG === "1" || !line.startsWith("{")) return true;
+  return !line.includes('"level":"info","message":"request"');
+}
+
+/**
  * All three Workers in one workerd process, configured from their wrangler.toml: a local queue only
  * reaches a consumer in the same process. The collector listens on its own port, the api on another.
  */
@@ -79,6 +89,11 @@ export async function startWorkers(options: WorkersOptions): Promise<{ mf: Minif
     cf: options.cf ?? DEV_CF,
     defaultPersistRoot: options.persistDir,
     log: new Log(options.verbose ? LogLevel.INFO : LogLevel.WARN),
+    handleRuntimeStdio: (stdout, stderr) => {
+      for (const [stream, write] of [[stdout, console.log], [stderr, console.error]] as const) {
+        createInterface({ input: stream }).on("line", (line) => showWorkerLine(line) && write(line));
+      }
+    },
     workers,
   });
   const collectorUrl = (await mf.ready).origin;
