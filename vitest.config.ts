@@ -35,6 +35,8 @@ export default defineConfig(async () => {
   return {
     test: {
       globalSetup: ["./test/setup/clickhouse.global.ts"],
+      // The Workers' access lines (one per request; the corpus test alone makes 10,000) would drown the output.
+      onConsoleLog: (log: string) => !log.includes('"level":"info","message":"request"'),
       projects: [
         workerProject("collector"),
         workerProject("flusher"),
