@@ -10,6 +10,7 @@ import type { DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import { DROPPED_HITS, insertEvents, insertRows } from "../../../workers/flusher/src/insert";
 import { TEST_DATABASES } from "../../setup/databases";
+import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
 import { eventRow } from "../../support/event-row";
 
@@ -29,12 +30,7 @@ let dataDir: string;
  * 105 (US, Safari: the XSS path). Yesterday: 104 (DE). Nine days ago: 106 and 107 (FR), the previous 7 days.
  */
 function visits(siteId: string): EventRow[] {
-  const midnight = new Date().setUTCHours(0, 0, 0, 0);
-  const start = Math.max(Date.now() - 4 * 60_000, midnight);
-  let step = 0;
-  const at = () => start + step++ * 1000;
-  const visit = (visitor: string, pages: string[], extra: Partial<EventRow>, when = at) =>
-    pages.map((pathname) => eventRow({ site_id: siteId, visitor_id: visitor, session_id: visitor, pathname, timestamp: when(), ...extra }));
+  const { midnight, visit } = visitsOf(siteId);
   return [
     ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com" }),
     ...visit("102", ["/"], { country: "FR", browser: "Firefox" }),

@@ -9,8 +9,8 @@ import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/events/row";
 import { insertEvents } from "../../../workers/flusher/src/insert";
 import { TEST_DATABASES } from "../../setup/databases";
+import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
-import { eventRow } from "../../support/event-row";
 
 const ADMIN_PASSWORD = "e2e-dashboard-password";
 const DATABASE = TEST_DATABASES.dashboard;
@@ -23,19 +23,13 @@ let dataDir: string;
 
 /** Three visitors today: 5 pageviews over /, /pricing and /blog, and one signup; one visitor yesterday. */
 function visits(siteId: string): EventRow[] {
-  // A few minutes ago, but never before midnight UTC (the site's zone), so every row is "today".
-  const midnight = new Date().setUTCHours(0, 0, 0, 0);
-  const start = Math.max(Date.now() - 4 * 60_000, midnight);
-  let step = 0;
-  const at = () => start + step++ * 1000;
-  const visit = (visitor: string, pages: string[], extra: Partial<EventRow>) =>
-    pages.map((pathname) => eventRow({ site_id: siteId, visitor_id: visitor, session_id: visitor, pathname, timestamp: at(), ...extra }));
+  const { midnight, visit } = visitsOf(siteId);
   return [
     ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com" }),
-    eventRow({ site_id: siteId, visitor_id: "101", session_id: "101", name: "signup", pathname: "/pricing", timestamp: at() }),
+    ...visit("101", ["/pricing"], { name: "signup" }),
     ...visit("102", ["/"], { country: "FR", browser: "Firefox" }),
     ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari" }),
-    eventRow({ site_id: siteId, visitor_id: "104", session_id: "104", pathname: "/", timestamp: midnight - 12 * 3_600_000 }),
+    ...visit("104", ["/"], {}, () => midnight - 12 * 3_600_000),
   ];
 }
 

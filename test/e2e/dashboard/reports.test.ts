@@ -9,8 +9,8 @@ import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/events/row";
 import { insertEvents } from "../../../workers/flusher/src/insert";
 import { TEST_DATABASES } from "../../setup/databases";
+import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
-import { eventRow } from "../../support/event-row";
 
 const ADMIN_PASSWORD = "e2e-reports-password";
 const VIEWER_PASSWORD = "e2e-reports-viewer-password";
@@ -24,15 +24,10 @@ let reportUrl: string;
 
 /** Today: three visitors, 5 pageviews over /, /pricing and /blog, and one signup event (6 events). */
 function visits(siteId: string): EventRow[] {
-  const midnight = new Date().setUTCHours(0, 0, 0, 0);
-  const start = Math.max(Date.now() - 4 * 60_000, midnight);
-  let step = 0;
-  const at = () => start + step++ * 1000;
-  const visit = (visitor: string, pages: string[]) =>
-    pages.map((pathname) => eventRow({ site_id: siteId, visitor_id: visitor, session_id: visitor, pathname, timestamp: at() }));
+  const { visit } = visitsOf(siteId);
   return [
     ...visit("201", ["/", "/pricing"]),
-    eventRow({ site_id: siteId, visitor_id: "201", session_id: "201", name: "signup", pathname: "/pricing", timestamp: at() }),
+    ...visit("201", ["/pricing"], { name: "signup" }),
     ...visit("202", ["/"]),
     ...visit("203", ["/blog", "/"]),
   ];
