@@ -60,10 +60,17 @@ describe("choosing the storage", () => {
     compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions FINAL)/g);
 
   it("reads visits and unfiltered time series from the sessions table", () => {
-    expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions FINAL"]);
+    expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions FINAL", "FROM sessions FINAL"]);
     expect(sources(input({ dimensions: ["visit:country"] }))).toEqual(["FROM sessions FINAL"]);
     expect(sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"] }))).toEqual(["FROM sessions FINAL"]);
     expect(sources(input({ dimensions: ["visit:device"], filters: [["is", "visit:country", ["DE"]]] }))).toEqual(["FROM sessions FINAL"]);
+  });
+
+  it("counts unfiltered total visitors over the stored rows, without merging each visit's visitor ids", () => {
+    const sql = (body: QueryInput) => compileQuery(normalizeQuery(body, site, now), { timezone: site.timezone, goals: [] }).sql;
+    expect(sql(input({ metrics: ["visitors"] }))).not.toContain("GROUP BY session_id");
+    expect(sql(input({ metrics: ["visitors", "bounce_rate"] }))).not.toContain("groupArrayArray(visitor_ids)");
+    expect(sql(input({ metrics: ["visitors"], filters: [["is", "visit:country", ["DE"]]] }))).toContain("groupArrayArray(visitor_ids)");
   });
 
   it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {

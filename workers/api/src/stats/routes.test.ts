@@ -83,6 +83,14 @@ describe("POST /query", () => {
     expect(converted.json.results).toEqual([{ dimensions: [], metrics: [1] }]);
   });
 
+  it("answers goal rows of a site without goals with none", async () => {
+    const bare = await createSite(drizzle(apiEnv.DB), { domain: `bare-${unique}.example`, timezone: "UTC" });
+    const byGoal = await post("/query", { site_id: bare.id, date_range: november, metrics: ["visitors"], dimensions: ["event:goal"], include: { total_rows: true } });
+    expect(byGoal.status).toBe(200);
+    expect(byGoal.json.results).toEqual([]);
+    expect(byGoal.json.meta.total_rows).toBe(0);
+  });
+
   it("includes total rows, time labels and a comparison period", async () => {
     const pages = await query({ metrics: ["visitors"], dimensions: ["event:page"], pagination: { limit: 1 }, include: { total_rows: true } });
     expect(pages.json.results).toHaveLength(1);

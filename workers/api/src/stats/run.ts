@@ -42,6 +42,8 @@ export async function runQuery(client: ClickHouseClient, query: NormalizedQuery,
 export const STATS_SETTINGS = { do_not_merge_across_partitions_select_final: 1 } as const;
 
 async function select(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<Row[]> {
+  // Rows by goal can only exist for goals that exist: a site without goals needs no scan of its events.
+  if (context.goals.length === 0 && query.dimensions.includes("event:goal")) return [];
   const compiled = compileQuery(query, context);
   return selectRows<Row>(client, compiled.sql, compiled.params, STATS_SETTINGS);
 }
