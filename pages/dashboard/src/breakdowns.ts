@@ -105,6 +105,15 @@ export const CARDS: readonly Card[] = [
   },
 ];
 
+export const CARD_ROWS = 9;
+/** Every country there is, for the map: one query fills both the map and the list. */
+const MAP_ROWS = 300;
+
+/** How many rows a card asks for on the overview. */
+export function cardQueryLimit(tab: Tab): number {
+  return tab.map ? MAP_ROWS : CARD_ROWS;
+}
+
 export const ALL_TABS: readonly Tab[] = CARDS.flatMap((card) => card.tabs);
 
 export function findTab(id: string | null): Tab | undefined {

@@ -1,7 +1,7 @@
 import { For, lazy, Show, Suspense } from "solid-js";
 import { api } from "../api/client";
 import type { Metric, SimpleFilter } from "../api/types";
-import type { Card, Tab } from "../breakdowns";
+import { type Card, CARD_ROWS, cardQueryLimit, type Tab } from "../breakdowns";
 import { METRIC_LABELS } from "../format";
 import { createLive, type Live } from "../live";
 import { runFirstSupported } from "../load";
@@ -9,9 +9,6 @@ import { type BreakdownRow, breakdownQuery, readRows, type Scope } from "../stat
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
 
-export const CARD_ROWS = 9;
-/** Every country there is, for the map: one query fills both the map and the list. */
-const MAP_ROWS = 300;
 
 // The map and its grid load after the first paint, only when a card shows it.
 const CountryMap = lazy(() => import("./country-map").then((module) => ({ default: module.CountryMap })));
@@ -31,7 +28,7 @@ export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => 
       const current = tab();
       const { response, query } = await runFirstSupported(
         api.query,
-        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: current.map ? MAP_ROWS : CARD_ROWS })],
+        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: cardQueryLimit(current) })],
         signal,
       );
       return { tab: current, metrics: query.metrics, rows: readRows(response) };
