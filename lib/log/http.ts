@@ -18,11 +18,15 @@ export function loggablePath(url: string): string {
     .join("/");
 }
 
+/** Answers that get no access line, e.g. the collector's accepted hits. */
+export type Unlogged = (request: Request, status: number) => boolean;
+
 /**
  * Gives every request an id (echoed as `X-Request-Id`) and writes one access line for it: method, path
  * without the query string (see loggablePath), status and duration. Never the IP, the query string or the body.
+ * `unlogged` answers keep their id but get no line; errors are always logged.
  */
-export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>): FetchHandler<Env> {
+export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>, unlogged: Unlogged = () => false): FetchHandler<Env> {
   return async (request, env, ctx) => {
     const started = Date.now();
     const log = createLogger(worker, requestIdFrom(request.headers));
@@ -35,6 +39,7 @@ export function withRequestLog<Env>(worker: string, handle: FetchHandler<Env>): 
       response = Response.json({ error: `the ${worker} failed to answer; try again` }, { status: 500 });
     }
     const answered = withHeader(response, "X-Request-Id", log.requestId);
+    if (unlogged(request, answered.status)) return answered;
     const fields = { method: request.method, path: loggablePath(request.url), status: answered.status, duration_ms: Date.now() - started };
     log[answered.status >= 500 ? "warn" : "info"]("request", fields);
     return answered;
