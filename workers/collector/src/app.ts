@@ -93,8 +93,8 @@ const preflight = (request: Request) => new Response(null, { status: 204, header
 async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
   const taken = await take(await readHits(request), request, env, ctx);
   if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
-  const headers = new Headers(taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {});
-  if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
+  const headers: Record<string, string> = taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {};
+  if (taken.dropped) headers["x-pixel-dropped"] = taken.dropped;
   if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers });
   return new Response(null, { status: 204, headers });
 }
