@@ -10,16 +10,32 @@ const REDACTED = "redacted";
 
 /** The page's address, with e-mail addresses and credentials in it replaced before anything is stored. */
 export function pageFrom(url: URL): Page {
-  const query = new URLSearchParams();
-  for (const [key, value] of url.searchParams) {
-    query.append(key, SECRET_KEYS.test(key) ? REDACTED : value.replace(EMAIL, REDACTED));
-  }
-  const search = query.toString();
+  const search = url.search ? redactedQuery(url.searchParams) : "";
   return {
     hostname: url.hostname.replace(/^www\./, ""),
-    pathname: decodePath(url.pathname + hashRoute(url)).replace(EMAIL, REDACTED).slice(0, 1024),
+    pathname: redactedPath(url.pathname + hashRoute(url)).slice(0, 1024),
     query: search ? `?${search}`.slice(0, 1024) : "",
   };
+}
+
+/** Most queries hold nothing to redact: they are serialised as they are, without building a copy. */
+function redactedQuery(params: URLSearchParams): string {
+  if (!holdsSecrets(params)) return params.toString();
+  const query = new URLSearchParams();
+  for (const [key, value] of params) {
+    query.append(key, SECRET_KEYS.test(key) ? REDACTED : value.replace(EMAIL, REDACTED));
+  }
+  return query.toString();
+}
+
+function holdsSecrets(params: URLSearchParams): boolean {
+  for (const [key, value] of params) if (SECRET_KEYS.test(key) || value.includes("@")) return true;
+  return false;
+}
+
+function redactedPath(pathname: string): string {
+  const decoded = pathname.includes("%") ? decodePath(pathname) : pathname;
+  return decoded.includes("@") ? decoded.replace(EMAIL, REDACTED) : decoded;
 }
 
 /** Hash-routed apps (`#/inbox`, `#!/inbox`) keep their route in the fragment; a plain `#section` is no page. */

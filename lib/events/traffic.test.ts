@@ -24,4 +24,10 @@ describe("channel classification", () => {
     const traffic = trafficFrom(new URL("https://shop.example/?utm_campaign=black-friday&utm_term=shoes"), "https://news.example/a?token=x", own);
     expect(traffic).toMatchObject({ utm_campaign: "black-friday", utm_term: "shoes", referrer: "https://news.example/a", referrer_host: "news.example" });
   });
+
+  it("takes the first of repeated UTM fields, and a paid search click id over a paid social one in any order", () => {
+    const traffic = trafficFrom(new URL("https://shop.example/?utm_source=news&utm_source=other&ttclid=1&gclid=2"), undefined, own);
+    expect(traffic).toMatchObject({ utm_source: "news", utm_medium: "", channel: "paid search" });
+    expect(channel("https://shop.example/?twclid=1&utm_medium=email")).toBe("paid social");
+  });
 });

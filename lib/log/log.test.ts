@@ -44,6 +44,23 @@ describe("withRequestLog", () => {
     expect(JSON.stringify(line)).not.toContain("email");
   });
 
+  it("echoes the request id on a response whose headers are immutable, such as a redirect", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const response = await withRequestLog("api", () => Response.redirect("https://x.example/elsewhere", 302))(new Request("https://x.example/a", { headers: { "x-request-id": "r1" } }), {});
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("https://x.example/elsewhere");
+    expect(response.headers.get("x-request-id")).toBe("r1");
+  });
+
+  it("writes no access line for the answers the Worker calls unlogged, which keep their request id", async () => {
+    const info = vi.spyOn(console, "log").mockImplementation(() => {});
+    const handler = withRequestLog("collector", async (request) => new Response(null, { status: request.method === "POST" ? 204 : 404 }), (request, status) => request.method === "POST" && status === 204);
+    const quiet = await handler(new Request("https://x.example/e", { method: "POST", headers: { "x-request-id": "q1" } }), {});
+    expect(quiet.headers.get("x-request-id")).toBe("q1");
+    await handler(new Request("https://x.example/e", { headers: { "x-request-id": "q2" } }), {});
+    expect(lines(info)).toMatchObject([{ message: "request", requestId: "q2", status: 404 }]);
+  });
+
   it("keeps share-link tokens and emails out of the logged path", () => {
     expect(loggablePath(`https://x.example/api/share/pxs_${"ab".repeat(32)}?x=1`)).toBe("/api/share/<redacted>");
     expect(loggablePath("https://x.example/api/users/joe%40mail.example/sites")).toBe("/api/users/<redacted>/sites");

@@ -16,6 +16,7 @@ import { saltsFor } from "./salts";
 import { collectorHealth } from "./health";
 import { healthResponse } from "../../../lib/health/health";
 import { logFor } from "../../../lib/log/http";
+import { pathOf } from "../../../lib/http/path";
 import { errorFields } from "../../../lib/log/log";
 import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
@@ -51,14 +52,6 @@ export function createCollector(routes: CollectorRoutes): Collector {
       return takeHits(request, env, ctx).catch((error: unknown) => failed(error, request));
     },
   };
-}
-
-/** `https://host/a/b?q` → `/a/b` */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start < 0) return "/";
-  const end = url.indexOf("?", start);
-  return url.slice(start, end < 0 ? undefined : end);
 }
 
 function failed(error: unknown, request: Request): Response {
@@ -100,8 +93,8 @@ const preflight = (request: Request) => new Response(null, { status: 204, header
 async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
   const taken = await take(await readHits(request), request, env, ctx);
   if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
-  const headers = new Headers(taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {});
-  if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
+  const headers: Record<string, string> = taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {};
+  if (taken.dropped) headers["x-pixel-dropped"] = taken.dropped;
   if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers });
   return new Response(null, { status: 204, headers });
 }

@@ -24,6 +24,7 @@ export class DropTally {
 
   /** For the `x-pixel-dropped` answer header: which reasons applied, e.g. `bot` or `unknown_site`. */
   get reasons(): string {
+    if (!this.byKey.size) return "";
     return [...new Set(this.messages.map((drop) => drop.reason))].join(",");
   }
 }

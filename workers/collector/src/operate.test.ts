@@ -43,19 +43,36 @@ describe("collector request logs", () => {
     await createSite(drizzle(testEnv.DB), { domain: "logs.example" });
   });
 
-  it("writes one access line per request with the request id it echoes, and never the IP or the query string", async () => {
+  it("writes one access line for a refused hit with the request id it echoes, and never the IP or the query string", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const url = encodeURIComponent("https://logs.example/p?email=joe@mail.example");
-    const response = await get(`/telemetry/e.gif?n=pageview&u=${url}`, undefined, { "cf-ray": "8f00aa11bb22cc33-FRA", "user-agent": "Mozilla/5.0 Chrome/131.0" });
-    expect(response.status).toBe(200);
+    const response = await get(`/telemetry/e.gif?n=pageview&u=${url}&bogus=1`, undefined, { "cf-ray": "8f00aa11bb22cc33-FRA", "user-agent": "Mozilla/5.0 Chrome/131.0" });
+    expect(response.status).toBe(400);
     expect(response.headers.get("x-request-id")).toBe("8f00aa11bb22cc33-FRA");
     const access = logLines(log).filter((line) => line.message === "request");
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ level: "info", worker: "collector", requestId: "8f00aa11bb22cc33-FRA", method: "GET", path: "/telemetry/e.gif", status: 200 });
+    expect(access[0]).toMatchObject({ level: "info", worker: "collector", requestId: "8f00aa11bb22cc33-FRA", method: "GET", path: "/telemetry/e.gif", status: 400 });
     expect(access[0]!.duration_ms).toEqual(expect.any(Number));
     const everything = JSON.stringify(log.mock.calls);
     expect(everything).not.toContain("203.0.113.7");
     expect(everything).not.toContain("email");
+  });
+
+  it("writes no access line for a taken hit, which still echoes its request id", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const url = encodeURIComponent("https://logs.example/p");
+    const pixel = await get(`/telemetry/e.gif?n=pageview&u=${url}`, undefined, { "cf-ray": "8f00aa11bb22cc44-FRA", "user-agent": "Mozilla/5.0 Chrome/131.0" });
+    expect(pixel.status).toBe(200);
+    expect(pixel.headers.get("x-request-id")).toBe("8f00aa11bb22cc44-FRA");
+    const ctx = createExecutionContext();
+    const hit = JSON.stringify({ id: "logs_hit_0001", name: "pageview", url: "https://logs.example/q" });
+    const post = await worker.fetch(new Request("https://shop.example/telemetry/e", { method: "POST", body: hit, headers: { "cf-connecting-ip": "203.0.113.7", "user-agent": "Mozilla/5.0 Chrome/131.0" } }) as never, { ...testEnv, HITS: recorder as never }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(post.status).toBe(204);
+    expect(post.headers.get("x-request-id")).toEqual(expect.any(String));
+    expect(logLines(log).filter((line) => line.message === "request")).toEqual([]);
+    await get("/telemetry/health");
+    expect(logLines(log).filter((line) => line.message === "request")).toMatchObject([{ path: "/telemetry/health", status: 200 }]);
   });
 
   it("gives a made-up request id to requests outside the base path too", async () => {
