@@ -32,6 +32,15 @@ export type CompactRow = Partial<EventRow> & Pick<EventRow, "site_id" | "event_i
 /** What travels on the hits queue: an enriched event (compact or, from older collectors, whole), or a count of dropped hits. */
 export type QueueMessage = CompactRow | EventRow | DropMessage;
 
+/**
+ * What travels on the hits queue: a message as JSON text. The runtime would serialise an object to JSON
+ * anyway; as text it passes a queue untouched (the local one parses and re-encodes JSON bodies) and stays
+ * readable in the Cloudflare dashboard. Messages sent as objects by older collectors are still accepted.
+ */
+export type QueueBody = string | QueueMessage;
+
+export const encodeMessage = (message: QueueMessage): string => JSON.stringify(message);
+
 const ROW_DEFAULTS: Readonly<Record<string, unknown>> = {
   user_id: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
@@ -125,7 +134,9 @@ export type CheckedMessage =
   | { kind: "invalid"; error: string };
 
 /** Sorts a queue body into what the flusher can store, or says why it cannot. */
-export function checkMessage(body: unknown): CheckedMessage {
+export function checkMessage(queued: unknown): CheckedMessage {
+  const body = typeof queued === "string" ? parsedJson(queued) : queued;
+  if (body === undefined) return { kind: "invalid", error: "the message is not JSON" };
   const isDropShaped = typeof body === "object" && body !== null && "kind" in body;
   const isRowShaped = typeof body === "object" && body !== null && !Array.isArray(body) && !isDropShaped;
   const result = isDropShaped ? v.safeParse(DropMessageSchema, body) : v.safeParse(EventRowSchema, isRowShaped ? restoreRow(body) : body);
@@ -135,4 +146,12 @@ export function checkMessage(body: unknown): CheckedMessage {
     return { kind: "invalid", error: path ? `${path}: ${issue.message}` : issue.message };
   }
   return isDropShaped ? { kind: "drop", drop: result.output as DropMessage } : { kind: "event", row: result.output as EventRow };
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { isDrop, restoreRow, type QueueMessage } from "../../../lib/events/message";
+import { isDrop, restoreRow, type QueueBody, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
@@ -22,11 +22,12 @@ export interface CollectInit {
 }
 
 /** A hits queue that only records what the collector sends, whether one by one or in batches. */
-export function recordingQueue(into: QueueMessage[]): Queue<QueueMessage> {
+export function recordingQueue(into: QueueMessage[]): Queue<QueueBody> {
+  const record = (body: QueueBody) => into.push(typeof body === "string" ? (JSON.parse(body) as QueueMessage) : body);
   return {
-    send: async (body: QueueMessage) => void into.push(body),
-    sendBatch: async (batch: Iterable<{ body: QueueMessage }>) => void into.push(...[...batch].map((message) => message.body)),
-  } as unknown as Queue<QueueMessage>;
+    send: async (body: QueueBody) => void record(body),
+    sendBatch: async (batch: Iterable<{ body: QueueBody }>) => void [...batch].forEach((message) => record(message.body)),
+  } as unknown as Queue<QueueBody>;
 }
 
 /**

@@ -1,10 +1,10 @@
-import type { QueueMessage } from "../../../lib/events/message";
+import type { QueueBody } from "../../../lib/events/message";
 import type { VisitorBridge } from "./bridge";
 import type { DeviceLinks } from "./devices";
 import type { VisitorSalts } from "./salts";
 
 export interface CollectorEnv {
-  HITS: Queue<QueueMessage>;
+  HITS: Queue<QueueBody>;
   DB: D1Database;
   SALTS: DurableObjectNamespace<VisitorSalts>;
   BRIDGE: DurableObjectNamespace<VisitorBridge>;

@@ -1,11 +1,11 @@
 import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
-import type { QueueMessage } from "../../../lib/events/message";
+import type { QueueBody } from "../../../lib/events/message";
 
 export interface FlusherEnv extends ClickHouseEnv {
   /** Dead-lettered batches (`dead/`) and messages that can never be stored (`invalid/`), kept for inspection and replay. */
   KEPT: R2Bucket;
   /** The hits queue itself: replayed dead letters go back onto it. */
-  HITS: Queue<QueueMessage>;
+  HITS: Queue<QueueBody>;
   DEAD_LETTER_QUEUE?: string;
   /** Bearer token for the admin routes; they answer 503 while it is unset. */
   PIXEL_ADMIN_TOKEN?: string;

@@ -1,4 +1,4 @@
-import type { QueueMessage } from "../../../lib/events/message";
+import type { QueueBody } from "../../../lib/events/message";
 
 /** A queue message as it is kept in R2: enough to inspect it and to send it again. */
 export interface KeptMessage {
@@ -49,9 +49,9 @@ export async function listKept(bucket: R2Bucket, kind: KeptKind, limit = 1000): 
 const MAX_MESSAGES = 100;
 const MAX_BYTES = 200 * 1024;
 
-export function sendChunks(bodies: unknown[]): QueueMessage[][] {
-  const chunks: QueueMessage[][] = [];
-  let chunk: QueueMessage[] = [];
+export function sendChunks(bodies: unknown[]): QueueBody[][] {
+  const chunks: QueueBody[][] = [];
+  let chunk: QueueBody[] = [];
   let bytes = 0;
   for (const body of bodies) {
     const size = JSON.stringify(body).length;
@@ -60,7 +60,7 @@ export function sendChunks(bodies: unknown[]): QueueMessage[][] {
       chunk = [];
       bytes = 0;
     }
-    chunk.push(body as QueueMessage);
+    chunk.push(body as QueueBody);
     bytes += size;
   }
   if (chunk.length) chunks.push(chunk);
@@ -71,7 +71,7 @@ export function sendChunks(bodies: unknown[]): QueueMessage[][] {
  * Sends the oldest dead-lettered batches back to the hits queue and deletes each once it is sent.
  * Replaying is safe to repeat: stored rows collapse by their ids.
  */
-export async function replayDeadLetters(bucket: R2Bucket, queue: Queue<QueueMessage>, maxBatches = 20) {
+export async function replayDeadLetters(bucket: R2Bucket, queue: Queue<QueueBody>, maxBatches = 20) {
   const listed = await bucket.list({ prefix: "dead/", limit: maxBatches });
   let messages = 0;
   for (const object of listed.objects) {
@@ -79,7 +79,7 @@ export async function replayDeadLetters(bucket: R2Bucket, queue: Queue<QueueMess
     if (!stored) continue;
     const batch = await stored.json<KeptBatch>();
     for (const chunk of sendChunks(batch.messages.map((message) => message.body))) {
-      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" })));
+      await queue.sendBatch(chunk.map((body) => ({ body, contentType: typeof body === "string" ? ("text" as const) : ("json" as const) })));
       messages += chunk.length;
     }
     await bucket.delete(object.key);
