@@ -62,16 +62,21 @@ const queriesBench: Benchmark = async (progress) => {
       "SELECT count() AS sessions FROM sessions WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}",
       { site: site.id, from: RANGE[0], to: RANGE[1] },
     )) as [{ sessions: number }];
+    const [{ pages }] = (await selectRows<{ pages: number }>(
+      client,
+      "SELECT count() AS pages FROM pages WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}",
+      { site: site.id, from: RANGE[0], to: RANGE[1] },
+    )) as [{ pages: number }];
     const rows: BenchRow[] = [
-      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events, ${Number(sessions).toLocaleString("en-US")} rows of the sessions table (before merges)` },
+      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events, ${Number(sessions).toLocaleString("en-US")} rows of the sessions table, ${Number(pages).toLocaleString("en-US")} of the pages table (before merges)` },
     ];
-    for (const table of ["events", "sessions"]) {
+    for (const table of ["events", "sessions", "pages"]) {
       progress(`merging parts (OPTIMIZE TABLE ${table} FINAL), as background merges would`);
       const merging = Date.now();
       await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
       rows.push({ area: "queries", measure: `OPTIMIZE TABLE ${table} FINAL after loading`, value: `${((Date.now() - merging) / 1000).toFixed(1)} s` });
     }
-    const STORED = "sessions table for visits and the time series, events FINAL for top pages";
+    const STORED = "sessions table for visits and the time series, pages table for top pages";
     const QUERY_TIME = "query-time sessionization over events FINAL (the previous path)";
     const variants: [string, typeof compiled, boolean, string][] = [
       ["as the api runs it", compiled, true, STORED],
@@ -107,7 +112,7 @@ const queriesBench: Benchmark = async (progress) => {
       timeRuns(() => client.query({ query: query.sql, query_params: query.params, format: "JSONEachRow", clickhouse_settings: STATS_SETTINGS }).then((r) => r.json()), 5);
     for (const [i, query] of compiled.entries()) {
       const [now, before] = [median(await alone(query)), median(await alone(eventsOnly[i]!))];
-      const source = query.sql.includes("FROM events FINAL") ? "events (FINAL)" : "sessions table";
+      const source = [...new Set([...query.sql.matchAll(/FROM (events|sessions|pages) FINAL/g)].map(([, table]) => (table === "events" ? "events (FINAL)" : `${table} table`)))].join(" and ");
       rows.push({ area: "queries", measure: `${query.name} alone: median (events only)`, value: `${now} ms (${before} ms)`, note: `5 runs; reads the ${source}` });
     }
     await client.close();
