@@ -97,7 +97,7 @@ const overviewSpeed: Benchmark = async (progress) => {
     const client = connectClickHouse(clickHouse);
     // The stack's site (UTC) takes the first generated site's traffic.
     const inserted = await load(client, progress, [{ id: stack.siteId, domain: "localhost", timezone: "UTC" }, ...SITES.slice(1)]);
-    for (const table of ["events", "sessions"]) {
+    for (const table of ["events", "sessions", "pages"]) {
       progress(`merging parts (OPTIMIZE TABLE ${table} FINAL), as background merges would`);
       await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
     }

@@ -69,10 +69,15 @@ const queriesBench: Benchmark = async (progress) => {
       "SELECT count() AS sessions FROM sessions WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}",
       { site: site.id, from: RANGE[0], to: RANGE[1] },
     )) as [{ sessions: number }];
+    const [{ pages }] = (await selectRows<{ pages: number }>(
+      client,
+      "SELECT count() AS pages FROM pages WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}",
+      { site: site.id, from: RANGE[0], to: RANGE[1] },
+    )) as [{ pages: number }];
     const rows: BenchRow[] = [
-      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events, ${Number(sessions).toLocaleString("en-US")} rows of the sessions table (before merges)` },
+      { area: "queries", measure: "events loaded", value: inserted.toLocaleString("en-US"), note: `${SITES.length} sites × ${DAYS} days; the overview reads one site's 30 days: ${Number(scanned).toLocaleString("en-US")} events, ${Number(sessions).toLocaleString("en-US")} rows of the sessions table, ${Number(pages).toLocaleString("en-US")} of the pages table (before merges)` },
     ];
-    for (const table of ["events", "sessions"]) {
+    for (const table of ["events", "sessions", "pages"]) {
       progress(`merging parts (OPTIMIZE TABLE ${table} FINAL), as background merges would`);
       const merging = Date.now();
       await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });

@@ -40,6 +40,27 @@ describe("ClickHouse migrations", () => {
     expect(totals).toEqual({ hours: 2, pageviews: 2, interactions: 1, entry: "/first", exit: "/last", source: "news" });
   });
 
+  it("fills the pages table from events stored before it, then from every insert, counting a resent hit once", async () => {
+    const database = `pixel_migrate_pages_${Date.now()}`;
+    await migrateClickHouse({ url: url(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 5));
+    const client = createClient({ url: url(), database });
+    const hit = (event_id: string, visitor_id: number, timestamp: string, name = "pageview") =>
+      ({ site_id: "s", event_id, name, timestamp, session_id: visitor_id, visitor_id, pathname: "/docs" });
+    const insert = (rows: object[]) => client.insert({ table: "events", values: rows, format: "JSONEachRow" });
+    await insert([hit("a", 1, "2026-03-01 10:59:00.000"), hit("a", 1, "2026-03-01 10:59:00.000"), hit("e", 1, "2026-03-01 10:59:30.000", "engagement")]);
+    await migrateClickHouse({ url: url(), database }, () => {});
+    await insert([hit("b", 2, "2026-03-01 11:05:00.000"), hit("c", 1, "2026-03-01 11:06:00.000", "signup")]);
+    await insert([hit("b", 2, "2026-03-01 11:05:00.000"), hit("a", 1, "2026-03-01 10:59:00.000")]);
+    const result = await client.query({
+      query: `SELECT count() AS hours, uniqExactArray(visitor_ids) AS visitors, sum(length(pageview_ids)) AS pageviews, sum(length(event_ids)) AS events
+        FROM pages FINAL WHERE site_id = 's' AND pathname = '/docs'`,
+      format: "JSONEachRow",
+    });
+    const [totals] = await result.json();
+    await client.close();
+    expect(totals).toEqual({ hours: 2, visitors: 2, pageviews: 2, events: 3 });
+  });
+
   it("stops when an applied migration was edited", async () => {
     const database = `pixel_migrate_edit_${Date.now()}`;
     const migrations = [{ version: 1, name: "0001_t", sql: "CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = MergeTree ORDER BY x;" }];

@@ -13,7 +13,7 @@ async function seed(siteId: string) {
   await client.close();
 }
 
-// Lightweight deletes on three tables: slow on a loaded machine with the local engine answering one query at a time.
+// Lightweight deletes on four tables: slow on a loaded machine with the local engine answering one query at a time.
 describe("DELETE /api/sites/:siteId/data", { timeout: 30_000 }, () => {
   it("removes the site's rows from every per-site table and leaves other sites' rows alone", async () => {
     const { a, b, owner } = await accessWorld();
@@ -24,6 +24,8 @@ describe("DELETE /api/sites/:siteId/data", { timeout: 30_000 }, () => {
     expect(response.status).toBe(204);
     expect([await countRows("events", a.id), await countRows("dropped_hits", a.id)]).toEqual([0, 0]);
     expect([await countRows("events", b.id), await countRows("dropped_hits", b.id)]).toEqual([2, 1]);
+    expect([await countRows("sessions", a.id), await countRows("pages", a.id)], "the rollups of the events go too").toEqual([0, 0]);
+    expect(await countRows("pages", b.id)).toBeGreaterThan(0);
     expect((await call(`/sites/${a.id}`, { cookie: owner.cookie })).status).toBe(200);
   });
 

@@ -88,6 +88,9 @@ describe("POST /api/sites/:siteId/imports: Plausible", { timeout: 60_000 }, () =
     site = await siteOfMine("Europe/Berlin");
   });
 
+  // Top pages read the pages table; asking for visits too reads events FINAL: both must agree.
+  const topPages = async (dates: [string, string], visits?: "visits") =>
+    (await stats(site, dates, ["visitors", "pageviews", "events", ...(visits ? [visits] : [])], ["event:page"])).map((row) => ({ ...row, metrics: row.metrics.slice(0, 3) }));
   const daily = async () => stats(site, range, ["visitors", "visits", "pageviews", "bounce_rate", "visit_duration"], ["time:day"]);
   const fixtureDaily = days.map((day) => ({
     dimensions: [day.date],
@@ -125,6 +128,7 @@ describe("POST /api/sites/:siteId/imports: Plausible", { timeout: 60_000 }, () =
       const byPage = await stats(site, [date, date], ["pageviews", "visits"], ["event:page"]);
       expect(asMap(byPage, 0)).toEqual(sumBy(pages, (row) => String(row.page), "pageviews"));
       expect(asMap(byPage, 1)).toEqual(sumBy(pages, (row) => String(row.page), "visits"));
+      expect(await topPages([date, date]), "the pages table follows the rewritten events").toEqual(await topPages([date, date], "visits"));
     }
   });
 
@@ -140,6 +144,7 @@ describe("POST /api/sites/:siteId/imports: Plausible", { timeout: 60_000 }, () =
       const pageviews = days.find((d) => d.date === date)!.pageviews;
       expect(asMap(byName, 0)).toEqual({ ...sumBy(mine, (row) => String(row.name), "events"), pageview: pageviews });
       expect(asMap(byName.filter((row) => row.dimensions[0] !== "pageview"), 1)).toEqual(sumBy(mine, (row) => String(row.name), "visitors"));
+      expect(await topPages([date, date]), "the pages table follows the placed events").toEqual(await topPages([date, date], "visits"));
     }
   });
 

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
+import { rebuildPages } from "../../../../lib/clickhouse/pages";
 import type { EventRow } from "../../../../lib/events/row";
 import {
   applyBreakdown,
@@ -33,6 +34,7 @@ export async function importVisitors(client: ClickHouseClient, rows: Rows, site:
       if (sameVisits(before, events)) continue;
       if (before.length) await Promise.all([forgetSessions(client, site, before), deleteDay(client, site, date)]);
       await write(client, events, report);
+      if (before.length) await rebuildPages(client, site.id, [...before, ...events].map((row) => row.timestamp));
     }
   }
 }
@@ -54,6 +56,7 @@ export async function importBreakdown(client: ClickHouseClient, table: Breakdown
     for (const { line, error } of applied.shortfalls) report.skip(line, error);
     await forgetSessions(client, site, events);
     await write(client, applied.rows, report);
+    await rebuildPages(client, site.id, [...events, ...applied.rows].map((row) => row.timestamp));
   }
 }
 
@@ -77,6 +80,7 @@ export async function importCustomEvents(client: ClickHouseClient, rows: Rows, s
     if (before.length) await deleteDay(client, site, date, "custom events");
     await forgetSessions(client, site, stored);
     await write(client, [...stored.filter((row) => !isCustomEvent(row)), ...placed.rows], report);
+    await rebuildPages(client, site.id, [...stored, ...placed.rows].map((row) => row.timestamp));
   }
 }
 
@@ -133,7 +137,8 @@ function sameVisits(stored: EventRow[], made: EventRow[]): boolean {
 
 /**
  * The sessions table sums events as they are inserted and never sees them change, so the visits an import rewrites
- * are dropped from it first; writing all their events again rebuilds them through the materialized view.
+ * are dropped from it first; writing all their events again rebuilds them through the materialized view. The pages
+ * table mixes visits in each row, so it is rebuilt for the hours an import touched once the events are written.
  */
 async function forgetSessions(client: ClickHouseClient, site: ImportSite, rows: EventRow[]) {
   const sessions = [...new Set(rows.map((row) => String(row.session_id)))];

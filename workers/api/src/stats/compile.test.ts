@@ -50,14 +50,14 @@ describe("compiling a query", () => {
     expect(sql).not.toContain(hostile);
     expect(sql).not.toContain("Europe/Berlin");
     expect(Object.values(params)).toEqual(expect.arrayContaining([hostile, "Europe/Berlin", [hostile], "2026-11-23 00:00:00", "2026-11-30 00:00:00"]));
-    expect(sql).toContain("FROM events FINAL");
+    expect(sql).toContain("FROM pages FINAL");
     expect(sql).toMatch(/site_id = \{p\d+:String\}/);
   });
 });
 
 describe("choosing the storage", () => {
   const sources = (body: QueryInput, timezone = site.timezone, sessionsTable?: boolean) =>
-    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions FINAL)/g);
+    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events FINAL|sessions FINAL|pages FINAL)/g);
 
   it("reads visits and unfiltered time series from the sessions table", () => {
     expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(["FROM sessions FINAL", "FROM sessions FINAL"]);
@@ -75,11 +75,31 @@ describe("choosing the storage", () => {
 
   it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {
     expect(sources(input({ filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM events FINAL"]);
-    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page"] }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({ dimensions: ["time:minute"] }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
     expect(sources(input({ date_range: ["2026-11-28T10:30", "2026-11-28T12:00"] }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), site.timezone, false)).toEqual(["FROM events FINAL"]);
+  });
+
+  it("reads top pages from the pages table, with filters on the page alone", () => {
+    const pages = (more: Partial<QueryInput>) => sources(input({ metrics: ["visitors", "pageviews", "events"], dimensions: ["event:page"], ...more }));
+    expect(pages({})).toEqual(["FROM pages FINAL"]);
+    expect(pages({ filters: [["contains", "event:page", ["blog"], { case_sensitive: false }]] })).toEqual(["FROM pages FINAL"]);
+    expect(pages({ filters: [["or", [["is", "event:page", ["/"]], ["not", ["matches", "event:page", ["^/docs"]]]]]] })).toEqual(["FROM pages FINAL"]);
+    expect(pages({ metrics: ["visitors", "percentage"] })).toEqual(["FROM sessions FINAL", "FROM pages FINAL"]);
+  });
+
+  it("reads top pages from events for other filters, metrics or dimensions, and when told to", () => {
+    const pages = (more: Partial<QueryInput>, sessionsTable?: boolean) =>
+      sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["event:page"], ...more }), site.timezone, sessionsTable);
+    expect(pages({ filters: [["is", "visit:country", ["DE"]]] })).toEqual(["FROM events FINAL", "FROM sessions FINAL"]);
+    expect(pages({ filters: [["is", "event:name", ["pageview"]]] })).toEqual(["FROM events FINAL"]);
+    expect(pages({ filters: [["has_done", ["is", "event:page", ["/"]]]] })).toEqual(["FROM events FINAL", "FROM events FINAL"]);
+    expect(pages({ metrics: ["visitors", "time_on_page"] })).toEqual(["FROM events FINAL"]);
+    expect(pages({ metrics: ["visits"] })).toEqual(["FROM events FINAL"]);
+    expect(pages({ dimensions: ["event:page", "time:day"] })).toEqual(["FROM events FINAL"]);
+    expect(pages({}, false)).toEqual(["FROM events FINAL"]);
+    expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page"] }), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
   });
 
   it("joins event rows to stored visits for a visit breakdown of pages", () => {

@@ -36,7 +36,7 @@ export interface GoalDefinition {
 export interface CompileContext {
   timezone: string;
   goals: GoalDefinition[];
-  /** false: sessionize events at query time even where the sessions table could answer (to compare both paths). */
+  /** false: read events at query time even where the sessions or pages table could answer (to compare both paths). */
   sessionsTable?: boolean;
 }
 
@@ -144,8 +144,10 @@ const STORED_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
   matched_events: "sum(length(event_ids))",
 };
 const SESSIONS = "sessions FINAL";
+/** Per site, UTC hour and path: visitor ids, pageview and event ids (lib/clickhouse/migrations/0005_pages.sql). */
+const PAGES = "pages FINAL";
 
-/** Event-level metrics along time, from the sessions table: each row's events all fall in its hour. */
+/** Event-level metrics along time (sessions table) or by page (pages table): each row's events all fall in its hour. */
 const STORED_EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
   visitors: "uniqExactArray(visitor_ids)",
   pageviews: "sum(length(pageview_ids))",
@@ -246,6 +248,14 @@ class Compiler {
 
   private eventQuery(metrics: Metric[]): string {
     const { query } = this;
+    if (this.storedPages(metrics)) {
+      return this.aggregate(
+        ["pathname"],
+        metrics.map((metric) => `${STORED_EVENT_METRIC_SQL[metric]} AS ${metric}`),
+        PAGES,
+        [this.storedWhere(), ...query.filters.map((filter) => this.eventFilter(filter))],
+      );
+    }
     if (this.storedTimeSeries(metrics)) {
       return this.aggregate(
         query.dimensions.map((d) => this.bucket(d as TimeDimension, "hour")),
@@ -314,6 +324,23 @@ class Compiler {
       this.grain(dimension) !== "minute" &&
       others.length === 0 &&
       this.query.filters.length === 0 &&
+      metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
+    );
+  }
+
+  /** Top pages: a breakdown by event:page alone, filtered on the page only, sums the pages table's hours. */
+  private storedPages(metrics: Metric[]): boolean {
+    const onPage = (filter: Filter): boolean => {
+      const [operator, second] = filter;
+      if (operator === "and" || operator === "or") return (second as Filter[]).every(onPage);
+      if (operator === "not") return onPage(second as Filter);
+      return operator !== "has_done" && operator !== "has_not_done" && second === "event:page";
+    };
+    return (
+      this.stored &&
+      this.query.dimensions.length === 1 &&
+      this.query.dimensions[0] === "event:page" &&
+      this.query.filters.every(onPage) &&
       metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
     );
   }

@@ -31,6 +31,7 @@ const VISIT_METRICS = ["visitors", "visits", "pageviews", "events", "views_per_v
 const DIMENSION_SETS: [string[], string[]][] = [
   [[], VISIT_METRICS],
   [["event:page"], [...EVENT_METRICS, "scroll_depth", "time_on_page"]],
+  [["event:page"], ["visitors", "pageviews", "events", "percentage"]], // the top pages: the pages table where it applies
   [["event:hostname"], EVENT_METRICS],
   [["event:name"], EVENT_METRICS],
   [["event:props:plan"], EVENT_METRICS],
@@ -59,6 +60,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["has_not_done", ["contains", "event:goal", ["doc"]]], ["is", "visit:channel", ["organic search"]]],
   [["is", "event:props:plan", ["pro"]]],
   [["contains", "event:page", ["Blog"]]],
+  [["or", [["is", "event:page", ["/pricing"]], ["not", ["matches", "event:page", ["^/BLOG/"], { case_sensitive: false }]]]]],
   [["contains", "event:page", ["Blog"], { case_sensitive: false }], ["is", "visit:country", ["de"], { case_sensitive: false }]],
   [["matches_not", "visit:browser", ["^chr"], { case_sensitive: false }], ["is_not", "event:goal", ["signup"], { case_sensitive: false }]],
   [["and", [["is", "event:goal", ["Visit pricing", "Docs"]], ["not", ["is", "event:hostname", ["blog.berlin.example"]]]]]],
@@ -95,7 +97,7 @@ describe("every metric for every dimension equals the ground truth", () => {
   });
 
   // Every filter set on the first site; the other timezones with a few, to keep the suite under a minute.
-  // Both storage paths: the sessions table where it applies, and query-time sessionization over events everywhere.
+  // Both storage paths: the sessions and pages tables where they apply, and query-time sessionization over events everywhere.
   const cases = ["sessions table", "events only"].flatMap((path) =>
     sites.flatMap((site, i) => (i === 0 ? FILTER_SETS : FILTER_SETS.slice(0, 3)).map((filters) => [path, site.timezone, JSON.stringify(filters), site, filters] as const)),
   );
