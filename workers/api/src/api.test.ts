@@ -126,6 +126,16 @@ describe("POST /api/v2/query", () => {
     expect((await call("/v2/query", { body: { site_id: shop.id, metrics: ["visitors"], date_range: "7d" } })).status).toBe(401);
   });
 
+  it("answers a batch only for the sites the caller can see, and nothing without a session", async () => {
+    const cookie = await login("viewer@pixel.test");
+    const body = { queries: [shop.id, blog.id].map((site_id) => ({ site_id, metrics: ["visitors"], date_range: ["2026-11-20", "2026-11-22"] })) };
+    const batch = await call("/v2/queries", { body, cookie });
+    const lines = batch.text.trim().split("\n").map((line) => JSON.parse(line)).sort((a, b) => a.index - b.index);
+    expect(lines[0].answer.results).toEqual([{ dimensions: [], metrics: [3] }]);
+    expect(lines[1]).toMatchObject({ index: 1, status: 404 });
+    expect((await call("/v2/queries", { body })).status).toBe(401);
+  });
+
   it.each([
     [{ site_id: undefined, metrics: ["visitors"], date_range: "7d" }, "site_id"],
     [{ metrics: ["visitors; DROP TABLE events"], date_range: "7d" }, "metrics"],

@@ -28,7 +28,8 @@ export async function call(path: string, init: CallOptions = {}, target: ApiEnv 
   });
   const response = await worker.fetch(request, target);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+  const lines = response.headers.get("content-type")?.includes("ndjson");
+  return { status: response.status, headers: response.headers, text, json: text && !lines ? JSON.parse(text) : null };
 }
 
 export async function login(email: string, password = PASSWORD) {

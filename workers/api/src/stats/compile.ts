@@ -183,13 +183,50 @@ export function compileQuery(query: NormalizedQuery, context: CompileContext): C
   return { sql: compiler.sql(), params: compiler.params.values };
 }
 
+const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);
+
+/**
+ * Whether a query can share one pass over the stored visits with others of its site, range and filters
+ * (compileCombined): totals or one visit breakdown, visit-level metrics, no event filters, comparison or row count.
+ */
+export function isCombinable(query: NormalizedQuery, context: CompileContext): boolean {
+  return (
+    new Compiler(query, context).stored &&
+    query.dimensions.length <= 1 &&
+    query.dimensions.every(isVisitDimension) &&
+    query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&
+    query.filters.every((filter) => !filterKinds(filter).has("event")) &&
+    !query.include.comparisons &&
+    !query.include.total_rows
+  );
+}
+
+/** Queries that may share a pass share this key. */
+export const combiningKey = (query: NormalizedQuery) => JSON.stringify([query.site_id, query.date_range, query.filters]);
+
+type Row = Record<string, unknown>;
+
+export interface CombinedQuery extends CompiledQuery {
+  /** A query's rows from the combined result, as compileQuery's SQL would name them (d0, m0, m1, …), unsorted. */
+  rowsOf(query: NormalizedQuery, rows: Row[]): Row[];
+}
+
+/**
+ * Several combinable queries with one key as one SELECT: the visits are merged once and grouped by each
+ * query's dimension (GROUPING SETS), instead of once per query. The dashboard's overview asks for totals and
+ * three visit breakdowns at once, and merging the visits is most of each one's cost.
+ */
+export function compileCombined(queries: NormalizedQuery[], context: CompileContext): CombinedQuery {
+  return new Compiler(queries[0]!, context).combined(queries);
+}
+
 class Compiler {
   private readonly tz: string;
   private readonly from: string;
   private readonly to: string;
   private readonly goals: string;
   /** Whether the sessions table covers the range exactly: its bounds fall on whole UTC hours. */
-  private readonly stored: boolean;
+  readonly stored: boolean;
 
   constructor(
     private readonly query: NormalizedQuery,
@@ -232,6 +269,38 @@ class Compiler {
     if (order) lines.push(`ORDER BY ${order}`);
     lines.push(`LIMIT ${this.params.add(query.pagination.limit, "UInt32")} OFFSET ${this.params.add(query.pagination.offset, "UInt32")}`);
     return lines.join("\n");
+  }
+
+  combined(queries: NormalizedQuery[]): CombinedQuery {
+    const dimensions = [...new Set(queries.flatMap((query) => query.dimensions as VisitDimension[]))];
+    const metrics = [...new Set(queries.flatMap((query) => query.metrics))];
+    const columns = dimensions.map(visitColumn);
+    const visits = this.storedSessions([...new Set([...dimensions, ...this.neededVisitDimensions()])], this.sessionColumns(metrics));
+    const sets = [...new Set(queries.map((query) => query.dimensions[0] ?? ""))].map((d) => `(${d && visitColumn(d as VisitDimension)})`);
+    const grouped = columns.length > 0;
+    const sql = this.aggregate(
+      [],
+      [...(grouped ? [`grouping(${columns.join(", ")}) AS grouping_set`, ...columns] : []), ...metrics.map((m) => `${SESSION_METRIC_SQL[m]} AS ${m}`)],
+      `(${visits})`,
+      this.filtersOf("visit").map((filter) => this.visitFilter(filter)),
+    );
+    // grouping() sets a column's bit (the first column is the highest) when the row is NOT grouped by it.
+    const all = (1 << columns.length) - 1;
+    const setOf = (query: NormalizedQuery) => {
+      const dimension = query.dimensions[0] as VisitDimension | undefined;
+      return dimension ? all & ~(1 << (columns.length - 1 - dimensions.indexOf(dimension))) : all;
+    };
+    return {
+      sql: grouped ? `${sql}\nGROUP BY GROUPING SETS (${sets.join(", ")})` : sql,
+      params: this.params.values,
+      rowsOf: (query, rows) =>
+        rows
+          .filter((row) => !grouped || Number(row.grouping_set) === setOf(query))
+          .map((row) => ({
+            ...(query.dimensions[0] ? { d0: row[visitColumn(query.dimensions[0] as VisitDimension)] } : {}),
+            ...Object.fromEntries(query.metrics.map((metric, i) => [`m${i}`, row[metric]])),
+          })),
+    };
   }
 
   /** Metrics read from event rows: all of them with an event:* dimension, the event-level ones along time. */
@@ -488,15 +557,9 @@ class Compiler {
   }
 
   private orderBy(): string {
-    const { query } = this;
-    const alias = (field: string) => {
-      const dimension = query.dimensions.indexOf(field as Dimension);
-      return dimension >= 0 ? `d${dimension}` : `m${query.metrics.indexOf(field as Metric)}`;
-    };
-    const terms = query.order_by.map(([field, direction]) => `${alias(field)} ${direction.toUpperCase()}${this.fill(field, direction)}`);
-    const ordered = new Set(query.order_by.map(([field]) => field));
-    const tieBreak = query.dimensions.filter((d) => !ordered.has(d)).map((d) => `${alias(d)} ASC`);
-    return [...terms, ...tieBreak].join(", ");
+    return orderTerms(this.query)
+      .map(({ column, field, direction }) => `${column} ${direction.toUpperCase()}${field ? this.fill(field, direction) : ""}`)
+      .join(", ");
   }
 
   /** Buckets without hits still appear in a time series that has no other dimension, with zeros. */
@@ -512,6 +575,19 @@ class Compiler {
 }
 
 /** Whether a local wall-clock time in `timezone` is a whole UTC hour (false in zones like Asia/Kolkata). */
+/** The result columns a query is sorted by: its order_by, then its other dimensions ascending to break ties. */
+export function orderTerms(query: NormalizedQuery): { column: string; field?: string; direction: "asc" | "desc" }[] {
+  const column = (field: string) => {
+    const dimension = query.dimensions.indexOf(field as Dimension);
+    return dimension >= 0 ? `d${dimension}` : `m${query.metrics.indexOf(field as Metric)}`;
+  };
+  const ordered = new Set(query.order_by.map(([field]) => field));
+  return [
+    ...query.order_by.map(([field, direction]) => ({ column: column(field), field, direction })),
+    ...query.dimensions.filter((d) => !ordered.has(d)).map((d) => ({ column: column(d), direction: "asc" as const })),
+  ];
+}
+
 export function onUtcHour(local: LocalTime, timezone: string): boolean {
   if (!local.endsWith(":00:00")) return false;
   const guess = Date.parse(`${local.replace(" ", "T")}Z`);

@@ -55,11 +55,41 @@ beforeAll(async () => {
 async function post(path: string, body: unknown) {
   const response = await app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, apiEnv);
   const text = await response.text();
-  return { status: response.status, type: response.headers.get("content-type"), text, json: text.startsWith("{") ? JSON.parse(text) : null };
+  const type = response.headers.get("content-type");
+  return { status: response.status, type, text, json: type?.startsWith("application/json") ? JSON.parse(text) : null };
 }
 
 const november = ["2026-11-01", "2026-11-27"];
 const query = (body: Record<string, unknown>) => post("/query", { site_id: site.id, date_range: november, ...body });
+
+describe("POST /queries", () => {
+  it("answers each query of a batch line by line as /query would, with an error line per bad query", async () => {
+    const bodies = [
+      { site_id: site.id, date_range: november, metrics: ["visitors", "visits", "bounce_rate"] },
+      { site_id: site.id, date_range: november, metrics: ["visitors"], dimensions: ["visit:source"] },
+      { site_id: site.id, date_range: november, metrics: ["visits"], dimensions: ["visit:entry_page"], pagination: { limit: 2 } },
+      { site_id: site.id, date_range: november, metrics: ["visitors", "pageviews"], dimensions: ["event:page"] },
+      { site_id: site.id, date_range: november, metrics: ["nope"] },
+      { site_id: `missing_${unique}`, date_range: november, metrics: ["visitors"] },
+      { site_id: site.id, date_range: november, metrics: ["visitors"], filters: [["matches", "event:page", ["("]]] },
+    ];
+    const batch = await post("/queries", { queries: bodies });
+    expect(batch.status).toBe(200);
+    expect(batch.type).toContain("application/x-ndjson");
+    const lines = batch.text.trim().split("\n").map((line) => JSON.parse(line)).sort((a, b) => a.index - b.index);
+    expect(lines.map((line) => line.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const i of [0, 1, 2, 3]) expect(lines[i].answer).toEqual((await post("/query", bodies[i])).json);
+    expect(lines[4]).toMatchObject({ status: 400, error: expect.stringMatching(/^queries\[4\]\.metrics/) });
+    expect(lines[5]).toMatchObject({ status: 404, error: expect.stringContaining("site_id") });
+    expect(lines[6].status).toBe(400);
+  });
+
+  it.each([[[]], [Array.from({ length: 21 }, () => ({}))], [{}]])("refuses %j as the queries with a 400", async (queries) => {
+    const batch = await post("/queries", { queries });
+    expect(batch.status).toBe(400);
+    expect(batch.json.error).toContain("queries");
+  });
+});
 
 describe("POST /query", () => {
   it("derives visits: bounce rate, duration, views per visit, entry and exit pages", async () => {

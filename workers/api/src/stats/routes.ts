@@ -7,12 +7,15 @@ import { goals, type Site } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { queryableSite } from "../auth/caller";
-import { jsonBody } from "../validate";
+import { jsonBody, parseWith } from "../validate";
 import type { GoalDefinition } from "./compile";
 import { toCsv } from "./csv";
 import { normalizeQuery, type ParsedQuery, QueryBody, QueryError } from "./query";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
-import { type QueryAnswer, runQuery } from "./run";
+import { type QueryAnswer, runCombined, runQuery } from "./run";
+import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
+import { logFor } from "../../../../lib/log/http";
+import { errorFields } from "../../../../lib/log/log";
 
 const RealtimeBody = v.strictObject({ site_id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) });
 
@@ -29,6 +32,7 @@ export const statsRoutes = new Hono<ApiContext>()
       "content-disposition": `attachment; filename="pixel-${answer.query.date_range.join("-to-").replaceAll(":", "")}.csv"`,
     });
   })
+  .post("/queries", jsonBody(BatchBody), (c) => answerBatch(c, c.req.valid("json").queries))
   .post("/realtime", jsonBody(RealtimeBody), async (c) => {
     const site = await siteOf(c, c.req.valid("json").site_id);
     if (site instanceof Response) return site;
@@ -57,12 +61,67 @@ async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): Promise<
     try {
       return await runQuery(client, query, context);
     } catch (error) {
-      if (error instanceof ClickHouseError && error.type === "CANNOT_COMPILE_REGEXP") {
-        return c.json({ error: "filters: a matches value is not a valid re2 regular expression" }, 400);
-      }
+      if (isBadRegex(error)) return c.json({ error: BAD_REGEX }, 400);
       throw error;
     }
   });
+}
+
+const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";
+const isBadRegex = (error: unknown) => error instanceof ClickHouseError && error.type === "CANNOT_COMPILE_REGEXP";
+
+/**
+ * Several queries in one request, answered line by line as each finishes (NDJSON), so a page can show each
+ * part when it is ready. Queries that can share one pass over the stored visits run as one SELECT.
+ */
+async function answerBatch(c: Context<ApiContext>, inputs: unknown[]): Promise<Response> {
+  const sites = new Map<string, Promise<Site | undefined>>();
+  const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
+  const prepare = async (input: unknown, index: number): Promise<BatchItem | BatchLine> => {
+    const parsed = parseWith(QueryBody, input);
+    if ("error" in parsed) return { index, status: 400, error: `queries[${index}].${parsed.error}` };
+    const siteId = parsed.output.site_id;
+    if (!sites.has(siteId)) sites.set(siteId, queryableSite(c.env.DB, c.var.caller, siteId));
+    const site = await sites.get(siteId)!;
+    if (!site) return { index, status: 404, error: `queries[${index}].site_id: no site ${siteId} that you can see` };
+    try {
+      const query = normalizeQuery(parsed.output, site);
+      if (!goalsBySite.has(site.id)) goalsBySite.set(site.id, goalsOf(c.env.DB, site.id));
+      return { index, query, context: { timezone: site.timezone, goals: await goalsBySite.get(site.id)! } };
+    } catch (error) {
+      if (error instanceof QueryError) return { index, status: 400, error: `queries[${index}].${error.message}` };
+      throw error;
+    }
+  };
+  const prepared = await Promise.all(inputs.map(prepare));
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const send = (line: BatchLine) => writer.write(encoder.encode(`${JSON.stringify(line)}\n`));
+  const failed = (error: unknown, index: number): BatchLine => {
+    if (isBadRegex(error)) return { index, status: 400, error: `queries[${index}].${BAD_REGEX}` };
+    logFor(c.req.raw, "api").error("batched stats query failed", errorFields(error));
+    return { index, status: 500, error: "this query failed; try again, and check the api Worker's logs if it persists" };
+  };
+  const run = async (client: ReturnType<typeof connectClickHouse>, task: BatchItem[]) => {
+    try {
+      const [{ query, context }] = task as [BatchItem];
+      const answers = task.length > 1 ? await runCombined(client, task.map((item) => item.query), context) : [await runQuery(client, query, context)];
+      await Promise.all(answers.map((answer, i) => send({ index: task[i]!.index, answer })));
+    } catch (error) {
+      await Promise.all(task.map((item) => send(failed(error, item.index))));
+    }
+  };
+  void (async () => {
+    try {
+      for (const line of prepared) if (!("query" in line)) await send(line);
+      const items = prepared.filter((item): item is BatchItem => "query" in item);
+      if (items.length) await withClickHouse(c, (client) => Promise.all(batchTasks(items).map((task) => run(client, task))));
+    } finally {
+      await writer.close();
+    }
+  })();
+  return new Response(readable, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
 }
 
 async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Site | Response> {

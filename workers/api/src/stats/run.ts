@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { type CompileContext, compileQuery } from "./compile";
+import { type CompileContext, compileCombined, compileQuery, orderTerms } from "./compile";
 import { bucketPosition, timeLabels } from "./labels";
 import { isTimeDimension, type NormalizedQuery, timeGrain } from "./query";
 
@@ -33,6 +33,42 @@ export async function runQuery(client: ClickHouseClient, query: NormalizedQuery,
     attachComparisons(results.map(pairingKey(query)), results, compared.map(pairingKey(previous)), compared);
   }
   return { results, meta, query };
+}
+
+/** Answers queries that share a combiningKey (all isCombinable) from one SELECT, each as runQuery would. */
+export async function runCombined(client: ClickHouseClient, queries: NormalizedQuery[], context: CompileContext): Promise<QueryAnswer[]> {
+  const combined = compileCombined(queries, context);
+  const rows = await selectRows<Row>(client, combined.sql, combined.params, STATS_SETTINGS);
+  return queries.map((query) => {
+    const { limit, offset } = query.pagination;
+    const own = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit);
+    return { results: own.map((row) => resultRow(query, row)), meta: {}, query };
+  });
+}
+
+/** In ClickHouse's order: numbers by value, strings by their bytes (code points), as compileQuery's ORDER BY. */
+function sorted(query: NormalizedQuery, rows: Row[]): Row[] {
+  const terms = orderTerms(query);
+  const compare = (a: string | number, b: string | number) =>
+    typeof a === "string" || typeof b === "string" ? compareCodePoints(String(a), String(b)) : a - b;
+  const value = (row: Row, column: string) => (column.startsWith("m") ? Number(row[column]) : String(row[column]));
+  return [...rows].sort((a, b) => {
+    for (const { column, direction } of terms) {
+      const order = compare(value(a, column), value(b, column));
+      if (order !== 0) return direction === "asc" ? order : -order;
+    }
+    return 0;
+  });
+}
+
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const [x, y] = [[...a], [...b]];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const diff = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (diff !== 0) return diff;
+  }
+  return x.length - y.length;
 }
 
 /**

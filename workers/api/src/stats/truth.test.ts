@@ -8,7 +8,8 @@ import type { EventRow } from "../../../../lib/events/row";
 import { insertEvents } from "../../../flusher/src/insert";
 import { VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
 import { normalizeQuery, QueryBody } from "./query";
-import { runQuery } from "./run";
+import { isCombinable } from "./compile";
+import { runCombined, runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
 const client = connectClickHouse({ url: truthEnv.CLICKHOUSE_URL, database: truthEnv.TRUTH_CLICKHOUSE_DATABASE });
@@ -110,4 +111,37 @@ describe("every metric for every dimension equals the ground truth", () => {
       }
     }, 60_000);
   }
+});
+
+describe("queries combined into one pass over the stored visits", () => {
+  const combinable = (site: TruthSite, body: Record<string, unknown>) =>
+    normalizeQuery(v.parse(QueryBody, { site_id: site.id, date_range: range, ...body }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
+  const metrics = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"];
+  const VISIT_FILTER_SETS: TruthFilter[][] = [[], [["is_not", "visit:country", ["DE"]]], [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]]];
+
+  it.each(sites.flatMap((site) => VISIT_FILTER_SETS.map((filters) => [site.timezone, JSON.stringify(filters), site, filters] as const)))(
+    "%s, filters %s: each answer equals the query run alone, order and pages included",
+    async (_, __, site, filters) => {
+      const context = { timezone: site.timezone, goals };
+      const queries = [
+        combinable(site, { metrics, filters }),
+        ...VISIT_DIMENSIONS.map((dimension, i) =>
+          combinable(site, {
+            metrics: i % 2 ? ["visitors"] : ["bounce_rate", "visits", "visitors"],
+            dimensions: [dimension],
+            filters,
+            order_by: i % 3 === 0 ? [[dimension, "desc"]] : undefined,
+            pagination: { limit: 1 + (i % 4), offset: i % 3 },
+          }),
+        ),
+      ];
+      expect(queries.every((query) => isCombinable(query, context))).toBe(site.timezone !== "Asia/Kolkata");
+      if (site.timezone === "Asia/Kolkata") return;
+      const together = await runCombined(client, queries, context);
+      for (const [i, query] of queries.entries()) {
+        expect(together[i], JSON.stringify(query.dimensions)).toEqual(await runQuery(client, query, context));
+      }
+    },
+    60_000,
+  );
 });

@@ -1,0 +1,37 @@
+import * as v from "valibot";
+import { type CompileContext, combiningKey, isCombinable } from "./compile";
+import type { NormalizedQuery } from "./query";
+import type { QueryAnswer } from "./run";
+
+export const MAX_BATCH = 20;
+
+export const BatchBody = v.strictObject({
+  queries: v.pipe(v.array(v.unknown()), v.minLength(1, `give 1 to ${MAX_BATCH} queries`), v.maxLength(MAX_BATCH, `give 1 to ${MAX_BATCH} queries`)),
+});
+
+/** A line of a batch's answer (NDJSON, in the order the queries finish): one query's answer, or why it has none. */
+export type BatchLine = { index: number; answer: QueryAnswer } | { index: number; status: number; error: string };
+
+export interface BatchItem {
+  index: number;
+  query: NormalizedQuery;
+  context: CompileContext;
+}
+
+/** The batch's queries as units of work: those that can share one pass over the stored visits go together. */
+export function batchTasks(items: BatchItem[]): BatchItem[][] {
+  const groups = new Map<string, BatchItem[]>();
+  const tasks: BatchItem[][] = [];
+  for (const item of items) {
+    const key = isCombinable(item.query, item.context) ? combiningKey(item.query) : undefined;
+    const group = key === undefined ? undefined : groups.get(key);
+    if (group) {
+      group.push(item);
+      continue;
+    }
+    const task = [item];
+    if (key !== undefined) groups.set(key, task);
+    tasks.push(task);
+  }
+  return tasks;
+}
