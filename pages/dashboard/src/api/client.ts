@@ -1,3 +1,4 @@
+import { createBatchedQuery } from "./batch";
 import type { Query, QueryResponse, Site, User } from "./types";
 
 export class ApiError extends Error {
@@ -31,6 +32,17 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined): void 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await send(method, path, body, signal);
+  if (response.status === 204) return undefined as T;
+  const data = parseJson(await response.text());
+  if (data === undefined) {
+    throw new ApiError(response.status, "The API answered with something other than JSON.");
+  }
+  return data as T;
+}
+
+/** The API's answer when it is a success; otherwise an ApiError with the API's message. */
+export async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (bearerToken) headers.authorization = `Bearer ${bearerToken}`;
@@ -48,18 +60,11 @@ export async function request<T>(method: Method, path: string, body?: unknown, s
     if (signal?.aborted) throw error;
     throw new ApiError(NETWORK_ERROR, "Can't reach the Pixel API.");
   }
-
-  if (response.status === 204) return undefined as T;
-  const data = parseJson(await response.text());
-
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith("/api/auth/")) onUnauthorized?.();
-    throw new ApiError(response.status, errorMessage(response, data));
+    throw new ApiError(response.status, errorMessage(response, parseJson(await response.text())));
   }
-  if (data === undefined) {
-    throw new ApiError(response.status, "The API answered with something other than JSON.");
-  }
-  return data as T;
+  return response;
 }
 
 function parseJson(text: string): unknown {
@@ -102,5 +107,9 @@ export const api = {
     request<UserBody>("POST", "/api/auth/login", { email, password }).then((body) => body.user),
   logout: () => request<void>("POST", "/api/auth/logout"),
   sites: () => request<{ sites: Site[] }>("GET", "/api/sites").then((body) => body.sites),
-  query: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
+  query: createBatchedQuery({
+    one: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
+    many: (queries: Query[]) => send("POST", "/api/v2/queries", { queries }),
+    failure: (status: number, message: string) => new ApiError(status, message),
+  }),
 };

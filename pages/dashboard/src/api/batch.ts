@@ -1,0 +1,70 @@
+import type { Query, QueryResponse } from "./types";
+
+/** How batches reach the API: one query alone, several as NDJSON lines; `failure` makes an error line an error. */
+export interface QueryTransport {
+  one(query: Query, signal?: AbortSignal): Promise<QueryResponse>;
+  many(queries: Query[]): Promise<Response>;
+  failure(status: number, message: string): Error;
+}
+
+interface Asked {
+  query: Query;
+  signal?: AbortSignal;
+  resolve: (response: QueryResponse) => void;
+  reject: (reason: unknown) => void;
+}
+
+type Line = { index: number; answer: QueryResponse } | { index: number; status: number; error: string };
+
+/**
+ * Stats queries, batched: those asked for in the same moment (the overview's totals, chart and cards) go to the
+ * API as one request, which answers each as soon as it is ready and runs together what can share one pass.
+ */
+export function createBatchedQuery(transport: QueryTransport): (query: Query, signal?: AbortSignal) => Promise<QueryResponse> {
+  let asked: Asked[] = [];
+  const flush = () => {
+    const batch = asked.filter((entry) => !entry.signal?.aborted);
+    asked = [];
+    if (batch.length > 1) return void answerAll(transport, batch);
+    const [only] = batch;
+    if (only) transport.one(only.query, only.signal).then(only.resolve, only.reject);
+  };
+  return (query, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      asked.push({ query, signal, resolve, reject });
+      if (asked.length === 1) setTimeout(flush, 0);
+    });
+}
+
+async function answerAll(transport: QueryTransport, batch: Asked[]): Promise<void> {
+  const answered = new Set<number>();
+  try {
+    const response = await transport.many(batch.map((entry) => entry.query));
+    for await (const line of linesOf(response)) {
+      const entry = batch[line.index];
+      if (!entry || answered.has(line.index)) continue;
+      answered.add(line.index);
+      if ("answer" in line) entry.resolve(line.answer);
+      else entry.reject(transport.failure(line.status, line.error));
+    }
+    if (answered.size < batch.length) throw transport.failure(response.status, "The API's answer ended before every query was answered.");
+  } catch (error) {
+    batch.forEach((entry, index) => answered.has(index) || entry.reject(error));
+  }
+}
+
+async function* linesOf(response: Response): AsyncGenerator<Line> {
+  if (!response.body) return;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    rest += value ?? "";
+    const lines = rest.split("\n");
+    rest = done ? "" : lines.pop()!;
+    for (const line of lines) if (line.trim()) yield JSON.parse(line) as Line;
+    if (done) return;
+  }
+}
