@@ -1,4 +1,4 @@
-import { For, lazy, Show, Suspense } from "solid-js";
+import { createEffect, For, lazy, Show, Suspense } from "solid-js";
 import { api } from "../api/client";
 import type { Metric, SimpleFilter } from "../api/types";
 import { type Card, CARD_ROWS, cardQueryLimit, type Tab } from "../breakdowns";
@@ -62,6 +62,8 @@ export function BreakdownCard(props: {
     props.onTab(next.id);
     document.getElementById(`tab-${next.id}`)?.focus();
   }
+
+  createEffect(() => tab().map && void CountryMap.preload());
 
   return (
     <section class="card panel breakdown" aria-labelledby={headingId} aria-busy={live.loading()} data-testid={`card-${props.card.id}`}>

@@ -33,6 +33,8 @@ export function ChartPanel(props: {
   onInterval: (interval: Interval) => void;
   onRetry: () => void;
 }) {
+  // The chart's code loads while its data does, not after it.
+  void TimeChart.preload();
   const choices = () => (props.scope.range === "24h" ? (["hour"] as Interval[]) : intervalsFor(props.bounds));
   /** "auto" lets the API pick the grain when only it knows the range's days ("all"). */
   const requested = (): Interval | "auto" => {
