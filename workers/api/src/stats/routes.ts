@@ -75,53 +75,65 @@ const isBadRegex = (error: unknown) => error instanceof ClickHouseError && error
  * part when it is ready. Queries that can share one pass over the stored visits run as one SELECT.
  */
 async function answerBatch(c: Context<ApiContext>, inputs: unknown[]): Promise<Response> {
+  const prepared = await prepareBatch(c, inputs);
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  void streamAnswers(c, prepared, writable.getWriter());
+  return new Response(readable, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+}
+
+/** Each query of a batch, checked and with its site's timezone and goals, or the error line that answers it. */
+async function prepareBatch(c: Context<ApiContext>, inputs: unknown[]): Promise<(BatchItem | BatchLine)[]> {
   const sites = new Map<string, Promise<Site | undefined>>();
   const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
-  const prepare = async (input: unknown, index: number): Promise<BatchItem | BatchLine> => {
-    const parsed = parseWith(QueryBody, input);
-    if ("error" in parsed) return { index, status: 400, error: `queries[${index}].${parsed.error}` };
-    const siteId = parsed.output.site_id;
-    if (!sites.has(siteId)) sites.set(siteId, queryableSite(c.env.DB, c.var.caller, siteId));
-    const site = await sites.get(siteId)!;
-    if (!site) return { index, status: 404, error: `queries[${index}].site_id: no site ${siteId} that you can see` };
-    try {
-      const query = normalizeQuery(parsed.output, site);
-      if (!goalsBySite.has(site.id)) goalsBySite.set(site.id, goalsOf(c.env.DB, site.id));
-      return { index, query, context: { timezone: site.timezone, goals: await goalsBySite.get(site.id)! } };
-    } catch (error) {
-      if (error instanceof QueryError) return { index, status: 400, error: `queries[${index}].${error.message}` };
-      throw error;
-    }
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key)!;
   };
-  const prepared = await Promise.all(inputs.map(prepare));
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
+  return Promise.all(
+    inputs.map(async (input, index): Promise<BatchItem | BatchLine> => {
+      const parsed = parseWith(QueryBody, input);
+      if ("error" in parsed) return { index, status: 400, error: `queries[${index}].${parsed.error}` };
+      const siteId = parsed.output.site_id;
+      const site = await once(sites, siteId, () => queryableSite(c.env.DB, c.var.caller, siteId));
+      if (!site) return { index, status: 404, error: `queries[${index}].site_id: no site ${siteId} that you can see` };
+      let query;
+      try {
+        query = normalizeQuery(parsed.output, site);
+      } catch (error) {
+        if (error instanceof QueryError) return { index, status: 400, error: `queries[${index}].${error.message}` };
+        throw error;
+      }
+      return { index, query, context: { timezone: site.timezone, goals: await once(goalsBySite, site.id, () => goalsOf(c.env.DB, site.id)) } };
+    }),
+  );
+}
+
+async function streamAnswers(c: Context<ApiContext>, prepared: (BatchItem | BatchLine)[], writer: WritableStreamDefaultWriter<Uint8Array>) {
   const encoder = new TextEncoder();
-  const send = (line: BatchLine) => writer.write(encoder.encode(`${JSON.stringify(line)}\n`));
-  const failed = (error: unknown, index: number): BatchLine => {
-    if (isBadRegex(error)) return { index, status: 400, error: `queries[${index}].${BAD_REGEX}` };
+  const send = (lines: BatchLine[]) => Promise.all(lines.map((line) => writer.write(encoder.encode(`${JSON.stringify(line)}\n`))));
+  const items = prepared.filter((item): item is BatchItem => "query" in item);
+  try {
+    await send(prepared.filter((item): item is BatchLine => !("query" in item)));
+    if (items.length) {
+      await withClickHouse(c, (client) => Promise.all(batchTasks(items).map(async (task) => send(await answerTask(c, client, task)))));
+    }
+    await writer.close();
+  } catch (error) {
+    // The reader is gone (the page was closed): nothing is left to answer.
+    await writer.abort(error).catch(() => {});
+  }
+}
+
+async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof connectClickHouse>, task: BatchItem[]): Promise<BatchLine[]> {
+  try {
+    const [{ query, context }] = task as [BatchItem];
+    const answers = task.length > 1 ? await runCombined(client, task.map((item) => item.query), context) : [await runQuery(client, query, context)];
+    return answers.map((answer, i) => ({ index: task[i]!.index, answer }));
+  } catch (error) {
+    if (isBadRegex(error)) return task.map(({ index }) => ({ index, status: 400, error: `queries[${index}].${BAD_REGEX}` }));
     logFor(c.req.raw, "api").error("batched stats query failed", errorFields(error));
-    return { index, status: 500, error: "this query failed; try again, and check the api Worker's logs if it persists" };
-  };
-  const run = async (client: ReturnType<typeof connectClickHouse>, task: BatchItem[]) => {
-    try {
-      const [{ query, context }] = task as [BatchItem];
-      const answers = task.length > 1 ? await runCombined(client, task.map((item) => item.query), context) : [await runQuery(client, query, context)];
-      await Promise.all(answers.map((answer, i) => send({ index: task[i]!.index, answer })));
-    } catch (error) {
-      await Promise.all(task.map((item) => send(failed(error, item.index))));
-    }
-  };
-  void (async () => {
-    try {
-      for (const line of prepared) if (!("query" in line)) await send(line);
-      const items = prepared.filter((item): item is BatchItem => "query" in item);
-      if (items.length) await withClickHouse(c, (client) => Promise.all(batchTasks(items).map((task) => run(client, task))));
-    } finally {
-      await writer.close();
-    }
-  })();
-  return new Response(readable, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+    return task.map(({ index }) => ({ index, status: 500, error: "this query failed; try again, and check the api Worker's logs if it persists" }));
+  }
 }
 
 async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Site | Response> {
