@@ -111,12 +111,12 @@ const queriesBench: Benchmark = async (progress) => {
       await runOverview();
       const times = await timeRuns(runOverview, RUNS);
       progress(`overview (${label}): median ${median(times)} ms`);
+      const asTheDashboard = overview === batched;
       rows.push({
         area: "queries",
         measure: `whole overview, one site, 30 days, ${label}: median / p95`,
         value: `${median(times)} / ${p95(times)} ms`,
-        target: `median < ${TARGET_MS} ms`,
-        met: median(times) < TARGET_MS,
+        ...(asTheDashboard && { target: `median < ${TARGET_MS} ms`, met: median(times) < TARGET_MS }),
         note: `${RUNS} runs, ${parallel ? "in parallel" : "in sequence"}; ${how}`,
       });
       medians.set(label, median(times));
