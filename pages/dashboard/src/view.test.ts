@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SimpleFilter } from "./api/types";
-import { decodeFilter, DEFAULT_VIEW, encodeFilter, MAX_FILTERS, parseView, type View, viewSearch, withFilter, withoutFilter } from "./view";
+import { decodeFilter, DEFAULT_VIEW, encodeFilter, MAX_FILTERS, parseView, reportCompareFrom, reportCompareSearch, type View, viewSearch, withFilter, withoutFilter } from "./view";
 
 const roundTrip = (view: View) => parseView(viewSearch(view));
 
@@ -98,5 +98,21 @@ describe("the view in the URL", () => {
       page: 2,
     });
     expect(parseView(`?details=top&q=${"x".repeat(500)}`).details?.search).toHaveLength(200);
+  });
+});
+
+describe("a report's comparison in its URL", () => {
+  it.each([
+    ["", "previous_period"],
+    ["?compare=previous", "previous_period"],
+    ["?compare=year", "year_over_year"],
+    ["?compare=off", null],
+    ["?compare=nonsense", "previous_period"],
+  ] as const)("reads %j as %s", (search, mode) => {
+    expect(reportCompareFrom(search)).toBe(mode);
+  });
+
+  it.each(["previous_period", "year_over_year", null] as const)("writes %s so that it reads back", (mode) => {
+    expect(reportCompareFrom(reportCompareSearch(mode))).toBe(mode);
   });
 });

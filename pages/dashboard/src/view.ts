@@ -56,6 +56,18 @@ export const DEFAULT_VIEW: View = {
 
 const COMPARE_PARAM: Record<ComparisonMode, string> = { previous_period: "previous", year_over_year: "year" };
 
+/** A report's comparison in its URL: reports open compared with the previous period; `compare=off` turns it off. */
+export function reportCompareFrom(search: string): ComparisonMode | null {
+  const value = new URLSearchParams(search).get("compare");
+  if (value === "off") return null;
+  return (Object.entries(COMPARE_PARAM).find(([, param]) => param === value)?.[0] as ComparisonMode | undefined) ?? "previous_period";
+}
+
+export function reportCompareSearch(mode: ComparisonMode | null): string {
+  if (mode === "previous_period") return "";
+  return `?compare=${mode ? COMPARE_PARAM[mode] : "off"}`;
+}
+
 export function isFilterDimension(value: string): value is FilterDimension {
   if (value.startsWith("event:props:")) return value.length > 12 && value.length <= 312;
   return (FILTER_DIMENSIONS as readonly string[]).includes(value);

@@ -151,6 +151,14 @@ describe("reports", () => {
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Top pages", "Visitors today"]);
     await page.reload();
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Top pages", "Visitors today"]);
+
+    // The comparison lives in the URL, like the overview's.
+    await page.getByTestId("compare-select").selectOption("year_over_year");
+    await expect.poll(() => new URL(page.url()).searchParams.get("compare"), POLL).toBe("year");
+    await page.reload();
+    expect(await page.getByTestId("compare-select").inputValue()).toBe("year_over_year");
+    await page.getByTestId("compare-select").selectOption("");
+    await expect.poll(() => new URL(page.url()).searchParams.get("compare"), POLL).toBe("off");
     await page.close();
   });
 

@@ -5,7 +5,9 @@ import { DateControls } from "../components/date-controls";
 import { Link } from "../components/link";
 import { Alert, ErrorText } from "../components/message";
 import { todayIn } from "../dates";
+import { currentLocation, navigate } from "../router";
 import { siteSectionUrl } from "../routes";
+import { reportCompareFrom, reportCompareSearch } from "../view";
 import { type ReportWithWidgets, reportsApi, type Widget, type WidgetInput } from "./api";
 import { stepTo } from "./layout";
 import type { RunContext } from "./run";
@@ -39,7 +41,8 @@ export function ReportView(props: { site: Site; user: User; reportId: string; ca
 function LoadedReport(props: { site: Site; user: User; canEdit: boolean; initial: ReportWithWidgets }) {
   const [widgets, setWidgets] = createSignal<Widget[]>(props.initial.widgets);
   const [range, setRange] = createSignal<DateRange>(props.initial.dateRange);
-  const [compare, setCompare] = createSignal<ComparisonMode | null>("previous_period");
+  const compare = () => reportCompareFrom(currentLocation().search);
+  const setCompare = (mode: ComparisonMode | null) => navigate(currentLocation().pathname + reportCompareSearch(mode));
   const [editing, setEditing] = createSignal<Editing>(null);
   const [error, setError] = createSignal<string>();
   const canUseSql = () => props.user.role === "admin";
