@@ -11,14 +11,13 @@ import { LiveState } from "./panel";
 export const REALTIME_MS = 5_000;
 
 /** Who is on the site right now, refreshed every few seconds in place. */
-export function RealtimePanel(props: { scope: Omit<Scope, "range">; timezone: string; start: boolean }) {
+export function RealtimePanel(props: { scope: Omit<Scope, "range">; timezone: string }) {
   const [tick, setTick] = createSignal(0);
   const timer = setInterval(() => document.visibilityState === "visible" && setTick((count) => count + 1), REALTIME_MS);
   onCleanup(() => clearInterval(timer));
 
-  // Waits for `start` so its three requests don't queue ahead of the overview's in the browser's few connections.
-  const key = () => (props.start ? JSON.stringify(props.scope) : null);
-  const live = createLive(key, tick, async (signal) => {
+  // Its three queries go in the overview's batch (api/batch.ts): no requests of their own to queue up.
+  const live = createLive(() => JSON.stringify(props.scope), tick, async (signal) => {
     const now = localDateTimeIn(props.timezone);
     const one = (minutes: number, page?: "event:page") =>
       runFirstSupported(api.query, [recentQuery(props.scope, now, minutes, page)], signal).then(({ response }) => response);

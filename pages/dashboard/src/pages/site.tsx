@@ -165,7 +165,6 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
           <RealtimePanel
             scope={{ siteId: props.site.id, filters: props.view.filters }}
             timezone={props.site.timezone}
-            start={totals.updatedAt() !== undefined || !!totals.error()}
           />
         </div>
 
