@@ -191,7 +191,7 @@ const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "
  */
 export function isCombinable(query: NormalizedQuery, context: CompileContext): boolean {
   return (
-    new Compiler(query, context).stored &&
+    readsStoredTables(query, context) &&
     query.dimensions.length <= 1 &&
     query.dimensions.every(isVisitDimension) &&
     query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&
@@ -199,6 +199,12 @@ export function isCombinable(query: NormalizedQuery, context: CompileContext): b
     !query.include.comparisons &&
     !query.include.total_rows
   );
+}
+
+/** Whether the sessions and pages tables cover the range exactly: its bounds fall on whole UTC hours. */
+function readsStoredTables(query: NormalizedQuery, context: CompileContext): boolean {
+  const [from, to] = localBounds(query.date_range);
+  return context.sessionsTable !== false && onUtcHour(from, context.timezone) && onUtcHour(to, context.timezone);
 }
 
 /** Queries that may share a pass share this key. */
@@ -225,8 +231,7 @@ class Compiler {
   private readonly from: string;
   private readonly to: string;
   private readonly goals: string;
-  /** Whether the sessions table covers the range exactly: its bounds fall on whole UTC hours. */
-  readonly stored: boolean;
+  private readonly stored: boolean;
 
   constructor(
     private readonly query: NormalizedQuery,
@@ -238,7 +243,7 @@ class Compiler {
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
     this.goals = this.goalsExpression();
-    this.stored = context.sessionsTable !== false && onUtcHour(from, context.timezone) && onUtcHour(to, context.timezone);
+    this.stored = readsStoredTables(query, context);
   }
 
   sql(): string {

@@ -47,24 +47,46 @@ export const statsRoutes = new Hono<ApiContext>()
   });
 
 async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): Promise<QueryAnswer | Response> {
-  const site = await siteOf(c, input.site_id);
-  if (site instanceof Response) return site;
-  let query;
-  try {
-    query = normalizeQuery(input, site);
-  } catch (error) {
-    if (error instanceof QueryError) return c.json({ error: error.message }, 400);
-    throw error;
-  }
-  const context = { timezone: site.timezone, goals: await goalsOf(c.env.DB, site.id) };
+  const prepared = await prepareQuery(input, lookupsFor(c));
+  if ("error" in prepared) return c.json({ error: prepared.error }, prepared.status);
   return withClickHouse(c, async (client) => {
     try {
-      return await runQuery(client, query, context);
+      return await runQuery(client, prepared.query, prepared.context);
     } catch (error) {
       if (isBadRegex(error)) return c.json({ error: BAD_REGEX }, 400);
       throw error;
     }
   });
+}
+
+type Prepared = Omit<BatchItem, "index"> | { status: 400 | 404; error: string };
+type Lookups = ReturnType<typeof lookupsFor>;
+
+/** The caller's sites and their goals, each read once per request. */
+function lookupsFor(c: Context<ApiContext>) {
+  const sites = new Map<string, Promise<Site | undefined>>();
+  const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key)!;
+  };
+  return {
+    site: (siteId: string) => once(sites, siteId, () => queryableSite(c.env.DB, c.var.caller, siteId)),
+    goals: (siteId: string) => once(goalsBySite, siteId, () => goalsOf(c.env.DB, siteId)),
+  };
+}
+
+/** A query checked against the caller's sites and normalized, with its site's timezone and goals; or why it can't run. */
+async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepared> {
+  const site = await lookups.site(input.site_id);
+  if (!site) return { status: 404, error: noSite(input.site_id) };
+  try {
+    const query = normalizeQuery(input, site);
+    return { query, context: { timezone: site.timezone, goals: await lookups.goals(site.id) } };
+  } catch (error) {
+    if (error instanceof QueryError) return { status: 400, error: error.message };
+    throw error;
+  }
 }
 
 const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";
@@ -81,29 +103,14 @@ async function answerBatch(c: Context<ApiContext>, inputs: unknown[]): Promise<R
   return new Response(readable, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
 }
 
-/** Each query of a batch, checked and with its site's timezone and goals, or the error line that answers it. */
+/** Each query of a batch, ready to run, or the error line that answers it. */
 async function prepareBatch(c: Context<ApiContext>, inputs: unknown[]): Promise<(BatchItem | BatchLine)[]> {
-  const sites = new Map<string, Promise<Site | undefined>>();
-  const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
-  const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
-    if (!cache.has(key)) cache.set(key, load());
-    return cache.get(key)!;
-  };
+  const lookups = lookupsFor(c);
   return Promise.all(
     inputs.map(async (input, index): Promise<BatchItem | BatchLine> => {
       const parsed = parseWith(QueryBody, input);
-      if ("error" in parsed) return { index, status: 400, error: `queries[${index}].${parsed.error}` };
-      const siteId = parsed.output.site_id;
-      const site = await once(sites, siteId, () => queryableSite(c.env.DB, c.var.caller, siteId));
-      if (!site) return { index, status: 404, error: `queries[${index}].site_id: no site ${siteId} that you can see` };
-      let query;
-      try {
-        query = normalizeQuery(parsed.output, site);
-      } catch (error) {
-        if (error instanceof QueryError) return { index, status: 400, error: `queries[${index}].${error.message}` };
-        throw error;
-      }
-      return { index, query, context: { timezone: site.timezone, goals: await once(goalsBySite, site.id, () => goalsOf(c.env.DB, site.id)) } };
+      const prepared = "error" in parsed ? ({ status: 400, error: parsed.error } as const) : await prepareQuery(parsed.output, lookups);
+      return "error" in prepared ? { index, status: prepared.status, error: `queries[${index}].${prepared.error}` } : { index, ...prepared };
     }),
   );
 }
@@ -138,8 +145,10 @@ async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof conn
 
 async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Site | Response> {
   const site = await queryableSite(c.env.DB, c.var.caller, siteId);
-  return site ?? c.json({ error: `site_id: no site ${siteId} that you can see` }, 404);
+  return site ?? c.json({ error: noSite(siteId) }, 404);
 }
+
+const noSite = (siteId: string) => `site_id: no site ${siteId} that you can see`;
 
 async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]> {
   const rows = await database(d1).select().from(goals).where(eq(goals.siteId, siteId)).all();
