@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { DeployConfig } from "./settings";
-import { deployedConfigPath, PAGES_CONFIG_PATH, queuesOf, readRawConfig, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
+import { deployedConfigPath, PAGES_CONFIG_PATH, queuesOf, readRawConfig, ROOT, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
 
 /** wrangler run in `cwd` (default: the repo), the input on its stdin. */
 export type Wrangler = (args: string[], options?: { input?: string; cwd?: string }) => Promise<{ ok: boolean; output: string }>;
@@ -64,7 +64,7 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
 
   const apiOrigin = config.dashboardOrigin ? `https://${config.apiRoute.split("/")[0]}` : "";
-  const dist = await deps.buildDashboard({ apiOrigin, collectorPath: config.basePath });
+  const dist = resolve(ROOT, await deps.buildDashboard({ apiOrigin, collectorPath: config.basePath }));
   const pagesDir = writePagesProject(config, dist, deps.outDir);
   await step(`Pages project ${config.pagesProject}`, ["pages", "project", "create", config.pagesProject, "--production-branch", "main"], { tolerate: ALREADY_THERE });
   await step("dashboard", ["pages", "deploy", dist, "--project-name", config.pagesProject, "--branch", "main"], { cwd: pagesDir });

@@ -70,7 +70,7 @@ async function main() {
     migrateClickHouse: dryRun
       ? async () => console.log(`  would migrate ClickHouse at ${config.clickHouse.url}`)
       : (c) => migrateClickHouse({ url: c.clickHouse.url, database: c.clickHouse.database, username: c.clickHouse.admin.user, password: c.clickHouse.admin.password }),
-    buildDashboard: dryRun ? async () => "pages/dashboard/dist" : buildDashboard,
+    buildDashboard: dryRun ? async () => join(ROOT, "pages/dashboard/dist") : buildDashboard,
     randomSecret: () => randomBytes(32).toString("hex"),
     // A plan must not overwrite the configs of a real deploy, which create-admin --remote reads.
     outDir: dryRun ? mkdtempSync(join(tmpdir(), "pixel-deploy-plan-")) : DEPLOY_DIR,
