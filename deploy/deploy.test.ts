@@ -122,11 +122,12 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(builds).toEqual([{ apiOrigin: "", collectorPath: "/stats" }]);
   });
 
-  it("by default gives the api no route on the tracked zone and no workers.dev address", async () => {
+  it("by default gives the api no route on the tracked zone and no workers.dev or preview address", async () => {
     await deploy(deployConfigFrom(ENV), deps(fakeAccount(), []));
     const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
     expect(api.routes).toBeUndefined();
     expect(api.workers_dev).toBe(false);
+    expect(api.preview_urls).toBe(false);
     expect(api.vars.PIXEL_DASHBOARD_ORIGIN).toBeUndefined();
   });
 
@@ -167,7 +168,7 @@ describe("npm run deploy against a fake wrangler", () => {
 
 describe("the generated configs are the repo's configs", () => {
   /** What the deploy sets per account; everything else must reach Cloudflare exactly as the repo declares it. */
-  const ACCOUNT_FIELDS = ["configPath", "userConfigPath", "routes", "route", "workers_dev", "vars", "d1_databases"];
+  const ACCOUNT_FIELDS = ["configPath", "userConfigPath", "routes", "route", "workers_dev", "preview_urls", "vars", "d1_databases"];
 
   it.each(WORKER_NAMES)("every binding, trigger and setting of the %s's repo config is deployed", async (worker) => {
     await deploy(deployConfigFrom({ ...ENV, CLICKHOUSE_WRITE_USER: "pixel_data" }), deps(fakeAccount(), []));

@@ -106,8 +106,10 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
   return {
     ...raw,
     routes,
-    // The flusher's health and admin routes answer on workers.dev; the api needs no public address of its own.
+    // The flusher's health and admin routes answer on workers.dev; the api needs no public address of its own, and
+    // no Worker needs public preview URLs of its versions.
     workers_dev: worker.worker === "flusher",
+    preview_urls: false,
     vars: {
       ...raw.vars,
       ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
