@@ -17,6 +17,7 @@ goals are made through the api, as a user would.
   --days     over how many days up to today`,
   { options: { events: { type: "string", default: "100000" }, days: { type: "string", default: "28" } } },
 );
+
 const DEMO_SITES = [
   { domain: "shop.demo.example", name: "Demo shop", timezone: "Europe/Berlin" },
   { domain: "blog.demo.example", name: "Demo blog", timezone: "America/New_York" },
