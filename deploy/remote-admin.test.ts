@@ -1,19 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/d1";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../lib/auth/password";
 import { findUserByEmail } from "../lib/d1/accounts";
 import { applyD1Migrations } from "../dev/stack/d1";
+import { runCli } from "../test/support/cli";
 import { deployConfigFor, type Wrangler } from "./deploy";
 import { createRemoteAdmin } from "./remote-admin";
 import { deployConfigFrom } from "./settings";
-import { deployedConfigPath, readWorkerConfig, ROOT } from "./workers";
+import { deployedConfigPath, readWorkerConfig } from "./workers";
 
 const DEPLOYED_ID = "4b1c0d5e-2f3a-4c6b-8d7e-9f0a1b2c3d4e";
 const deployDir = mkdtempSync(join(tmpdir(), "pixel-remote-admin-"));
@@ -72,14 +70,7 @@ describe("npm run create-admin -- --remote", () => {
     const empty = mkdtempSync(join(tmpdir(), "pixel-no-deploy-"));
     await expect(createRemoteAdmin({ email: "x@shop.example", name: "", passwordHash: "h" }, { wrangler: d1.wrangler, deployDir: empty })).rejects.toThrow(/npm run deploy/);
     expect(d1.calls).toEqual([]);
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(ROOT, "dev/create-admin.ts"), "--remote", "--email", "x@shop.example", "--password", "long-enough-password"], {
-      cwd: ROOT,
-      env: { ...process.env, PIXEL_DATA_DIR: empty },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    const code = await new Promise((resolve) => child.on("exit", resolve));
+    const { code, stderr } = await runCli("dev/create-admin.ts", ["--remote", "--email", "x@shop.example", "--password", "long-enough-password"], { PIXEL_DATA_DIR: empty });
     expect(code).toBe(1);
     expect(stderr).toContain(`no deployed api config at ${join(empty, "deploy", "api.wrangler.json")}`);
     rmSync(empty, { recursive: true, force: true });

@@ -1,14 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli } from "../../test/support/cli";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const BENCHMARKS = join(ROOT, "docs/benchmarks.md");
 
 /** Every `npm run` script that is a TypeScript CLI: `tsx <file>`. */
@@ -35,15 +31,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function run(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, file), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve) => child.on("exit", (code) => (clearTimeout(killer), resolve({ code, stdout, stderr }))));
-}
+const run = (file: string, args: string[]) => runCli(file, args, env);
 
 describe("every CLI reads its flags strictly", () => {
   it("covers the CLIs the issue names", () => {
