@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { deploy, type Wrangler } from "./deploy";
 import { deployConfigFrom, MissingSettingsError } from "./settings";
-import { bindingNames, readWorkerConfig, ROOT, WORKER_NAMES } from "./workers";
+import { bindingNames, deployedConfigPath, PAGES_CONFIG_PATH, readWorkerConfig, ROOT, WORKER_NAMES, wranglerConfigPath } from "./workers";
 
 const outDir = mkdtempSync(join(tmpdir(), "pixel-deploy-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ const ENV = {
 
 /** A Cloudflare account in memory, answering as wrangler does, including its "already exists" errors. */
 function fakeAccount() {
-  const state = { queues: new Set<string>(), buckets: new Set<string>(), d1: new Map<string, string>(), secrets: new Map<string, Map<string, string>>(), deploys: [] as string[], pages: new Set<string>(), calls: [] as string[] };
+  const state = { queues: new Set<string>(), buckets: new Set<string>(), d1: new Map<string, string>(), secrets: new Map<string, Map<string, string>>(), deploys: [] as string[], pages: new Set<string>(), pagesDeployedFrom: [] as string[], calls: [] as string[] };
   const workerOf = (args: string[]) => JSON.parse(readFileSync(args[args.indexOf("-c") + 1]!, "utf8")).name as string;
   const create = (set: Set<string>, name: string) => (set.has(name) ? { ok: false, output: `✘ [ERROR] ${name} already exists [code: 10004]` } : (set.add(name), { ok: true, output: "Created" }));
   const wrangler: Wrangler = async (args, options = {}) => {
@@ -40,6 +41,7 @@ function fakeAccount() {
       return { ok: true, output: "Success" };
     }
     if (group === "deploy") return state.deploys.push(workerOf(args)), { ok: true, output: "Deployed" };
+    if (group === "pages" && action === "deploy") return state.pagesDeployedFrom.push(options.cwd ?? ROOT), { ok: true, output: "Deployed" };
     return { ok: true, output: "" };
   };
   return { state, wrangler };
@@ -83,7 +85,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(config("collector").routes).toEqual([{ pattern: "shop.example/telemetry/*", zone_name: "shop.example" }]);
     expect(config("api").d1_databases[0].database_id).toBe("uuid-pixel");
     expect(config("flusher").vars).toMatchObject({ CLICKHOUSE_URL: "https://ch.example:8443", CLICKHOUSE_USER: "pixel_writer" });
-    expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader", PIXEL_DASHBOARD_ORIGIN: "https://pixel-dashboard.pages.dev" });
+    expect(config("api").vars).toMatchObject({ CLICKHOUSE_USER: "pixel_reader" });
     expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
     expect(config("collector").triggers.crons).toHaveLength(1);
     expect(config("flusher").triggers.crons).toHaveLength(1);
@@ -113,18 +115,100 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(without.state.secrets.get("pixel-api")!.has("CLICKHOUSE_WRITE_PASSWORD")).toBe(false);
   });
 
-  it("builds the dashboard for the api's origin and the collector's path", async () => {
+  it("builds the dashboard for the api on its own origin and the collector's path", async () => {
     const builds: unknown[] = [];
     const env = { ...ENV, PIXEL_BASE_PATH: "/stats/" };
     await deploy(deployConfigFrom(env), { ...deps(fakeAccount(), []), buildDashboard: async (build) => (builds.push(build), "dist") });
-    expect(builds).toEqual([{ apiOrigin: "https://shop.example", collectorPath: "/stats" }]);
+    expect(builds).toEqual([{ apiOrigin: "", collectorPath: "/stats" }]);
   });
+
+  it("by default gives the api no route on the tracked zone and no workers.dev or preview address", async () => {
+    await deploy(deployConfigFrom(ENV), deps(fakeAccount(), []));
+    const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
+    expect(api.routes).toBeUndefined();
+    expect(api.workers_dev).toBe(false);
+    expect(api.preview_urls).toBe(false);
+    expect(api.vars.PIXEL_DASHBOARD_ORIGIN).toBeUndefined();
+  });
+
+  it("keeps the cross-origin mode as an option: the api on its own route, answering the named dashboard", async () => {
+    const builds: unknown[] = [];
+    const env = { ...ENV, PIXEL_API_ROUTE: "api.shop.example/*", PIXEL_DASHBOARD_ORIGIN: "https://stats.shop.example/" };
+    await deploy(deployConfigFrom(env), { ...deps(fakeAccount(), []), buildDashboard: async (build) => (builds.push(build), "dist") });
+    const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
+    expect(api.routes).toEqual([{ pattern: "api.shop.example/*", zone_name: "shop.example" }]);
+    expect(api.vars.PIXEL_DASHBOARD_ORIGIN).toBe("https://stats.shop.example");
+    expect(builds).toEqual([{ apiOrigin: "https://api.shop.example", collectorPath: "/telemetry" }]);
+    expect(() => deployConfigFrom({ ...ENV, PIXEL_DASHBOARD_ORIGIN: "https://stats.shop.example" })).toThrow(/PIXEL_DASHBOARD_ORIGIN.*needs PIXEL_API_ROUTE/);
+  });
+
+  it("deploys the dashboard with the Pages config that binds the api Worker as API", async () => {
+    const account = fakeAccount();
+    const dist = mkdtempSync(join(tmpdir(), "pixel-dist-"));
+    await deploy(deployConfigFrom({ ...ENV, PIXEL_PAGES_PROJECT: "shop-stats" }), { ...deps(account, []), buildDashboard: async () => dist });
+    const [projectDir] = account.state.pagesDeployedFrom;
+    const pages = unstable_readConfig({ config: join(projectDir!, "wrangler.json") });
+    expect(pages.name).toBe("shop-stats");
+    expect(pages.pages_build_output_dir).toBe(dist);
+    expect(pages.services).toContainEqual({ binding: "API", service: readWorkerConfig("api").name });
+    // wrangler finds it in that folder and accepts it as a Pages config, as `pages deploy` does.
+    const envFile = join(projectDir!, "build-env.json");
+    await promisify(execFile)(join(ROOT, "node_modules/.bin/wrangler"), ["pages", "functions", "build-env", projectDir!, "--outfile", envFile], { cwd: projectDir, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    expect(JSON.parse(readFileSync(envFile, "utf8")).pages_build_output_dir).toBeDefined();
+    const functions = join(dirname(PAGES_CONFIG_PATH), "functions");
+    expect(existsSync(join(projectDir!, "functions"))).toBe(existsSync(functions));
+    if (existsSync(functions)) expect(realpathSync(join(projectDir!, "functions"))).toBe(realpathSync(functions));
+  }, 60_000);
 
   it("names every missing setting instead of deploying half", () => {
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(MissingSettingsError);
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(/CLICKHOUSE_URL.*CLICKHOUSE_FLUSHER_PASSWORD/);
   });
 });
+
+describe("the generated configs are the repo's configs", () => {
+  /** What the deploy sets per account; everything else must reach Cloudflare exactly as the repo declares it. */
+  const ACCOUNT_FIELDS = ["configPath", "userConfigPath", "routes", "route", "workers_dev", "preview_urls", "vars", "d1_databases"];
+
+  it.each(WORKER_NAMES)("every binding, trigger and setting of the %s's repo config is deployed", async (worker) => {
+    await deploy(deployConfigFrom({ ...ENV, CLICKHOUSE_WRITE_USER: "pixel_data" }), deps(fakeAccount(), []));
+    const repo = withAbsolutePaths(unstable_readConfig({ config: wranglerConfigPath(worker) }));
+    const generated = withAbsolutePaths(unstable_readConfig({ config: deployedConfigPath(outDir, worker) }));
+    for (const field of Object.keys(repo).filter((field) => !ACCOUNT_FIELDS.includes(field))) {
+      expect({ [field]: generated[field] }).toEqual({ [field]: repo[field] });
+    }
+    expect(Object.keys(generated.vars as object)).toEqual(expect.arrayContaining(Object.keys(repo.vars as object)));
+    const d1 = (config: Record<string, unknown>) => (config.d1_databases as Record<string, unknown>[]).map(({ database_id: _, ...rest }) => rest);
+    expect(d1(generated)).toEqual(d1(repo));
+    for (const database of generated.d1_databases as { database_id: string }[]) expect(database.database_id).toBe("uuid-pixel");
+  });
+
+  it("the repo's configs declare every kind of binding the comparison above must carry", () => {
+    const configs = WORKER_NAMES.map((worker) => unstable_readConfig({ config: wranglerConfigPath(worker) }));
+    const declared = (pick: (config: (typeof configs)[number]) => unknown[] | undefined) => configs.some((config) => (pick(config) ?? []).length > 0);
+    expect(declared((c) => c.ratelimits)).toBe(true);
+    expect(declared((c) => c.queues.producers)).toBe(true);
+    expect(declared((c) => c.queues.consumers?.filter((consumer: { dead_letter_queue?: string }) => consumer.dead_letter_queue))).toBe(true);
+    expect(declared((c) => c.d1_databases)).toBe(true);
+    expect(declared((c) => c.r2_buckets)).toBe(true);
+    expect(declared((c) => c.durable_objects.bindings)).toBe(true);
+    expect(declared((c) => c.migrations)).toBe(true);
+    expect(declared((c) => c.triggers.crons)).toBe(true);
+    expect(declared((c) => (c.observability?.enabled ? [c.observability] : []))).toBe(true);
+    expect(declared((c) => Object.keys(c.vars))).toBe(true);
+  });
+});
+
+/** A parsed config with its paths made absolute (wrangler leaves watch_dir relative to the working folder), so configs in two places compare. */
+function withAbsolutePaths(config: ReturnType<typeof unstable_readConfig>): Record<string, unknown> {
+  const from = (path: string) => (isAbsolute(path) ? path : resolve(dirname(config.configPath!), path));
+  return {
+    ...config,
+    // Without a command wrangler runs no build, and its defaults then point at a `src` folder beside the config.
+    build: config.build?.command && { ...config.build, cwd: config.build.cwd && from(config.build.cwd), watch_dir: [config.build.watch_dir].flat().map((dir) => resolve(dir)) },
+    d1_databases: config.d1_databases.map((database: { migrations_dir?: string }) => ({ ...database, migrations_dir: database.migrations_dir && from(database.migrations_dir) })),
+  };
+}
 
 describe("the Workers as wrangler would deploy them", () => {
   it.each(WORKER_NAMES)("every binding the %s code uses is declared in its wrangler config", (worker) => {
@@ -151,5 +235,5 @@ describe("the Workers as wrangler would deploy them", () => {
 /** Binding names as a Worker's Env interface declares them: `NAME: D1Database`, `NAME: Queue<…>`, … */
 function bindingsDeclaredIn(envFile: string): string[] {
   const source = readFileSync(envFile, "utf8");
-  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]*)\??: (?:D1Database|Queue<|DurableObjectNamespace|R2Bucket|KVNamespace)/gm)].map((match) => match[1]!);
+  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]*)\??: (?:D1Database|Queue<|DurableObjectNamespace|R2Bucket|KVNamespace|RateLimit)/gm)].map((match) => match[1]!);
 }

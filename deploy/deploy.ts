@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import type { DeployConfig } from "./settings";
-import { queuesOf, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
+import { deployedConfigPath, PAGES_CONFIG_PATH, queuesOf, readRawConfig, ROOT, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
 
-export type Wrangler = (args: string[], options?: { input?: string }) => Promise<{ ok: boolean; output: string }>;
+/** wrangler run in `cwd` (default: the repo), the input on its stdin. */
+export type Wrangler = (args: string[], options?: { input?: string; cwd?: string }) => Promise<{ ok: boolean; output: string }>;
 
 export interface DeployDeps {
   wrangler: Wrangler;
@@ -27,8 +28,8 @@ export class DeployError extends Error {}
  */
 export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<string[]> {
   const workers = WORKER_NAMES.map((worker) => deps.workerConfig(worker));
-  const step = async (title: string, args: string[], options: { input?: string; tolerate?: RegExp } = {}) => {
-    const result = await deps.wrangler(args, { input: options.input });
+  const step: Step = async (title, args, options = {}) => {
+    const result = await deps.wrangler(args, { input: options.input, cwd: options.cwd });
     if (!result.ok && !options.tolerate?.test(result.output)) {
       throw new DeployError(`${title} failed: wrangler ${args.join(" ")}\n${result.output.trim()}`);
     }
@@ -46,9 +47,9 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
 
   const configPaths = new Map<WorkerName, string>();
   for (const worker of workers) {
-    const path = join(deps.outDir, `${worker.worker}.wrangler.json`);
+    const path = deployedConfigPath(deps.outDir, worker.worker);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, JSON.stringify(deployConfigFor(worker, config, d1Ids), null, 2));
+    writeFileSync(path, JSON.stringify(deployConfigFor(worker, config, d1Ids, dirname(path)), null, 2));
     configPaths.set(worker.worker, path);
   }
 
@@ -62,20 +63,22 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   for (const worker of workers) await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
   for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
 
-  const apiOrigin = config.apiRoute ? `https://${config.apiRoute.split("/")[0]}` : "";
-  const dist = await deps.buildDashboard({ apiOrigin, collectorPath: config.basePath });
+  const apiOrigin = config.dashboardOrigin ? `https://${config.apiRoute.split("/")[0]}` : "";
+  const dist = resolve(ROOT, await deps.buildDashboard({ apiOrigin, collectorPath: config.basePath }));
+  const pagesDir = writePagesProject(config, dist, deps.outDir);
   await step(`Pages project ${config.pagesProject}`, ["pages", "project", "create", config.pagesProject, "--production-branch", "main"], { tolerate: ALREADY_THERE });
-  await step("dashboard", ["pages", "deploy", dist, "--project-name", config.pagesProject, "--branch", "main"]);
+  await step("dashboard", ["pages", "deploy", dist, "--project-name", config.pagesProject, "--branch", "main"], { cwd: pagesDir });
 
+  const dashboard = config.dashboardOrigin ?? `https://${config.pagesProject}.pages.dev`;
   return [
     `collector  https://${config.zone}${config.basePath}/pixel.js  (route ${config.zone}${config.basePath}/*)`,
-    `api        ${config.apiRoute ? `https://${config.apiRoute.replace(/\/\*$/, "")}` : "the api Worker's workers.dev address"}`,
-    `dashboard  ${config.dashboardOrigin}  (Pages project ${config.pagesProject})`,
+    `api        ${dashboard}/api (the dashboard's service binding)${config.apiRoute ? ` and https://${config.apiRoute.replace(/\/\*$/, "")}` : ""}`,
+    `dashboard  ${dashboard}  (Pages project ${config.pagesProject})`,
     `flusher    consumes ${workers.find((worker) => worker.worker === "flusher")!.queueConsumers.map((consumer) => consumer.queue).join(", ")}`,
   ];
 }
 
-type Step = (title: string, args: string[], options?: { input?: string; tolerate?: RegExp }) => Promise<string>;
+type Step = (title: string, args: string[], options?: { input?: string; cwd?: string; tolerate?: RegExp }) => Promise<string>;
 
 async function ensureD1(workers: WorkerConfig[], step: Step): Promise<Map<string, string>> {
   const names = new Set(workers.flatMap((worker) => worker.d1.map((database) => database.database_name)));
@@ -88,37 +91,51 @@ async function ensureD1(workers: WorkerConfig[], step: Step): Promise<Map<string
   return ids;
 }
 
-/** The repo's wrangler.toml, made concrete for this account: real D1 ids, routes and ClickHouse settings. */
-export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Ids: Map<string, string>) {
+/**
+ * The repo's wrangler config, made concrete for this account: everything it declares is kept as written; only the
+ * account's values are set (D1 ids, routes, workers.dev, the vars below).
+ */
+export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Ids: Map<string, string>, configDir: string) {
   const clickHouseUser = { flusher: config.clickHouse.flusher.user, api: config.clickHouse.api.user, collector: undefined }[worker.worker];
   const routes = {
     collector: [{ pattern: `${config.zone}${config.basePath}/*`, zone_name: config.zone }],
     api: config.apiRoute ? [{ pattern: config.apiRoute, zone_name: config.zone }] : undefined,
     flusher: undefined,
   }[worker.worker];
+  const { route: _, ...raw } = worker.raw;
   return {
-    name: worker.name,
-    main: worker.main,
-    compatibility_date: worker.compatibilityDate,
-    compatibility_flags: worker.compatibilityFlags,
-    workers_dev: !routes,
+    ...raw,
     routes,
+    // The flusher's health and admin routes answer on workers.dev; the api needs no public address of its own, and
+    // no Worker needs public preview URLs of its versions.
+    workers_dev: worker.worker === "flusher",
+    preview_urls: false,
     vars: {
-      ...worker.vars,
+      ...raw.vars,
       ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
-      ...(worker.worker === "api" ? { PIXEL_DASHBOARD_ORIGIN: config.dashboardOrigin } : {}),
+      ...(worker.worker === "api" && config.dashboardOrigin ? { PIXEL_DASHBOARD_ORIGIN: config.dashboardOrigin } : {}),
       ...(worker.worker === "api" && config.clickHouse.writer ? { CLICKHOUSE_WRITE_USER: config.clickHouse.writer.user } : {}),
       ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
     },
-    queues: { producers: worker.queueProducers, consumers: worker.queueConsumers },
-    d1_databases: worker.d1.map((database) => ({ ...database, database_id: d1Ids.get(database.database_name) })),
-    r2_buckets: worker.r2,
-    durable_objects: { bindings: worker.durableObjects },
-    migrations: worker.migrations,
-    triggers: worker.triggers,
-    observability: worker.observability,
-    build: worker.build,
+    d1_databases: raw.d1_databases?.map((database) => ({ ...database, database_id: d1Ids.get(database.database_name!) })),
+    // wrangler joins watch_dir to the config's folder even when it is absolute.
+    build: raw.build && { ...raw.build, watch_dir: raw.build.watch_dir && [raw.build.watch_dir].flat().map((dir) => relative(configDir, dir)) },
   };
+}
+
+/**
+ * The folder `wrangler pages deploy` runs in: the repo's Pages config for this project (Pages reads its config only
+ * from the working folder) and the dashboard's Functions, which wrangler takes from `./functions`.
+ */
+function writePagesProject(config: DeployConfig, dist: string, outDir: string): string {
+  const dir = join(outDir, "dashboard");
+  mkdirSync(dir, { recursive: true });
+  const pages = { ...readRawConfig(PAGES_CONFIG_PATH), name: config.pagesProject, pages_build_output_dir: dist };
+  writeFileSync(join(dir, "wrangler.json"), JSON.stringify(pages, null, 2));
+  const functions = join(dirname(PAGES_CONFIG_PATH), "functions");
+  rmSync(join(dir, "functions"), { force: true });
+  if (existsSync(functions)) symlinkSync(functions, join(dir, "functions"), "dir");
+  return dir;
 }
 
 async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: DeployDeps, step: Step, configPath: string) {

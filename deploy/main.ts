@@ -1,32 +1,30 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { join } from "node:path";
 import { migrateClickHouse } from "../lib/clickhouse/node/migrate";
+import { parseCli } from "../lib/node/cli";
 import { deploy, DeployError, type Wrangler } from "./deploy";
 import { deployConfigFrom, MissingSettingsError, SETTINGS, type DeployConfig } from "./settings";
-import { readWorkerConfig, ROOT } from "./workers";
+import { DEPLOY_DIR, readWorkerConfig, ROOT } from "./workers";
+import { wrangler } from "./wrangler";
 
-const dryRun = process.argv.includes("--dry-run");
-const interactive = process.stdin.isTTY && !process.argv.includes("--yes");
+const USAGE = `Deploys Pixel to your Cloudflare account and ClickHouse (docs/deploy.md).
 
-/** The real wrangler CLI of this repo (pinned), with the secret value on stdin, never on the command line. */
-const wrangler: Wrangler = (args, options = {}) =>
-  new Promise((resolve) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/wrangler"), args, {
-      cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.stdin.end(options.input ?? "");
-    child.on("close", (code) => resolve({ ok: code === 0, output }));
-  });
+  npm run deploy -- [--dry-run] [--yes]
+
+Settings come from the environment (docs/deploy.md, "Settings"); in a terminal it asks for those missing.
+  --dry-run   prints every step, changes nothing
+  --yes       never asks: missing settings stop the deploy (for CI)`;
+
+const { values: flags } = parseCli("deploy", USAGE, { options: { "dry-run": { type: "boolean", default: false }, yes: { type: "boolean", default: false } } });
+const dryRun = flags["dry-run"];
+const interactive = process.stdin.isTTY && !flags.yes;
 
 /** Prints what would run; answers as an empty account would. */
-const planOnly: Wrangler = async (args) => {
-  console.log(`  would run: wrangler ${args.join(" ")}`);
+const planOnly: Wrangler = async (args, options = {}) => {
+  console.log(`  would run: wrangler ${args.join(" ")}${options.cwd ? `  (in ${options.cwd})` : ""}`);
   if (args[0] === "d1" && args[1] === "list") return { ok: true, output: JSON.stringify([{ name: "pixel", uuid: "<id of the pixel D1 database>" }]) };
   if (args[0] === "secret" && args[1] === "list") return { ok: true, output: "[]" };
   return { ok: true, output: "" };
@@ -72,9 +70,10 @@ async function main() {
     migrateClickHouse: dryRun
       ? async () => console.log(`  would migrate ClickHouse at ${config.clickHouse.url}`)
       : (c) => migrateClickHouse({ url: c.clickHouse.url, database: c.clickHouse.database, username: c.clickHouse.admin.user, password: c.clickHouse.admin.password }),
-    buildDashboard: dryRun ? async () => "pages/dashboard/dist" : buildDashboard,
+    buildDashboard: dryRun ? async () => join(ROOT, "pages/dashboard/dist") : buildDashboard,
     randomSecret: () => randomBytes(32).toString("hex"),
-    outDir: join(ROOT, ".pixel/deploy"),
+    // A plan must not overwrite the configs of a real deploy, which create-admin --remote reads.
+    outDir: dryRun ? mkdtempSync(join(tmpdir(), "pixel-deploy-plan-")) : DEPLOY_DIR,
     log: (line) => console.log(line),
   });
   console.log(`\nPixel is ${dryRun ? "planned" : "deployed"}:\n  ${where.join("\n  ")}`);

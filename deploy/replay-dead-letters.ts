@@ -1,7 +1,12 @@
-/**
- * Puts dead-lettered hits back on the queue through the flusher's admin route, batch by batch,
- * until none are left. Needs PIXEL_FLUSHER_URL and PIXEL_ADMIN_TOKEN.
- */
+import { parseCli } from "../lib/node/cli";
+
+parseCli(
+  "replay-dead-letters",
+  `Puts dead-lettered hits back on the queue through the flusher's admin route, batch by batch, until none are left.
+
+  PIXEL_FLUSHER_URL=https://pixel-flusher.<subdomain>.workers.dev PIXEL_ADMIN_TOKEN=… npm run replay-dead-letters`,
+  { options: {} },
+);
 const flusher = process.env.PIXEL_FLUSHER_URL;
 const token = process.env.PIXEL_ADMIN_TOKEN;
 

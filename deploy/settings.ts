@@ -11,9 +11,9 @@ export interface Setting {
 export const SETTINGS: Setting[] = [
   { name: "PIXEL_ZONE", description: "your site's Cloudflare zone, e.g. example.com", readBy: "deploy" },
   { name: "PIXEL_BASE_PATH", description: "path on the zone routed to the collector", default: "/telemetry", readBy: "collector" },
-  { name: "PIXEL_API_ROUTE", description: "route for the api Worker; empty to use its workers.dev address", default: "<zone>/api/*", readBy: "deploy" },
+  { name: "PIXEL_API_ROUTE", description: "a route of its own for the api Worker, e.g. api.example.com/*; empty (the default), it answers only on the dashboard's /api", default: "", readBy: "deploy" },
   { name: "PIXEL_PAGES_PROJECT", description: "Cloudflare Pages project for the dashboard", default: "pixel-dashboard", readBy: "deploy" },
-  { name: "PIXEL_DASHBOARD_ORIGIN", description: "where the dashboard is served; the api answers CORS with credentials to this origin only", default: "https://<pages project>.pages.dev", readBy: "api" },
+  { name: "PIXEL_DASHBOARD_ORIGIN", description: "cross-origin mode only (needs PIXEL_API_ROUTE): the dashboard's origin, which alone gets CORS answers with credentials from the api; empty (the default), the dashboard reaches the api on its own origin", default: "", readBy: "api" },
   { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
   { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create tables; used only to apply migrations", default: "default", readBy: "deploy" },
@@ -32,9 +32,11 @@ export const SETTINGS: Setting[] = [
 export interface DeployConfig {
   zone: string;
   basePath: string;
+  /** Empty: the api has no route, only the dashboard's service binding. */
   apiRoute: string;
   pagesProject: string;
-  dashboardOrigin: string;
+  /** Set only in cross-origin mode: the dashboard calls the api on `apiRoute`. */
+  dashboardOrigin?: string;
   clickHouse: {
     url: string;
     database: string;
@@ -57,12 +59,16 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
   if (missing.length) throw new MissingSettingsError(`set ${missing.join(", ")} (see docs/deploy.md)`);
   const zone = value("PIXEL_ZONE")!;
   const apiRoute = value("PIXEL_API_ROUTE")!.replace("<zone>", zone);
+  const dashboardOrigin = value("PIXEL_DASHBOARD_ORIGIN")!.replace(/\/+$/, "") || undefined;
+  if (dashboardOrigin && !apiRoute) {
+    throw new MissingSettingsError("PIXEL_DASHBOARD_ORIGIN (cross-origin mode) needs PIXEL_API_ROUTE, the api's own address for the dashboard to call (see docs/deploy.md)");
+  }
   return {
     zone,
     basePath: `/${value("PIXEL_BASE_PATH")!.replace(/^\/+|\/+$/g, "")}`,
     apiRoute,
     pagesProject: value("PIXEL_PAGES_PROJECT")!,
-    dashboardOrigin: value("PIXEL_DASHBOARD_ORIGIN")!.replace("<pages project>", value("PIXEL_PAGES_PROJECT")!).replace(/\/+$/, ""),
+    dashboardOrigin,
     clickHouse: {
       url: value("CLICKHOUSE_URL")!,
       database: value("CLICKHOUSE_DATABASE")!,

@@ -1,6 +1,6 @@
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { unstable_readConfig } from "wrangler";
+import { experimental_readRawConfig, type Unstable_RawConfig } from "wrangler";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const WORKER_NAMES = ["collector", "flusher", "api"] as const;
@@ -10,58 +10,58 @@ export type WorkerName = (typeof WORKER_NAMES)[number];
 export const wranglerConfigPath = (worker: WorkerName) =>
   worker === "collector" ? `${ROOT}wrangler.toml` : `${ROOT}workers/${worker}/wrangler.toml`;
 
-/** What a Worker's wrangler.toml asks Cloudflare to have: its bindings and the resources behind them. */
+/** Where `npm run deploy` writes this account's concrete configs; `create-admin --remote` finds the real D1 there. */
+export const DEPLOY_DIR = join(process.env.PIXEL_DATA_DIR ?? join(ROOT, ".pixel"), "deploy");
+
+/** The concrete wrangler config the deploy wrote for a Worker. */
+export const deployedConfigPath = (deployDir: string, worker: WorkerName) => join(deployDir, `${worker}.wrangler.json`);
+
+/** The dashboard's Pages config: its Functions reach the api Worker over the service binding it declares. */
+export const PAGES_CONFIG_PATH = `${ROOT}pages/dashboard/wrangler.toml`;
+
+/** A repo wrangler config as written, plus the resources it asks Cloudflare to have. */
 export interface WorkerConfig {
   worker: WorkerName;
   name: string;
-  main: string;
-  compatibilityDate: string;
-  compatibilityFlags: string[];
-  vars: Record<string, unknown>;
+  /** The config as written in the repo, with every path made absolute so it can be written anywhere. */
+  raw: Unstable_RawConfig;
   queueProducers: { binding: string; queue: string }[];
-  queueConsumers: Record<string, unknown>[];
+  queueConsumers: { queue: string; dead_letter_queue?: string }[];
   d1: { binding: string; database_name: string; migrations_dir?: string }[];
   r2: { binding: string; bucket_name: string }[];
   durableObjects: { name: string; class_name: string }[];
-  migrations: unknown[];
-  triggers: { crons: string[] };
-  /** Workers Logs: keeps the JSON log lines (docs/deploy.md, "Operate"). */
-  observability?: { enabled: boolean; head_sampling_rate?: number };
-  /** The custom build wrangler runs before bundling (the collector builds pixel.js). */
-  build?: { command: string; cwd: string };
 }
 
 export function readWorkerConfig(worker: WorkerName): WorkerConfig {
-  const path = wranglerConfigPath(worker);
-  const config = unstable_readConfig({ config: path });
-  const fromConfigDir = (relative: string) => resolve(dirname(path), relative);
+  const raw = readRawConfig(wranglerConfigPath(worker));
   return {
     worker,
-    name: config.name!,
-    main: config.main!,
-    compatibilityDate: config.compatibility_date!,
-    compatibilityFlags: config.compatibility_flags ?? [],
-    vars: config.vars ?? {},
-    queueProducers: (config.queues?.producers ?? []).map((producer: { binding: string; queue: string }) => ({
-      binding: producer.binding,
-      queue: producer.queue,
-    })),
-    queueConsumers: (config.queues?.consumers ?? []) as Record<string, unknown>[],
-    d1: config.d1_databases.map((database: { binding: string; database_name?: string; migrations_dir?: string }) => ({
-      binding: database.binding,
-      database_name: database.database_name!,
-      migrations_dir: database.migrations_dir && fromConfigDir(database.migrations_dir),
-    })),
-    r2: config.r2_buckets.map((bucket: { binding: string; bucket_name?: string }) => ({ binding: bucket.binding, bucket_name: bucket.bucket_name! })),
-    durableObjects: config.durable_objects.bindings.map((object: { name: string; class_name: string }) => ({
-      name: object.name,
-      class_name: object.class_name,
-    })),
-    migrations: config.migrations,
-    triggers: { crons: config.triggers?.crons ?? [] },
-    observability: config.observability?.enabled === undefined ? undefined : { enabled: config.observability.enabled, head_sampling_rate: config.observability.head_sampling_rate },
-    build: config.build?.command ? { command: config.build.command, cwd: fromConfigDir(config.build.cwd ?? ".") } : undefined,
+    name: raw.name!,
+    raw,
+    queueProducers: raw.queues?.producers ?? [],
+    queueConsumers: raw.queues?.consumers ?? [],
+    d1: (raw.d1_databases ?? []).map((database) => ({ ...database, database_name: database.database_name! })),
+    r2: (raw.r2_buckets ?? []).map((bucket) => ({ binding: bucket.binding, bucket_name: bucket.bucket_name! })),
+    durableObjects: raw.durable_objects?.bindings ?? [],
   };
+}
+
+/** A wrangler config as written, its relative paths resolved against the config's folder. */
+export function readRawConfig(path: string): Unstable_RawConfig {
+  const { rawConfig } = experimental_readRawConfig({ config: path });
+  const from = (relative: string) => (isAbsolute(relative) ? relative : resolve(dirname(path), relative));
+  const raw = structuredClone(rawConfig);
+  if (raw.main) raw.main = from(raw.main);
+  if (raw.pages_build_output_dir) raw.pages_build_output_dir = from(raw.pages_build_output_dir);
+  if (raw.tsconfig) raw.tsconfig = from(raw.tsconfig);
+  if (raw.base_dir) raw.base_dir = from(raw.base_dir);
+  if (raw.assets?.directory) raw.assets.directory = from(raw.assets.directory);
+  if (raw.build) {
+    raw.build.cwd = from(raw.build.cwd ?? ".");
+    if (raw.build.watch_dir) raw.build.watch_dir = [raw.build.watch_dir].flat().map(from);
+  }
+  for (const database of raw.d1_databases ?? []) if (database.migrations_dir) database.migrations_dir = from(database.migrations_dir);
+  return raw;
 }
 
 /** Every queue a Worker produces to, consumes from, or dead-letters into. */
@@ -78,5 +78,6 @@ export function bindingNames(config: WorkerConfig): string[] {
     ...config.d1.map((database) => database.binding),
     ...config.r2.map((bucket) => bucket.binding),
     ...config.durableObjects.map((object) => object.name),
+    ...(config.raw.ratelimits ?? []).map((limit) => limit.name),
   ];
 }

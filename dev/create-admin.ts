@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline/promises";
 import { drizzle } from "drizzle-orm/d1";
@@ -7,8 +6,11 @@ import { Miniflare, type WorkerOptions } from "miniflare";
 import * as v from "valibot";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { hashPassword } from "../lib/auth/password";
-import { randomId } from "../lib/auth/ids";
 import { upsertAdmin } from "../lib/d1/accounts";
+import { parseCli } from "../lib/node/cli";
+import { createRemoteAdmin } from "../deploy/remote-admin";
+import { DEPLOY_DIR } from "../deploy/workers";
+import { wrangler } from "../deploy/wrangler";
 import { Email, NewPassword } from "../workers/api/src/users/fields";
 import { applyD1Migrations } from "./stack/d1";
 
@@ -22,27 +24,26 @@ const USAGE = `Creates a global admin, or resets an existing account's password 
 Without --email or --password it asks (the password without echo) when run in a terminal.
 Local (default): writes to the D1 that \`npm run dev\` uses, in $PIXEL_DATA_DIR/workers (default .pixel/workers);
 best run while \`npm run dev\` is stopped.
---remote: writes nothing; prints the \`wrangler d1 execute --remote\` command to run against your Cloudflare D1
-(after \`wrangler d1 migrations apply pixel --remote\`).`;
+--remote: runs \`wrangler d1 execute --remote\` against the D1 database of your last \`npm run deploy\`, using the
+api config it wrote to $PIXEL_DATA_DIR/deploy (default .pixel/deploy), which holds the database's real id.`;
+
+const { values } = parseCli("create-admin", USAGE, {
+  options: {
+    email: { type: "string" },
+    password: { type: "string" },
+    name: { type: "string", default: "" },
+    remote: { type: "boolean", default: false },
+  },
+});
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      email: { type: "string" },
-      password: { type: "string" },
-      name: { type: "string", default: "" },
-      remote: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) return console.log(USAGE);
   const email = checked("email", Email, values.email ?? (await ask("E-mail: ")));
   const password = checked("password", NewPassword, values.password ?? (await askPassword()));
   const name = values.name.trim();
 
   if (values.remote) {
-    console.log("Run this to create the admin in your Cloudflare D1 (the password hash was made here):\n");
-    console.log(remoteCommand({ email, name, passwordHash: await hashPassword(password) }));
+    const databaseId = await createRemoteAdmin({ email, name, passwordHash: await hashPassword(password) }, { wrangler, deployDir: DEPLOY_DIR });
+    console.log(`Made ${email} a global admin in the deployed D1 database ${databaseId}.`);
     return;
   }
   const persistDir = join(process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel"), "workers");
@@ -73,16 +74,6 @@ function checked<T extends v.GenericSchema<string, string>>(flag: string, schema
   const result = v.safeParse(schema, value);
   if (!result.success) throw new Error(`--${flag}: ${result.issues[0].message}`);
   return result.output;
-}
-
-/** `wrangler d1 execute` takes no parameters, so the values are quoted for SQL, then the whole for the shell. */
-function remoteCommand(admin: { email: string; name: string; passwordHash: string }): string {
-  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-  const sql =
-    `INSERT INTO users (id, email, name, password_hash, role) VALUES (${[randomId(), admin.email, admin.name, admin.passwordHash].map(literal).join(", ")}, 'admin') ` +
-    `ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin', disabled = 0, session_version = session_version + 1;`;
-  const shell = (text: string) => `'${text.replaceAll("'", `'"'"'`)}'`;
-  return `npx wrangler d1 execute pixel --remote --config workers/api/wrangler.toml --command ${shell(sql)}`;
 }
 
 function requireTerminal(what: string) {

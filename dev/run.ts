@@ -3,6 +3,16 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { startStack } from "./stack/index";
+import { parseCli } from "../lib/node/cli";
+
+parseCli(
+  "dev",
+  `Runs the whole of Pixel locally (ClickHouse, the three Workers, the dashboard and a demo site) and prints where
+each lives. Ports and the data folder come from the environment (README.md, "Local ports").
+
+  npm run dev`,
+  { options: {} },
+);
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const dataDir = process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel");

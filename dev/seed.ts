@@ -4,11 +4,20 @@ import { createClient } from "@clickhouse/client-web";
 import { insertEvents } from "../workers/flusher/src/insert";
 import { generateEventBatches, type TruthSite } from "./ground-truth/generate";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
+import { parseCli } from "../lib/node/cli";
 
-/**
- * `npm run seed -- [--events 100000] [--days 28]`: realistic demo traffic for three demo sites, written into the
- * ClickHouse of a running `npm run dev`. Sites and goals are made through the api, as a user would.
- */
+const { values: flags } = parseCli(
+  "seed",
+  `Writes realistic demo traffic for three demo sites into the ClickHouse of a running \`npm run dev\`; sites and
+goals are made through the api, as a user would.
+
+  npm run seed -- [--events 100000] [--days 28]
+
+  --events   about how many events to write (at most 10,000,000)
+  --days     over how many days up to today`,
+  { options: { events: { type: "string", default: "100000" }, days: { type: "string", default: "28" } } },
+);
+
 const DEMO_SITES = [
   { domain: "shop.demo.example", name: "Demo shop", timezone: "Europe/Berlin" },
   { domain: "blog.demo.example", name: "Demo blog", timezone: "America/New_York" },
@@ -21,16 +30,15 @@ const GOALS = [
 /** What the generator makes per visit on average: pageviews, engagement and custom events. */
 const EVENTS_PER_VISIT = 5;
 
-const flag = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index > 0 ? Number(process.argv[index + 1]) : fallback;
+const wholeNumber = (name: "events" | "days") => {
+  const value = Number(flags[name]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive whole number`);
   return value;
 };
 
 async function main() {
-  const events = flag("events", 100_000);
-  const days = flag("days", 28);
+  const events = wholeNumber("events");
+  const days = wholeNumber("days");
   if (events > 10_000_000) throw new Error("--events is at most 10,000,000");
   const api = `http://127.0.0.1:${process.env.PIXEL_API_PORT ?? "8788"}`;
   const clickHouseUrl = `http://127.0.0.1:${process.env.PIXEL_CLICKHOUSE_PORT ?? "8123"}`;

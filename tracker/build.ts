@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { parseCli } from "../lib/node/cli";
 
 /** The budget for the core tracker, gzip level 9. */
 export const GZIP_BUDGET_BYTES = 2048;
@@ -86,6 +87,7 @@ const describe = (name: string, { raw, gzip, brotli }: TrackerSizes): string =>
 
 const runDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (runDirectly) {
+  parseCli("build:tracker", "Builds pixel.js and its named copies into tracker/dist, within the size budget.\n\n  npm run build:tracker", { options: {} });
   buildTracker().then(
     (sizes) => {
       console.log(`${describe("pixel.js", sizes)} (budget ${GZIP_BUDGET_BYTES} B gzip)`);

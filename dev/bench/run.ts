@@ -2,13 +2,21 @@ import { cpus, totalmem } from "node:os";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Benchmark, BenchRow } from "./report";
+import { parseCli } from "../../lib/node/cli";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
 
-/** Runs every dev/bench/*.bench.ts (or those named on the command line) and writes docs/benchmarks.md. */
+const { positionals: only } = parseCli(
+  "bench",
+  `Runs every dev/bench/*.bench.ts, or those whose names start with the given words, and writes docs/benchmarks.md
+(rows of benchmarks not run keep their earlier figures).
+
+  npm run bench -- [ingestion] [queries] [tracker] …`,
+  { options: {}, allowPositionals: true },
+);
+
 async function main() {
-  const only = process.argv.slice(2);
   const files = readdirSync(HERE)
     .filter((file) => file.endsWith(".bench.ts"))
     .filter((file) => !only.length || only.some((name) => file.startsWith(name)))

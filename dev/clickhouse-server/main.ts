@@ -1,5 +1,8 @@
 import path from "node:path";
 import { type ClickHouseServer, startClickHouseServer } from "./server";
+import { parseCli } from "../../lib/node/cli";
+
+parseCli("clickhouse", "Serves the local ClickHouse (chDB) over HTTP; configured by PIXEL_CLICKHOUSE_* variables (dev/clickhouse-server/README.md).\n\n  npm run clickhouse", { options: {} });
 
 interface CliConfig {
   port: number;

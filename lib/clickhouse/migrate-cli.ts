@@ -1,5 +1,16 @@
 import { clickHouseConfigFromEnv } from "./client";
 import { migrateClickHouse } from "./node/migrate";
+import { parseCli } from "../node/cli";
+
+parseCli(
+  "migrate",
+  `Applies Pixel's ClickHouse migrations; safe to run again.
+
+  [CLICKHOUSE_URL=…] [CLICKHOUSE_USER=…] [CLICKHOUSE_PASSWORD=…] [CLICKHOUSE_DATABASE=…] npm run migrate
+
+Without CLICKHOUSE_URL it migrates the local ClickHouse of \`npm run dev\` (port PIXEL_CLICKHOUSE_PORT, default 8123).`,
+  { options: {} },
+);
 
 const LOCAL_URL = `http://127.0.0.1:${process.env.PIXEL_CLICKHOUSE_PORT ?? "8123"}`;
 const env = { ...process.env, CLICKHOUSE_URL: process.env.CLICKHOUSE_URL ?? LOCAL_URL };
