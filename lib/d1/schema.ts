@@ -41,6 +41,23 @@ export const sites = sqliteTable("sites", {
   dataSince: integer("data_since", { mode: "timestamp_ms" }),
 });
 
+/**
+ * Every hostname a site claims, normalized (lowercase, no `www.`): its domain, which also covers its subdomains, and
+ * its extra hostnames, which match only exactly. The primary key makes each claim unique across sites. SQL triggers
+ * (migration 0005) keep it in step with `sites.domain` and `sites.hostnames`; nothing writes it directly.
+ */
+export const siteHostnames = sqliteTable(
+  "site_hostnames",
+  {
+    hostname: text("hostname").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["domain", "extra"] }).notNull(),
+  },
+  (table) => [index("site_hostnames_site").on(table.siteId)],
+);
+
 export interface Shields {
   /** CIDR ranges, IPv4 or IPv6. */
   ipRanges: string[];
