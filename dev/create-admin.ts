@@ -80,7 +80,8 @@ function remoteCommand(admin: { email: string; name: string; passwordHash: strin
   const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
   const sql =
     `INSERT INTO users (id, email, name, password_hash, role) VALUES (${[randomId(), admin.email, admin.name, admin.passwordHash].map(literal).join(", ")}, 'admin') ` +
-    `ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin', disabled = 0, session_version = session_version + 1;`;
+    `ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin', disabled = 0; ` +
+    ["sessions", "api_keys"].map((table) => `DELETE FROM ${table} WHERE user_id = (SELECT id FROM users WHERE email = ${literal(admin.email)});`).join(" ");
   const shell = (text: string) => `'${text.replaceAll("'", `'"'"'`)}'`;
   return `npx wrangler d1 execute pixel --remote --config workers/api/wrangler.toml --command ${shell(sql)}`;
 }

@@ -1,8 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { hashPassword } from "../auth/password";
 import { randomId } from "../auth/ids";
-import { memberships, sites, users, type Membership, type Site, type User } from "./schema";
+import { apiKeys, memberships, sessions, sites, users, type Membership, type Site, type User } from "./schema";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 
@@ -50,7 +50,7 @@ export async function grantSite(db: Db, userId: string, siteId: string, role: Me
 
 /**
  * A global admin with this password: a new account, or an existing one promoted, re-enabled and given the
- * password, its older sessions ended.
+ * password, its sessions and API keys ended.
  */
 export async function upsertAdmin(db: Db, input: { email: string; password: string; name?: string }): Promise<{ user: User; created: boolean }> {
   const existing = await findUserByEmail(db, input.email);
@@ -58,10 +58,20 @@ export async function upsertAdmin(db: Db, input: { email: string; password: stri
   const passwordHash = await hashPassword(input.password);
   const [user] = await db
     .update(users)
-    .set({ passwordHash, role: "admin", disabled: false, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .set({ passwordHash, role: "admin", disabled: false })
     .where(eq(users.id, existing.id))
     .returning();
+  await endAccess(db, existing.id);
   return { user: user!, created: false };
+}
+
+/** Ends every way a user is signed in, for a password reset or a disabled account: all sessions and all API keys. */
+export async function endAccess(db: Db, userId: string): Promise<{ sessions: number; apiKeys: number }> {
+  const [ended, revoked] = await db.batch([
+    db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id }),
+    db.delete(apiKeys).where(eq(apiKeys.userId, userId)).returning({ id: apiKeys.id }),
+  ]);
+  return { sessions: ended.length, apiKeys: revoked.length };
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {

@@ -16,9 +16,26 @@ export const users = sqliteTable("users", {
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
-  /** In every session token; raising it (a password change) ends the sessions made before. */
-  sessionVersion: integer("session_version").notNull().default(0),
 });
+
+/** A signed-in browser. Its cookie carries a random token; only a keyed hash of it is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** Names the session in the list of a user's sessions; not the token. */
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Browser and OS, like "Firefox on Linux", to tell sessions apart; never the raw header or the IP. */
+    device: text("device").notNull().default(""),
+  },
+  (table) => [index("sessions_user").on(table.userId)],
+);
 
 export const sites = sqliteTable("sites", {
   id: text("id").primaryKey(),
@@ -84,6 +101,7 @@ export const memberships = sqliteTable(
 );
 
 export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 export type Site = typeof sites.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 

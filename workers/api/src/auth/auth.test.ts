@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { loginFailures } from "../../../../lib/d1/schema";
+import { eq } from "drizzle-orm";
+import { loginFailures, sessions } from "../../../../lib/d1/schema";
 import { apiEnv, call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
 import { FAILURE_LIMITS } from "./rate-limit";
+import { SESSION_COOKIE, sessionSecret } from "./session";
+import { createSession, SESSION_SECONDS } from "./session-store";
 
 const attempt = (email: string, password: string, ip: string) =>
   call("/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip } });
@@ -73,6 +76,65 @@ describe("password change", () => {
 
   it("is for signed-in users only", async () => {
     expect((await call("/auth/password", { body: { currentPassword: PASSWORD, newPassword: "whatever it is now" } })).status).toBe(401);
+  });
+});
+
+const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const CHROME_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+async function loginWith(email: string, userAgent: string) {
+  const response = await call("/auth/login", { body: { email, password: PASSWORD }, headers: { "user-agent": userAgent } });
+  expect(response.status).toBe(200);
+  return response.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+describe("server-side sessions", () => {
+  it("logout ends the session on the server, not only the cookie", async () => {
+    const { cookie } = await signedInUser();
+    const logout = await call("/auth/logout", { cookie, method: "POST" });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get("set-cookie")).toContain("Max-Age=0");
+    expect((await call("/auth/me", { cookie })).status).toBe(401);
+    expect((await call("/auth/logout", { method: "POST" })).status).toBe(204);
+  });
+
+  it("lists a user's own sessions, ends one of them, then signs out everywhere", async () => {
+    const { user } = await signedInUser();
+    const [here, there] = [await loginWith(user.email, FIREFOX_LINUX), await loginWith(user.email, CHROME_WINDOWS)];
+    const { user: stranger, cookie: strangers } = await signedInUser();
+    const listed = await call("/auth/sessions", { cookie: here });
+    expect(listed.status).toBe(200);
+    const mine = listed.json.sessions as { id: string; device: string; current: boolean }[];
+    expect(mine.filter((session) => session.current).map((session) => session.device)).toEqual(["Firefox on Linux"]);
+    expect(mine.map((session) => session.device)).toContain("Chrome on Windows");
+    expect(JSON.stringify(listed.json)).not.toContain(here.split("=")[1]);
+    expect(listed.json.sessions[0]).toEqual(expect.objectContaining({ createdAt: expect.any(String), lastSeenAt: expect.any(String), expiresAt: expect.any(String) }));
+
+    const strangersSession = (await call("/auth/sessions", { cookie: strangers })).json.sessions[0].id;
+    expect((await call(`/auth/sessions/${strangersSession}`, { cookie: here, method: "DELETE" })).status).toBe(404);
+    expect((await call("/auth/me", { cookie: strangers })).json.user.id).toBe(stranger.id);
+
+    const chrome = mine.find((session) => session.device === "Chrome on Windows")!;
+    expect((await call(`/auth/sessions/${chrome.id}`, { cookie: here, method: "DELETE" })).status).toBe(204);
+    expect((await call("/auth/me", { cookie: there })).status).toBe(401);
+    expect((await call("/auth/me", { cookie: here })).status).toBe(200);
+
+    const again = await loginWith(user.email, CHROME_WINDOWS);
+    const everywhere = await call("/auth/sessions", { cookie: here, method: "DELETE" });
+    expect(everywhere.status).toBe(204);
+    expect(everywhere.headers.get("set-cookie")).toContain("Max-Age=0");
+    for (const cookie of [here, again]) expect((await call("/auth/me", { cookie })).status).toBe(401);
+    expect(await db().select().from(sessions).where(eq(sessions.userId, user.id)).all()).toEqual([]);
+  });
+
+  it("stores only a keyed hash of the token and a device summary, and refuses an expired session", async () => {
+    const { user, cookie } = await signedInUser();
+    const rows = JSON.stringify(await db().select().from(sessions).where(eq(sessions.userId, user.id)).all());
+    expect(rows).not.toContain(cookie.split("=")[1]);
+    const monthAgo = Date.now() - SESSION_SECONDS * 1000 - 1000;
+    const stale = await createSession(apiEnv.DB, sessionSecret(apiEnv), user.id, FIREFOX_LINUX, monthAgo);
+    expect((await call("/auth/me", { cookie: `${SESSION_COOKIE}=${stale}` })).status).toBe(401);
+    expect((await call("/auth/me", { cookie: `${SESSION_COOKIE}=pxc_${"0".repeat(64)}` })).status).toBe(401);
   });
 });
 
