@@ -152,15 +152,19 @@ export const apiKeySites = sqliteTable(
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 
-/** Recent failed sign-ins, keyed by a keyed hash of the account or of the IP (never the IP itself). */
-export const loginFailures = sqliteTable(
-  "login_failures",
+/**
+ * Sign-in attempts per fixed window, counted by a keyed hash of what is limited (an account from one network, or a
+ * network), never the e-mail address or the IP itself. One upsert counts an attempt, so parallel bursts count exactly.
+ */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
     subject: text("subject").notNull(),
-    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** When the window began, in ms since the epoch. */
+    window: integer("window").notNull(),
+    attempts: integer("attempts").notNull(),
   },
-  (table) => [index("login_failures_subject_at").on(table.subject, table.at)],
+  (table) => [primaryKey({ columns: [table.subject, table.window] })],
 );
 
 export const reports = sqliteTable(
