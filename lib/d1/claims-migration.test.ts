@@ -56,12 +56,10 @@ describe("D1 migration 0006: existing hostname claims", () => {
     ]);
   });
 
-  it("then refuses, in the database, a hostname another site claims", async () => {
-    await expect(run("UPDATE sites SET hostnames = '[\"victim.com\"]' WHERE id = 'evil'")).rejects.toThrow(/UNIQUE constraint failed: site_hostnames.hostname/);
-    await expect(run("INSERT INTO sites (id, domain, name) VALUES ('late', 'shared.example', 'late')")).rejects.toThrow(/UNIQUE constraint failed/);
-    await run("UPDATE sites SET domain = 'evil.net', hostnames = '[\"evil.com\"]' WHERE id = 'evil'");
-    const evil = await d1.prepare("SELECT hostname, kind FROM site_hostnames WHERE site_id = 'evil' ORDER BY hostname").all();
-    expect(evil.results).toEqual([{ hostname: "evil.com", kind: "extra" }, { hostname: "evil.net", kind: "domain" }]);
+  it("then refuses, in the database, a hostname another site claims, and forgets a deleted site's claims", async () => {
+    const claim = (hostname: string, siteId: string) => run("INSERT INTO site_hostnames (hostname, site_id, kind) VALUES (?1, ?2, 'extra')", hostname, siteId);
+    await expect(claim("victim.com", "evil")).rejects.toThrow(/UNIQUE constraint failed: site_hostnames.hostname/);
+    await expect(claim("shared.example", "evil")).rejects.toThrow(/UNIQUE constraint failed: site_hostnames.hostname/);
     await run("DELETE FROM sites WHERE id = 'evil'");
     expect((await d1.prepare("SELECT count(*) AS n FROM site_hostnames WHERE site_id = 'evil'").first())?.n).toBe(0);
   });

@@ -60,8 +60,8 @@ export const sites = sqliteTable("sites", {
 
 /**
  * Every hostname a site claims, normalized (lowercase, no `www.`): its domain, which also covers its subdomains, and
- * its extra hostnames, which match only exactly. The primary key makes each claim unique across sites. SQL triggers
- * (migration 0005) keep it in step with `sites.domain` and `sites.hostnames`; nothing writes it directly.
+ * its extra hostnames, which match only exactly. The primary key makes each claim unique across sites. Written with
+ * the site in one batch (lib/d1/accounts.ts), so a clash fails the whole write.
  */
 export const siteHostnames = sqliteTable(
   "site_hostnames",

@@ -1,4 +1,5 @@
--- Extra hostnames as the collector compares them: lowercase, without `www.`, once per site, never the site's own domain.
+-- Extra hostnames as the collector compares them: lowercase, without www, once per site, never the domain of the site itself.
+-- (No quotes or semicolons in these comments: remote D1 splits the file itself.)
 UPDATE `sites` SET `hostnames` = (
   SELECT json_group_array(`name`) FROM (
     SELECT `name` FROM (
@@ -10,8 +11,8 @@ UPDATE `sites` SET `hostnames` = (
   )
 );
 --> statement-breakpoint
--- Claims nothing kept unique before: an extra hostname that is another site's domain, or lies under another site's
--- domain without sharing an owner with that site, is dropped from the site's list (docs/api.md, "Domains and hostnames").
+-- Claims nothing kept unique before: an extra hostname that is the domain of another site, or lies under the domain of
+-- another site without sharing an owner with it, is dropped from the list (docs/api.md, Domains and hostnames).
 UPDATE `sites` SET `hostnames` = (
   SELECT json_group_array(`value`) FROM json_each(`sites`.`hostnames`) AS `extra`
   WHERE NOT EXISTS (
@@ -40,17 +41,3 @@ INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`) SELECT `domain`, `i
 --> statement-breakpoint
 INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`)
   SELECT `extra`.`value`, `sites`.`id`, 'extra' FROM `sites`, json_each(`sites`.`hostnames`) AS `extra`;
---> statement-breakpoint
--- From here on every write to a site's domain or hostnames rewrites its claims, and a clash aborts the write.
-CREATE TRIGGER `site_hostnames_on_insert` AFTER INSERT ON `sites` BEGIN
-  INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`) VALUES (NEW.`domain`, NEW.`id`, 'domain');
-  INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`)
-    SELECT DISTINCT `value`, NEW.`id`, 'extra' FROM json_each(NEW.`hostnames`) WHERE `value` != NEW.`domain`;
-END;
---> statement-breakpoint
-CREATE TRIGGER `site_hostnames_on_update` AFTER UPDATE OF `domain`, `hostnames` ON `sites` BEGIN
-  DELETE FROM `site_hostnames` WHERE `site_id` = OLD.`id`;
-  INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`) VALUES (NEW.`domain`, NEW.`id`, 'domain');
-  INSERT INTO `site_hostnames` (`hostname`, `site_id`, `kind`)
-    SELECT DISTINCT `value`, NEW.`id`, 'extra' FROM json_each(NEW.`hostnames`) WHERE `value` != NEW.`domain`;
-END;

@@ -45,14 +45,6 @@ const taken = (field: string, hostname: string): ClaimRefusal => ({ status: 409,
 /** The answer when the database refused a claim that raced past claimRefusal. */
 export const RACED: ClaimRefusal = { status: 409, error: "hostnames: another site claimed one of these hostnames just now; reload and try again" };
 
-/** Whether an error is the database refusing a domain or hostname another site holds. */
-export function isClaimClash(error: unknown): boolean {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (/UNIQUE constraint failed: (site_hostnames\.hostname|sites\.domain)/.test(cause.message)) return true;
-  }
-  return false;
-}
-
 async function ownsSite(d1: D1Database, user: User, siteId: string): Promise<boolean> {
   const row = await database(d1)
     .select({ role: memberships.role })

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { deleteSiteData } from "../../../../lib/clickhouse/site-data";
-import { createSite } from "../../../../lib/d1/accounts";
+import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
@@ -11,7 +11,7 @@ import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
 import { jsonBody } from "../validate";
 import { requireSiteRole, sitesVisibleTo } from "./access";
-import { claimRefusal, isClaimClash, RACED } from "./hostnames";
+import { claimRefusal, RACED } from "./hostnames";
 import { memberRoutes } from "./members";
 import { NewSite, SiteSettings } from "./settings";
 
@@ -68,10 +68,9 @@ export const siteRoutes = new Hono<ApiContext>()
     const refused = await claimRefusal(c.env.DB, c.var.user, c.var.site.id, newClaims(change, c.var.site));
     if (refused) return c.json({ error: refused.error }, refused.status);
     if (!Object.keys(change).length) return c.json({ site: siteBody(c.var.site, c.var.siteRole) });
-    const db = database(c.env.DB);
-    const updated = await claiming(() => db.update(sites).set(change).where(eq(sites.id, c.var.site.id)).returning());
-    if (!updated) return c.json({ error: RACED.error }, RACED.status);
-    return c.json({ site: siteBody(updated[0]!, c.var.siteRole) });
+    const site = await claiming(() => updateSite(database(c.env.DB), c.var.site, change));
+    if (!site) return c.json({ error: RACED.error }, RACED.status);
+    return c.json({ site: siteBody(site, c.var.siteRole) });
   })
   .delete("/:siteId", requireSiteRole("owner"), async (c) => {
     // Its events first: should ClickHouse fail, the site stays and the owner can try again.
