@@ -4,7 +4,7 @@ import { loginAttempts, sessions } from "../../../../lib/d1/schema";
 import { apiEnv, call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
 import { ATTEMPT_LIMITS } from "./rate-limit";
 import { SESSION_COOKIE, sessionSecret } from "./session";
-import { createSession, SESSION_SECONDS } from "./session-store";
+import { createSession, SESSION_SECONDS, sessionLookup } from "./session-store";
 
 const attempt = (email: string, password: string, ip: string) =>
   call("/auth/login", { body: { email, password }, headers: { "cf-connecting-ip": ip } });
@@ -141,6 +141,17 @@ describe("server-side sessions", () => {
     const stale = await createSession(apiEnv.DB, sessionSecret(apiEnv), user.id, FIREFOX_LINUX, monthAgo);
     expect((await call("/auth/me", { cookie: `${SESSION_COOKIE}=${stale}` })).status).toBe(401);
     expect((await call("/auth/me", { cookie: `${SESSION_COOKIE}=pxc_${"0".repeat(64)}` })).status).toBe(401);
+  });
+});
+
+describe("requireUser's cost", () => {
+  it("is one lookup by the token hash's unique index, joined to the user by primary key, scanning nothing", async () => {
+    const { sql, params } = sessionLookup(apiEnv.DB, "f".repeat(64), Date.now()).toSQL();
+    const plan = await apiEnv.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+    const steps = plan.results.map((row) => row.detail);
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toMatch(/^SEARCH sessions USING INDEX sessions_token_hash_unique \(token_hash=\?\)$/);
+    expect(steps[1]).toMatch(/^SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)$/);
   });
 });
 
