@@ -1,5 +1,5 @@
-/** Bearer tokens: a readable kind prefix, then 32 random bytes; only their SHA-256 is stored. */
-export type TokenKind = "pxk" | "pxs";
+/** Tokens: a readable kind prefix (key, share link, session cookie), then 32 random bytes; only a hash of them is stored. */
+export type TokenKind = "pxk" | "pxs" | "pxc";
 
 export function randomToken(kind: TokenKind): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

@@ -16,9 +16,26 @@ export const users = sqliteTable("users", {
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
-  /** In every session token; raising it (a password change) ends the sessions made before. */
-  sessionVersion: integer("session_version").notNull().default(0),
 });
+
+/** A signed-in browser. Its cookie carries a random token; only a keyed hash of it is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** Names the session in the list of a user's sessions; not the token. */
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Browser and OS, like "Firefox on Linux", to tell sessions apart; never the raw header or the IP. */
+    device: text("device").notNull().default(""),
+  },
+  (table) => [index("sessions_user").on(table.userId)],
+);
 
 export const sites = sqliteTable("sites", {
   id: text("id").primaryKey(),
@@ -40,6 +57,23 @@ export const sites = sqliteTable("sites", {
   /** The first day of imported history, when it starts before the site was added: where "all time" begins. */
   dataSince: integer("data_since", { mode: "timestamp_ms" }),
 });
+
+/**
+ * Every hostname a site claims, normalized (lowercase, no `www.`): its domain, which also covers its subdomains, and
+ * its extra hostnames, which match only exactly. The primary key makes each claim unique across sites. Written with
+ * the site in one batch (lib/d1/accounts.ts), so a clash fails the whole write.
+ */
+export const siteHostnames = sqliteTable(
+  "site_hostnames",
+  {
+    hostname: text("hostname").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["domain", "extra"] }).notNull(),
+  },
+  (table) => [index("site_hostnames_site").on(table.siteId)],
+);
 
 export interface Shields {
   /** CIDR ranges, IPv4 or IPv6. */
@@ -67,6 +101,7 @@ export const memberships = sqliteTable(
 );
 
 export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 export type Site = typeof sites.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 
@@ -117,15 +152,19 @@ export const apiKeySites = sqliteTable(
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 
-/** Recent failed sign-ins, keyed by a keyed hash of the account or of the IP (never the IP itself). */
-export const loginFailures = sqliteTable(
-  "login_failures",
+/**
+ * Sign-in attempts per fixed window, counted by a keyed hash of what is limited (an account from one network, or a
+ * network), never the e-mail address or the IP itself. One upsert counts an attempt, so parallel bursts count exactly.
+ */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
     subject: text("subject").notNull(),
-    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** When the window began, in ms since the epoch. */
+    window: integer("window").notNull(),
+    attempts: integer("attempts").notNull(),
   },
-  (table) => [index("login_failures_subject_at").on(table.subject, table.at)],
+  (table) => [primaryKey({ columns: [table.subject, table.window] })],
 );
 
 export const reports = sqliteTable(

@@ -342,6 +342,36 @@ describe("users and roles", () => {
   });
 });
 
+describe("sessions", () => {
+  it("the account page lists where you are signed in, signs one out, then everywhere", async () => {
+    const person = { email: "sessions@e2e.test", password: "sessions-e2e-password" };
+    expect((await callApi("POST", "/api/users", { cookie: adminCookie }, person)).status).toBe(201);
+    const elsewhere = await apiLogin(person.email, person.password);
+    const context = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await signIn(page, person.email, person.password);
+      await page.waitForURL("**/sites/new*");
+      await page.goto(`${stack.urls.dashboard}/account`);
+      await expect.poll(() => page.getByTestId("session-row").count(), POLL).toBe(2);
+      expect(await page.getByTestId("session-row").filter({ hasText: "this browser" }).textContent()).toContain("Chrome");
+      await page.getByTestId("end-session").click();
+      await page.getByTestId("end-session-confirm").click();
+      await expect.poll(() => page.getByTestId("session-row").count(), POLL).toBe(1);
+      expect((await callApi("GET", "/api/auth/me", { cookie: elsewhere })).status).toBe(401);
+      await shot(page, "sessions");
+
+      await page.getByTestId("sign-out-everywhere").click();
+      await page.getByTestId("sign-out-everywhere-confirm").click();
+      await page.waitForURL("**/login*");
+      await page.goto(`${stack.urls.dashboard}/account`);
+      await page.waitForURL("**/login*");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("site members", () => {
   it("lets the owner give, change and take access, but never demote the last owner", async () => {
     const page = await browser.newPage();

@@ -3,7 +3,7 @@ import type { Membership, Site, User } from "../../../lib/d1/schema";
 
 export interface ApiEnv extends ClickHouseEnv {
   DB: D1Database;
-  /** Signs session tokens and keys the login limiter's hashes; at least 32 characters. */
+  /** Keys the stored hashes of session tokens and the login limiter's; at least 32 characters. */
   PIXEL_SESSION_SECRET?: string;
   /** Set when the dashboard is served from another origin than the api; see cors/dashboard-origin.ts. */
   PIXEL_DASHBOARD_ORIGIN?: string;
@@ -22,5 +22,5 @@ export type SiteRole = Membership["role"];
 
 export type ApiContext = {
   Bindings: ApiEnv;
-  Variables: { user: User; caller: Caller; site: Site; siteRole: SiteRole };
+  Variables: { user: User; sessionId: string; caller: Caller; site: Site; siteRole: SiteRole };
 };

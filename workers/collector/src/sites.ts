@@ -1,3 +1,4 @@
+import { parentDomains } from "../../../lib/d1/hostnames";
 import { belongsToSite } from "../../../lib/events/traffic";
 import type { Shields } from "../../../lib/d1/schema";
 
@@ -20,7 +21,10 @@ const TTL_MS = 60_000;
 const CACHE_LIMIT = 5_000;
 const cache = new Map<string, { site: SiteMatch | null; until: number }>();
 
-/** The site a hostname belongs to: its domain, a subdomain of it, or one of its extra hostnames. */
+/**
+ * The site a hostname belongs to: the one claiming it exactly (as its domain or an extra hostname), else the one whose
+ * domain is its closest parent. Claims are unique (site_hostnames), so the answer is never a toss-up.
+ */
 export async function siteForHost(db: D1Database, hostname: string, now = Date.now()): Promise<SiteMatch | null> {
   const host = hostname.toLowerCase().replace(/^www\./, "");
   const hit = cache.get(host);
@@ -37,10 +41,9 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
     .prepare(
       `SELECT id, domain, hostnames, retention_days, shields, script_name, endpoint_name,
               (SELECT user_id FROM memberships WHERE site_id = sites.id AND role = 'owner' ORDER BY user_id LIMIT 1) AS account
-       FROM sites
-       WHERE domain IN (SELECT value FROM json_each(?1))
-          OR EXISTS (SELECT 1 FROM json_each(sites.hostnames) WHERE value = ?2)
-       ORDER BY length(domain) DESC LIMIT 1`,
+       FROM site_hostnames JOIN sites ON sites.id = site_hostnames.site_id
+       WHERE hostname IN (SELECT value FROM json_each(?1)) AND (kind = 'domain' OR hostname = ?2)
+       ORDER BY length(hostname) DESC LIMIT 1`,
     )
     .bind(JSON.stringify(candidates), host)
     .first<{ id: string; domain: string; hostnames: string; retention_days: number; shields: string; script_name: string; endpoint_name: string; account: string | null }>();
@@ -55,12 +58,6 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
     scriptName: row.script_name,
     endpointName: row.endpoint_name,
   };
-}
-
-/** shop.example.com → [shop.example.com, example.com] */
-function parentDomains(host: string): string[] {
-  const labels = host.split(".");
-  return labels.slice(0, Math.max(1, labels.length - 1)).map((_, i) => labels.slice(i).join("."));
 }
 
 export { belongsToSite };

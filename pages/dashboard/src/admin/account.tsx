@@ -5,11 +5,12 @@ import { createAction } from "./action";
 import { adminApi } from "./api";
 import { actionError } from "./errors";
 import { PASSWORD_RULE, passwordProblem } from "./password";
+import { Sessions } from "./sessions";
 import { ActionError, Field, fieldAria, Saved } from "./ui";
 
 type PasswordField = "current" | "next" | "repeat";
 
-export function Account(props: { user: User }) {
+export function Account(props: { user: User; onSignedOut: () => void }) {
   const [errors, setErrors] = createSignal<Partial<Record<PasswordField, string>>>({});
   const [done, setDone] = createSignal(false);
   const change = createAction(async (current: string, next: string, form: HTMLFormElement) => {
@@ -69,6 +70,7 @@ export function Account(props: { user: User }) {
           </Saved>
         </div>
       </form>
+      <Sessions onSignedOut={props.onSignedOut} />
     </>
   );
 }

@@ -23,6 +23,16 @@ export type SiteChange = Partial<
   Pick<SiteDetails, "domain" | "name" | "timezone" | "hostnames" | "retentionDays" | "scriptName" | "endpointName" | "shields">
 >;
 
+/** A signed-in browser of the current user, as GET /api/auth/sessions lists it. */
+export interface Session {
+  id: string;
+  device: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
 export interface Goal {
   id: string;
   kind: "event" | "page";
@@ -105,6 +115,9 @@ export const adminApi = {
 
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>("POST", "/api/auth/password", { currentPassword, newPassword }),
+  sessions: () => request<{ sessions: Session[] }>("GET", "/api/auth/sessions").then((answer) => answer.sessions),
+  endSession: (sessionId: string) => request<void>("DELETE", `/api/auth/sessions/${encodeURIComponent(sessionId)}`),
+  signOutEverywhere: () => request<void>("DELETE", "/api/auth/sessions"),
 
   /** Pageviews since the site was added: the install check. */
   pageviews: async (siteId: string, signal?: AbortSignal) => {

@@ -1,15 +1,16 @@
 import { Hono } from "hono";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { hashPassword, verifyPassword } from "../../../../lib/auth/password";
 import { findUserByEmail } from "../../../../lib/d1/accounts";
-import { users } from "../../../../lib/d1/schema";
+import { users, type Session } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { Email, NewPassword } from "../users/fields";
 import { jsonBody } from "../validate";
-import { clearAccountFailures, exceededLimit, loginSubjects, recordFailure } from "./rate-limit";
-import { endSession, publicUser, requireUser, sessionSecret, startSession } from "./session";
+import { countAttempt, forgiveAttempt, loginSubjects } from "./rate-limit";
+import { endSession, forgetSessionCookie, publicUser, requireUser, sessionSecret, startSession } from "./session";
+import { endSessionById, endUserSessions, listSessions } from "./session-store";
 
 const Login = v.object({
   email: Email,
@@ -24,31 +25,27 @@ const PasswordChange = v.object({
 /** Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password. */
 const NO_USER_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-const TOO_MANY = {
-  account: "too many failed sign-ins for this account: wait 15 minutes and try again",
-  ip: "too many failed sign-ins from your network: wait 15 minutes and try again",
-};
+const TOO_MANY = { account: "for this account from your network", network: "from your network" };
+const tooMany = (over: keyof typeof TOO_MANY, seconds: number) =>
+  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
 
 export const authRoutes = new Hono<ApiContext>()
   .post("/login", jsonBody(Login), async (c) => {
     const { email, password } = c.req.valid("json");
     const subjects = await loginSubjects(sessionSecret(c.env), email, c.req.header("cf-connecting-ip") ?? "unknown");
-    const limited = await exceededLimit(c.env.DB, subjects);
-    if (limited) return c.json({ error: TOO_MANY[limited] }, 429, { "retry-after": "900" });
+    const { over, retryAfter } = await countAttempt(c.env.DB, subjects);
+    if (over) return c.json({ error: tooMany(over, retryAfter) }, 429, { "retry-after": String(retryAfter) });
     const db = database(c.env.DB);
     const user = await findUserByEmail(db, email);
     const valid = await verifyPassword(password, user?.passwordHash ?? NO_USER_HASH);
-    if (!user || !valid || user.disabled) {
-      await recordFailure(c.env.DB, subjects);
-      return c.json({ error: "wrong e-mail or password" }, 401);
-    }
-    await clearAccountFailures(c.env.DB, subjects);
+    if (!user || !valid || user.disabled) return c.json({ error: "wrong e-mail or password" }, 401);
+    await forgiveAttempt(c.env.DB, subjects);
     await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
     await startSession(c, user);
     return c.json({ user: publicUser(user) });
   })
-  .post("/logout", (c) => {
-    endSession(c);
+  .post("/logout", async (c) => {
+    await endSession(c);
     return c.body(null, 204);
   })
   .get("/me", requireUser, (c) => c.json({ user: publicUser(c.var.user) }))
@@ -57,11 +54,33 @@ export const authRoutes = new Hono<ApiContext>()
     if (!(await verifyPassword(currentPassword, c.var.user.passwordHash))) {
       return c.json({ error: "currentPassword: this is not your current password" }, 400);
     }
-    const [user] = await database(c.env.DB)
-      .update(users)
-      .set({ passwordHash: await hashPassword(newPassword), sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, c.var.user.id))
-      .returning();
-    await startSession(c, user!);
+    await database(c.env.DB).update(users).set({ passwordHash: await hashPassword(newPassword) }).where(eq(users.id, c.var.user.id));
+    await endUserSessions(c.env.DB, c.var.user.id);
+    await startSession(c, c.var.user);
+    return c.body(null, 204);
+  })
+  .get("/sessions", requireUser, async (c) => {
+    const sessions = await listSessions(c.env.DB, c.var.user.id);
+    return c.json({ sessions: sessions.map((session) => sessionBody(session, c.var.sessionId)) });
+  })
+  .delete("/sessions/:sessionId", requireUser, async (c) => {
+    const sessionId = c.req.param("sessionId");
+    if (!(await endSessionById(c.env.DB, c.var.user.id, sessionId))) return c.json({ error: `sessionId: you have no session ${sessionId}` }, 404);
+    if (sessionId === c.var.sessionId) forgetSessionCookie(c);
+    return c.body(null, 204);
+  })
+  // Sign out everywhere, this browser included: whoever holds a session token, it stops working.
+  .delete("/sessions", requireUser, async (c) => {
+    await endUserSessions(c.env.DB, c.var.user.id);
+    forgetSessionCookie(c);
     return c.body(null, 204);
   });
+
+const sessionBody = (session: Session, currentId: string) => ({
+  id: session.id,
+  device: session.device,
+  createdAt: session.createdAt.toISOString(),
+  lastSeenAt: session.lastSeenAt.toISOString(),
+  expiresAt: session.expiresAt.toISOString(),
+  current: session.id === currentId,
+});

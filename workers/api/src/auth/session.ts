@@ -1,14 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { sign, verify } from "hono/jwt";
-import { eq } from "drizzle-orm";
-import { users, type User } from "../../../../lib/d1/schema";
+import type { User } from "../../../../lib/d1/schema";
 import { dashboardOrigin } from "../cors/dashboard-origin";
-import { database } from "../db";
 import type { ApiContext, ApiEnv } from "../env";
+import { createSession, endSessionByToken, findSession, SESSION_SECONDS } from "./session-store";
 
 export const SESSION_COOKIE = "pixel_session";
-const SESSION_SECONDS = 30 * 24 * 3600;
 
 export class MisconfiguredError extends Error {}
 
@@ -22,16 +19,24 @@ export function sessionSecret(env: ApiEnv): string {
   return secret;
 }
 
+/** A new server-side session; the cookie carries only its opaque token. */
 export async function startSession(c: Context<ApiContext>, user: User) {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: user.id, ver: user.sessionVersion, iat: now, exp: now + SESSION_SECONDS };
-  const token = await sign(claims, sessionSecret(c.env), "HS256");
+  const token = await createSession(c.env.DB, sessionSecret(c.env), user.id, c.req.header("user-agent") ?? "");
   setCookie(c, SESSION_COOKIE, token, { ...cookieScope(c), maxAge: SESSION_SECONDS });
 }
 
-export function endSession(c: Context<ApiContext>) {
+/** Logout: the session ends on the server, not only in this browser. */
+export async function endSession(c: Context<ApiContext>) {
+  const token = sessionToken(c);
+  if (token) await endSessionByToken(c.env.DB, sessionSecret(c.env), token);
+  forgetSessionCookie(c);
+}
+
+export function forgetSessionCookie(c: Context<ApiContext>) {
   deleteCookie(c, SESSION_COOKIE, cookieScope(c));
 }
+
+const sessionToken = (c: Context<ApiContext>) => getCookie(c, SESSION_COOKIE);
 
 /** Lax on one origin; a dashboard on another origin needs the cookie sent cross-site, which browsers allow only Secure. */
 function cookieScope(c: Context<ApiContext>) {
@@ -44,20 +49,15 @@ function cookieScope(c: Context<ApiContext>) {
   };
 }
 
-/** Every route behind this needs a valid session of a user who is not disabled. */
+/** Every route behind this needs a live session of a user who is not disabled. Sets `user` and `sessionId`. */
 export const requireUser: MiddlewareHandler<ApiContext> = async (c, next) => {
-  const token = getCookie(c, SESSION_COOKIE);
-  const claims = token ? await verify(token, sessionSecret(c.env), "HS256").catch(() => null) : null;
-  const user = typeof claims?.sub === "string" ? await findActiveUser(c.env.DB, claims.sub) : undefined;
-  if (!user || (claims?.ver ?? 0) !== user.sessionVersion) return c.json({ error: "sign in first" }, 401);
-  c.set("user", user);
+  const token = sessionToken(c);
+  const found = token ? await findSession(c.env.DB, sessionSecret(c.env), token) : undefined;
+  if (!found || found.user.disabled) return c.json({ error: "sign in first" }, 401);
+  c.set("user", found.user);
+  c.set("sessionId", found.session.id);
   await next();
 };
-
-async function findActiveUser(d1: D1Database, id: string): Promise<User | undefined> {
-  const user = await database(d1).select().from(users).where(eq(users.id, id)).get();
-  return user && !user.disabled ? user : undefined;
-}
 
 /** Behind requireUser: only global admins pass. */
 export const requireGlobalAdmin: MiddlewareHandler<ApiContext> = async (c, next) => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { deleteSiteData } from "../../../../lib/clickhouse/site-data";
-import { createSite, findSiteByDomain } from "../../../../lib/d1/accounts";
+import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
@@ -11,6 +11,7 @@ import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
 import { jsonBody } from "../validate";
 import { requireSiteRole, sitesVisibleTo } from "./access";
+import { claimRefusal, RACED } from "./hostnames";
 import { memberRoutes } from "./members";
 import { NewSite, SiteSettings } from "./settings";
 
@@ -29,7 +30,24 @@ export const siteBody = (site: Site, role: SiteRole) => ({
   role,
 });
 
-const domainTaken = (domain: string) => ({ error: `domain: ${domain} is already a site in this Pixel` });
+/** The hostnames a write would newly give the site, named by the field they came in. */
+function newClaims(change: { domain?: string; hostnames?: string[] }, site?: Site) {
+  const claims = change.domain && change.domain !== site?.domain ? [{ field: "domain", hostname: change.domain }] : [];
+  (change.hostnames ?? []).forEach((hostname, i) => {
+    if (!site?.hostnames.includes(hostname)) claims.push({ field: `hostnames.${i}`, hostname });
+  });
+  return claims;
+}
+
+/** Runs a write that claims hostnames; undefined when the database refused a claim another site holds. */
+async function claiming<T>(write: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isClaimClash(error)) return undefined;
+    throw error;
+  }
+}
 
 export const siteRoutes = new Hono<ApiContext>()
   .get("/", async (c) => {
@@ -38,21 +56,21 @@ export const siteRoutes = new Hono<ApiContext>()
   })
   .post("/", jsonBody(NewSite), async (c) => {
     const input = c.req.valid("json");
-    const db = database(c.env.DB);
-    if (await findSiteByDomain(db, input.domain)) return c.json(domainTaken(input.domain), 409);
-    const site = await createSite(db, { ...input, ownerId: c.var.user.id });
+    const refused = await claimRefusal(c.env.DB, c.var.user, undefined, newClaims(input));
+    if (refused) return c.json({ error: refused.error }, refused.status);
+    const site = await claiming(() => createSite(database(c.env.DB), { ...input, ownerId: c.var.user.id }));
+    if (!site) return c.json({ error: RACED.error }, RACED.status);
     return c.json({ site: siteBody(site, "owner") }, 201);
   })
   .get("/:siteId", requireSiteRole("viewer"), (c) => c.json({ site: siteBody(c.var.site, c.var.siteRole) }))
   .patch("/:siteId", requireSiteRole("admin"), jsonBody(SiteSettings), async (c) => {
     const change = c.req.valid("json");
-    const db = database(c.env.DB);
-    if (change.domain && change.domain !== c.var.site.domain && (await findSiteByDomain(db, change.domain))) {
-      return c.json(domainTaken(change.domain), 409);
-    }
+    const refused = await claimRefusal(c.env.DB, c.var.user, c.var.site.id, newClaims(change, c.var.site));
+    if (refused) return c.json({ error: refused.error }, refused.status);
     if (!Object.keys(change).length) return c.json({ site: siteBody(c.var.site, c.var.siteRole) });
-    const [site] = await db.update(sites).set(change).where(eq(sites.id, c.var.site.id)).returning();
-    return c.json({ site: siteBody(site!, c.var.siteRole) });
+    const site = await claiming(() => updateSite(database(c.env.DB), c.var.site, change));
+    if (!site) return c.json({ error: RACED.error }, RACED.status);
+    return c.json({ site: siteBody(site, c.var.siteRole) });
   })
   .delete("/:siteId", requireSiteRole("owner"), async (c) => {
     // Its events first: should ClickHouse fail, the site stays and the owner can try again.

@@ -10,7 +10,7 @@ export const Hostname = v.pipe(
   v.regex(HOSTNAME, "is not a hostname (letters, digits, hyphens and dots, like shop.example.com)"),
 );
 
-/** A site's domain; `www.` is dropped, since the collector treats it as the bare domain. */
+/** A site's domain or extra hostname; `www.` is dropped, since the collector treats it as the bare name. */
 export const Domain = v.pipe(
   v.string(),
   v.trim(),
@@ -59,7 +59,7 @@ export const SiteSettings = v.strictObject({
   domain: v.optional(Domain),
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
   timezone: v.optional(TimeZone),
-  hostnames: v.optional(v.pipe(v.array(Hostname), v.maxLength(100))),
+  hostnames: v.optional(v.pipe(v.array(Domain), v.maxLength(100), v.transform((names) => [...new Set(names)]))),
   retentionDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36_500))),
   scriptName: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]{0,62}\.js$/i, "is a file name ending in .js"))),
   endpointName: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, "is one path segment of letters, digits, - and _"))),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { accessWorld, call, signedInUser, unique } from "../test-support";
+import { siteForHost } from "../../../collector/src/sites";
+import { accessWorld, apiEnv, call, signedInUser, unique } from "../test-support";
 
 describe("sites", () => {
   it("makes the creator the owner, with default tracker settings and shields", async () => {
@@ -141,6 +142,61 @@ describe("sites", () => {
       expect(grant.status).toBe(200);
       expect((await call(`/sites/${b.id}`, { cookie: viewer.cookie })).status).toBe(200);
       expect((await call(`/sites/${b.id}`, { cookie, method: "DELETE" })).status).toBe(204);
+    });
+  });
+
+  describe("a site owns its hostnames", () => {
+    /** Site A with its owner; a stranger with a site of their own and no rights on A. */
+    async function victimAndStranger() {
+      const { a, owner, globalAdmin } = await accessWorld();
+      const stranger = await signedInUser();
+      const own = await call("/sites", { cookie: stranger.cookie, body: { domain: `${unique("stranger")}.example` } });
+      return { a, owner, globalAdmin, stranger, strangerSite: own.json.site as { id: string } };
+    }
+
+    it("refuses a stranger who claims another site's domain or a hostname under it, and A keeps its hits", async () => {
+      const { a, stranger, strangerSite } = await victimAndStranger();
+      const patch = (body: unknown) => call(`/sites/${strangerSite.id}`, { cookie: stranger.cookie, method: "PATCH", body });
+      for (const hostnames of [[a.domain], [`WWW.${a.domain}`]]) {
+        const taken = await patch({ hostnames });
+        expect(taken.status).toBe(409);
+        expect(taken.json.error).toBe(`hostnames.0: ${a.domain} already belongs to another site in this Pixel`);
+      }
+      const under = await patch({ hostnames: ["ok.stranger.example", `shop.${a.domain}`] });
+      expect(under.status).toBe(403);
+      expect(under.json.error).toContain(`hostnames.1: shop.${a.domain} is under ${a.domain}, another site's domain`);
+      expect((await patch({ domain: `shop.${a.domain}` })).status).toBe(403);
+      expect((await call("/sites", { cookie: stranger.cookie, body: { domain: `shop.${a.domain}` } })).status).toBe(403);
+      const clash = await call("/sites", { cookie: stranger.cookie, body: { domain: `${unique("mine")}.example`, hostnames: [a.domain] } });
+      expect(clash.status).toBe(409);
+      expect(clash.json.error).toContain("hostnames.0");
+
+      expect((await call(`/sites/${strangerSite.id}`, { cookie: stranger.cookie })).json.site.hostnames).toEqual([]);
+      for (const host of [a.domain, `www.${a.domain}`, `shop.${a.domain}`]) expect((await siteForHost(apiEnv.DB, host))?.id).toBe(a.id);
+    });
+
+    it("lets A's owner or a global admin give a hostname under A to another site, which then takes its hits", async () => {
+      const { a, owner, globalAdmin, strangerSite } = await victimAndStranger();
+      const ownersOther = await call("/sites", { cookie: owner.cookie, body: { domain: `${unique("other")}.example`, hostnames: [`shop.${a.domain}`] } });
+      expect(ownersOther.status).toBe(201);
+      const byAdmin = await call(`/sites/${strangerSite.id}`, { cookie: globalAdmin.cookie, method: "PATCH", body: { hostnames: [`blog.${a.domain}`] } });
+      expect(byAdmin.status).toBe(200);
+      expect((await siteForHost(apiEnv.DB, `shop.${a.domain}`))?.id).toBe(ownersOther.json.site.id);
+      expect((await siteForHost(apiEnv.DB, `blog.${a.domain}`))?.id).toBe(strangerSite.id);
+      expect((await siteForHost(apiEnv.DB, `news.${a.domain}`))?.id).toBe(a.id);
+    });
+
+    it("holds in the database: of two sites claiming one new hostname at once, one gets it and the other a 409", async () => {
+      const [first, second] = [await signedInUser(), await signedInUser()];
+      const siteOf = async (user: typeof first) => (await call("/sites", { cookie: user.cookie, body: { domain: `${unique("racer")}.example` } })).json.site.id;
+      const [one, two] = [await siteOf(first), await siteOf(second)];
+      const hostname = `${unique("contested")}.example`;
+      const answers = await Promise.all([
+        call(`/sites/${one}`, { cookie: first.cookie, method: "PATCH", body: { hostnames: [hostname] } }),
+        call(`/sites/${two}`, { cookie: second.cookie, method: "PATCH", body: { hostnames: [hostname] } }),
+      ]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+      expect(answers.find((answer) => answer.status === 409)!.json.error).toContain("hostnames");
     });
   });
 });

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { hashPassword } from "../../../../lib/auth/password";
-import { createUser, findUserByEmail } from "../../../../lib/d1/accounts";
+import { createUser, endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
 import { users, type User } from "../../../../lib/d1/schema";
 import { publicUser, requireGlobalAdmin } from "../auth/session";
 import { database } from "../db";
@@ -44,14 +44,15 @@ export const userRoutes = new Hono<ApiContext>()
     if (userId === c.var.user.id && (change.disabled || change.role === "user")) {
       return c.json({ error: `${change.disabled ? "disabled" : "role"}: you can't lock yourself out; ask another admin` }, 400);
     }
-    const rekey = password ? { passwordHash: await hashPassword(password), sessionVersion: sql`${users.sessionVersion} + 1` } : {};
-    const set = { ...change, ...rekey };
+    const set = password ? { ...change, passwordHash: await hashPassword(password) } : change;
     const db = database(c.env.DB);
     const [user] = Object.keys(set).length
       ? await db.update(users).set(set).where(eq(users.id, userId)).returning()
       : await db.select().from(users).where(eq(users.id, userId)).all();
     if (!user) return c.json({ error: `no user ${userId}` }, 404);
-    return c.json({ user: userBody(user) });
+    // A reset password or a disabled account means someone else may hold its access: all of it ends.
+    const ended = password || change.disabled ? await endAccess(db, userId) : { sessions: 0, apiKeys: 0 };
+    return c.json({ user: userBody(user), ended });
   })
   .delete("/:userId", async (c) => {
     const userId = c.req.param("userId");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { upsertAdmin } from "../../../../lib/d1/accounts";
-import { call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
+import { accessWorld, call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
 
 describe("users management", () => {
   it("is for global admins only", async () => {
@@ -53,6 +53,21 @@ describe("users management", () => {
     expect((await patch({ name: "ghost" })).status).toBe(404);
   });
 
+  it.each<[{ password?: string; disabled?: boolean }]>([[{ password: "reset by an admin" }], [{ disabled: true }]])("%o ends every session and API key of that user", async (change) => {
+    const { a, owner } = await accessWorld();
+    const { cookie } = await signedInUser("admin");
+    const elsewhere = await login(owner.user.email);
+    const { json } = await call("/keys", { cookie: owner.cookie, body: { name: "export", siteIds: [a.id] } });
+    const response = await call(`/users/${owner.user.id}`, { cookie, method: "PATCH", body: change });
+    expect(response.status).toBe(200);
+    expect(response.json.ended).toEqual({ sessions: 2, apiKeys: 1 });
+    for (const session of [owner.cookie, elsewhere]) expect((await call("/auth/me", { cookie: session })).status).toBe(401);
+    await call(`/users/${owner.user.id}`, { cookie, method: "PATCH", body: { disabled: false } });
+    const query = { site_id: a.id, metrics: ["visitors"], date_range: "7d" };
+    expect((await call("/v2/query", { body: query, headers: { authorization: `Bearer ${json.token}` } })).status).toBe(401);
+    expect((await call("/keys", { cookie: await login(owner.user.email, change.password ?? PASSWORD) })).json.keys).toEqual([]);
+  });
+
   it("won't let an admin lock themselves out", async () => {
     const { user, cookie } = await signedInUser("admin");
     const demote = await call(`/users/${user.id}`, { cookie, method: "PATCH", body: { role: "user" } });
@@ -65,7 +80,7 @@ describe("users management", () => {
 });
 
 describe("upsertAdmin (npm run create-admin)", () => {
-  it("creates a global admin, or promotes, re-enables and re-keys an existing account, ending its sessions", async () => {
+  it("creates a global admin, or promotes, re-enables and re-keys an existing account, ending its sessions and keys", async () => {
     const email = `${unique("first")}@pixel.test`;
     const first = await upsertAdmin(db(), { email, password: PASSWORD });
     expect(first).toMatchObject({ created: true, user: { email, role: "admin", disabled: false } });
