@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CLICKHOUSE_USERS, type ClickHouseUser, grantedOn, parseUsersSql } from "../users";
 
@@ -27,6 +28,9 @@ export function localPasswords(file: string): LocalPasswords {
   if (Object.keys(passwords).some((name) => !(name in kept))) writeFileSync(file, JSON.stringify(passwords, null, 2), { mode: 0o600 });
   return passwords;
 }
+
+/** The local stack's passwords, kept with its data (`npm run dev`, `npm run seed`). */
+export const localPasswordsIn = (dataDir: string): LocalPasswords => localPasswords(join(dataDir, "clickhouse-passwords.json"));
 
 export interface LocalUser {
   name: string;

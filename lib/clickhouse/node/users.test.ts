@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readUsersSql } from "./node/users";
-import { CLICKHOUSE_USERS, grantedOn, parseUsersSql, renderUsersSql } from "./users";
+import { readUsersSql } from "./users";
+import { CLICKHOUSE_USERS, grantedOn, parseUsersSql, renderUsersSql } from "../users";
 
 describe("deploy/clickhouse/users.sql", () => {
   const users = parseUsersSql(readUsersSql());
