@@ -1,7 +1,7 @@
 -- Pixel's ClickHouse users, grants and settings profiles: the one source (docs/deploy.md, section 1).
 -- Run it as an admin (on ClickHouse Cloud: the `default` user in the SQL console) after replacing every
 -- '<... password>' with a strong password of your own. Running it again updates the users to this file.
--- With another database than `pixel`, replace `pixel` in CREATE DATABASE and in every `ON pixel.*`.
+-- With another database than `pixel`, rename it in CREATE DATABASE and in every GRANT (npm run deploy prints it so).
 -- The local ClickHouse enforces this same file for `npm run dev`, the tests and CI.
 
 CREATE DATABASE IF NOT EXISTS pixel;

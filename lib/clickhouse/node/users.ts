@@ -2,11 +2,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLICKHOUSE_USERS, type ClickHouseUser, grantedOn, parseUsersSql } from "../users";
+import { CLICKHOUSE_USERS, type ClickHouseUser, grantedOn, parseUsersSql, renderUsersSql } from "../users";
 
 export const USERS_SQL_PATH = fileURLToPath(new URL("../../../deploy/clickhouse/users.sql", import.meta.url));
 
 export const readUsersSql = (): string => readFileSync(USERS_SQL_PATH, "utf8");
+
+/** users.sql for `database`, as `npm run deploy` prints it. */
+export const usersSqlFor = (database: string): string => renderUsersSql(readUsersSql(), database);
 
 /** The local bootstrap admin, like ClickHouse Cloud's `default`: creates databases and nothing else. */
 export const LOCAL_ADMIN = "default";
