@@ -12,7 +12,7 @@ export interface StatementShape {
   hasMultipleStatements: boolean;
   /** The statement's top-level words, upper-cased (`ALTER`, `TABLE`, `DELETE`, ...), for access checks. */
   words: string[];
-  /** Names called as functions anywhere in the statement (`file(`, `url(`, `count(`). */
+  /** Every word directly before `(`: the functions called (`file(`, `url(`), and keywords such as `FROM (`. */
   functions: string[];
   /** Every `x` of an `x.y` anywhere in the statement: the candidate database names. */
   qualifiers: string[];
