@@ -1,16 +1,10 @@
 // What a real server's access control does for a user from deploy/clickhouse/users.sql: the profile's settings
 // and constraints, and grants per database. chDB has no access management of its own; `SET readonly = N` on
 // the user's connection is the one part it enforces itself.
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import type { ClickHouseUser, SettingRule } from "../../lib/clickhouse/users";
 import { clickHouseError } from "./errors";
 import type { StatementShape } from "./sql";
-
-/** A user the server accepts; without `access` (the bootstrap admin) nothing is restricted. */
-export interface ServerUser {
-  name: string;
-  password: string;
-  access?: ClickHouseUser;
-}
 
 /** Databases everyone may read, as on a real server (system.one, system.numbers, ...). */
 const PUBLIC_DATABASES = new Set(["system", "INFORMATION_SCHEMA", "information_schema"]);
@@ -67,7 +61,7 @@ export function checkSettingChanges(access: ClickHouseUser | undefined, changes:
  * CREATE/DROP DATABASE, and every `db.` qualifier naming an existing database.
  */
 export function checkGrants(
-  user: ServerUser,
+  user: LocalUser,
   statement: StatementShape,
   context: { currentDatabase: string; databases: Set<string>; queryParams: Record<string, string> },
 ): void {

@@ -1,4 +1,5 @@
-import { changeableInReadonly, checkGrants, checkSettingChanges, profileSettings, readonlyLevel, type ServerUser } from "./access";
+import { changeableInReadonly, checkGrants, checkSettingChanges, profileSettings, readonlyLevel } from "./access";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import type { ChdbConnection, ChdbEngine } from "./engine";
 import { clickHouseError } from "./errors";
 import { countResultRows } from "./formats";
@@ -16,7 +17,7 @@ export interface ClickHouseRequest {
   defaultFormat: string;
   session?: SessionRequest;
   /** Who sent it; unset when the server has no users. */
-  user?: ServerUser;
+  user?: LocalUser;
 }
 
 export interface QuerySummary {
@@ -116,7 +117,7 @@ export class QueryExecutor {
    * changes its profile lets a readonly = 1 user make, then the profile's `readonly`, which chDB itself enforces
    * on everything the query sets after it.
    */
-  async #connectAs(user: ServerUser | undefined, changes: Map<string, string>): Promise<ChdbConnection> {
+  async #connectAs(user: LocalUser | undefined, changes: Map<string, string>): Promise<ChdbConnection> {
     const connection = this.engine.connect();
     const access = user?.access;
     const early = [...changes].filter(([name]) => changeableInReadonly(access, name));

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { ServerUser } from "./access";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import { clickHouseError } from "./errors";
 import type { ClickHouseRequest } from "./executor";
 
@@ -52,7 +52,7 @@ const TRANSPORT_PARAMS = new Set([
 ]);
 
 /** The user the request's credentials name, when the password matches; undefined when the server has no users. */
-export function authenticate(headers: IncomingHttpHeaders, url: URL, users: Map<string, ServerUser> | undefined): ServerUser | undefined {
+export function authenticate(headers: IncomingHttpHeaders, url: URL, users: Map<string, LocalUser> | undefined): LocalUser | undefined {
   if (!users) return undefined;
   const presented = presentedCredentials(headers, url);
   const user = users.get(presented.user);

@@ -9,7 +9,7 @@ import { ChdbEngine, chdbVersion } from "./engine";
 import { type ClickHouseException, clickHouseError, exceptionText, fromEngineError, httpStatusOf } from "./errors";
 import { QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
 import { contentTypeOf } from "./formats";
-import type { ServerUser } from "./access";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import { authenticate, parseRequest, readBody, type ResponseOptions } from "./request";
 import { SessionRegistry } from "./sessions";
 
@@ -26,7 +26,7 @@ export interface ClickHouseServerOptions {
    * Users each query must authenticate as; those with `access` (users.sql's users) get their profile's settings
    * and constraints and their grants enforced.
    */
-  users?: ServerUser[];
+  users?: LocalUser[];
   log?: (line: string) => void;
   /** Largest accepted request body, before and after decompression. Defaults to 256 MiB. */
   maxBodyBytes?: number;
@@ -48,7 +48,7 @@ const servedDataDirs = new Set<string>();
 interface ServerContext {
   engine: ChdbEngine;
   executor: QueryExecutor;
-  users?: Map<string, ServerUser>;
+  users?: Map<string, LocalUser>;
   maxBodyBytes: number;
   log: (line: string) => void;
   closing: boolean;
@@ -107,7 +107,7 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
   };
 }
 
-function usersOf(options: ClickHouseServerOptions): Map<string, ServerUser> | undefined {
+function usersOf(options: ClickHouseServerOptions): Map<string, LocalUser> | undefined {
   const users = [...(options.users ?? [])];
   if (options.user !== undefined || options.password !== undefined) {
     users.push({ name: options.user ?? "default", password: options.password ?? "" });

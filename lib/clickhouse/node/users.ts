@@ -11,13 +11,13 @@ export const readUsersSql = (): string => readFileSync(USERS_SQL_PATH, "utf8");
 /** users.sql for `database`, as `npm run deploy` prints it. */
 export const usersSqlFor = (database: string): string => renderUsersSql(readUsersSql(), database);
 
-/** The local bootstrap admin, like ClickHouse Cloud's `default`: creates databases and nothing else. */
+/** The local bootstrap admin, like ClickHouse Cloud's `default`: may do anything; tests seed with it, no Worker gets it. */
 export const LOCAL_ADMIN = "default";
 
 /** A password for the local admin and for every user in users.sql. */
 export type LocalPasswords = Record<string, string>;
 
-export const newPassword = (): string => randomBytes(18).toString("base64url");
+const newPassword = (): string => randomBytes(18).toString("base64url");
 
 export function newPasswords(): LocalPasswords {
   const names = [LOCAL_ADMIN, ...parseUsersSql(readUsersSql()).map((user) => user.name)];
@@ -35,10 +35,10 @@ export function localPasswords(file: string): LocalPasswords {
 /** The local stack's passwords, kept with its data (`npm run dev`, `npm run seed`). */
 export const localPasswordsIn = (dataDir: string): LocalPasswords => localPasswords(join(dataDir, "clickhouse-passwords.json"));
 
+/** A user the local server accepts; without `access` (the admin) nothing is restricted. */
 export interface LocalUser {
   name: string;
   password: string;
-  /** Unset for the admin, who may do anything. */
   access?: ClickHouseUser;
 }
 
