@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { wranglerConfigPath } from "./deploy/workers";
+import { LOCAL_ADMIN, workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
 
 /**
@@ -19,6 +20,10 @@ export default defineConfig(async () => {
             D1_MIGRATIONS: d1Migrations,
             CLICKHOUSE_URL: inject("clickHouseUrl"),
             CLICKHOUSE_DATABASE: TEST_DATABASES[name],
+            // Each Worker runs as its documented users.sql user; tests seed as the local admin (test/setup/clickhouse.ts).
+            ...workerClickHouseEnv(name, inject("clickHousePasswords")),
+            TEST_CLICKHOUSE_USER: LOCAL_ADMIN,
+            TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[LOCAL_ADMIN]!,
             TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
             ...extraBindings,
           },

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { migrateClickHouse } from "../lib/clickhouse/node/migrate";
 import { parseCli } from "../lib/node/cli";
+import { USERS_SQL_PATH, usersSqlFor } from "../lib/clickhouse/node/users";
 import { deploy, DeployError, type Wrangler } from "./deploy";
 import { deployConfigFrom, MissingSettingsError, SETTINGS, type DeployConfig } from "./settings";
 import { DEPLOY_DIR, readWorkerConfig, ROOT } from "./workers";
@@ -64,6 +65,7 @@ async function main() {
   if (interactive && !dryRun) await askForMissing(env);
   const config: DeployConfig = deployConfigFrom(dryRun ? { ...placeholders(), ...env } : env);
   console.log(dryRun ? "Deploy plan (nothing is changed):" : `Deploying Pixel to ${config.zone} ...`);
+  console.log(`\nThe ClickHouse users (${relative(ROOT, USERS_SQL_PATH)}); run once as an admin with your passwords, see docs/deploy.md:\n\n${usersSqlFor(config.clickHouse.database)}`);
   const where = await deploy(config, {
     wrangler: dryRun ? planOnly : wrangler,
     workerConfig: readWorkerConfig,

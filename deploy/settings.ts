@@ -1,3 +1,5 @@
+import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
+
 /** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
 export interface Setting {
   name: string;
@@ -18,9 +20,9 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
   { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create tables; used only to apply migrations", default: "default", readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_PASSWORD", description: "password of CLICKHOUSE_ADMIN_USER", secret: true, readBy: "deploy" },
-  { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: "pixel_writer", readBy: "flusher" },
+  { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: CLICKHOUSE_USERS.flusher, readBy: "flusher" },
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
-  { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: "pixel_reader", readBy: "api" },
+  { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: CLICKHOUSE_USERS.api, readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
   { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert and delete, for deleting and importing a site's data from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
   { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },

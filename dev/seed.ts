@@ -5,6 +5,8 @@ import { insertEvents } from "../workers/flusher/src/insert";
 import { generateEventBatches, type TruthSite } from "./ground-truth/generate";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { parseCli } from "../lib/node/cli";
+import { localPasswordsIn } from "../lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
 
 const { values: flags } = parseCli(
   "seed",
@@ -17,6 +19,8 @@ goals are made through the api, as a user would.
   --days     over how many days up to today`,
   { options: { events: { type: "string", default: "100000" }, days: { type: "string", default: "28" } } },
 );
+
+const dataDir = () => process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel");
 
 const DEMO_SITES = [
   { domain: "shop.demo.example", name: "Demo shop", timezone: "Europe/Berlin" },
@@ -47,7 +51,9 @@ async function main() {
 
   const visitsPerSiteDay = Math.max(1, Math.round(events / (EVENTS_PER_VISIT * sites.length * days)));
   const firstDay = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-  const client = createClient({ url: clickHouseUrl, database: "pixel" });
+  // Hits arrive as the flusher writes them: as its users.sql user, with the local stack's password.
+  const writer = CLICKHOUSE_USERS.flusher;
+  const client = createClient({ url: clickHouseUrl, database: "pixel", username: writer, password: localPasswordsIn(dataDir())[writer] });
   const started = Date.now();
   let written = 0;
   try {
@@ -72,7 +78,7 @@ function progress(done: number, total: number, started: number) {
 }
 
 async function signIn(api: string): Promise<string> {
-  const secrets = join(process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel"), "dev-secrets.json");
+  const secrets = join(dataDir(), "dev-secrets.json");
   if (!existsSync(secrets)) throw new Error("no local Pixel found: start it with `npm run dev` first, then seed in another terminal");
   const { adminPassword } = JSON.parse(readFileSync(secrets, "utf8")) as { adminPassword: string };
   const response = await fetch(`${api}/api/auth/login`, {

@@ -81,7 +81,7 @@ const overviewSpeed: Benchmark = async (progress) => {
   let browser: BrowserContext | undefined;
   let stop = async () => {};
   try {
-    const clickHouse = { url: server.url, database: "pixel_bench_dashboard", maxExecutionTime: 120 };
+    const clickHouse = { url: server.url, database: "pixel_bench_dashboard", limits: { max_execution_time: 120 } };
     const adminPassword = randomBytes(12).toString("hex");
     progress("starting the local stack");
     const stack = await startStack({

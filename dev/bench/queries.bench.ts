@@ -47,7 +47,7 @@ const queriesBench: Benchmark = async (progress) => {
   const dataDir = mkdtempSync(join(tmpdir(), "pixel-bench-clickhouse-"));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
-    const config = { url: server.url, database: "pixel_bench", maxExecutionTime: 120 };
+    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);
     const inserted = await load(client, progress);

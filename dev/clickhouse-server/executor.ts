@@ -1,3 +1,5 @@
+import { changeableInReadonly, checkGrants, checkSettingChanges, profileSettings, readonlyLevel } from "./access";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import type { ChdbConnection, ChdbEngine } from "./engine";
 import { clickHouseError } from "./errors";
 import { countResultRows } from "./formats";
@@ -14,6 +16,8 @@ export interface ClickHouseRequest {
   database?: string;
   defaultFormat: string;
   session?: SessionRequest;
+  /** Who sent it; unset when the server has no users. */
+  user?: LocalUser;
 }
 
 export interface QuerySummary {
@@ -55,10 +59,14 @@ export class QueryExecutor {
     const statement = analyzeStatement(request.sql);
     if (statement.kind === "") throw clickHouseError("SYNTAX_ERROR", "Empty query");
     if (statement.hasMultipleStatements) throw clickHouseError("SYNTAX_ERROR", "Multi-statements are not allowed");
+    checkSettingChanges(request.user?.access, [...request.settings, ...statement.settingChanges]);
     const format = statement.outputFormat ?? request.defaultFormat;
-    const run = (connection: ChdbConnection) => timed(() => runStatement(connection, request, statement, format));
+    const run = async (connection: ChdbConnection) => {
+      await authorize(connection, request, statement);
+      return timed(() => runStatement(connection, request, statement, format));
+    };
     const { result, elapsedNs } = request.session
-      ? await this.sessions.run(request.session, (session) =>
+      ? await this.sessions.run({ ...request.session, owner: request.user?.name }, (session) =>
           this.engine.exclusive(() => this.#inSession(session, request, statement, run)),
         )
       : await this.engine.exclusive(() => this.#alone(request, run));
@@ -71,9 +79,11 @@ export class QueryExecutor {
 
   /** Without a session every request gets a fresh connection, so its settings die with it. */
   async #alone<T>(request: ClickHouseRequest, run: (connection: ChdbConnection) => Promise<T>): Promise<T> {
-    const connection = this.engine.connect();
-    const settings = new Map([["session_timezone", this.timezone], ...request.settings]);
-    if (READ_ONLY_METHODS.has(request.method) && !settings.has("readonly")) settings.set("readonly", "2");
+    const connection = await this.#connectAs(request.user, request.settings);
+    const access = request.user?.access;
+    const settings = new Map([...request.settings].filter(([name]) => !changeableInReadonly(access, name)));
+    const writable = !settings.has("readonly") && readonlyLevel(access) === 0;
+    if (READ_ONLY_METHODS.has(request.method) && writable) settings.set("readonly", "2");
     try {
       await useDatabase(connection, request.database);
       await applySettings(connection, settings);
@@ -90,7 +100,7 @@ export class QueryExecutor {
     statement: StatementShape,
     run: (connection: ChdbConnection) => Promise<T>,
   ): Promise<T> {
-    const connection = (session.connection ??= await this.#sessionConnection());
+    const connection = (session.connection ??= await this.#connectAs(request.user, new Map()));
     const changesContext = statement.kind === "SET" || statement.kind === "USE";
     const saved = changesContext ? undefined : await saveContext(connection, request);
     try {
@@ -102,10 +112,22 @@ export class QueryExecutor {
     }
   }
 
-  async #sessionConnection(): Promise<ChdbConnection> {
+  /**
+   * A connection logged in as the user, as a real server does it: the profile's settings, then the query's
+   * changes its profile lets a readonly = 1 user make, then the profile's `readonly`, which chDB itself enforces
+   * on everything the query sets after it.
+   */
+  async #connectAs(user: LocalUser | undefined, changes: Map<string, string>): Promise<ChdbConnection> {
     const connection = this.engine.connect();
-    await applySettings(connection, new Map([["session_timezone", this.timezone]]));
-    return connection;
+    const access = user?.access;
+    const early = [...changes].filter(([name]) => changeableInReadonly(access, name));
+    try {
+      await applySettings(connection, new Map([["session_timezone", this.timezone], ...profileSettings(access), ...early]));
+      return connection;
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
   }
 
   async #restore(session: Session, connection: ChdbConnection, saved: SavedContext): Promise<void> {
@@ -117,6 +139,15 @@ export class QueryExecutor {
       this.sessions.discard(session);
     }
   }
+}
+
+/** Grants are checked against the databases that exist now and the connection's current one. */
+async function authorize(connection: ChdbConnection, request: ClickHouseRequest, statement: StatementShape): Promise<void> {
+  if (!request.user?.access) return;
+  const sql = "SELECT currentDatabase() AS current, groupArray(name) AS names FROM system.databases";
+  const { body } = await connection.query(sql, "JSONEachRow");
+  const { current, names } = JSON.parse(body.toString()) as { current: string; names: string[] };
+  checkGrants(request.user, statement, { currentDatabase: current, databases: new Set(names), queryParams: request.queryParams });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; elapsedNs: bigint }> {

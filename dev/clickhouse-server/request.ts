@@ -2,10 +2,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
 import { clickHouseError } from "./errors";
 import type { ClickHouseRequest } from "./executor";
 
-export interface Credentials {
+interface Credentials {
   user: string;
   password: string;
 }
@@ -50,15 +51,18 @@ const TRANSPORT_PARAMS = new Set([
   "stacktrace",
 ]);
 
-export function authenticate(headers: IncomingHttpHeaders, url: URL, expected: Credentials | undefined): void {
-  if (!expected) return;
+/** The user the request's credentials name, when the password matches; undefined when the server has no users. */
+export function authenticate(headers: IncomingHttpHeaders, url: URL, users: Map<string, LocalUser> | undefined): LocalUser | undefined {
+  if (!users) return undefined;
   const presented = presentedCredentials(headers, url);
-  if (presented.user !== expected.user || !sameSecret(presented.password, expected.password)) {
+  const user = users.get(presented.user);
+  if (!sameSecret(presented.password, user?.password ?? "") || !user) {
     throw clickHouseError(
       "AUTHENTICATION_FAILED",
       `${presented.user}: Authentication failed: password is incorrect, or there is no user with such name`,
     );
   }
+  return user;
 }
 
 function presentedCredentials(headers: IncomingHttpHeaders, url: URL): Credentials {

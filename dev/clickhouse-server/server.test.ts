@@ -98,6 +98,19 @@ describe("statement analysis", () => {
     expect(shape("SELECT 'a\\'; DROP', $$;$$ -- ; x\n;").hasMultipleStatements).toBe(false);
     expect(shape("  -- only a comment").kind).toBe("");
   });
+
+  it("finds what access checks need: setting changes, database qualifiers, called functions, the DATABASE target", () => {
+    const select = shape("SELECT a.b, f(`db`.t.x) FROM (SELECT 1 SETTINGS max_threads = 2) SETTINGS max_memory_usage = -1, log_comment = 'it''s'");
+    expect(select.settingChanges).toEqual([["max_threads", "2"], ["max_memory_usage", "-1"], ["log_comment", "it's"]]);
+    expect(select.qualifiers).toEqual(["a", "db", "t"]);
+    expect(select.functions).toEqual(["f", "FROM"]);
+    expect(shape("SET max_execution_time = 5, readonly = 1").settingChanges).toEqual([["max_execution_time", "5"], ["readonly", "1"]]);
+    expect(shape("SELECT 'SETTINGS x = 1' AS s").settingChanges).toEqual([]);
+    expect(shape("ALTER TABLE t DELETE WHERE 1").words.slice(0, 4)).toEqual(["ALTER", "TABLE", "T", "DELETE"]);
+    expect(shape("CREATE DATABASE IF NOT EXISTS {database:Identifier}").databaseTarget).toBe("{database:Identifier}");
+    expect(shape("DROP DATABASE `pixel`").databaseTarget).toBe("pixel");
+    expect(shape("SELECT 1").databaseTarget).toBeUndefined();
+  });
 });
 
 describe("health checks", () => {

@@ -9,7 +9,8 @@ import { ChdbEngine, chdbVersion } from "./engine";
 import { type ClickHouseException, clickHouseError, exceptionText, fromEngineError, httpStatusOf } from "./errors";
 import { QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
 import { contentTypeOf } from "./formats";
-import { authenticate, type Credentials, parseRequest, readBody, type ResponseOptions } from "./request";
+import type { LocalUser } from "../../lib/clickhouse/node/users";
+import { authenticate, parseRequest, readBody, type ResponseOptions } from "./request";
 import { SessionRegistry } from "./sessions";
 
 export interface ClickHouseServerOptions {
@@ -18,9 +19,14 @@ export interface ClickHouseServerOptions {
   /** Defaults to 127.0.0.1. */
   host?: string;
   dataDir: string;
-  /** When `user` or `password` is set, every query must carry these credentials. */
+  /** When `user` or `password` is set, every query must carry these credentials; this user may do anything. */
   user?: string;
   password?: string;
+  /**
+   * Users each query must authenticate as; those with `access` (users.sql's users) get their profile's settings
+   * and constraints and their grants enforced.
+   */
+  users?: LocalUser[];
   log?: (line: string) => void;
   /** Largest accepted request body, before and after decompression. Defaults to 256 MiB. */
   maxBodyBytes?: number;
@@ -42,7 +48,7 @@ const servedDataDirs = new Set<string>();
 interface ServerContext {
   engine: ChdbEngine;
   executor: QueryExecutor;
-  credentials?: Credentials;
+  users?: Map<string, LocalUser>;
   maxBodyBytes: number;
   log: (line: string) => void;
   closing: boolean;
@@ -75,7 +81,7 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
   const context: ServerContext = {
     engine,
     executor: new QueryExecutor(engine, sessions, TIMEZONE, log),
-    credentials: credentialsOf(options),
+    users: usersOf(options),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log,
     closing: false,
@@ -101,9 +107,12 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
   };
 }
 
-function credentialsOf(options: ClickHouseServerOptions): Credentials | undefined {
-  if (options.user === undefined && options.password === undefined) return undefined;
-  return { user: options.user ?? "default", password: options.password ?? "" };
+function usersOf(options: ClickHouseServerOptions): Map<string, LocalUser> | undefined {
+  const users = [...(options.users ?? [])];
+  if (options.user !== undefined || options.password !== undefined) {
+    users.push({ name: options.user ?? "default", password: options.password ?? "" });
+  }
+  return users.length ? new Map(users.map((user) => [user.name, user])) : undefined;
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -145,9 +154,10 @@ async function handle(context: ServerContext, request: http.IncomingMessage, res
   const headers = baseHeaders(queryId, url.searchParams.get("add_http_cors_header") === "1");
   try {
     if (context.closing) throw shuttingDown();
-    authenticate(request.headers, url, context.credentials);
+    const user = authenticate(request.headers, url, context.users);
     const body = await readBody(request, context.maxBodyBytes);
     const { request: query, response: options } = parseRequest(method, url, request.headers, body);
+    query.user = user;
     if (context.closing) throw shuttingDown();
     const outcome = await context.executor.execute(query);
     await sendOutcome(request, response, headers, outcome, options);

@@ -6,11 +6,14 @@ export interface SessionRequest {
   timeoutSeconds: number;
   /** `session_check=1`: fail instead of creating the session. */
   mustExist: boolean;
+  /** The user the session belongs to: another user's request never reaches it. */
+  owner?: string;
 }
 
 /** An HTTP session: one chDB connection kept between requests that carry the same session_id. */
 export interface Session {
   readonly id: string;
+  readonly key: string;
   connection?: ChdbConnection;
   inUse: boolean;
   timeoutMs: number;
@@ -32,14 +35,14 @@ export class SessionRegistry {
       return await work(session);
     } finally {
       session.inUse = false;
-      if (this.#sessions.get(session.id) === session) this.#armExpiry(session);
+      if (this.#sessions.get(session.key) === session) this.#armExpiry(session);
     }
   }
 
   /** Drops a session whose state can no longer be trusted; call from inside `engine.exclusive`. */
   discard(session: Session): void {
     clearTimeout(session.expiry);
-    this.#sessions.delete(session.id);
+    this.#sessions.delete(session.key);
     session.connection?.close();
   }
 
@@ -49,18 +52,19 @@ export class SessionRegistry {
   }
 
   #claim(request: SessionRequest): Session {
-    const existing = this.#sessions.get(request.id);
+    const key = `${request.owner ?? ""}\u0000${request.id}`;
+    const existing = this.#sessions.get(key);
     if (existing?.inUse) {
       throw clickHouseError("SESSION_IS_LOCKED", `Session ${request.id} is locked by a concurrent client`);
     }
     if (!existing && request.mustExist) {
       throw clickHouseError("SESSION_NOT_FOUND", `Session ${request.id} not found`);
     }
-    const session = existing ?? { id: request.id, inUse: false, timeoutMs: 0 };
+    const session = existing ?? { id: request.id, key, inUse: false, timeoutMs: 0 };
     clearTimeout(session.expiry);
     session.inUse = true;
     session.timeoutMs = request.timeoutSeconds * 1000;
-    this.#sessions.set(session.id, session);
+    this.#sessions.set(key, session);
     return session;
   }
 
@@ -71,7 +75,7 @@ export class SessionRegistry {
 
   /** Expiry is only armed while the session is idle; its connection closes once the engine is free. */
   #expire(session: Session): void {
-    this.#sessions.delete(session.id);
+    this.#sessions.delete(session.key);
     this.engine
       .exclusive(async () => session.connection?.close())
       .catch((error: unknown) => this.log(`closing expired session ${session.id} failed: ${String(error)}`));

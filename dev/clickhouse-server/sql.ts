@@ -10,6 +10,16 @@ export interface StatementShape {
   /** For `INSERT ... FORMAT X <data>`: the end of the SQL part and the start of the data. */
   insertData?: { sqlEnd: number; dataStart: number };
   hasMultipleStatements: boolean;
+  /** The statement's top-level words, upper-cased (`ALTER`, `TABLE`, `DELETE`, ...), for access checks. */
+  words: string[];
+  /** Every word directly before `(`: the functions called (`file(`, `url(`), and keywords such as `FROM (`. */
+  functions: string[];
+  /** Every `x` of an `x.y` anywhere in the statement: the candidate database names. */
+  qualifiers: string[];
+  /** The database a CREATE/DROP/ATTACH/DETACH DATABASE names, as written (may be `{name:Identifier}`). */
+  databaseTarget?: string;
+  /** `name = value` pairs of a SET statement and of every SETTINGS clause. */
+  settingChanges: [string, string][];
 }
 
 type TokenType = "word" | "quoted" | "open" | "close" | "semicolon" | "other";
@@ -174,18 +184,35 @@ interface InsertState {
   usesInput: boolean;
 }
 
+const MAX_WORDS = 64;
+const DATABASE_TARGET = /^\s*(?:CREATE|DROP|ATTACH|DETACH)\s+DATABASE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(`[^`]+`|"[^"]+"|\{[^}]*\}|\w+)/i;
+
 export function analyzeStatement(sql: Buffer): StatementShape {
   let kind = "";
   let depth = 0;
   let ended = false;
   const topLevel: Token[] = [];
   const insert: InsertState = { inValues: false, inSelect: false, usesInput: false };
+  const names: NameCollector = { words: [], functions: [], qualifiers: [] };
+  const assignments = new SettingAssignments();
+  const shape = (extra: Partial<StatementShape>): StatementShape => ({
+    kind,
+    hasMultipleStatements: false,
+    words: names.words,
+    functions: names.functions,
+    qualifiers: names.qualifiers,
+    databaseTarget: names.words.includes("DATABASE") ? unquote(DATABASE_TARGET.exec(sql.toString("utf8", 0, 4096))?.[1]) : undefined,
+    settingChanges: assignments.found,
+    ...extra,
+  });
   for (const token of tokens(sql)) {
     if (ended) {
       if (token.type === "semicolon") continue;
-      return { kind, hasMultipleStatements: true };
+      return shape({ hasMultipleStatements: true });
     }
     kind ||= wordOf(sql, token) ?? "";
+    collectNames(sql, token, depth, names);
+    assignments.feed(sql, token, names.words.length === 1 && depth === 0 && token.type === "word");
     if (token.type === "semicolon" && depth === 0) {
       ended = true;
       continue;
@@ -198,12 +225,83 @@ export function analyzeStatement(sql: Buffer): StatementShape {
     if (depth > 0 || token.type === "open" || token.type === "close") continue;
     if (kind === "INSERT") {
       if (startsInsertData(sql, topLevel.at(-1), token, insert)) {
-        const insertData = { sqlEnd: token.end, dataStart: insertDataStart(sql, token.end) };
-        return { kind, insertData, hasMultipleStatements: false };
+        return shape({ insertData: { sqlEnd: token.end, dataStart: insertDataStart(sql, token.end) } });
       }
     }
     topLevel.push(token);
   }
-  const outputFormat = kind === "INSERT" ? undefined : trailingFormat(sql, topLevel);
-  return { kind, outputFormat, hasMultipleStatements: false };
+  return shape({ outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel) });
+}
+
+interface NameCollector {
+  words: string[];
+  functions: string[];
+  qualifiers: string[];
+  previous?: Token;
+  beforePrevious?: Token;
+}
+
+const isName = (token: Token | undefined) => token?.type === "word" || token?.type === "quoted";
+
+function collectNames(sql: Buffer, token: Token, depth: number, names: NameCollector): void {
+  const { previous, beforePrevious } = names;
+  if (token.type === "word" && depth === 0 && names.words.length < MAX_WORDS) names.words.push(wordOf(sql, token)!);
+  if (token.type === "open" && sql[token.start] === c("(") && previous?.type === "word") names.functions.push(textOf(sql, previous));
+  const afterDot = previous?.type === "other" && sql[previous.start] === c(".");
+  if (isName(token) && afterDot && isName(beforePrevious)) names.qualifiers.push(textOf(sql, beforePrevious!));
+  names.beforePrevious = previous;
+  names.previous = token;
+}
+
+function textOf(sql: Buffer, token: Token): string {
+  return unquote(sql.toString("utf8", token.start, token.end))!;
+}
+
+function unquote(text: string | undefined): string | undefined {
+  if (text === undefined || text.length < 2) return text;
+  const first = text[0];
+  return (first === "`" || first === '"') && text.endsWith(first) ? text.slice(1, -1) : text;
+}
+
+/** Reads `name = value, ...` after `SET` (as the statement) or `SETTINGS`; values are numbers, words or strings. */
+class SettingAssignments {
+  readonly found: [string, string][] = [];
+  #state: "off" | "name" | "equals" | "value" | "next" = "off";
+  #name = "";
+  #sign = "";
+
+  feed(sql: Buffer, token: Token, isFirstWord: boolean): void {
+    const text = sql.toString("utf8", token.start, token.end);
+    if (this.#step(token, text)) return;
+    const word = wordOf(sql, token);
+    this.#state = word === "SETTINGS" || (isFirstWord && word === "SET") ? "name" : "off";
+  }
+
+  #step(token: Token, text: string): boolean {
+    switch (this.#state) {
+      case "name":
+        if (token.type !== "word") return false;
+        this.#name = text;
+        this.#state = "equals";
+        return true;
+      case "equals":
+        if (text !== "=") return false;
+        this.#sign = "";
+        this.#state = "value";
+        return true;
+      case "value":
+        if (text === "-" && !this.#sign) return (this.#sign = "-"), true;
+        if (token.type === "word") this.found.push([this.#name, `${this.#sign}${text}`]);
+        else if (token.type === "quoted" && text.startsWith("'")) this.found.push([this.#name, text.slice(1, -1).replace(/''|\\'/g, "'")]);
+        else return false;
+        this.#state = "next";
+        return true;
+      case "next":
+        if (text !== ",") return false;
+        this.#state = "name";
+        return true;
+      default:
+        return false;
+    }
+  }
 }

@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ClickHouseConfig } from "../../lib/clickhouse/client";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
+import { type LocalPasswords, localPasswordsIn, localUsers } from "../../lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "../../lib/clickhouse/users";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { buildTracker } from "../../tracker/build";
 import { bootstrapLocal } from "./bootstrap";
@@ -19,8 +21,12 @@ export interface StackOptions {
   /** Set the existing admin's password to adminPassword. */
   resetAdminPassword?: boolean;
   sessionSecret: string;
-  /** Use a ClickHouse that is already running instead of starting one. */
+  /**
+   * Use a ClickHouse that is already running instead of starting one: `clickHouse` may create the database and
+   * apply migrations, and `clickHousePasswords` are those of users.sql's users on it, for the Workers.
+   */
   clickHouse?: ClickHouseConfig;
+  clickHousePasswords?: LocalPasswords;
   clickHouseDatabase?: string;
   dashboard: "vite" | "static";
   demoDomain?: string;
@@ -48,18 +54,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`pixel.js built: ${tracker.raw} B, ${tracker.gzip} B gzipped`);
 
     let clickHouse = options.clickHouse;
+    let passwords = options.clickHousePasswords;
     if (!clickHouse) {
       const dataDir = join(options.dataDir, "clickhouse");
       mkdirSync(dataDir, { recursive: true });
-      const server = await startClickHouseServer({ port: options.ports.clickhouse, dataDir });
+      const database = options.clickHouseDatabase ?? "pixel";
+      passwords = localPasswordsIn(options.dataDir);
+      const server = await startClickHouseServer({ port: options.ports.clickhouse, dataDir, users: localUsers(passwords, [database]) });
       stops.push(() => server.close());
-      clickHouse = { url: server.url, database: options.clickHouseDatabase ?? "pixel" };
+      const migrator = CLICKHOUSE_USERS.migrator;
+      clickHouse = { url: server.url, database, username: migrator, password: passwords[migrator] };
     }
     await migrateClickHouse(clickHouse, log);
 
     const workers = await startWorkers({
       clickHouseUrl: clickHouse.url,
       clickHouseDatabase: clickHouse.database,
+      clickHousePasswords: passwords,
       sessionSecret: options.sessionSecret,
       persistDir: join(options.dataDir, "workers"),
       collectorPort: options.ports.collector,

@@ -4,6 +4,7 @@ import { build, type BuildOptions } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { wranglerConfigPath, type WorkerName } from "../../deploy/workers";
+import { type LocalPasswords, workerClickHouseEnv } from "../../lib/clickhouse/node/users";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -28,6 +29,8 @@ export async function bundleWorker(name: WorkerName): Promise<string> {
 export interface WorkersOptions {
   clickHouseUrl: string;
   clickHouseDatabase: string;
+  /** Each Worker runs as its users.sql user with these passwords; unset, against a ClickHouse without users. */
+  clickHousePasswords?: LocalPasswords;
   sessionSecret: string;
   persistDir: string;
   collectorPort: number;
@@ -73,13 +76,17 @@ function showWorkerLine(line: string): boolean {
  * reaches a consumer in the same process. The collector listens on its own port, the api on another.
  */
 export async function startWorkers(options: WorkersOptions): Promise<{ mf: Miniflare; collectorUrl: string; apiUrl: string }> {
-  const clickHouse = { CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.clickHouseDatabase };
+  const clickHouse = (worker: "collector" | "flusher" | "api") => ({
+    CLICKHOUSE_URL: options.clickHouseUrl,
+    CLICKHOUSE_DATABASE: options.clickHouseDatabase,
+    ...(options.clickHousePasswords ? workerClickHouseEnv(worker, options.clickHousePasswords) : {}),
+  });
   const workers = [
-    await workerOptionsFor("collector", clickHouse),
-    await workerOptionsFor("flusher", clickHouse),
+    await workerOptionsFor("collector", clickHouse("collector")),
+    await workerOptionsFor("flusher", clickHouse("flusher")),
     await workerOptionsFor(
       "api",
-      { ...clickHouse, PIXEL_SESSION_SECRET: options.sessionSecret },
+      { ...clickHouse("api"), PIXEL_SESSION_SECRET: options.sessionSecret },
       { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] },
     ),
   ];

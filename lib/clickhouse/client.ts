@@ -6,8 +6,16 @@ export interface ClickHouseConfig {
   username?: string;
   password?: string;
   database: string;
+  /** ClickHouse's limits on each query; they must stay within the user's profile in deploy/clickhouse/users.sql. */
+  limits?: QueryLimits;
+}
+
+export interface QueryLimits {
   /** Seconds a query may run before ClickHouse cancels it. */
-  maxExecutionTime?: number;
+  max_execution_time?: number;
+  max_memory_usage?: number;
+  max_rows_to_read?: number;
+  max_bytes_to_read?: number;
 }
 
 export interface ClickHouseEnv {
@@ -38,13 +46,18 @@ const SETTINGS: ClickHouseSettings = {
 };
 
 export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
+  const { max_execution_time = 20, ...sizes } = config.limits ?? {};
   return createClient({
     url: config.url,
     username: config.username,
     password: config.password,
     database: config.database,
     request_timeout: 30_000,
-    clickhouse_settings: { ...SETTINGS, max_execution_time: config.maxExecutionTime ?? 20 },
+    clickhouse_settings: {
+      ...SETTINGS,
+      max_execution_time,
+      ...Object.fromEntries(Object.entries(sizes).map(([name, bytesOrRows]) => [name, String(bytesOrRows)])),
+    },
   });
 }
 

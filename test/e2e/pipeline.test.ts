@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../dev/stack/index";
 import { startTestStack } from "../support/stack";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "../support/chromium";
 import { until } from "../support/poll";
+import { testClickHouse } from "../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-password-123";
 const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -17,7 +18,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-"));
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, { url: inject("clickHouseUrl"), database: TEST_DATABASES.e2e });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, testClickHouse(TEST_DATABASES.e2e));
   browser = await launchBrowser();
   await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
   mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,17 +1,19 @@
 import { describe, expect, inject, it } from "vitest";
 import { createClient } from "@clickhouse/client-web";
+import { testAdmin } from "../../../test/support/clickhouse";
 import { loadMigrations, migrateClickHouse, statementsOf } from "./migrate";
 
-const url = () => inject("clickHouseUrl");
+/** The run's local ClickHouse as its admin: these tests create databases of their own. */
+const server = () => ({ url: inject("clickHouseUrl"), ...testAdmin() });
 
 describe("ClickHouse migrations", () => {
   it("applies every migration once, and a second run applies nothing", async () => {
     const database = `pixel_migrate_${Date.now()}`;
-    const first = await migrateClickHouse({ url: url(), database }, () => {});
+    const first = await migrateClickHouse({ ...server(), database }, () => {});
     expect(first.applied).toEqual(loadMigrations().map((migration) => migration.name));
-    const second = await migrateClickHouse({ url: url(), database }, () => {});
+    const second = await migrateClickHouse({ ...server(), database }, () => {});
     expect(second.applied).toEqual([]);
-    const client = createClient({ url: url(), database });
+    const client = createClient({ ...server(), database });
     const columns = await (await client.query({ query: "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'events'", query_params: { db: database }, format: "JSONEachRow" })).json<{ name: string }>();
     await client.close();
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["site_id", "event_id", "scroll_depth", "engaged_ms"]));
@@ -19,13 +21,13 @@ describe("ClickHouse migrations", () => {
 
   it("fills the sessions table from events stored before it, then from every insert, counting a resent hit once", async () => {
     const database = `pixel_migrate_sessions_${Date.now()}`;
-    await migrateClickHouse({ url: url(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 4));
-    const client = createClient({ url: url(), database });
+    await migrateClickHouse({ ...server(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 4));
+    const client = createClient({ ...server(), database });
     const hit = (event_id: string, timestamp: string, pathname: string, name = "pageview") =>
       ({ site_id: "s", event_id, name, timestamp, session_id: 7, visitor_id: 70, pathname, country: "DE", utm_source: "news" });
     const insert = (rows: object[]) => client.insert({ table: "events", values: rows, format: "JSONEachRow" });
     await insert([hit("a", "2026-03-01 10:59:00.000", "/first"), hit("a", "2026-03-01 10:59:00.000", "/first")]);
-    await migrateClickHouse({ url: url(), database }, () => {});
+    await migrateClickHouse({ ...server(), database }, () => {});
     await insert([hit("b", "2026-03-01 11:05:00.000", "/last"), hit("c", "2026-03-01 11:06:00.000", "/last", "signup")]);
     await insert([hit("b", "2026-03-01 11:05:00.000", "/last")]);
     const result = await client.query({
@@ -42,13 +44,13 @@ describe("ClickHouse migrations", () => {
 
   it("fills the pages table from events stored before it, then from every insert, counting a resent hit once", async () => {
     const database = `pixel_migrate_pages_${Date.now()}`;
-    await migrateClickHouse({ url: url(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 5));
-    const client = createClient({ url: url(), database });
+    await migrateClickHouse({ ...server(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 5));
+    const client = createClient({ ...server(), database });
     const hit = (event_id: string, visitor_id: number, timestamp: string, name = "pageview") =>
       ({ site_id: "s", event_id, name, timestamp, session_id: visitor_id, visitor_id, pathname: "/docs" });
     const insert = (rows: object[]) => client.insert({ table: "events", values: rows, format: "JSONEachRow" });
     await insert([hit("a", 1, "2026-03-01 10:59:00.000"), hit("a", 1, "2026-03-01 10:59:00.000"), hit("e", 1, "2026-03-01 10:59:30.000", "engagement")]);
-    await migrateClickHouse({ url: url(), database }, () => {});
+    await migrateClickHouse({ ...server(), database }, () => {});
     await insert([hit("b", 2, "2026-03-01 11:05:00.000"), hit("c", 1, "2026-03-01 11:06:00.000", "signup")]);
     await insert([hit("b", 2, "2026-03-01 11:05:00.000"), hit("a", 1, "2026-03-01 10:59:00.000")]);
     const result = await client.query({
@@ -64,9 +66,9 @@ describe("ClickHouse migrations", () => {
   it("stops when an applied migration was edited", async () => {
     const database = `pixel_migrate_edit_${Date.now()}`;
     const migrations = [{ version: 1, name: "0001_t", sql: "CREATE TABLE IF NOT EXISTS t (x UInt8) ENGINE = MergeTree ORDER BY x;" }];
-    await migrateClickHouse({ url: url(), database }, () => {}, migrations);
+    await migrateClickHouse({ ...server(), database }, () => {}, migrations);
     const edited = [{ ...migrations[0]!, sql: "CREATE TABLE IF NOT EXISTS t (x UInt16) ENGINE = MergeTree ORDER BY x;" }];
-    await expect(migrateClickHouse({ url: url(), database }, () => {}, edited)).rejects.toThrow(/changed after it was applied/);
+    await expect(migrateClickHouse({ ...server(), database }, () => {}, edited)).rejects.toThrow(/changed after it was applied/);
   });
 
   it("splits statements at semicolons that end a line and drops comment lines", () => {

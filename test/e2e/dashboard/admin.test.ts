@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
 import { pageview, sendHits } from "../ingestion/support";
+import { testClickHouse } from "../../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-admin-pages-password";
 /** Has no site yet: signing in takes them to the first-run page. */
@@ -26,7 +27,7 @@ let newSiteId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-admin-"));
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, { url: inject("clickHouseUrl"), database: TEST_DATABASES.dashboard });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, testClickHouse(TEST_DATABASES.dashboard));
   browser = await launchBrowser();
   await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.urls.dashboard });
   mkdirSync(SCREENSHOTS, { recursive: true });

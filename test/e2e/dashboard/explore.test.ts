@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
@@ -13,6 +13,7 @@ import { TEST_DATABASES } from "../../setup/databases";
 import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
 import { eventRow } from "../../support/event-row";
+import { testClickHouse } from "../../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-explore-password";
 const DATABASE = TEST_DATABASES.dashboard;
@@ -55,7 +56,7 @@ const drop = (siteId: string, daysAgo: number, reason: DropMessage["reason"], hi
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-explore-"));
-  const clickHouse = { url: inject("clickHouseUrl"), database: DATABASE };
+  const clickHouse = testClickHouse(DATABASE);
   stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
   const client = connectClickHouse(clickHouse);
   await insertEvents(client, visits(stack.siteId));

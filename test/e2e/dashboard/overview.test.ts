@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
@@ -11,6 +11,7 @@ import { insertEvents } from "../../../workers/flusher/src/insert";
 import { TEST_DATABASES } from "../../setup/databases";
 import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
+import { testClickHouse } from "../../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-dashboard-password";
 const DATABASE = TEST_DATABASES.dashboard;
@@ -35,7 +36,7 @@ function visits(siteId: string): EventRow[] {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-dashboard-"));
-  const clickHouse = { url: inject("clickHouseUrl"), database: DATABASE };
+  const clickHouse = testClickHouse(DATABASE);
   // startStack applies the ClickHouse migrations to this database before anything reads it.
   stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
   const client = connectClickHouse(clickHouse);

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { applyD1Migrations } from "../../../dev/stack/d1";
 import { DEV_CF, workerOptionsFor } from "../../../dev/stack/workers";
 import { createSite } from "../../../lib/d1/accounts";
+import { workerClickHouseEnv } from "../../../lib/clickhouse/node/users";
+import { testAdmin, testClickHousePasswords } from "../../support/clickhouse";
 
 /** A TCP relay in front of ClickHouse that can be switched off: while off it resets every connection, open or new. */
 export interface Switch {
@@ -65,7 +67,7 @@ export async function switchableProxy(target: string): Promise<Switch> {
 
 /** What the stats queries see: rows read FINAL, so a row stored twice counts once. */
 export async function storedEvents(url: string, database: string, siteId: string): Promise<{ rows: number; distinct: number }> {
-  const client = createClient({ url, database, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+  const client = createClient({ ...testAdmin(), url, database, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
   try {
     const result = await client.query({
       query: "SELECT count() AS rows, uniqExact(event_id) AS distinct FROM events FINAL WHERE site_id = {site:String}",
@@ -80,7 +82,7 @@ export async function storedEvents(url: string, database: string, siteId: string
 
 /** Dropped hits per reason for one site, as the API reads them. */
 export async function droppedHits(url: string, database: string, siteId: string): Promise<Record<string, number>> {
-  const client = createClient({ url, database, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+  const client = createClient({ ...testAdmin(), url, database, clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
   try {
     const result = await client.query({
       query: "SELECT reason, toUInt32(sum(hits)) AS hits FROM dropped_hits FINAL WHERE site_id = {site:String} GROUP BY reason",
@@ -129,7 +131,8 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
  */
 export async function startPipeline(options: { clickHouseUrl: string; database: string; domain?: string; cf?: Record<string, unknown> }): Promise<Pipeline> {
   const clickHouse = { CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.database };
-  const workers = [await workerOptionsFor("collector", clickHouse), await workerOptionsFor("flusher", clickHouse)];
+  const flusher = { ...clickHouse, ...workerClickHouseEnv("flusher", testClickHousePasswords()) };
+  const workers = [await workerOptionsFor("collector", clickHouse), await workerOptionsFor("flusher", flusher)];
   const persistDir = mkdtempSync(join(tmpdir(), "pixel-ingestion-"));
   const mf = new Miniflare({ host: "127.0.0.1", port: 0, cf: options.cf ?? DEV_CF, defaultPersistRoot: persistDir, log: new Log(LogLevel.ERROR), workers });
   const stop = async () => {

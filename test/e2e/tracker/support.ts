@@ -4,11 +4,11 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { inject } from "vitest";
 import { connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { closeServer, listen, proxy } from "../../../dev/stack/proxy";
 import { startStack, type Stack } from "../../../dev/stack/index";
 import { launchBrowser } from "../../support/chromium";
+import { testClickHouse, testClickHousePasswords } from "../../support/clickhouse";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const DATABASE = "pixel_test_tracker";
@@ -50,12 +50,13 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
     adminPassword: "tracker-e2e-password",
     sessionSecret: "tracker-e2e-session-secret-long-enough",
-    clickHouse: { url: inject("clickHouseUrl"), database: DATABASE },
+    clickHouse: testClickHouse(DATABASE),
+    clickHousePasswords: testClickHousePasswords(),
     dashboard: "static",
     log: () => {},
   });
   const site = await startSite(stack.urls.collector);
-  const clickHouse = connectClickHouse({ url: inject("clickHouseUrl"), database: DATABASE });
+  const clickHouse = connectClickHouse(testClickHouse(DATABASE));
   const select = <T>(sql: string, prefix: string) => selectRows<T>(clickHouse, sql, { pattern: `${prefix}/%` });
   const storedEvents = (prefix: string) =>
     select<StoredEvent>(

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
 import type { Site } from "../../../lib/d1/schema";
 import { eventRow } from "../../../test/support/event-row";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await grantSite(db, viewer.id, shop.id, "viewer");
 
   const day = (iso: string) => Date.parse(iso);
-  const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+  const client = adminClickHouse(apiEnv);
   await insertEvents(client, [
     eventRow({ site_id: shop.id, visitor_id: "1", pathname: "/", timestamp: day("2026-11-20T10:00:00Z") }),
     eventRow({ site_id: shop.id, visitor_id: "1", pathname: "/pricing", timestamp: day("2026-11-20T10:01:00Z") }),

@@ -1,7 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
+import { selectRows } from "../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { createSite } from "../../../lib/d1/accounts";
 import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/message";
 import { DROPPED_HITS, EVENTS, insertRows } from "../../flusher/src/insert";
@@ -138,7 +139,7 @@ async function send(testCase: Case, queued: QueueMessage[], ip: string) {
 }
 
 async function store(queued: QueueMessage[]) {
-  const client = connectClickHouse(clickHouseConfigFromEnv(testEnv));
+  const client = adminClickHouse(testEnv);
   try {
     const events = queued.map(checkMessage).flatMap((checked) => (checked.kind === "event" ? [checked.row] : []));
     const drops = queued.filter(isDrop);

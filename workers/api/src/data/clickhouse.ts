@@ -1,5 +1,6 @@
 import { type ClickHouseClient, ClickHouseError } from "@clickhouse/client-web";
 import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { apiClickHouse, QUERY_LIMITS } from "../clickhouse";
 import { MisconfiguredError } from "../auth/session";
 import type { ApiEnv } from "../env";
 
@@ -13,7 +14,7 @@ export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient)
     ...config,
     username: env.CLICKHOUSE_WRITE_USER || config.username,
     password: env.CLICKHOUSE_WRITE_USER ? (env.CLICKHOUSE_WRITE_PASSWORD ?? "") : config.password,
-    maxExecutionTime: 300,
+    limits: QUERY_LIMITS.dataWrite,
   });
   try {
     return await use(client);
@@ -31,5 +32,5 @@ export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient)
 
 /** Reads for exports: the api's read-only user, with time for large sites. */
 export function reader(env: ApiEnv): ClickHouseClient {
-  return connectClickHouse({ ...clickHouseConfigFromEnv(env), maxExecutionTime: 300 });
+  return apiClickHouse(env, QUERY_LIMITS.export);
 }

@@ -1,4 +1,5 @@
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../../lib/clickhouse/client";
+import { selectRows } from "../../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { apiEnv } from "../test-support";
 import worker from "../index";
 
@@ -10,7 +11,7 @@ export async function fetchApi(path: string, init: RequestInit & { cookie: strin
 }
 
 export async function countRows(table: string, siteId: string): Promise<number> {
-  const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+  const client = adminClickHouse(apiEnv);
   try {
     const [row] = await selectRows<{ n: number }>(client, `SELECT count() AS n FROM ${table} FINAL WHERE site_id = {site:String}`, { site: siteId });
     return Number(row!.n);
@@ -19,4 +20,4 @@ export async function countRows(table: string, siteId: string): Promise<number> 
   }
 }
 
-export const clickHouse = () => connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+export const clickHouse = () => adminClickHouse(apiEnv);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { DropMessage } from "../../../../lib/events/message";
 import { DROPPED_HITS, insertRows } from "../../../flusher/src/insert";
 import { accessWorld, apiEnv, call } from "../test-support";
@@ -22,7 +22,7 @@ beforeAll(async () => {
   world = await accessWorld();
   const { a, b } = world;
   const twice = drop(a.id, "2026-03-02", "shield", 4, { detail: "country" });
-  const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+  const client = adminClickHouse(apiEnv);
   await insertRows(client, DROPPED_HITS, [
     drop(a.id, "2026-03-01", "bot", 3, { detail: "user_agent" }),
     drop(a.id, "2026-03-01", "bot", 2, { detail: "datacenter" }),

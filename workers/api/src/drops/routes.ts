@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../../lib/clickhouse/client";
+import { selectRows } from "../../../../lib/clickhouse/client";
+import { apiClickHouse } from "../clickhouse";
 import { DROP_REASONS } from "../../../../lib/events/message";
 import { addDays } from "../../../../lib/time";
 import type { ApiContext } from "../env";
@@ -25,7 +26,7 @@ export const dropRoutes = new Hono<ApiContext>().use(requireSiteRole("viewer")).
   const range = dropsRange(c.req.query("from"), c.req.query("to"));
   if ("error" in range) return c.json({ error: range.error }, 400);
   const site = c.var.site;
-  const client = connectClickHouse(clickHouseConfigFromEnv(c.env));
+  const client = apiClickHouse(c.env);
   try {
     const rows = await selectRows<Omit<DropRow, "day"> & { date: string }>(client, DROPS_SQL, {
       from: range.from,

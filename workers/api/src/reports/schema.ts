@@ -1,4 +1,5 @@
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { apiClickHouse } from "../clickhouse";
 
 /** The tables SQL widgets are meant to read; the schema browser lists only these. */
 export const SCHEMA_TABLES = ["events", "dropped_hits"] as const;
@@ -10,7 +11,7 @@ export interface SchemaTable {
 
 /** The columns of SCHEMA_TABLES in the api's ClickHouse database, in table order. */
 export async function readSchema(env: ClickHouseEnv): Promise<SchemaTable[]> {
-  const client = connectClickHouse(clickHouseConfigFromEnv(env));
+  const client = apiClickHouse(env);
   try {
     const rows = await selectRows<{ table: string; name: string; type: string }>(
       client,

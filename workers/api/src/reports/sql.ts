@@ -1,10 +1,12 @@
 import { ClickHouseError, type ClickHouseSettings } from "@clickhouse/client-web";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { apiClickHouse, QUERY_LIMITS } from "../clickhouse";
 
-/** Limits for admins' hand-written SQL; readonly refuses writes and setting changes on the server itself. */
+/**
+ * Result caps for admins' hand-written SQL, on top of QUERY_LIMITS.sqlEditor; the reader's grants (SELECT only, no
+ * files or URLs) and its profile's bounds hold on the server itself.
+ */
 export const SQL_WIDGET_SETTINGS: ClickHouseSettings = {
-  readonly: "1",
-  max_execution_time: 10,
   max_result_rows: "10000",
   max_result_bytes: "10000000",
   result_overflow_mode: "throw",
@@ -34,7 +36,7 @@ export async function runReadOnlySql(
   params: SqlParams,
   timeZone: string,
 ): Promise<Record<string, unknown>[]> {
-  const client = connectClickHouse(clickHouseConfigFromEnv(env));
+  const client = apiClickHouse(env, QUERY_LIMITS.sqlEditor);
   try {
     return await selectRows<Record<string, unknown>>(client, sql, params, { ...SQL_WIDGET_SETTINGS, session_timezone: timeZone });
   } catch (error) {

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { createSite } from "../../../../lib/d1/accounts";
 import type { Site, User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
@@ -46,7 +46,7 @@ beforeAll(async () => {
     "2026-10-25T01:50:00Z", // 10-25 02:50 CET
     "2026-10-25T22:30:00Z", // 10-25 23:30 CET
   ];
-  const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+  const client = adminClickHouse(apiEnv);
   await insertEvents(
     client,
     hits.map((time, i) => eventRow({ site_id: site.id, visitor_id: String(i + 1), session_id: String(100 + i), timestamp: Date.parse(time) })),
@@ -103,7 +103,7 @@ describe("a site's timezone across daylight saving changes", () => {
   });
 
   it("gives the same answers from the sessions table and from events alone", async () => {
-    const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+    const client = adminClickHouse(apiEnv);
     for (const date of ["2026-03-29", "2026-10-25"]) {
       const normalized = normalizeQuery(v.parse(QueryBody, { site_id: site.id, ...hourly(date) }), { timezone: "Europe/Berlin", createdAt: new Date("2026-01-01") });
       const [stored, events] = await Promise.all(

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { createSite } from "../../../../lib/d1/accounts";
 import { goals, type Site, type User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
@@ -33,7 +33,7 @@ beforeAll(async () => {
   ]);
   const s = site.id;
   const now = Date.now();
-  const client = connectClickHouse(clickHouseConfigFromEnv(apiEnv));
+  const client = adminClickHouse(apiEnv);
   await insertEvents(client, [
     // Visit 1 (visitor 1, from google): two pages, a signup. Not a bounce; lasts 3 minutes.
     eventRow({ site_id: s, visitor_id: "1", session_id: "11", pathname: "/", referrer_host: "google.com", timestamp: at("2026-11-20T10:00:00Z") }),

@@ -2,7 +2,8 @@ import { ClickHouseError } from "@clickhouse/client-web";
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../../lib/clickhouse/client";
+import { selectRows } from "../../../../lib/clickhouse/client";
+import { apiClickHouse } from "../clickhouse";
 import { goals, type Site } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
@@ -131,7 +132,7 @@ async function streamAnswers(c: Context<ApiContext>, prepared: (BatchItem | Batc
   }
 }
 
-async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof connectClickHouse>, task: BatchItem[]): Promise<BatchLine[]> {
+async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof apiClickHouse>, task: BatchItem[]): Promise<BatchLine[]> {
   try {
     const [{ query, context }] = task as [BatchItem];
     const answers = task.length > 1 ? await runCombined(client, task.map((item) => item.query), context) : [await runQuery(client, query, context)];
@@ -159,8 +160,8 @@ async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]
   }));
 }
 
-async function withClickHouse<T>(c: Context<ApiContext>, use: (client: ReturnType<typeof connectClickHouse>) => Promise<T>): Promise<T> {
-  const client = connectClickHouse(clickHouseConfigFromEnv(c.env));
+async function withClickHouse<T>(c: Context<ApiContext>, use: (client: ReturnType<typeof apiClickHouse>) => Promise<T>): Promise<T> {
+  const client = apiClickHouse(c.env);
   try {
     return await use(client);
   } finally {

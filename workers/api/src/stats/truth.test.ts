@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/ground-truth/truth";
-import { connectClickHouse } from "../../../../lib/clickhouse/client";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { EventRow } from "../../../../lib/events/row";
 import { insertEvents } from "../../../flusher/src/insert";
 import { VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
@@ -12,7 +12,7 @@ import { isCombinable } from "./compile";
 import { runCombined, runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
-const client = connectClickHouse({ url: truthEnv.CLICKHOUSE_URL, database: truthEnv.TRUTH_CLICKHOUSE_DATABASE });
+const client = adminClickHouse(truthEnv, truthEnv.TRUTH_CLICKHOUSE_DATABASE);
 const run = crypto.randomUUID().slice(0, 8);
 const sites: TruthSite[] = [
   { id: `truth_${run}_berlin`, domain: "berlin.example", timezone: "Europe/Berlin" },

@@ -1,0 +1,194 @@
+// Reads deploy/clickhouse/users.sql, the one source of Pixel's ClickHouse users, into the access model the local
+// ClickHouse enforces. It understands the small SQL subset that file uses and refuses anything else, so the
+// local server can never silently enforce less than the file says.
+
+/** The documented user of each part of Pixel (names as in users.sql). */
+export const CLICKHOUSE_USERS = {
+  migrator: "pixel_migrator",
+  flusher: "pixel_writer",
+  api: "pixel_reader",
+  /** The api's optional second user, for deleting and importing a site's data. */
+  data: "pixel_data",
+} as const;
+
+/** The database the file grants on; rendering substitutes another. */
+export const USERS_SQL_DATABASE = "pixel";
+
+export interface SettingRule {
+  value?: string;
+  min?: string;
+  max?: string;
+  writability?: "CONST" | "CHANGEABLE_IN_READONLY";
+}
+
+export interface Grant {
+  /** Upper-cased, e.g. `SELECT`, `ALTER DELETE`, `CREATE TABLE`. */
+  privileges: string[];
+  database: string;
+}
+
+export interface ClickHouseUser {
+  name: string;
+  /** The user's settings profile, resolved: values and constraints. */
+  settings: Record<string, SettingRule>;
+  grants: Grant[];
+}
+
+type Token = { kind: "word" | "string" | "symbol"; text: string };
+
+const TOKEN = /\s+|--[^\n]*|'((?:[^'\\]|\\.|'')*)'|([A-Za-z_][A-Za-z0-9_]*|\d+)|([,=.*;<>-])/gy;
+
+function tokenize(sql: string): Token[][] {
+  const statements: Token[][] = [[]];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < sql.length) {
+    const at = TOKEN.lastIndex;
+    const match = TOKEN.exec(sql);
+    if (!match) throw new Error(`users.sql: cannot read '${sql.slice(at, at + 20)}'`);
+    const [, quoted, word, symbol] = match;
+    if (symbol === ";") statements.push([]);
+    else if (quoted !== undefined) statements.at(-1)!.push({ kind: "string", text: quoted.replace(/''/g, "'") });
+    else if (word !== undefined) statements.at(-1)!.push({ kind: "word", text: word });
+    else if (symbol !== undefined) statements.at(-1)!.push({ kind: "symbol", text: symbol });
+  }
+  return statements.filter((statement) => statement.length > 0);
+}
+
+class Reader {
+  #at = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  peek(offset = 0): string | undefined {
+    return this.tokens[this.#at + offset]?.text.toUpperCase();
+  }
+  peekKind(): Token["kind"] | undefined {
+    return this.tokens[this.#at]?.kind;
+  }
+  done(): boolean {
+    return this.#at >= this.tokens.length;
+  }
+  accept(...words: string[]): boolean {
+    if (!words.every((word, i) => this.peek(i) === word)) return false;
+    this.#at += words.length;
+    return true;
+  }
+  expect(...words: string[]): void {
+    if (!this.accept(...words)) throw this.error(`expected ${words.join(" ")}`);
+  }
+  take(kind: Token["kind"]): string {
+    const token = this.tokens[this.#at];
+    if (token?.kind !== kind) throw this.error(`expected a ${kind}`);
+    this.#at++;
+    return token.text;
+  }
+  error(what: string): Error {
+    const near = this.tokens.slice(0, this.#at + 1).map((token) => token.text).join(" ");
+    return new Error(`users.sql: ${what} near '${near}'`);
+  }
+}
+
+interface Parsed {
+  profiles: Map<string, Record<string, SettingRule>>;
+  users: Map<string, { profile?: string; grants: Grant[] }>;
+}
+
+/** The users the file creates, each with its profile's settings and its grants. */
+export function parseUsersSql(sql: string): ClickHouseUser[] {
+  const parsed: Parsed = { profiles: new Map(), users: new Map() };
+  for (const tokens of tokenize(sql)) parseStatement(new Reader(tokens), parsed);
+  return [...parsed.users].map(([name, user]) => {
+    if (user.profile !== undefined && !parsed.profiles.has(user.profile)) {
+      throw new Error(`users.sql: user ${name} uses the unknown settings profile '${user.profile}'`);
+    }
+    return { name, settings: user.profile === undefined ? {} : parsed.profiles.get(user.profile)!, grants: user.grants };
+  });
+}
+
+function parseStatement(reader: Reader, parsed: Parsed): void {
+  if (reader.accept("CREATE", "DATABASE")) {
+    reader.accept("IF", "NOT", "EXISTS");
+    reader.take("word");
+  } else if (reader.accept("CREATE", "SETTINGS", "PROFILE")) {
+    skipCreateMode(reader);
+    const name = reader.take("word");
+    reader.expect("SETTINGS");
+    parsed.profiles.set(name, settingRules(reader));
+  } else if (reader.accept("CREATE", "USER")) {
+    skipCreateMode(reader);
+    const name = reader.take("word");
+    reader.expect("IDENTIFIED", "BY");
+    reader.take("string");
+    const profile = reader.accept("SETTINGS", "PROFILE") ? reader.take("string") : undefined;
+    parsed.users.set(name, { profile, grants: [] });
+  } else if (reader.accept("GRANT")) {
+    parseGrant(reader, parsed);
+  } else {
+    throw reader.error("only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE USER and GRANT are understood");
+  }
+  if (!reader.done()) throw reader.error("unexpected text");
+}
+
+function skipCreateMode(reader: Reader): void {
+  if (!reader.accept("IF", "NOT", "EXISTS")) reader.accept("OR", "REPLACE");
+}
+
+/** `name [= value] [MIN [=] v] [MAX [=] v] [CONST|READONLY|WRITABLE|CHANGEABLE_IN_READONLY]`, comma-separated. */
+function settingRules(reader: Reader): Record<string, SettingRule> {
+  const rules: Record<string, SettingRule> = {};
+  do {
+    const name = reader.take("word");
+    const rule: SettingRule = {};
+    if (reader.accept("=")) rule.value = settingValue(reader);
+    if (reader.accept("MIN")) rule.min = (reader.accept("="), settingValue(reader));
+    if (reader.accept("MAX")) rule.max = (reader.accept("="), settingValue(reader));
+    if (reader.accept("CONST") || reader.accept("READONLY")) rule.writability = "CONST";
+    else if (reader.accept("CHANGEABLE_IN_READONLY")) rule.writability = "CHANGEABLE_IN_READONLY";
+    else reader.accept("WRITABLE");
+    rules[name] = rule;
+  } while (reader.accept(","));
+  return rules;
+}
+
+function settingValue(reader: Reader): string {
+  const sign = reader.accept("-") ? "-" : "";
+  return sign + (reader.peekKind() === "string" ? reader.take("string") : reader.take("word"));
+}
+
+/** `GRANT priv[, priv] ON db.* TO user[, user]`. */
+function parseGrant(reader: Reader, parsed: Parsed): void {
+  const privileges: string[] = [];
+  do {
+    const words: string[] = [reader.take("word").toUpperCase()];
+    while (reader.peek() !== "," && reader.peek() !== "ON") words.push(reader.take("word").toUpperCase());
+    privileges.push(words.join(" "));
+  } while (reader.accept(","));
+  reader.expect("ON");
+  const database = reader.take("word");
+  reader.expect(".");
+  reader.expect("*");
+  reader.expect("TO");
+  do {
+    const name = reader.take("word");
+    const user = parsed.users.get(name);
+    if (!user) throw reader.error(`GRANT to ${name}, who is not created above`);
+    user.grants.push({ privileges, database });
+  } while (reader.accept(","));
+}
+
+/** The file for another database than `pixel` (grants and CREATE DATABASE); the password placeholders stay. */
+export function renderUsersSql(sql: string, database: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`'${database}' is not a plain ClickHouse database name`);
+  return sql
+    .replace(new RegExp(`\\bON ${USERS_SQL_DATABASE}\\.\\*`, "g"), `ON ${database}.*`)
+    .replace(new RegExp(`(CREATE DATABASE IF NOT EXISTS )${USERS_SQL_DATABASE};`), `$1${database};`);
+}
+
+/** Each user's grants on the file's database, given on every one of `databases` instead (test rooms). */
+export function grantedOn(users: ClickHouseUser[], databases: readonly string[]): ClickHouseUser[] {
+  return users.map((user) => ({
+    ...user,
+    grants: user.grants.flatMap((grant) =>
+      grant.database === USERS_SQL_DATABASE ? databases.map((database) => ({ ...grant, database })) : [grant],
+    ),
+  }));
+}
