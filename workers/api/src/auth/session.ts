@@ -7,7 +7,8 @@ import { dashboardOrigin } from "../cors/dashboard-origin";
 import { database } from "../db";
 import type { ApiContext, ApiEnv } from "../env";
 
-export const SESSION_COOKIE = "pixel_session";
+/** `__Host-`: only this origin, over a secure channel, may set or read it (no Domain, Path=/). */
+export const SESSION_COOKIE = "__Host-pixel_session";
 const SESSION_SECONDS = 30 * 24 * 3600;
 
 export class MisconfiguredError extends Error {}
@@ -33,15 +34,14 @@ export function endSession(c: Context<ApiContext>) {
   deleteCookie(c, SESSION_COOKIE, cookieScope(c));
 }
 
-/** Lax on one origin; a dashboard on another origin needs the cookie sent cross-site, which browsers allow only Secure. */
+/**
+ * Strict keeps the cookie off every request another site starts, links included; a dashboard on another origin
+ * needs it sent cross-site, which browsers allow only with SameSite=None. Secure always: `__Host-` demands it, and
+ * browsers treat http://localhost and 127.0.0.1 as secure.
+ */
 function cookieScope(c: Context<ApiContext>) {
   const crossOrigin = dashboardOrigin(c.env) !== undefined;
-  return {
-    httpOnly: true,
-    secure: crossOrigin || new URL(c.req.url).protocol === "https:",
-    sameSite: crossOrigin ? ("None" as const) : ("Lax" as const),
-    path: "/",
-  };
+  return { httpOnly: true, secure: true, sameSite: crossOrigin ? ("None" as const) : ("Strict" as const), path: "/" };
 }
 
 /** Every route behind this needs a valid session of a user who is not disabled. */
