@@ -6,7 +6,7 @@ import { startClickHouseServer } from "../clickhouse-server/server";
 import { buildTracker } from "../../tracker/build";
 import { bootstrapLocal } from "./bootstrap";
 import { applyD1Migrations } from "./d1";
-import { startDashboardDevServer, startDashboardStaticServer } from "./dashboard";
+import { dashboardWorker, startDashboardDevServer } from "./dashboard";
 import { startDemoSite } from "./demo-site";
 import { closeServer } from "./proxy";
 import { startWorkers } from "./workers";
@@ -22,6 +22,7 @@ export interface StackOptions {
   /** Use a ClickHouse that is already running instead of starting one. */
   clickHouse?: ClickHouseConfig;
   clickHouseDatabase?: string;
+  /** "static": the built dashboard served as Pages serves it (Functions and `_headers`); "vite": hot reload. */
   dashboard: "vite" | "static";
   demoDomain?: string;
   log?: (line: string) => void;
@@ -57,6 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateClickHouse(clickHouse, log);
 
+    const pages = options.dashboard === "static" ? await dashboardWorker({ port: options.ports.dashboard }) : undefined;
+    if (pages) stops.push(async () => pages.close());
     const workers = await startWorkers({
       clickHouseUrl: clickHouse.url,
       clickHouseDatabase: clickHouse.database,
@@ -65,6 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       collectorPort: options.ports.collector,
       apiPort: options.ports.api,
       verbose: options.verbose,
+      extraWorkers: pages && [pages.worker],
     });
     stops.push(() => workers.mf.dispose());
     const d1 = await workers.mf.getD1Database("DB", "api");
@@ -75,11 +79,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       resetPassword: options.resetAdminPassword,
     });
 
-    const dashboard =
-      options.dashboard === "vite"
-        ? await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl })
-        : await startDashboardStaticServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
-    stops.push(() => dashboard.close());
+    const dashboard = pages
+      ? { url: (await workers.mf.unsafeGetDirectURL("dashboard")).origin }
+      : await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
+    if ("close" in dashboard) stops.push(() => dashboard.close());
     const demo = await startDemoSite({ port: options.ports.demo, collectorUrl: workers.collectorUrl });
     stops.push(() => closeServer(demo.server));
 
