@@ -102,6 +102,26 @@ describe("the dashboard served as Pages serves it", () => {
     await Promise.all([page.close(), demo.close()]);
   });
 
+  it("lets a share page be framed only by the site's own pages, once its owner allows it", async () => {
+    const page = await dashboardPage();
+    const api = (method: string, path: string, body?: unknown) =>
+      page.evaluate(
+        async ({ method, path, body }) => (await fetch(path, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) })).json(),
+        { method, path: `/api/sites/${stack.siteId}${path}`, body },
+      ) as Promise<{ token: string }>;
+    const { token } = await api("POST", "/share");
+    const frameAncestors = async () =>
+      /frame-ancestors ([^;]+)/.exec((await fetch(`${stack.urls.dashboard}/share/${token}`)).headers.get("content-security-policy")!)![1];
+    expect(await frameAncestors()).toBe("'none'");
+    await api("PATCH", "/share", { embed: true });
+    expect(await frameAncestors()).toBe("https://localhost https://*.localhost");
+    expect((await fetch(`${stack.urls.dashboard}/share/pxs_unknown`)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    await api("PATCH", "/share", { embed: false });
+    expect(await frameAncestors()).toBe("'none'");
+    await page.evaluate(async (id) => fetch(`/api/sites/${id}/share`, { method: "DELETE" }), stack.siteId);
+    await page.close();
+  });
+
   it("goes back to a path on the dashboard after signing in, never to another site", async () => {
     const page = await dashboardPage();
     const leaks: string[] = [];
