@@ -79,15 +79,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       resetPassword: options.resetAdminPassword,
     });
 
-    const dashboard = pages
-      ? { url: (await workers.mf.unsafeGetDirectURL("dashboard")).origin }
-      : await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
-    if ("close" in dashboard) stops.push(() => dashboard.close());
+    let dashboardUrl = pages && (await workers.mf.unsafeGetDirectURL("dashboard")).origin;
+    if (!dashboardUrl) {
+      const vite = await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
+      stops.push(() => vite.close());
+      dashboardUrl = vite.url;
+    }
     const demo = await startDemoSite({ port: options.ports.demo, collectorUrl: workers.collectorUrl });
     stops.push(() => closeServer(demo.server));
 
     return {
-      urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboard.url, demo: demo.url },
+      urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboardUrl, demo: demo.url },
       admin: { email: local.admin.email },
       siteId: local.site.id,
       stop,

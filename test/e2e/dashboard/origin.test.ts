@@ -104,9 +104,10 @@ describe("the dashboard served as Pages serves it", () => {
 
   it("lets a share page be framed only by the site's own pages, once its owner allows it", async () => {
     const page = await dashboardPage();
-    const api = (method: string, path: string, body?: unknown) =>
+    const api = (method: string, path: string, body?: object) =>
       page.evaluate(
-        async ({ method, path, body }) => (await fetch(path, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) })).json(),
+        async ({ method, path, body }) =>
+          (await fetch(path, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) })).json(),
         { method, path: `/api/sites/${stack.siteId}${path}`, body },
       ) as Promise<{ token: string }>;
     const { token } = await api("POST", "/share");
