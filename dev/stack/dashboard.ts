@@ -9,14 +9,14 @@ import { unstable_generateASSETSBinding } from "wrangler";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DASHBOARD = join(ROOT, "pages/dashboard/");
 
-/** The dashboard with hot reload, as `npm run dev` serves it; /api goes to the api Worker. */
+/** The dashboard with hot reload, as `npm run dev` serves it; /api goes to the api Worker (vite.config.ts's proxy). */
 export async function startDashboardDevServer(options: { port: number; apiUrl: string }) {
   const { createServer } = await import("vite");
   const apiPort = new URL(options.apiUrl).port;
   process.env.PIXEL_API_PORT = apiPort;
   const server = await createServer({
     configFile: join(DASHBOARD, "vite.config.ts"),
-    server: { port: options.port, strictPort: true, host: "127.0.0.1", proxy: { "/api": options.apiUrl } },
+    server: { port: options.port, strictPort: true, host: "127.0.0.1" },
     logLevel: "warn",
   });
   await server.listen();

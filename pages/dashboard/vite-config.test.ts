@@ -20,6 +20,10 @@ describe("the dashboard's headers outside Pages", () => {
     expect(Object.keys(headers)).not.toContain("Content-Security-Policy");
   });
 
+  it("the dev server forwards /api with the Host kept, as the Pages Function does, so the api sees the dashboard's origin", () => {
+    expect(resolve("development").server!.proxy!["/api"]).toMatchObject({ changeOrigin: false });
+  });
+
   it("a cross-origin build lets the pages connect to the api's origin, and a same-origin build to their own only", async () => {
     const csp = async () => {
       const outDir = mkdtempSync(join(tmpdir(), "pixel-dashboard-build-"));

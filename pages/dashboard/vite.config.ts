@@ -5,7 +5,8 @@ import solid from "vite-plugin-solid";
 
 const host = "127.0.0.1";
 const port = Number(process.env.PIXEL_DASHBOARD_PORT ?? 5173);
-const proxy = { "/api": "http://127.0.0.1:" + (process.env.PIXEL_API_PORT ?? "8788") };
+/** Keeps the Host, as the Pages Function forwards requests unchanged: the api sees the dashboard's origin. */
+const proxy = { "/api": { target: "http://127.0.0.1:" + (process.env.PIXEL_API_PORT ?? "8788"), changeOrigin: false } };
 const HEADERS_FILE = join(import.meta.dirname, "public/_headers");
 
 /** The `_headers` rule for every path, for the dev server; without the CSP, which Vite's hot reload (inline scripts) breaks. */
