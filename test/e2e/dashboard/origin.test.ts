@@ -102,24 +102,24 @@ describe("the dashboard served as Pages serves it", () => {
     await Promise.all([page.close(), demo.close()]);
   });
 
-  it("lets a share page be framed only by the site's own pages, once its owner allows it", async () => {
+  it("lets a share page be framed only by the site's own pages, once its owner allows it in the settings", async () => {
     const page = await dashboardPage();
-    const api = (method: string, path: string, body?: object) =>
-      page.evaluate(
-        async ({ method, path, body }) =>
-          (await fetch(path, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) })).json(),
-        { method, path: `/api/sites/${stack.siteId}${path}`, body },
-      ) as Promise<{ token: string }>;
-    const { token } = await api("POST", "/share");
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/share`);
+    await page.getByTestId("create-share").click();
+    const token = decodeURIComponent(new URL(await page.getByTestId("share-url").inputValue()).pathname.replace("/share/", ""));
     const frameAncestors = async () =>
       /frame-ancestors ([^;]+)/.exec((await fetch(`${stack.urls.dashboard}/share/${token}`)).headers.get("content-security-policy")!)![1];
     expect(await frameAncestors()).toBe("'none'");
-    await api("PATCH", "/share", { embed: true });
-    expect(await frameAncestors()).toBe("https://localhost https://*.localhost");
+    const embed = page.getByTestId("share-embed");
+    await embed.check();
+    await expect.poll(frameAncestors).toBe("https://localhost https://*.localhost");
+    await page.reload();
+    expect(await embed.isChecked()).toBe(true);
     expect((await fetch(`${stack.urls.dashboard}/share/pxs_unknown`)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
-    await api("PATCH", "/share", { embed: false });
-    expect(await frameAncestors()).toBe("'none'");
-    await page.evaluate(async (id) => fetch(`/api/sites/${id}/share`, { method: "DELETE" }), stack.siteId);
+    await embed.uncheck();
+    await expect.poll(frameAncestors).toBe("'none'");
+    await page.getByTestId("revoke-share").click();
+    await page.getByTestId("revoke-share-confirm").click();
     await page.close();
   });
 

@@ -19,7 +19,7 @@ export interface CallOptions {
 }
 
 /** The api's own origin in these tests; the dashboard's pages send it as `Origin`, and so does `call` unless told otherwise. */
-export const API_ORIGIN = "http://pixel.test";
+const API_ORIGIN = "http://pixel.test";
 
 export async function call(path: string, init: CallOptions = {}, target: ApiEnv = apiEnv) {
   const headers: Record<string, string> = { "content-type": "application/json", origin: API_ORIGIN, ...init.headers };

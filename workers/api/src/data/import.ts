@@ -28,9 +28,9 @@ export async function importFile(c: Context<ApiContext>): Promise<Response> {
   }
   const body = await bodyBytes(c.req.raw);
   if (body === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row)` }, 413);
-  const text = type === "multipart/form-data" ? await uploadedFile(c.req.raw, body) : new TextDecoder().decode(body);
-  if (typeof text !== "string") return c.json({ error: text.error }, 400);
-  const table = csvTable(text);
+  const csv = type === "multipart/form-data" ? await uploadedFile(c.req.raw, body) : new TextDecoder().decode(body);
+  if (typeof csv !== "string") return c.json(csv, 400);
+  const table = csvTable(csv);
   const detected = detectFormat(table.header);
   if ("error" in detected) return c.json({ error: detected.error }, 400);
   const site: ImportSite = c.var.site;
