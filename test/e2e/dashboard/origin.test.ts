@@ -118,9 +118,14 @@ describe("the dashboard served as Pages serves it", () => {
     expect((await fetch(`${stack.urls.dashboard}/share/pxs_unknown`)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     await embed.uncheck();
     await expect.poll(frameAncestors).toBe("'none'");
+    const shared = await browser.newPage();
+    await shared.goto(`${stack.urls.dashboard}/share/${token}`);
+    await shared.getByTestId("share-badge").waitFor();
+    await shared.close();
     await page.getByTestId("revoke-share").click();
     await page.getByTestId("revoke-share-confirm").click();
     await page.close();
+    expect(violations, "the share page and the settings load under the CSP too").toEqual([]);
   });
 
   it("goes back to a path on the dashboard after signing in, never to another site", async () => {
