@@ -83,7 +83,7 @@ async function signIn(api: string): Promise<string> {
   const { adminPassword } = JSON.parse(readFileSync(secrets, "utf8")) as { adminPassword: string };
   const response = await fetch(`${api}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: new URL(api).origin },
     body: JSON.stringify({ email: DEV_ADMIN_EMAIL, password: adminPassword }),
   }).catch(() => null);
   if (!response) throw new Error(`the api does not answer at ${api}: is \`npm run dev\` running?`);
@@ -93,7 +93,7 @@ async function signIn(api: string): Promise<string> {
 
 async function ensureSites(api: string, cookie: string): Promise<TruthSite[]> {
   const call = (path: string, body?: unknown) =>
-    fetch(`${api}/api${path}`, { method: body ? "POST" : "GET", headers: { "content-type": "application/json", cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${api}/api${path}`, { method: body ? "POST" : "GET", headers: { "content-type": "application/json", origin: new URL(api).origin, cookie }, body: body === undefined ? undefined : JSON.stringify(body) });
   for (const site of DEMO_SITES) {
     const created = await call("/sites", site);
     if (created.status !== 201 && created.status !== 409) throw new Error(`could not add ${site.domain}: ${await created.text()}`);

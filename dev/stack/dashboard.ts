@@ -1,19 +1,22 @@
-import http from "node:http";
-import { existsSync, readFileSync } from "node:fs";
-import { extname, join, normalize } from "node:path";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { listen, proxy } from "./proxy";
+import type { WorkerOptions } from "miniflare";
+import { unstable_generateASSETSBinding } from "wrangler";
 
-const DASHBOARD = fileURLToPath(new URL("../../pages/dashboard/", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DASHBOARD = join(ROOT, "pages/dashboard/");
 
-/** The dashboard with hot reload, as `npm run dev` serves it; /api goes to the api Worker. */
+/** The dashboard with hot reload, as `npm run dev` serves it; /api goes to the api Worker (vite.config.ts's proxy). */
 export async function startDashboardDevServer(options: { port: number; apiUrl: string }) {
   const { createServer } = await import("vite");
   const apiPort = new URL(options.apiUrl).port;
   process.env.PIXEL_API_PORT = apiPort;
   const server = await createServer({
     configFile: join(DASHBOARD, "vite.config.ts"),
-    server: { port: options.port, strictPort: true, host: "127.0.0.1", proxy: { "/api": options.apiUrl } },
+    server: { port: options.port, strictPort: true, host: "127.0.0.1" },
     logLevel: "warn",
   });
   await server.listen();
@@ -21,26 +24,48 @@ export async function startDashboardDevServer(options: { port: number; apiUrl: s
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-};
+/** The Pages project's compatibility date; Functions run with it in production. */
+const PAGES_COMPATIBILITY_DATE = "2026-04-20";
 
-/** The built dashboard as Cloudflare Pages serves it (SPA fallback), with the api on the same origin. */
-export async function startDashboardStaticServer(options: { port: number; apiUrl: string }) {
+/**
+ * The built dashboard as Cloudflare Pages serves it, for one workerd process with the api Worker: the Functions in
+ * functions/ compiled by wrangler as Pages compiles them (so /api/* reaches the api over the service binding `API`),
+ * and static assets from wrangler's Pages asset server, which applies `_headers` (and serves index.html for unknown paths) as Pages does.
+ */
+export async function dashboardWorker(options: { port: number }): Promise<{ worker: WorkerOptions; close(): void }> {
   const dist = join(DASHBOARD, "dist");
   if (!existsSync(join(dist, "index.html"))) throw new Error("the dashboard is not built: run `npm run build:dashboard`");
-  const server = http.createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://dashboard").pathname;
-    if (path.startsWith("/api/")) return proxy(request, response, options.apiUrl);
-    const file = normalize(join(dist, path));
-    const found = file.startsWith(dist) && existsSync(file) && extname(file) ? file : join(dist, "index.html");
-    response.writeHead(200, { "content-type": TYPES[extname(found)] ?? "application/octet-stream" });
-    response.end(readFileSync(found));
-  });
-  const port = await listen(server, options.port);
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const script = await compilePagesFunctions();
+  const stop = new AbortController();
+  const assets = await unstable_generateASSETSBinding({ directory: dist, log: quietLog, signal: stop.signal });
+  const worker: WorkerOptions = {
+    name: "dashboard",
+    modules: [{ type: "ESModule", path: join(DASHBOARD, "functions/index.mjs"), contents: script }],
+    compatibilityDate: PAGES_COMPATIBILITY_DATE,
+    serviceBindings: { API: "api", ASSETS: assets as never },
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port }],
+  };
+  return { worker, close: () => stop.abort() };
 }
+
+/** The Worker wrangler compiles from functions/, as `wrangler pages deploy` does. */
+async function compilePagesFunctions(): Promise<string> {
+  const outdir = mkdtempSync(join(tmpdir(), "pixel-pages-functions-"));
+  const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  const args = [wrangler, "pages", "functions", "build", join(DASHBOARD, "functions"), "--outdir", outdir, "--compatibility-date", PAGES_COMPATIBILITY_DATE];
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+  try {
+    if (code !== 0) throw new Error(`wrangler could not compile the dashboard's Pages Functions:\n${output}`);
+    return readFileSync(join(outdir, "index.js"), "utf8");
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const quietLog = { debug() {}, info() {}, log() {}, warn: console.warn, error: console.error } as never;

@@ -8,7 +8,7 @@ import { startClickHouseServer } from "../clickhouse-server/server";
 import { buildTracker } from "../../tracker/build";
 import { bootstrapLocal } from "./bootstrap";
 import { applyD1Migrations } from "./d1";
-import { startDashboardDevServer, startDashboardStaticServer } from "./dashboard";
+import { dashboardWorker, startDashboardDevServer } from "./dashboard";
 import { startDemoSite } from "./demo-site";
 import { closeServer } from "./proxy";
 import { startWorkers } from "./workers";
@@ -28,6 +28,7 @@ export interface StackOptions {
   clickHouse?: ClickHouseConfig;
   clickHousePasswords?: LocalPasswords;
   clickHouseDatabase?: string;
+  /** "static": the built dashboard served as Pages serves it (Functions and `_headers`); "vite": hot reload. */
   dashboard: "vite" | "static";
   demoDomain?: string;
   log?: (line: string) => void;
@@ -67,6 +68,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateClickHouse(clickHouse, log);
 
+    const pages = options.dashboard === "static" ? await dashboardWorker({ port: options.ports.dashboard }) : undefined;
+    if (pages) stops.push(async () => pages.close());
     const workers = await startWorkers({
       clickHouseUrl: clickHouse.url,
       clickHouseDatabase: clickHouse.database,
@@ -76,6 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       collectorPort: options.ports.collector,
       apiPort: options.ports.api,
       verbose: options.verbose,
+      extraWorkers: pages && [pages.worker],
     });
     stops.push(() => workers.mf.dispose());
     const d1 = await workers.mf.getD1Database("DB", "api");
@@ -86,16 +90,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       resetPassword: options.resetAdminPassword,
     });
 
-    const dashboard =
-      options.dashboard === "vite"
-        ? await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl })
-        : await startDashboardStaticServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
-    stops.push(() => dashboard.close());
+    let dashboardUrl = pages && (await workers.mf.unsafeGetDirectURL("dashboard")).origin;
+    if (!dashboardUrl) {
+      const vite = await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
+      stops.push(() => vite.close());
+      dashboardUrl = vite.url;
+    }
     const demo = await startDemoSite({ port: options.ports.demo, collectorUrl: workers.collectorUrl });
     stops.push(() => closeServer(demo.server));
 
     return {
-      urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboard.url, demo: demo.url },
+      urls: { clickhouse: clickHouse.url, collector: workers.collectorUrl, api: workers.apiUrl, dashboard: dashboardUrl, demo: demo.url },
       admin: { email: local.admin.email },
       siteId: local.site.id,
       stop,

@@ -36,6 +36,8 @@ export interface WorkersOptions {
   collectorPort: number;
   apiPort: number;
   cf?: Record<string, unknown>;
+  /** More Workers for the same process, e.g. the dashboard's Pages Functions, which reach the api by service binding. */
+  extraWorkers?: WorkerOptions[];
   /** Request and queue lines from workerd, as `wrangler dev` prints them. */
   verbose?: boolean;
 }
@@ -89,6 +91,7 @@ export async function startWorkers(options: WorkersOptions): Promise<{ mf: Minif
       { ...clickHouse("api"), PIXEL_SESSION_SECRET: options.sessionSecret },
       { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] },
     ),
+    ...(options.extraWorkers ?? []),
   ];
   const mf = new Miniflare({
     host: "127.0.0.1",

@@ -53,6 +53,8 @@ export const sites = sqliteTable("sites", {
   publicShare: integer("public_share", { mode: "boolean" }).notNull().default(false),
   /** SHA-256 of the share token: the token itself is shown once, when made. */
   shareTokenHash: text("share_token_hash").unique(),
+  /** The share page may be framed by the site's own pages (its domain and subdomains, over https). */
+  shareEmbed: integer("share_embed", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   /** The first day of imported history, when it starts before the site was added: where "all time" begins. */
   dataSince: integer("data_since", { mode: "timestamp_ms" }),

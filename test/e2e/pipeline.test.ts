@@ -33,7 +33,7 @@ afterAll(async () => {
 async function apiSession(): Promise<string> {
   const response = await fetch(`${stack.urls.api}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: stack.urls.api },
     body: JSON.stringify({ email: stack.admin.email, password: ADMIN_PASSWORD }),
   });
   expect(response.status).toBe(200);
@@ -43,7 +43,7 @@ async function apiSession(): Promise<string> {
 async function query(cookie: string, body: Record<string, unknown>) {
   const response = await fetch(`${stack.urls.api}/api/v2/query`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie },
+    headers: { "content-type": "application/json", origin: stack.urls.api, cookie },
     body: JSON.stringify({ site_id: stack.siteId, date_range: "day", ...body }),
   });
   expect(response.status).toBe(200);

@@ -42,6 +42,20 @@ describe("parseRoute", () => {
   it("keeps a same-origin next path on login", () => {
     expect(at("/login?next=%2Fsites%2Fabc%3Frange%3Dall")).toEqual({ name: "login", next: "/sites/abc?range=all" });
     expect(at("/login?next=https%3A%2F%2Fevil.example")).toEqual({ name: "login", next: null });
+    expect(at("/login?next=/%09/evil.example")).toEqual({ name: "login", next: null });
+  });
+
+  it("never sends anyone to another origin after signing in", () => {
+    const hostile = ["/%09/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/\t/evil.example",
+      "/\n/evil.example", "\t//evil.example", "javascript:alert(1)", "/%2F/evil.example/..", "//[bad", "/login?next=/x"];
+    for (const next of hostile) {
+      const target = safeNext(next);
+      expect(target === null || new URL(target, "https://dash.example").origin === "https://dash.example", next).toBe(true);
+    }
+    for (const next of ["//evil.example", "/\\evil.example", "https://evil.example", "/\t/evil.example", "/\r\n/evil.example", "//[bad"]) {
+      expect(safeNext(next), next).toBeNull();
+    }
+    expect(safeNext("/sites/a/../b?range=7d#top")).toBe("/sites/b?range=7d#top");
   });
 
   it("rejects malformed site ids", () => {

@@ -62,10 +62,23 @@ export function loginUrl(next?: string | null): string {
   return target && target !== "/" ? `/login?next=${encodeURIComponent(target)}` : "/login";
 }
 
+/** Stands in for the dashboard's origin: a path is safe when the browser would resolve it to that same origin. */
+const SAME_ORIGIN = "https://dashboard.invalid";
+
+/**
+ * Where to go after signing in: a path on this origin, as the browser will resolve it, or null. Control characters and
+ * backslashes are refused outright, since URL parsing drops or turns them into slashes (`/\t/evil.example` is `//evil.example`).
+ */
 export function safeNext(value: string | null): string | null {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
-  if (value === "/login" || value.startsWith("/login?")) return null;
-  return value;
+  if (!value?.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  let target: URL;
+  try {
+    target = new URL(value, SAME_ORIGIN);
+  } catch {
+    return null;
+  }
+  if (target.origin !== SAME_ORIGIN || target.pathname === "/login") return null;
+  return target.pathname + target.search + target.hash;
 }
 
 function decode(segment: string): string | null {

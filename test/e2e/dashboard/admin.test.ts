@@ -47,7 +47,7 @@ afterAll(async () => {
 async function apiLogin(email: string, password: string): Promise<string> {
   const response = await fetch(`${stack.urls.api}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: stack.urls.api },
     body: JSON.stringify({ email, password }),
   });
   expect(response.status).toBe(200);
@@ -55,7 +55,7 @@ async function apiLogin(email: string, password: string): Promise<string> {
 }
 
 async function callApi(method: string, path: string, auth: { cookie?: string; bearer?: string }, body?: unknown) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = { "content-type": "application/json", origin: stack.urls.api };
   if (auth.cookie) headers.cookie = auth.cookie;
   if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
   const response = await fetch(`${stack.urls.api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

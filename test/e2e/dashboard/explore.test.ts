@@ -104,7 +104,7 @@ async function overview(path = `/sites/${stack.siteId}?range=day`, context = bro
 async function apiSession(): Promise<string> {
   const response = await fetch(`${stack.urls.api}/api/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: stack.urls.api },
     body: JSON.stringify({ email: stack.admin.email, password: ADMIN_PASSWORD }),
   });
   expect(response.status).toBe(200);
@@ -209,7 +209,7 @@ describe("exploring the overview", () => {
 
 describe("a share link", () => {
   it("shows the overview without a session, filters through its own URL, and explains a bad token", async () => {
-    const made = await fetch(`${stack.urls.api}/api/sites/${stack.siteId}/share`, { method: "POST", headers: { cookie: await apiSession() } });
+    const made = await fetch(`${stack.urls.api}/api/sites/${stack.siteId}/share`, { method: "POST", headers: { cookie: await apiSession(), origin: stack.urls.api } });
     expect(made.status).toBe(201);
     const { token } = (await made.json()) as { token: string };
     const anonymous = await launchBrowser();

@@ -40,7 +40,7 @@ describe("signing in", () => {
     expect(ok.status).toBe(200);
     expect(ok.json.user).toMatchObject({ email: "admin@pixel.test", role: "admin" });
     expect(ok.json.user).not.toHaveProperty("passwordHash");
-    expect(ok.headers.get("set-cookie")).toMatch(/pixel_session=.+HttpOnly/i);
+    expect(ok.headers.get("set-cookie")).toMatch(/__Host-pixel_session=.+HttpOnly/i);
     const wrong = await call("/auth/login", { body: { email: "admin@pixel.test", password: "nope" } });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error).toBe("wrong e-mail or password");
@@ -59,7 +59,7 @@ describe("signing in", () => {
     const cookie = await login("viewer@pixel.test");
     expect((await call("/auth/me", { cookie })).json.user.email).toBe("viewer@pixel.test");
     expect((await call("/auth/me")).status).toBe(401);
-    expect((await call("/auth/me", { cookie: "pixel_session=forged.token.value" })).status).toBe(401);
+    expect((await call("/auth/me", { cookie: "__Host-pixel_session=forged.token.value" })).status).toBe(401);
   });
 
   it("refuses to sign anyone in without a session secret", async () => {

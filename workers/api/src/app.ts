@@ -8,6 +8,7 @@ import { requireCaller } from "./auth/caller";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
 import { dashboardCors } from "./cors/dashboard-origin";
+import { requireTrustedOrigin } from "./cors/trusted-origin";
 import { dataRoutes } from "./data/routes";
 import { dropRoutes } from "./drops/routes";
 import type { ApiContext } from "./env";
@@ -19,7 +20,7 @@ import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
 
-app.use("*", dashboardCors);
+app.use("*", dashboardCors, requireTrustedOrigin);
 app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers(c.env.DB), clickhouse: clickHouseAnswers(c.env) })));
 app.route("/auth", authRoutes);
 app.route("/share", publicShareRoutes);

@@ -16,6 +16,8 @@ export interface SiteDetails extends Site {
   endpointName: string;
   shields: Shields;
   publicShare: boolean;
+  /** The site's own https pages may embed the share page in a frame. */
+  shareEmbed: boolean;
   createdAt: string;
 }
 
@@ -100,6 +102,7 @@ export const adminApi = {
 
   share: (siteId: string) => request<{ token: string }>("POST", `${site(siteId)}/share`).then((answer) => answer.token),
   unshare: (siteId: string) => request<void>("DELETE", `${site(siteId)}/share`),
+  embedShare: (siteId: string, embed: boolean) => request<{ embed: boolean }>("PATCH", `${site(siteId)}/share`, { embed }),
 
   accounts: () => request<{ users: Account[] }>("GET", "/api/users").then((answer) => answer.users),
   createAccount: (account: NewAccount) =>

@@ -17,6 +17,10 @@ export function ShareTab(props: { site: SiteDetails; onChanged: (site: SiteDetai
     setLink(undefined);
     props.onChanged({ ...props.site, publicShare: false });
   });
+  const embed = createAction(async (on: boolean) => {
+    await adminApi.embedShare(props.site.id, on);
+    props.onChanged({ ...props.site, shareEmbed: on });
+  });
   let linkInput: HTMLInputElement | undefined;
   const on = () => props.site.publicShare || Boolean(link());
 
@@ -44,7 +48,17 @@ export function ShareTab(props: { site: SiteDetails; onChanged: (site: SiteDetai
       <Show when={props.site.publicShare && !link()}>
         <p class="muted">The link was shown when it was made. To get one again, make a new link: the old one stops working.</p>
       </Show>
-      <ActionError error={share.error() ?? unshare.error()} />
+      <label class="choice">
+        <input
+          type="checkbox"
+          checked={props.site.shareEmbed}
+          disabled={embed.pending()}
+          onChange={(event) => void embed.run(event.currentTarget.checked)}
+          data-testid="share-embed"
+        />
+        Let pages on https://{props.site.domain} and its subdomains embed the shared dashboard in a frame
+      </label>
+      <ActionError error={share.error() ?? unshare.error() ?? embed.error()} />
       <div class="form-actions">
         <button type="button" class="button primary" disabled={share.pending()} onClick={() => void share.run()} data-testid="create-share">
           {on() ? "Make a new link" : "Create a share link"}

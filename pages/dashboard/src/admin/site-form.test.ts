@@ -14,6 +14,7 @@ const SITE: SiteDetails = {
   endpointName: "e",
   shields: { ipRanges: ["203.0.113.0/24"], countries: ["DE"], paths: [], hostnames: [] },
   publicShare: false,
+  shareEmbed: false,
   createdAt: "2026-11-28T16:00:00.000Z",
 };
 

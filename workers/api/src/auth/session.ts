@@ -5,7 +5,8 @@ import { dashboardOrigin } from "../cors/dashboard-origin";
 import type { ApiContext, ApiEnv } from "../env";
 import { createSession, endSessionByToken, findSession, SESSION_SECONDS } from "./session-store";
 
-export const SESSION_COOKIE = "pixel_session";
+/** `__Host-`: only this origin, over a secure channel, may set or read it (no Domain, Path=/). */
+export const SESSION_COOKIE = "__Host-pixel_session";
 
 export class MisconfiguredError extends Error {}
 
@@ -38,15 +39,14 @@ export function forgetSessionCookie(c: Context<ApiContext>) {
 
 const sessionToken = (c: Context<ApiContext>) => getCookie(c, SESSION_COOKIE);
 
-/** Lax on one origin; a dashboard on another origin needs the cookie sent cross-site, which browsers allow only Secure. */
+/**
+ * Strict keeps the cookie off every request another site starts, links included; a dashboard on another origin
+ * needs it sent cross-site, which browsers allow only with SameSite=None. Secure always: `__Host-` demands it, and
+ * browsers treat http://localhost and 127.0.0.1 as secure.
+ */
 function cookieScope(c: Context<ApiContext>) {
   const crossOrigin = dashboardOrigin(c.env) !== undefined;
-  return {
-    httpOnly: true,
-    secure: crossOrigin || new URL(c.req.url).protocol === "https:",
-    sameSite: crossOrigin ? ("None" as const) : ("Lax" as const),
-    path: "/",
-  };
+  return { httpOnly: true, secure: true, sameSite: crossOrigin ? ("None" as const) : ("Strict" as const), path: "/" };
 }
 
 /** Every route behind this needs a live session of a user who is not disabled. Sets `user` and `sessionId`. */

@@ -27,15 +27,20 @@ describe("a dashboard on another origin", () => {
     const login = await call("/auth/login", { body: { email: user.email, password: PASSWORD }, headers: { origin: DASHBOARD } }, crossOrigin);
     expect(login.status).toBe(200);
     const cookie = login.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^__Host-pixel_session=/);
     expect(cookie).toMatch(/SameSite=None/i);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/HttpOnly/);
   });
 
-  it("changes nothing when the dashboard shares the api's origin", async () => {
+  it("is not needed when the dashboard shares the api's origin: no CORS, and a __Host- cookie that stays on this site", async () => {
     const { user } = await signedInUser();
-    const login = await call("/auth/login", { body: { email: user.email, password: PASSWORD }, headers: { origin: DASHBOARD } });
+    const login = await call("/auth/login", { body: { email: user.email, password: PASSWORD } });
+    expect(login.status).toBe(200);
     expect(login.headers.get("access-control-allow-origin")).toBeNull();
-    expect(login.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
+    const cookie = login.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^__Host-pixel_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+    const logout = await call("/auth/logout", { method: "POST", cookie: cookie.split(";")[0] });
+    expect(logout.headers.get("set-cookie")).toMatch(/^__Host-pixel_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
   });
 });

@@ -32,6 +32,15 @@ async function siteOfMine(timezone = "UTC"): Promise<Site> {
 const upload = (site: Site, csv: string, headers: Record<string, string> = { "content-type": "text/csv" }) =>
   call(`/sites/${site.id}/imports`, { cookie, method: "POST", body: csv, headers });
 
+/** A form upload as a browser sends it: the encoded body and its content-type with the boundary. */
+async function form(files: File[]): Promise<[string, Record<string, string>]> {
+  const data = new FormData();
+  data.set("note", "not a file");
+  for (const file of files) data.append("file", file);
+  const encoded = new Response(data);
+  return [await encoded.text(), { "content-type": encoded.headers.get("content-type")! }];
+}
+
 type Row = { dimensions: string[]; metrics: number[] };
 async function stats(site: Site, date_range: [string, string] | "all", metrics: string[], dimensions: string[] = []): Promise<Row[]> {
   const response = await call("/v2/query", { cookie, body: { site_id: site.id, date_range, metrics, dimensions } });
@@ -188,10 +197,25 @@ describe("POST /api/sites/:siteId/imports: refusals", () => {
     expect(response.json.error).toContain("plausible:imported_visitors");
   });
 
-  it("wants a CSV body", async () => {
-    const response = await upload(await siteOfMine(), '{"a":1}', { "content-type": "application/json" });
-    expect(response.status).toBe(415);
-    expect(response.json.error).toContain("text/csv");
+  it("wants a CSV body: text/csv or a form upload, never text/plain, which any page may post", async () => {
+    for (const type of ["application/json", "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded"]) {
+      const response = await upload(await siteOfMine(), visitorsCsv, { "content-type": type });
+      expect(response.status, type).toBe(415);
+      expect(response.json.error).toContain("text/csv or application/csv or multipart/form-data");
+    }
+  });
+
+  it("takes the one file of a multipart/form-data upload as it takes a text/csv body", async () => {
+    const site = await siteOfMine();
+    const response = await upload(site, ...(await form([new File([visitorsCsv], "visitors.csv", { type: "text/csv" })])));
+    expect(response.status).toBe(200);
+    expect(response.json.format).toBe("plausible:imported_visitors");
+    expect(response.json).toEqual((await upload(await siteOfMine(), visitorsCsv)).json);
+    for (const files of [[], [new File([visitorsCsv], "a.csv"), new File([visitorsCsv], "b.csv")]]) {
+      const wrong = await upload(site, ...(await form(files)));
+      expect(wrong.status).toBe(400);
+      expect(wrong.json.error).toContain(`exactly one file, not ${files.length}`);
+    }
   });
 
   it("refuses a file over the size cap with a 413", async () => {

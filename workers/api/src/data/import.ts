@@ -17,15 +17,20 @@ import { BATCH, parsed, Report, type Rows, write } from "./report";
 /** Larger exports are split into several files (repeat the header row in each). */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
-/** One CSV file in the body; its header row says which format it is. */
+/** What an import body may be: types no other site's page can send without asking first, or a form upload. */
+export const IMPORT_TYPES = ["text/csv", "application/csv", "multipart/form-data"] as const;
+
+/** One CSV file: the whole body, or the one file of a form upload; its header row says which format it is. */
 export async function importFile(c: Context<ApiContext>): Promise<Response> {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^(text\/csv|application\/csv|text\/plain)\b/i.test(type)) {
-    return c.json({ error: "content-type: send the CSV file as text/csv" }, 415);
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!(IMPORT_TYPES as readonly string[]).includes(type)) {
+    return c.json({ error: `content-type: send the CSV file as ${IMPORT_TYPES.join(" or ")}, not ${type || "nothing"}` }, 415);
   }
-  const text = await bodyText(c.req.raw);
-  if (text === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row)` }, 413);
-  const table = csvTable(text);
+  const body = await bodyBytes(c.req.raw);
+  if (body === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row)` }, 413);
+  const csv = type === "multipart/form-data" ? await uploadedFile(c.req.raw, body) : new TextDecoder().decode(body);
+  if (typeof csv !== "string") return c.json(csv, 400);
+  const table = csvTable(csv);
   const detected = detectFormat(table.header);
   if ("error" in detected) return c.json({ error: detected.error }, 400);
   const site: ImportSite = c.var.site;
@@ -42,7 +47,7 @@ async function extendHistory(d1: D1Database, site: Site, earliest: number) {
   await database(d1).update(sites).set({ dataSince: new Date(earliest) }).where(eq(sites.id, site.id));
 }
 
-async function bodyText(request: Request): Promise<string | undefined> {
+async function bodyBytes(request: Request): Promise<Uint8Array | undefined> {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) return undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -57,7 +62,16 @@ async function bodyText(request: Request): Promise<string | undefined> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+/** The form's one file field, whatever its name. */
+async function uploadedFile(request: Request, body: Uint8Array): Promise<string | { error: string }> {
+  const form = await new Response(body, { headers: request.headers }).formData().catch(() => undefined);
+  if (!form) return { error: "multipart/form-data: the body is not a valid form upload" };
+  const files = [...form.values()].filter((value): value is File => typeof value !== "string");
+  if (files.length !== 1) return { error: `multipart/form-data: send exactly one file, not ${files.length}` };
+  return files[0]!.text();
 }
 
 async function run(client: ClickHouseClient, format: ImportFormat, rows: Rows, site: ImportSite, report: Report) {

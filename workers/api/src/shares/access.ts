@@ -8,3 +8,6 @@ export async function sharedSite(d1: D1Database, token: string): Promise<Site | 
   const site = await database(d1).select().from(sites).where(eq(sites.shareTokenHash, await sha256Hex(token))).get();
   return site?.publicShare ? site : undefined;
 }
+
+/** Who may frame the share page (CSP `frame-ancestors`): nobody, unless embedding is on; then the site's own https pages. */
+export const frameAncestors = (site: Site): string[] => (site.shareEmbed ? [`https://${site.domain}`, `https://*.${site.domain}`] : []);

@@ -1,13 +1,20 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
+import * as v from "valibot";
 import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
 import { sites } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
-import { sharedSite } from "./access";
+import { jsonBody } from "../validate";
+import { frameAncestors, sharedSite } from "./access";
 
-/** Under /sites/:siteId/share, for site admins: a new token (the old link stops working), or sharing off. */
+const Embedding = v.strictObject({ embed: v.boolean() });
+
+/**
+ * Under /sites/:siteId/share, for site admins: a new token (the old link stops working), sharing off, or whether
+ * the site's own pages may embed the share page.
+ */
 export const shareRoutes = new Hono<ApiContext>()
   .use(requireSiteRole("admin"))
   .post("/", async (c) => {
@@ -18,6 +25,11 @@ export const shareRoutes = new Hono<ApiContext>()
       .where(eq(sites.id, c.var.site.id));
     return c.json({ token }, 201);
   })
+  .patch("/", jsonBody(Embedding), async (c) => {
+    const { embed } = c.req.valid("json");
+    await database(c.env.DB).update(sites).set({ shareEmbed: embed }).where(eq(sites.id, c.var.site.id));
+    return c.json({ embed });
+  })
   .delete("/", async (c) => {
     await database(c.env.DB).update(sites).set({ publicShare: false, shareTokenHash: null }).where(eq(sites.id, c.var.site.id));
     return c.body(null, 204);
@@ -27,5 +39,5 @@ export const shareRoutes = new Hono<ApiContext>()
 export const publicShareRoutes = new Hono<ApiContext>().get("/:token", async (c) => {
   const site = await sharedSite(c.env.DB, c.req.param("token"));
   if (!site) return c.json({ error: "this share link is not valid (any more)" }, 404);
-  return c.json({ site: { id: site.id, domain: site.domain, name: site.name, timezone: site.timezone } });
+  return c.json({ site: { id: site.id, domain: site.domain, name: site.name, timezone: site.timezone }, frameAncestors: frameAncestors(site) });
 });

@@ -36,4 +36,21 @@ describe("public share links", () => {
     expect((await call(`/share/${second}`)).status).toBe(404);
     expect((await call(`/sites/${a.id}`, { cookie: owner.cookie })).json.site.publicShare).toBe(false);
   });
+
+  it("may be embedded by the site's own https pages once a site admin allows it, and by nobody before", async () => {
+    const { a, siteAdmin, viewer } = await accessWorld();
+    const token = (await call(`/sites/${a.id}/share`, { cookie: siteAdmin.cookie, method: "POST" })).json.token;
+    expect((await call(`/share/${token}`)).json.frameAncestors).toEqual([]);
+    expect((await call(`/sites/${a.id}/share`, { cookie: viewer.cookie, method: "PATCH", body: { embed: true } })).status).toBe(403);
+    const wrong = await call(`/sites/${a.id}/share`, { cookie: siteAdmin.cookie, method: "PATCH", body: { embed: "yes" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error).toContain("embed");
+
+    const on = await call(`/sites/${a.id}/share`, { cookie: siteAdmin.cookie, method: "PATCH", body: { embed: true } });
+    expect(on.json).toEqual({ embed: true });
+    expect((await call(`/sites/${a.id}`, { cookie: viewer.cookie })).json.site.shareEmbed).toBe(true);
+    expect((await call(`/share/${token}`)).json.frameAncestors).toEqual([`https://${a.domain}`, `https://*.${a.domain}`]);
+    await call(`/sites/${a.id}/share`, { cookie: siteAdmin.cookie, method: "PATCH", body: { embed: false } });
+    expect((await call(`/share/${token}`)).json.frameAncestors).toEqual([]);
+  });
 });

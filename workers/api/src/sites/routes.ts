@@ -26,6 +26,7 @@ export const siteBody = (site: Site, role: SiteRole) => ({
   endpointName: site.endpointName,
   shields: site.shields,
   publicShare: site.publicShare,
+  shareEmbed: site.shareEmbed,
   createdAt: site.createdAt.toISOString(),
   role,
 });
