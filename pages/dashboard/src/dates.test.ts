@@ -134,6 +134,11 @@ describe("intervals", () => {
     expect(intervalsFor(null)).toEqual(["day", "week", "month"]);
   });
 
+  it("never offers an interval past the api's longest range for it", () => {
+    expect(intervalsFor(days("2014-01-01", "2026-11-28"))).toEqual(["month"]);
+    expect(intervalsFor(days("2017-01-01", "2026-11-28"))).toEqual(["day", "week", "month"]);
+  });
+
   it("keeps a requested interval only when it suits the range", () => {
     expect(chooseInterval("week", days("2026-10-30", "2026-11-28"))).toBe("week");
     expect(chooseInterval("hour", days("2026-10-30", "2026-11-28"))).toBe("day");
