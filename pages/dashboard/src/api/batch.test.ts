@@ -28,8 +28,8 @@ describe("batched stats queries", () => {
   });
 
   it(`splits what is asked together into batches the api takes: at most ${MAX_BATCH} queries each`, async () => {
-    const api = transport([]);
-    api.many.mockImplementation(async (queries: Query[]) => new Response(queries.map((_, index) => `${JSON.stringify({ index, answer: answer(index) })}\n`).join("")));
+    const lines = (queries: Query[]) => queries.map((_, index) => `${JSON.stringify({ index, answer: answer(index) })}\n`).join("");
+    const api = { ...transport([]), many: vi.fn(async (queries: Query[]) => new Response(lines(queries))) };
     const ask = createBatchedQuery(api);
     const asked = Array.from({ length: MAX_BATCH * 2 + 1 }, (_, i) => ask(query(`s${i}`)));
     const answers = await Promise.all(asked);
