@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { LIMITS } from "./hit";
 import type { EventRow } from "./row";
 
 /** Why a hit was not stored. The API shows these per site and day. */
@@ -6,8 +7,8 @@ export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shi
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
- * A count of hits that were not stored: one row of ClickHouse `dropped_hits`. `drop_id` is random per count,
- * so a redelivered message is counted once. Older collectors queued each count as its own message.
+ * A count of hits that were not stored: one row of ClickHouse `dropped_hits`. Its `drop_id` is fixed in the message
+ * that carries it, so a redelivered message is counted once. Older collectors queued each count as its own message.
  */
 export interface DropMessage {
   kind: "drop";
@@ -135,12 +136,12 @@ const dropCount = { site_id: text(64), hostname: text(253), reason: v.picklist(D
 
 export const DropMessageSchema = v.strictObject({ kind: v.literal("drop"), drop_id: dropId, timestamp: epochMs, ...dropCount });
 
-/** A request holds at most LIMITS.eventsPerRequest hits, plus the refused body's own count. */
+/** At most a count per hit of the request; the id leaves room for `:<index>` within `dropped_hits.drop_id`'s 64. */
 export const DropsMessageSchema = v.strictObject({
   kind: v.literal("drops"),
   drop_id: v.pipe(text(48), v.minLength(1)),
   timestamp: epochMs,
-  counts: v.pipe(v.array(v.strictObject(dropCount)), v.minLength(1), v.maxLength(100)),
+  counts: v.pipe(v.array(v.strictObject(dropCount)), v.minLength(1), v.maxLength(LIMITS.eventsPerRequest)),
 });
 
 const DropShapedSchema = v.variant("kind", [DropMessageSchema, DropsMessageSchema]);

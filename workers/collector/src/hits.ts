@@ -39,7 +39,11 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number):
   }
   if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(size);
-  chunks.reduce((at, chunk) => (bytes.set(chunk, at), at + chunk.byteLength), 0);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
   return bytes;
 }
 
@@ -56,7 +60,7 @@ function validate(body: unknown): HitsResult {
   return { ok: true, hits, urls };
 }
 
-/** Distinct hostnames, `www.` aside; counted only when there are more hits than the limit. */
+/** Distinct hostnames, `www.` aside; with no more hits than the limit, the hit count stands in (it can't be over). */
 function hostnameCount(urls: URL[]): number {
   if (urls.length <= LIMITS.hostnamesPerRequest) return urls.length;
   return new Set(urls.map((url) => url.hostname.replace(/^www\./, ""))).size;
