@@ -81,6 +81,18 @@ describe("a body without Content-Length", () => {
     expect(drops).toMatchObject([{ reason: "too_large", hits: 1 }]);
   });
 
+  it("is refused unread when its declared Content-Length is over the limit", async () => {
+    let pulled = 0;
+    const pull = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      pulled++;
+      controller.enqueue(new Uint8Array(1024));
+    };
+    const body = new ReadableStream<Uint8Array>({ pull }, { highWaterMark: 0 });
+    const { response } = await collect(body, { ip: "192.0.2.55", headers: { "content-length": String(LIMITS.bodyBytes + 1) } });
+    expect(response.status).toBe(413);
+    expect(pulled).toBe(0);
+  });
+
   it("is taken when it fits", async () => {
     const body = new Blob([JSON.stringify([hit(), hit()])]).stream();
     const { response, sent } = await collect(body, { ip: "192.0.2.54" });
