@@ -98,6 +98,12 @@ export function intervalsFor(bounds: DayBounds | null): Interval[] {
   return INTERVALS.filter((interval) => readable(interval) && days <= MAX_RANGE_DAYS[interval]);
 }
 
+/** A time dimension the api answers over the range: a grain past its longest range gives way to `time`, the api's own choice. */
+export function fittingTimeDimension<D extends string>(dimension: D, bounds: DayBounds | null): D | "time" {
+  if (!dimension.startsWith("time:") || !bounds) return dimension;
+  return dayCount(bounds) <= MAX_RANGE_DAYS[dimension.slice(5) as Interval] ? dimension : "time";
+}
+
 /** The API's own choice for the `time` dimension: hours for a day, days up to three months, months beyond. */
 export function defaultInterval(bounds: DayBounds | null): Interval {
   if (!bounds) return "month";
