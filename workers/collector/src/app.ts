@@ -125,24 +125,19 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
   const receivedAt = Date.now();
   const drops = new DropTally(receivedAt);
   if (!read.ok) {
-    if (!(await refusedFromHere(request, env, receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
+    if (!(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
     await countRefused(drops, read, request, env);
     countDrops(env, ctx, drops);
     return { error: read.error, status: read.status };
   }
   const kept = await enrichAll(read, request, env, receivedAt, drops);
   if (kept.rows.length) await queueMessages(env.HITS, kept.rows.map(compactRow));
-  else if (!kept.limited && !(await refusedFromHere(request, env, receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
+  else if (!kept.limited && !(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
   countDrops(env, ctx, drops);
   return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };
 }
 
-/** Whether the sender's address is still under its limit of refused requests. */
-async function refusedFromHere(request: Request, env: CollectorEnv, receivedAt: number): Promise<boolean> {
-  if (!env.REFUSED_LIMIT) return true;
-  const salts = await saltsFor(env.SALTS, receivedAt);
-  return refusedAllowed(env.REFUSED_LIMIT, await ipHash(salts.current, limitedAddress(request.headers.get("cf-connecting-ip") ?? "")));
-}
+const ipOf = (request: Request) => request.headers.get("cf-connecting-ip") ?? "";
 
 /** A refused body names no site we can trust; the page that sent it (Origin, else Referer) does. */
 async function countRefused(drops: DropTally, read: Extract<HitsResult, { ok: false }>, request: Request, env: CollectorEnv) {
@@ -167,7 +162,7 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
   const result = { rows: [] as EventRow[], site: null as SiteMatch | null, limited: 0 };
   const bot = botReason(userAgent, cf);
   const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
-  const ip = request.headers.get("cf-connecting-ip") ?? "";
+  const ip = ipOf(request);
   const todaysIpHash = salts ? await ipHash(salts.current, ip) : "";
   const address = limitedAddress(ip);
   const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, address === ip ? todaysIpHash : await ipHash(salts.current, address));

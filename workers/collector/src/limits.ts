@@ -1,3 +1,7 @@
+import { ipHash } from "./enrich/visitor";
+import type { CollectorEnv } from "./env";
+import { saltsFor } from "./salts";
+
 /**
  * The collector's rate limits, counted by Cloudflare's rate limiting binding (wrangler.toml `[[ratelimits]]`,
  * `simple = { limit, period }`). Keys hold the daily hash of the sender's address, never the address itself.
@@ -36,8 +40,10 @@ export const tooManyHits = (hits: number) =>
  * sites) per minute from one address (`REFUSED_LIMIT`): past it they are answered 429 and no longer counted, so a
  * flood of junk costs no site lookups and no queue messages.
  */
-export async function refusedAllowed(binding: RateLimit | undefined, addressHash: string): Promise<boolean> {
-  return !binding || (await binding.limit({ key: addressHash })).success;
+export async function refusedAllowed(env: CollectorEnv, ip: string, now: number): Promise<boolean> {
+  if (!env.REFUSED_LIMIT) return true;
+  const salts = await saltsFor(env.SALTS, now);
+  return (await env.REFUSED_LIMIT.limit({ key: await ipHash(salts.current, limitedAddress(ip)) })).success;
 }
 
 export const TOO_MANY_REFUSED = "too many refused requests from this address (the collector's limit of refused requests per minute); fix the requests, or send again later";
