@@ -6,6 +6,8 @@ import * as v from "valibot";
  */
 export const LIMITS = {
   eventsPerRequest: 50,
+  /** Distinct hostnames (`www.` aside) one request may send hits for: a page sends its own; each costs a site lookup. */
+  hostnamesPerRequest: 5,
   bodyBytes: 64 * 1024,
   nameLength: 100,
   urlLength: 2048,

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { LIMITS } from "./hit";
 import type { EventRow } from "./row";
 
 /** Why a hit was not stored. The API shows these per site and day. */
@@ -6,8 +7,8 @@ export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shi
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
- * One request's worth of hits that were not stored, counted by the flusher into ClickHouse `dropped_hits`.
- * `drop_id` is random per message, so a redelivered message is counted once.
+ * A count of hits that were not stored: one row of ClickHouse `dropped_hits`. Its `drop_id` is fixed in the message
+ * that carries it, so a redelivered message is counted once. Older collectors queued each count as its own message.
  */
 export interface DropMessage {
   kind: "drop";
@@ -23,6 +24,19 @@ export interface DropMessage {
   hits: number;
 }
 
+export type DropCount = Pick<DropMessage, "site_id" | "hostname" | "reason" | "detail" | "hits">;
+
+/**
+ * One request's dropped hits, one count per site, hostname, reason and detail: a single queue message however
+ * many hostnames the request named. Its counts become rows with the drop_id `<drop_id>:<index>`.
+ */
+export interface DropsMessage {
+  kind: "drops";
+  drop_id: string;
+  timestamp: number;
+  counts: DropCount[];
+}
+
 /**
  * An event row without its empty fields (`""`, `0`, `{}`): most of a row's columns are empty for most hits,
  * and the queue's cost grows with the message. The flusher restores them with `restoreRow`.
@@ -30,7 +44,7 @@ export interface DropMessage {
 export type CompactRow = Partial<EventRow> & Pick<EventRow, "site_id" | "event_id">;
 
 /** What travels on the hits queue: an enriched event (compact or, from older collectors, whole), or a count of dropped hits. */
-export type QueueMessage = CompactRow | EventRow | DropMessage;
+export type QueueMessage = CompactRow | EventRow | DropMessage | DropsMessage;
 
 /**
  * What travels on the hits queue: a message as JSON text. The runtime would serialise an object to JSON
@@ -64,7 +78,7 @@ export function restoreRow(body: object): Record<string, unknown> {
   return { ...ROW_DEFAULTS, props: {}, ...body };
 }
 
-export const isDrop = (message: QueueMessage): message is DropMessage => (message as DropMessage).kind === "drop";
+export const isDrop = (message: QueueMessage): message is DropMessage | DropsMessage => "kind" in message;
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
@@ -117,20 +131,31 @@ export const EventRowSchema = v.strictObject({
   retention_days: uint(65535),
 });
 
-export const DropMessageSchema = v.strictObject({
-  kind: v.literal("drop"),
-  drop_id: v.pipe(text(64), v.minLength(1)),
+const dropId = v.pipe(text(64), v.minLength(1));
+const dropCount = { site_id: text(64), hostname: text(253), reason: v.picklist(DROP_REASONS), detail: text(32), hits: uint(1000) };
+
+export const DropMessageSchema = v.strictObject({ kind: v.literal("drop"), drop_id: dropId, timestamp: epochMs, ...dropCount });
+
+/** At most a count per hit of the request; the id leaves room for `:<index>` within `dropped_hits.drop_id`'s 64. */
+export const DropsMessageSchema = v.strictObject({
+  kind: v.literal("drops"),
+  drop_id: v.pipe(text(48), v.minLength(1)),
   timestamp: epochMs,
-  site_id: text(64),
-  hostname: text(253),
-  reason: v.picklist(DROP_REASONS),
-  detail: text(32),
-  hits: uint(1000),
+  counts: v.pipe(v.array(v.strictObject(dropCount)), v.minLength(1), v.maxLength(LIMITS.eventsPerRequest)),
 });
+
+const DropShapedSchema = v.variant("kind", [DropMessageSchema, DropsMessageSchema]);
+
+/** The rows a drop message stands for. */
+function dropRows(message: DropMessage | DropsMessage): DropMessage[] {
+  if (message.kind === "drop") return [message];
+  const { drop_id, timestamp } = message;
+  return message.counts.map((count, index) => ({ kind: "drop", drop_id: `${drop_id}:${index}`, timestamp, ...count }));
+}
 
 export type CheckedMessage =
   | { kind: "event"; row: EventRow }
-  | { kind: "drop"; drop: DropMessage }
+  | { kind: "drop"; drops: DropMessage[] }
   | { kind: "invalid"; error: string };
 
 /** Sorts a queue body into what the flusher can store, or says why it cannot. */
@@ -139,13 +164,13 @@ export function checkMessage(queued: unknown): CheckedMessage {
   if (body === undefined) return { kind: "invalid", error: "the message is not JSON" };
   const isDropShaped = typeof body === "object" && body !== null && "kind" in body;
   const isRowShaped = typeof body === "object" && body !== null && !Array.isArray(body) && !isDropShaped;
-  const result = isDropShaped ? v.safeParse(DropMessageSchema, body) : v.safeParse(EventRowSchema, isRowShaped ? restoreRow(body) : body);
+  const result = isDropShaped ? v.safeParse(DropShapedSchema, body) : v.safeParse(EventRowSchema, isRowShaped ? restoreRow(body) : body);
   if (!result.success) {
     const issue = result.issues[0];
     const path = v.getDotPath(issue);
     return { kind: "invalid", error: path ? `${path}: ${issue.message}` : issue.message };
   }
-  return isDropShaped ? { kind: "drop", drop: result.output as DropMessage } : { kind: "event", row: result.output as EventRow };
+  return isDropShaped ? { kind: "drop", drops: dropRows(result.output as DropMessage | DropsMessage) } : { kind: "event", row: result.output as EventRow };
 }
 
 function parsedJson(text: string): unknown {

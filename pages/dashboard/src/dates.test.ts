@@ -10,6 +10,7 @@ import {
   comparisonBounds,
   dayCount,
   defaultInterval,
+  fittingTimeDimension,
   intervalsFor,
   isDay,
   localDateTimeIn,
@@ -132,6 +133,18 @@ describe("intervals", () => {
     expect(intervalsFor(days("2026-10-30", "2026-11-28"))).toEqual(["day", "week"]);
     expect(intervalsFor(days("2025-12-01", "2026-11-28"))).toEqual(["day", "week", "month"]);
     expect(intervalsFor(null)).toEqual(["day", "week", "month"]);
+  });
+
+  it("asks for the api's own grain when a widget's grain can't cover the range", () => {
+    expect(fittingTimeDimension("time:hour", days("2026-06-01", "2026-11-28"))).toBe("time");
+    expect(fittingTimeDimension("time:hour", days("2026-11-22", "2026-11-28"))).toBe("time:hour");
+    expect(fittingTimeDimension("time:day", null)).toBe("time:day");
+    expect(fittingTimeDimension("event:page", days("2000-01-01", "2026-11-28"))).toBe("event:page");
+  });
+
+  it("never offers an interval past the api's longest range for it", () => {
+    expect(intervalsFor(days("2014-01-01", "2026-11-28"))).toEqual(["month"]);
+    expect(intervalsFor(days("2017-01-01", "2026-11-28"))).toEqual(["day", "week", "month"]);
   });
 
   it("keeps a requested interval only when it suits the range", () => {

@@ -1,5 +1,6 @@
 import { addDays, addMonths, wallClock } from "../../../lib/time";
 import type { ComparisonMode, DateRange, Interval } from "./api/types";
+import { MAX_RANGE_DAYS } from "../../../lib/stats/limits";
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}/;
 const DAY_MS = 86_400_000;
@@ -85,17 +86,22 @@ export function boundsFromQuery(query: unknown): DayBounds | null {
 
 export const INTERVALS: readonly Interval[] = ["hour", "day", "week", "month"];
 
-/** The intervals that make a readable chart for a range: not one bar, not thousands. */
+/** The intervals that make a readable chart for a range: not one bar, not thousands, and none past the api's limits. */
 export function intervalsFor(bounds: DayBounds | null): Interval[] {
   if (!bounds) return ["day", "week", "month"];
   const days = dayCount(bounds);
-  return INTERVALS.filter(
-    (interval) =>
-      (interval === "hour" && days <= 7) ||
-      (interval === "day" && days >= 2) ||
-      (interval === "week" && days >= 14) ||
-      (interval === "month" && days >= 60),
-  );
+  const readable = (interval: Interval) =>
+    (interval === "hour" && days <= 7) ||
+    (interval === "day" && days >= 2) ||
+    (interval === "week" && days >= 14) ||
+    (interval === "month" && days >= 60);
+  return INTERVALS.filter((interval) => readable(interval) && days <= MAX_RANGE_DAYS[interval]);
+}
+
+/** A time dimension the api answers over the range: a grain past its longest range gives way to `time`, the api's own choice. */
+export function fittingTimeDimension<D extends string>(dimension: D, bounds: DayBounds | null): D | "time" {
+  if (!dimension.startsWith("time:") || !bounds) return dimension;
+  return dayCount(bounds) <= MAX_RANGE_DAYS[dimension.slice(5) as Interval] ? dimension : "time";
 }
 
 /** The API's own choice for the `time` dimension: hours for a day, days up to three months, months beyond. */

@@ -58,6 +58,7 @@ const DETAILS: Record<string, string> = {
   country: "country",
   hostname: "hostname",
   path: "path",
+  hostnames: "too many hostnames in one request",
 };
 
 export const reasonInfo = (reason: string): ReasonInfo =>

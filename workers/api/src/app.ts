@@ -15,6 +15,7 @@ import type { ApiContext } from "./env";
 import { keyRoutes } from "./keys/routes";
 import { publicShareRoutes } from "./shares/routes";
 import { siteRoutes } from "./sites/routes";
+import { statsRateLimit } from "./stats/rate-limit";
 import { statsRoutes } from "./stats/routes";
 import { userRoutes } from "./users/routes";
 
@@ -25,7 +26,7 @@ app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers
 app.route("/auth", authRoutes);
 app.route("/share", publicShareRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUser);
-app.use("/v2/*", requireCaller);
+app.use("/v2/*", requireCaller, statsRateLimit);
 app.route("/sites", siteRoutes);
 app.route("/sites", dataRoutes);
 app.route("/sites/:siteId/drops", dropRoutes);

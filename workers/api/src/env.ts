@@ -10,12 +10,15 @@ export interface ApiEnv extends ClickHouseEnv {
   /** A ClickHouse user that may insert and delete, for importing and deleting site data; unset, the api's user is used. */
   CLICKHOUSE_WRITE_USER?: string;
   CLICKHOUSE_WRITE_PASSWORD?: string;
+  /** Stats requests per minute of each user and API key, and of each share link (wrangler.toml `[[ratelimits]]`). */
+  STATS_LIMIT?: RateLimit;
+  SHARE_LIMIT?: RateLimit;
 }
 
 /** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */
 export type Caller =
   | { kind: "user"; user: User }
-  | { kind: "key"; user: User; siteIds: string[] }
+  | { kind: "key"; keyId: string; user: User; siteIds: string[] }
   | { kind: "share"; site: Site };
 
 export type SiteRole = Membership["role"];

@@ -5,7 +5,7 @@ import type { EventRow } from "../../../lib/events/row";
 import { compactRow } from "../../../lib/events/message";
 import { queueMessages } from "./queue";
 import { serveScript } from "./scripts";
-import { tooManyHits, visitorLimiter } from "./limits";
+import { limitedAddress, refusedAllowed, TOO_MANY_REFUSED, tooManyHits, visitorLimiter } from "./limits";
 import { countDrops, DropTally, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
 import { ipHash } from "./enrich/visitor";
@@ -92,7 +92,7 @@ const preflight = (request: Request) => new Response(null, { status: 204, header
 
 async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
   const taken = await take(await readHits(request), request, env, ctx);
-  if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
+  if ("error" in taken) return refusal(taken);
   const headers: Record<string, string> = taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {};
   if (taken.dropped) headers["x-pixel-dropped"] = taken.dropped;
   if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers });
@@ -102,7 +102,7 @@ async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Pr
 async function takePixel(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
   const read = readPixel(new URL(request.url).searchParams, request.headers.get("referer"));
   const taken = await take(read, request, env, ctx);
-  if ("error" in taken) return Response.json({ error: taken.error }, { status: taken.status });
+  if ("error" in taken) return refusal(taken);
   if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers: { "x-pixel-dropped": taken.dropped } });
   const headers = new Headers({ "content-type": "image/gif", "cache-control": "no-store, max-age=0" });
   if (taken.dropped) headers.set("x-pixel-dropped", taken.dropped);
@@ -112,7 +112,10 @@ async function takePixel(request: Request, env: CollectorEnv, ctx: WaitUntil): P
 /** The smallest transparent 1×1 GIF. */
 const TRANSPARENT_GIF = Uint8Array.from(atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"), (char) => char.charCodeAt(0));
 
-type Taken = { error: string; status: 400 | 413 } | { site: SiteMatch | null; dropped: string; limited: string | null };
+type Refused = { error: string; status: 400 | 413 | 429 };
+type Taken = Refused | { site: SiteMatch | null; dropped: string; limited: string | null };
+
+const refusal = ({ error, status }: Refused) => Response.json({ error }, { status, headers: status === 429 ? { "retry-after": "60" } : {} });
 
 /**
  * Queues the enriched hits and counts the rest. The hits' send is awaited: if it fails the sender is
@@ -122,21 +125,25 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
   const receivedAt = Date.now();
   const drops = new DropTally(receivedAt);
   if (!read.ok) {
-    await countRefused(drops, read.status === 413 ? "too_large" : "invalid", request, env);
-    countDrops(env, ctx, drops.messages);
+    if (!(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
+    await countRefused(drops, read, request, env);
+    countDrops(env, ctx, drops);
     return { error: read.error, status: read.status };
   }
-  const kept = await enrichAll(read.hits, request, env, receivedAt, drops);
+  const kept = await enrichAll(read, request, env, receivedAt, drops);
   if (kept.rows.length) await queueMessages(env.HITS, kept.rows.map(compactRow));
-  countDrops(env, ctx, drops.messages);
+  else if (!kept.limited && !(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
+  countDrops(env, ctx, drops);
   return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };
 }
 
+const ipOf = (request: Request) => request.headers.get("cf-connecting-ip") ?? "";
+
 /** A refused body names no site we can trust; the page that sent it (Origin, else Referer) does. */
-async function countRefused(drops: DropTally, reason: "invalid" | "too_large", request: Request, env: CollectorEnv) {
+async function countRefused(drops: DropTally, read: Extract<HitsResult, { ok: false }>, request: Request, env: CollectorEnv) {
   const host = hostOf(request.headers.get("origin")) ?? hostOf(request.headers.get("referer")) ?? "";
   const site = host ? await siteForHost(env.DB, host) : null;
-  drops.add(reason, site?.id ?? "", host);
+  drops.add(read.status === 413 ? "too_large" : "invalid", site?.id ?? "", host, read.detail);
 }
 
 function hostOf(value: string | null): string | null {
@@ -148,18 +155,20 @@ function hostOf(value: string | null): string | null {
   }
 }
 
-async function enrichAll(hits: Hit[], request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
+async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
   const userAgent = request.headers.get("user-agent") ?? "";
   const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
   const cf = request.cf as IncomingRequestCfProperties | undefined;
   const result = { rows: [] as EventRow[], site: null as SiteMatch | null, limited: 0 };
   const bot = botReason(userAgent, cf);
   const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
-  const ip = request.headers.get("cf-connecting-ip") ?? "";
+  const ip = ipOf(request);
   const todaysIpHash = salts ? await ipHash(salts.current, ip) : "";
-  const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, todaysIpHash);
-  for (const hit of hits) {
-    const url = new URL(hit.url);
+  const address = limitedAddress(ip);
+  const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, address === ip ? todaysIpHash : await ipHash(salts.current, address));
+  for (let i = 0; i < hits.length; i++) {
+    const hit = hits[i]!;
+    const url = urls[i]!;
     const site = await siteForHost(env.DB, url.hostname);
     const shield = site && shieldFor(site.shields, { ip, country: cf?.country ?? "", hostname: url.hostname, pathname: url.pathname });
     if (!site) drops.add("unknown_site", "", url.hostname);

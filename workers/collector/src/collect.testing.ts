@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { isDrop, restoreRow, type QueueBody, type QueueMessage } from "../../../lib/events/message";
+import { checkMessage, isDrop, restoreRow, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
@@ -32,7 +32,8 @@ export function recordingQueue(into: QueueMessage[]): Queue<QueueBody> {
 
 /**
  * A request to the real collector in workerd, with D1, the Durable Objects and the rate limiter; only the
- * queue is a recorder. `sent` are the rows as the flusher restores them, `queued` the messages as sent.
+ * queue is a recorder. `sent` are the rows as the flusher restores them, `drops` the drop counts as it stores
+ * them, `queued` the messages as sent.
  */
 export async function collect(body: BodyInit | null, init: CollectInit = {}, bindings: Partial<CollectorEnv> = {}) {
   const queued: QueueMessage[] = [];
@@ -46,5 +47,13 @@ export async function collect(body: BodyInit | null, init: CollectInit = {}, bin
   const response = await worker.fetch(request as never, { ...testEnv, HITS: recordingQueue(queued), ...bindings }, ctx);
   await waitOnExecutionContext(ctx);
   const sent = queued.filter((message) => !isDrop(message)).map((message) => restoreRow(message) as unknown as EventRow);
-  return { response, sent, drops: queued.filter(isDrop), queued };
+  const drops = queued.filter(isDrop).flatMap((message) => dropRows(message));
+  return { response, sent, drops, queued };
+}
+
+/** The `dropped_hits` rows a queued drop message stands for, as the flusher reads them. */
+export function dropRows(message: QueueMessage): DropMessage[] {
+  const checked = checkMessage(message);
+  if (checked.kind !== "drop") throw new Error(`not a drop message: ${JSON.stringify(message)}`);
+  return checked.drops;
 }

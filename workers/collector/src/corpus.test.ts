@@ -8,7 +8,7 @@ import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/mes
 import { DROPPED_HITS, EVENTS, insertRows } from "../../flusher/src/insert";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
-import { recordingQueue } from "./collect.testing";
+import { dropRows, recordingQueue } from "./collect.testing";
 
 /**
  * A seeded corpus of malformed requests, with good ones mixed in, through the real collector: no 5xx,
@@ -142,7 +142,7 @@ async function store(queued: QueueMessage[]) {
   const client = adminClickHouse(testEnv);
   try {
     const events = queued.map(checkMessage).flatMap((checked) => (checked.kind === "event" ? [checked.row] : []));
-    const drops = queued.filter(isDrop);
+    const drops = queued.filter(isDrop).flatMap(dropRows);
     for (let i = 0; i < events.length; i += 1000) await insertRows(client, EVENTS, events.slice(i, i + 1000) as never[]);
     for (let i = 0; i < drops.length; i += 1000) await insertRows(client, DROPPED_HITS, drops.slice(i, i + 1000));
     const [events_] = await selectRows<{ rows: number }>(client, "SELECT count() AS rows FROM events FINAL WHERE site_id = {site:String}", { site: siteId });

@@ -1,31 +1,36 @@
-import type { DropMessage, DropReason } from "../../../lib/events/message";
+import type { DropCount, DropReason, DropsMessage } from "../../../lib/events/message";
 import type { CollectorEnv } from "./env";
 import { createLogger, errorFields } from "../../../lib/log/log";
 import { queueMessages } from "./queue";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
 
-/** Dropped hits of one request, summed per site, hostname, reason and detail: one queue message each. */
+/** Dropped hits of one request, summed per site, hostname, reason and detail: one queue message for them all. */
 export class DropTally {
-  private readonly byKey = new Map<string, DropMessage>();
+  private readonly byKey = new Map<string, DropCount>();
   constructor(private readonly now: number) {}
 
   add(reason: DropReason, siteId: string, hostname: string, detail = "", hits = 1) {
     const host = hostKey(hostname);
-    const key = JSON.stringify([reason, siteId, host, detail]);
+    const key = `${reason}\n${siteId}\n${host}\n${detail}`;
     const counted = this.byKey.get(key);
     if (counted) counted.hits += hits;
-    else this.byKey.set(key, { kind: "drop", drop_id: crypto.randomUUID(), timestamp: this.now, site_id: siteId, hostname: host, reason, detail, hits });
+    else this.byKey.set(key, { site_id: siteId, hostname: host, reason, detail, hits });
   }
 
-  get messages(): DropMessage[] {
-    return [...this.byKey.values()];
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get message(): DropsMessage | null {
+    if (!this.byKey.size) return null;
+    return { kind: "drops", drop_id: crypto.randomUUID(), timestamp: this.now, counts: [...this.byKey.values()] };
   }
 
   /** For the `x-pixel-dropped` answer header: which reasons applied, e.g. `bot` or `unknown_site`. */
   get reasons(): string {
     if (!this.byKey.size) return "";
-    return [...new Set(this.messages.map((drop) => drop.reason))].join(",");
+    return [...new Set([...this.byKey.values()].map((count) => count.reason))].join(",");
   }
 }
 
@@ -37,8 +42,9 @@ export interface WaitUntil {
  * Counting must never cost the sender an answer: the send runs after the response, and a failure
  * is only logged.
  */
-export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropMessage[]) {
-  if (!drops.length) return;
-  const send = queueMessages(env.HITS, drops);
+export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropTally) {
+  const message = drops.message;
+  if (!message) return;
+  const send = queueMessages(env.HITS, [message]);
   ctx.waitUntil(send.catch((error: unknown) => createLogger("collector").error("drop counters not sent", errorFields(error))));
 }

@@ -11,6 +11,8 @@ export interface CollectorEnv {
   LINKS: DurableObjectNamespace<DeviceLinks>;
   /** Hits per visitor and site per minute (wrangler.toml `[[ratelimits]]`); absent means no limit. */
   VISITOR_LIMIT?: RateLimit;
+  /** Requests from one address of which nothing is stored, per minute (`[[ratelimits]]`); absent means no limit. */
+  REFUSED_LIMIT?: RateLimit;
   PIXEL_BASE_PATH?: string;
   PIXEL_SCRIPT_NAME?: string;
   PIXEL_ENDPOINT?: string;

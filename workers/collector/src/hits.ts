@@ -4,14 +4,15 @@ import { HitBatchSchema, LIMITS, type Hit } from "../../../lib/events/hit";
 /** Without `stream`, every decode starts afresh: one decoder serves all requests. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-export type HitsResult = { ok: true; hits: Hit[] } | { ok: false; status: 400 | 413; error: string };
+/** Valid hits come with their parsed page URLs; a refusal may name a `detail` for its drop count. */
+export type HitsResult = { ok: true; hits: Hit[]; urls: URL[] } | { ok: false; status: 400 | 413; error: string; detail?: string };
 
 /** Reads a request body (JSON, also sent as text/plain) into validated hits, or says what is wrong with it. */
 export async function readHits(request: Request): Promise<HitsResult> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > LIMITS.bodyBytes) return tooLarge();
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > LIMITS.bodyBytes) return tooLarge();
+  const declared = request.headers.get("content-length");
+  if (Number(declared) > LIMITS.bodyBytes) return tooLarge();
+  const bytes = declared === null ? await readCapped(request.body, LIMITS.bodyBytes) : new Uint8Array(await request.arrayBuffer());
+  if (!bytes || bytes.byteLength > LIMITS.bodyBytes) return tooLarge();
   let body: unknown;
   try {
     body = parseJson(UTF8.decode(bytes));
@@ -22,10 +23,47 @@ export async function readHits(request: Request): Promise<HitsResult> {
   return validate(body);
 }
 
+/** A body of unknown length (chunked), read until it ends or passes `cap` bytes: then the rest is never read. */
+async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > cap) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(read.value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
 function validate(body: unknown): HitsResult {
   const parsed = v.safeParse(HitBatchSchema, body);
   if (!parsed.success) return { ok: false, status: 400, error: describe(parsed.issues) };
-  return { ok: true, hits: Array.isArray(parsed.output) ? parsed.output : [parsed.output] };
+  const hits = Array.isArray(parsed.output) ? parsed.output : [parsed.output];
+  const urls = hits.map((hit) => new URL(hit.url));
+  const hostnames = hostnameCount(urls);
+  if (hostnames > LIMITS.hostnamesPerRequest) {
+    const error = `hits name ${hostnames} hostnames; one request takes hits for at most ${LIMITS.hostnamesPerRequest}`;
+    return { ok: false, status: 400, error, detail: "hostnames" };
+  }
+  return { ok: true, hits, urls };
+}
+
+/** Distinct hostnames, `www.` aside; with no more hits than the limit, the hit count stands in (it can't be over). */
+function hostnameCount(urls: URL[]): number {
+  if (urls.length <= LIMITS.hostnamesPerRequest) return urls.length;
+  return new Set(urls.map((url) => url.hostname.replace(/^www\./, ""))).size;
 }
 
 /** Short query parameter names of the GIF pixel, for hand-written `<img>` tags and e-mails. */

@@ -1,13 +1,49 @@
+import { ipHash } from "./enrich/visitor";
+import type { CollectorEnv } from "./env";
+import { saltsFor } from "./salts";
+
 /**
- * Hits per minute one visitor may send one site, counted by Cloudflare's rate limiting binding
- * (`VISITOR_LIMIT` in wrangler.toml: `simple = { limit, period }`). The key is the site and the daily
- * IP hash, never the IP: a visitor cannot escape the limit by changing its user agent. Without the
- * binding nothing is limited.
+ * The collector's rate limits, counted by Cloudflare's rate limiting binding (wrangler.toml `[[ratelimits]]`,
+ * `simple = { limit, period }`). Keys hold the daily hash of the sender's address, never the address itself.
+ * Without a binding nothing is limited.
  */
-export function visitorLimiter(binding: RateLimit | undefined, todaysIpHash: string): (siteId: string) => Promise<boolean> {
+
+/**
+ * The address a limit counts: IPv4 whole, IPv6 by its /64 prefix, since one subscriber gets a whole /64 and
+ * can send from any address in it.
+ */
+export function limitedAddress(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return ip.slice(7);
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0");
+  const network = [...left, ...zeros, ...right].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ""));
+  return `${network.join(":")}::/64`;
+}
+
+/**
+ * Hits per minute one visitor may send one site (`VISITOR_LIMIT`). The key is the site and the address's daily
+ * hash: a visitor cannot escape the limit by changing its user agent.
+ */
+export function visitorLimiter(binding: RateLimit | undefined, addressHash: string): (siteId: string) => Promise<boolean> {
   if (!binding) return async () => true;
-  return async (siteId) => (await binding.limit({ key: `${siteId}:${todaysIpHash}` })).success;
+  return async (siteId) => (await binding.limit({ key: `${siteId}:${addressHash}` })).success;
 }
 
 export const tooManyHits = (hits: number) =>
   `${hits} ${hits === 1 ? "hit is" : "hits are"} over this visitor's limit of hits per minute; send ${hits === 1 ? "it" : "them"} again later`;
+
+/**
+ * Requests of which nothing is stored (refused bodies, and hits that are all bots', shielded or for unknown
+ * sites) per minute from one address (`REFUSED_LIMIT`): past it they are answered 429 and no longer counted, so a
+ * flood of junk costs no site lookups and no queue messages.
+ */
+export async function refusedAllowed(env: CollectorEnv, ip: string, now: number): Promise<boolean> {
+  if (!env.REFUSED_LIMIT) return true;
+  const salts = await saltsFor(env.SALTS, now);
+  return (await env.REFUSED_LIMIT.limit({ key: await ipHash(salts.current, limitedAddress(ip)) })).success;
+}
+
+export const TOO_MANY_REFUSED = "too many refused requests from this address (the collector's limit of refused requests per minute); fix the requests, or send again later";

@@ -23,10 +23,11 @@ export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv,
   for (const message of batch.messages) {
     const checked = checkMessage(message.body);
     if (checked.kind === "event") events.set(checked.row, message);
-    else if (checked.kind === "drop") drops.set(checked.drop, message);
+    else if (checked.kind === "drop") for (const drop of checked.drops) drops.set(drop, message);
     else invalid.push(keptFrom(message, checked.error));
   }
-  const storable = [...events.values(), ...drops.values()];
+  // A message holding several drop counts appears once.
+  const storable = [...new Set([...events.values(), ...drops.values()])];
   try {
     const rejected = await store(env, events, drops);
     invalid.push(...rejected);

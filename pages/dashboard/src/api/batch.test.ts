@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { MAX_BATCH } from "../../../../lib/stats/limits";
 import { createBatchedQuery, type QueryTransport } from "./batch";
 import type { Query, QueryResponse } from "./types";
 
@@ -24,6 +25,17 @@ describe("batched stats queries", () => {
     expect(a).toEqual({ status: "fulfilled", value: answer(10) });
     expect(b).toEqual({ status: "fulfilled", value: answer(20) });
     expect(c).toMatchObject({ status: "rejected", reason: { status: 404, message: "no site c" } });
+  });
+
+  it(`splits what is asked together into batches the api takes: at most ${MAX_BATCH} queries each`, async () => {
+    const lines = (queries: Query[]) => queries.map((_, index) => `${JSON.stringify({ index, answer: answer(index) })}\n`).join("");
+    const api = { ...transport([]), many: vi.fn(async (queries: Query[]) => new Response(lines(queries))) };
+    const ask = createBatchedQuery(api);
+    const asked = Array.from({ length: MAX_BATCH * 2 + 1 }, (_, i) => ask(query(`s${i}`)));
+    const answers = await Promise.all(asked);
+    expect(api.many.mock.calls.map(([queries]) => queries.length)).toEqual([MAX_BATCH, MAX_BATCH]);
+    expect(api.one).toHaveBeenCalledExactlyOnceWith(query(`s${MAX_BATCH * 2}`), undefined);
+    expect(answers[MAX_BATCH + 3]).toEqual(answer(3));
   });
 
   it("sends a query asked for alone as itself", async () => {

@@ -1,3 +1,4 @@
+import { MAX_BATCH } from "../../../../lib/stats/limits";
 import type { Query, QueryResponse } from "./types";
 
 /** How batches reach the API: one query alone, several as NDJSON lines; `failure` makes an error line an error. */
@@ -18,16 +19,20 @@ type Line = { index: number; answer: QueryResponse } | { index: number; status: 
 
 /**
  * Stats queries, batched: those asked for in the same moment (the overview's totals, chart and cards) go to the
- * API as one request, which answers each as soon as it is ready and runs together what can share one pass.
+ * API as one request (of at most MAX_BATCH queries, more go as several), which answers each as soon as it is ready
+ * and runs together what can share one pass.
  */
 export function createBatchedQuery(transport: QueryTransport): (query: Query, signal?: AbortSignal) => Promise<QueryResponse> {
   let asked: Asked[] = [];
   const flush = () => {
-    const batch = asked.filter((entry) => !entry.signal?.aborted);
+    const waiting = asked.filter((entry) => !entry.signal?.aborted);
     asked = [];
-    if (batch.length > 1) return void answerAll(transport, batch);
-    const [only] = batch;
-    if (only) transport.one(only.query, only.signal).then(only.resolve, only.reject);
+    for (let start = 0; start < waiting.length; start += MAX_BATCH) {
+      const batch = waiting.slice(start, start + MAX_BATCH);
+      const [only] = batch;
+      if (batch.length > 1) void answerAll(transport, batch);
+      else if (only) transport.one(only.query, only.signal).then(only.resolve, only.reject);
+    }
   };
   return (query, signal) =>
     new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { api } from "../api/client";
 import type { ComparisonMode, DateRange, FilterDimension, Interval, Query } from "../api/types";
-import { boundsFromQuery, comparisonBounds, defaultInterval, localDateTimeIn, rangeBounds, todayIn } from "../dates";
+import { boundsFromQuery, comparisonBounds, defaultInterval, fittingTimeDimension, localDateTimeIn, rangeBounds, todayIn } from "../dates";
 import { isUnsupported, runCompared } from "../load";
 import { reportsApi, type WidgetKind, type WidgetQuery } from "./api";
 import { shapeQueryResult, shapeSqlRows, type WidgetData } from "./shape";
@@ -33,8 +33,9 @@ export async function runWidget(source: WidgetSource, context: RunContext, signa
       : await reportsApi.runSql(context.siteId, context.reportId, source.sql, signal);
     return shapeSqlRows(source.kind, result.rows);
   }
-  const query: Query = { ...source.query, site_id: context.siteId, date_range: context.range };
-  const dimensions = query.dimensions ?? [];
+  const asked = rangeBounds(context.range, todayIn(context.timezone));
+  const dimensions = (source.query.dimensions ?? []).map((dimension) => fittingTimeDimension(dimension, asked));
+  const query: Query = { ...source.query, ...(source.query.dimensions && { dimensions }), site_id: context.siteId, date_range: context.range };
   const time = dimensions.find(isTime);
   const compare = source.kind === "number" ? comparison(context) : null;
   const run = (attempt: Query) => runCompared(api.query, attempt, compare, signal);

@@ -15,5 +15,5 @@ export async function apiKeyCaller(d1: D1Database, token: string): Promise<Extra
     .get();
   if (!row || row.user.disabled) return undefined;
   const scopes = await db.select({ siteId: apiKeySites.siteId }).from(apiKeySites).where(eq(apiKeySites.keyId, row.keyId)).all();
-  return { kind: "key", user: row.user, siteIds: scopes.map((scope) => scope.siteId) };
+  return { kind: "key", keyId: row.keyId, user: row.user, siteIds: scopes.map((scope) => scope.siteId) };
 }

@@ -2,11 +2,10 @@ import * as v from "valibot";
 import { type CompileContext, combiningKey, isCombinable } from "./compile";
 import type { NormalizedQuery } from "./query";
 import type { QueryAnswer } from "./run";
-
-export const MAX_BATCH = 20;
+import { MAX_BATCH } from "../../../../lib/stats/limits";
 
 export const BatchBody = v.strictObject({
-  queries: v.pipe(v.array(v.unknown()), v.minLength(1, `give 1 to ${MAX_BATCH} queries`), v.maxLength(MAX_BATCH, `give 1 to ${MAX_BATCH} queries`)),
+  queries: v.pipe(v.array(v.unknown()), v.minLength(1, `give 1 to ${MAX_BATCH} queries`), v.maxLength(MAX_BATCH, `a batch takes at most ${MAX_BATCH} queries`)),
 });
 
 /** A line of a batch's answer (NDJSON, in the order the queries finish): one query's answer, or why it has none. */

@@ -75,7 +75,7 @@ describe("choosing the storage", () => {
 
   it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {
     expect(sources(input({ filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM events FINAL"]);
-    expect(sources(input({ dimensions: ["time:minute"] }))).toEqual(["FROM events FINAL"]);
+    expect(sources(input({ dimensions: ["time:minute"], date_range: "day" }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
     expect(sources(input({ date_range: ["2026-11-28T10:30", "2026-11-28T12:00"] }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), site.timezone, false)).toEqual(["FROM events FINAL"]);

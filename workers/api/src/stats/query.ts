@@ -14,6 +14,7 @@ import {
   TIME_DIMENSIONS,
   VISIT_DIMENSIONS,
 } from "../../../../lib/stats/vocabulary";
+import { MAX_FILTER_DEPTH, MAX_FILTERS, rangeProblem, type TimeGrain } from "../../../../lib/stats/limits";
 
 export type Metric = (typeof METRICS)[number];
 export type SessionMetric = (typeof SESSION_METRICS)[number];
@@ -22,7 +23,7 @@ export type VisitDimension = (typeof VISIT_DIMENSIONS)[number];
 export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
 export type Dimension = EventDimension | VisitDimension | TimeDimension;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
-export type TimeGrain = "minute" | "hour" | "day" | "week" | "month";
+export type { TimeGrain };
 
 /** Plausible's filter options: `case_sensitive` (default true) for every operator. */
 export interface FilterOptions {
@@ -126,7 +127,8 @@ export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new 
   const dimensions = input.dimensions as Dimension[];
   const metrics = input.metrics;
   checkDimensions(dimensions, metrics);
-  const filters = input.filters.map((filter, i) => parseFilter(filter, `filters[${i}]`, false));
+  const counted = { filters: 0 };
+  const filters = input.filters.map((filter, i) => parseFilter(filter, `filters[${i}]`, { insideBehaviour: false, depth: 1, counted }));
   filters.forEach((filter, i) => checkConjunct(filter, `filters[${i}]`));
   const order_by = input.order_by ?? defaultOrder(metrics, dimensions);
   for (const [i, [field]] of order_by.entries()) {
@@ -135,7 +137,10 @@ export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new 
     }
   }
   const date_range = resolveDateRange(input.date_range, site, now);
+  checkSeriesLength(dimensions, date_range, "date_range");
   const comparisons = input.include.comparisons;
+  const comparedRange = comparisons && comparisonRange(comparisons, date_range, site, now);
+  if (comparedRange) checkSeriesLength(dimensions, comparedRange, "include.comparisons.date_range");
   return {
     site_id: input.site_id,
     metrics,
@@ -147,7 +152,7 @@ export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new 
     include: {
       total_rows: input.include.total_rows,
       time_labels: input.include.time_labels,
-      ...(comparisons && { comparisons: { mode: comparisons.mode, date_range: comparisonRange(comparisons, date_range, site, now) } }),
+      ...(comparisons && comparedRange && { comparisons: { mode: comparisons.mode, date_range: comparedRange } }),
     },
   };
 }
@@ -168,26 +173,46 @@ function checkDimensions(dimensions: Dimension[], metrics: Metric[]) {
   }
 }
 
-function parseFilter(raw: unknown, path: string, insideBehaviour: boolean): Filter {
+/** A time series has a bucket per grain step of its range: each grain covers a bounded range (lib/stats/limits.ts). */
+function checkSeriesLength(dimensions: Dimension[], range: [string, string], path: string) {
+  const time = dimensions.find(isTimeDimension);
+  if (!time) return;
+  const [from, to] = localBounds(range).map((local) => Date.parse(`${local.replace(" ", "T")}Z`)) as [number, number];
+  const problem = rangeProblem(timeGrain(time, range), (to - from) / 86_400_000);
+  if (problem) throw new QueryError(`${path}: ${problem}`);
+}
+
+interface FilterScope {
+  insideBehaviour: boolean;
+  depth: number;
+  /** Simple filters met so far in the whole query. */
+  counted: { filters: number };
+}
+
+function parseFilter(raw: unknown, path: string, scope: FilterScope): Filter {
+  const { insideBehaviour, depth, counted } = scope;
+  if (depth > MAX_FILTER_DEPTH) throw new QueryError(`${path}: filters nest at most ${MAX_FILTER_DEPTH} deep`);
+  const inner = (behaviour: boolean) => ({ insideBehaviour: behaviour, depth: depth + 1, counted });
   if (!Array.isArray(raw) || typeof raw[0] !== "string") throw new QueryError(`${path}: a filter is [operator, dimension, [values]] or [and|or, [filters]] or [not|has_done|has_not_done, filter]`);
   const [operator, ...rest] = raw as [string, ...unknown[]];
   if (operator === "and" || operator === "or") {
     if (rest.length !== 1 || !Array.isArray(rest[0]) || rest[0].length < 1 || rest[0].length > 20) {
       throw new QueryError(`${path}: ${operator} takes one list of 1 to 20 filters`);
     }
-    return [operator, rest[0].map((child, i) => parseFilter(child, `${path}[1][${i}]`, insideBehaviour))];
+    return [operator, rest[0].map((child, i) => parseFilter(child, `${path}[1][${i}]`, inner(insideBehaviour)))];
   }
   if (operator === "not" || operator === "has_done" || operator === "has_not_done") {
     if (rest.length !== 1) throw new QueryError(`${path}: ${operator} takes one filter`);
     const behavioural = operator !== "not";
     if (behavioural && insideBehaviour) throw new QueryError(`${path}: ${operator} cannot be nested in has_done or has_not_done`);
-    const child = parseFilter(rest[0], `${path}[1]`, insideBehaviour || behavioural);
+    const child = parseFilter(rest[0], `${path}[1]`, inner(insideBehaviour || behavioural));
     if (behavioural && filterKinds(child).has("visit")) throw new QueryError(`${path}: ${operator} takes event:* filters only`);
     return [operator, child];
   }
   if (!(FILTER_OPERATORS as readonly string[]).includes(operator)) {
     throw new QueryError(`${path}[0]: unknown filter operator ${JSON.stringify(operator)}; use ${FILTER_OPERATORS.join(", ")}, and, or, not, has_done, has_not_done`);
   }
+  if (++counted.filters > MAX_FILTERS) throw new QueryError(`${path}: a query takes at most ${MAX_FILTERS} filters, counting those inside and/or/not/has_done`);
   const [dimension, values, options] = rest;
   if (typeof dimension !== "string" || !isDimension(dimension)) throw new QueryError(`${path}[1]: unknown dimension ${JSON.stringify(dimension)}`);
   if (isTimeDimension(dimension)) throw new QueryError(`${path}[1]: filter time with date_range, not ${dimension}`);
