@@ -4,6 +4,7 @@ import { checkMessage, type DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { FlusherEnv } from "./env";
 import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
+import { asFirstStored } from "./first-stored";
 import { keep, type KeptMessage } from "./kept";
 import { createLogger, errorFields, type Logger } from "../../../lib/log/log";
 
@@ -53,10 +54,15 @@ type Sorted<T> = Map<T, Incoming>;
 async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<KeptMessage[]> {
   const client = connectClickHouse(clickHouseConfigFromEnv(env));
   try {
-    return [...(await insertSorted(client, EVENTS, events)), ...(await insertSorted(client, DROPPED_HITS, drops))];
+    return [...(await insertSorted(client, EVENTS, await asFirstStoredSorted(client, events))), ...(await insertSorted(client, DROPPED_HITS, drops))];
   } finally {
     await client.close();
   }
+}
+
+async function asFirstStoredSorted(client: ClickHouseClient, events: Sorted<EventRow>): Promise<Sorted<EventRow>> {
+  const rows = [...events.keys()];
+  return new Map((await asFirstStored(client, rows)).map((row, i) => [row, events.get(rows[i]!)!]));
 }
 
 async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted: Sorted<T>): Promise<KeptMessage[]> {
