@@ -1,11 +1,12 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createClient } from "@clickhouse/client-web";
 import { describe, expect, it } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
-import { EVENTS, insertIsolating } from "./insert";
+import { EVENTS, insertIsolating, insertRows } from "./insert";
 import type { KeptBatch } from "./kept";
 
 const flusherEnv = env as unknown as FlusherEnv;
@@ -90,6 +91,28 @@ describe("flushing hits into ClickHouse", () => {
     await deliver(rows, { attempts: 2 });
     await deliver([rows[3]!, eventRow({ site_id: site })]);
     expect(await countFor(site)).toEqual({ rows: 11, distinct: 11 });
+  });
+
+  it("adds no second block to sessions and pages when a batch is written again, whatever the server's default", async () => {
+    // Older ClickHouse versions (as on many Cloud services) do not deduplicate blocks in the views' tables by default;
+    // the compatibility setting gives the local server their defaults.
+    const { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database } = flusherEnv;
+    const older = createClient({ url, database, clickhouse_settings: { compatibility: "25.8" } });
+    const site = newSite();
+    const rows = rowsFor(site, 3).map((row) => ({ ...row, pathname: "/same" }));
+    try {
+      await insertRows(older, EVENTS, rows);
+      await insertRows(older, EVENTS, rows);
+    } finally {
+      await older.close();
+    }
+    const [parts] = await select<{ events: number; sessions: number; pages: number }>(
+      `SELECT (SELECT count() FROM events WHERE site_id = {site:String}) AS events,
+        (SELECT count() FROM sessions WHERE site_id = {site:String}) AS sessions,
+        (SELECT count() FROM pages WHERE site_id = {site:String}) AS pages`,
+      site,
+    );
+    expect(parts).toEqual({ events: 3, sessions: 1, pages: 1 });
   });
 
   it("retries every message when ClickHouse is unreachable", async () => {
