@@ -85,3 +85,17 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Flus
   await keep(env.KEPT, "dead", batch.queue, batch.messages.map((message) => keptFrom(message, "")));
   batch.ackAll();
 }
+
+/**
+ * The dead-letter queue's own dead letters (R2 refused them ten times): kept like the others when R2 takes them now,
+ * else written whole into one error line of the Workers Logs, from which they can be sent again by hand.
+ */
+export async function consumeFinalDeadLetters(batch: MessageBatch<unknown>, env: FlusherEnv, log: Logger): Promise<void> {
+  try {
+    await consumeDeadLetters(batch, env);
+  } catch (error) {
+    const messages = batch.messages.map((message) => keptFrom(message, ""));
+    log.error("dead letters could not be kept in R2: their bodies are in this line", { queue: batch.queue, count: messages.length, messages, ...errorFields(error) });
+    batch.ackAll();
+  }
+}

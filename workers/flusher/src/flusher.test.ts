@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { createClient } from "@clickhouse/client-web";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
@@ -194,6 +194,27 @@ describe("dead letters", () => {
     const second = await replay();
     expect(second).toMatchObject({ replayed: { batches: 0, messages: 0 }, sent: 0 });
     expect(await countFor(site)).toEqual({ rows: 12, distinct: 12 });
+  });
+
+  it("keeps the dead-letter queue's own dead letters in R2, or writes them whole into an error line while R2 refuses", async () => {
+    const site = newSite();
+    const rows = rowsFor(site, 2);
+    const kept = await deliver(rows, { queue: "pixel-hits-dead-final" });
+    expect(kept.ackAll).toBe(true);
+    const batches = await keptBatches("dead");
+    expect(batches.some(({ batch }) => batch.queue === "pixel-hits-dead-final" && batch.messages.length === 2)).toBe(true);
+    await flusherEnv.KEPT.delete(batches.map(({ key }) => key));
+
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const refusing = { ...flusherEnv, KEPT: { put: () => Promise.reject(new Error("R2 is unavailable")) } as unknown as R2Bucket };
+    try {
+      expect(await deliver(rows, { queue: "pixel-hits-dead-final", target: refusing })).toMatchObject({ ackAll: true });
+      const line = JSON.parse(String(errors.mock.calls.at(-1)![0]));
+      expect(line).toMatchObject({ level: "error", count: 2, error: expect.stringContaining("R2 is unavailable") });
+      expect(line.messages.map((message: { body: EventRow }) => message.body)).toEqual(rows);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it("refuses the admin routes without the right token, and keeps them off while no token is set", async () => {
