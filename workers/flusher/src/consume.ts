@@ -5,6 +5,7 @@ import type { EventRow } from "../../../lib/events/row";
 import type { FlusherEnv } from "./env";
 import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
 import { asFirstStored } from "./first-stored";
+import { forgottenSites, isForgotten } from "./forgotten";
 import { keep, type KeptMessage } from "./kept";
 import { createLogger, errorFields, type Logger } from "../../../lib/log/log";
 
@@ -51,10 +52,17 @@ async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: 
 
 type Sorted<T> = Map<T, Incoming>;
 
+/** Hits of sites whose data was deleted are acknowledged without being stored (forgotten.ts). */
 async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<KeptMessage[]> {
   const client = connectClickHouse(clickHouseConfigFromEnv(env));
   try {
-    return [...(await insertSorted(client, EVENTS, await asFirstStoredSorted(client, events))), ...(await insertSorted(client, DROPPED_HITS, drops))];
+    const forgotten = await forgottenSites(client, [...new Set([...events.keys(), ...drops.keys()].map((hit) => hit.site_id))]);
+    const remembered = <T extends { site_id: string; timestamp: number }>(sorted: Sorted<T>): Sorted<T> =>
+      new Map([...sorted].filter(([hit]) => !isForgotten(forgotten, hit)));
+    return [
+      ...(await insertSorted(client, EVENTS, await asFirstStoredSorted(client, remembered(events)))),
+      ...(await insertSorted(client, DROPPED_HITS, remembered(drops))),
+    ];
   } finally {
     await client.close();
   }

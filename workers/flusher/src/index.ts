@@ -4,11 +4,13 @@ import { createAdmin } from "./admin";
 import { alertDeadLetters } from "./alert";
 import { consumeDeadLetters, consumeFinalDeadLetters, consumeHits } from "./consume";
 import type { FlusherEnv } from "./env";
+import { removeForgottenKept } from "./forgotten";
 
 export type { FlusherEnv } from "./env";
 export { retryDelaySeconds } from "./consume";
 
 const admin = createAdmin();
+export const FORGET_CRON = "45 * * * *";
 
 export default {
   fetch: withRequestLog<FlusherEnv>("flusher", admin.fetch),
@@ -17,8 +19,9 @@ export default {
     else if (batch.queue === (env.FINAL_DEAD_LETTER_QUEUE ?? "pixel-hits-dead-final")) await consumeFinalDeadLetters(batch, env, createLogger("flusher"));
     else await consumeHits(batch, env, createLogger("flusher"));
   },
-  /** Cron: alert while dead letters wait in R2. */
-  async scheduled(_controller, env) {
-    await alertDeadLetters(env, createLogger("flusher"));
+  /** Crons (wrangler.toml): alert while dead letters wait in R2; at half past, take deleted site data out of R2. */
+  async scheduled(controller, env) {
+    if (controller.cron === FORGET_CRON) await removeForgottenKept(env, createLogger("flusher"));
+    else await alertDeadLetters(env, createLogger("flusher"));
   },
 } satisfies ExportedHandler<FlusherEnv, unknown>;

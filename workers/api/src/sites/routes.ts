@@ -56,7 +56,7 @@ export const siteRoutes = new Hono<ApiContext>()
   })
   .delete("/:siteId", requireSiteRole("owner"), async (c) => {
     // Its events first: should ClickHouse fail, the site stays and the owner can try again.
-    await withWriter(c.env, (client) => deleteSiteData(client, c.var.site.id));
+    await withWriter(c.env, (client) => deleteSiteData(client, c.var.site.id, { siteDeleted: true }));
     await database(c.env.DB).delete(sites).where(eq(sites.id, c.var.site.id));
     return c.body(null, 204);
   })
