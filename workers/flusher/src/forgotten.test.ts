@@ -4,7 +4,8 @@ import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../..
 import { deleteSiteData } from "../../../lib/clickhouse/site-data";
 import { type DropMessage, encodeMessage } from "../../../lib/events/message";
 import { eventRow } from "../../../test/support/event-row";
-import worker, { FORGET_CRON, type FlusherEnv } from "./index";
+import { FORGET_CRON } from "./forgotten";
+import worker, { type FlusherEnv } from "./index";
 import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 
 const flusherEnv = env as unknown as FlusherEnv;

@@ -23,6 +23,9 @@ export async function forgottenSites(client: ClickHouseClient, siteIds?: string[
 export const isForgotten = (forgotten: Forgotten, hit: { site_id: string; timestamp?: number }) =>
   forgotten.has(hit.site_id) && (hit.timestamp ?? 0) <= forgotten.get(hit.site_id)!;
 
+/** The cron (wrangler.toml) that takes deleted sites' hits out of R2; the other one alerts about dead letters. */
+export const FORGET_CRON = "45 * * * *";
+
 /** The cron's share of a deletion: the deleted sites' hits leave the batches kept in R2 (within the hour). */
 export async function removeForgottenKept(env: FlusherEnv, log: Logger): Promise<number> {
   const client = connectClickHouse(clickHouseConfigFromEnv(env));

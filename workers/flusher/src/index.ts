@@ -4,13 +4,12 @@ import { createAdmin } from "./admin";
 import { alertDeadLetters } from "./alert";
 import { consumeDeadLetters, consumeFinalDeadLetters, consumeHits } from "./consume";
 import type { FlusherEnv } from "./env";
-import { removeForgottenKept } from "./forgotten";
+import { FORGET_CRON, removeForgottenKept } from "./forgotten";
 
 export type { FlusherEnv } from "./env";
 export { retryDelaySeconds } from "./consume";
 
 const admin = createAdmin();
-export const FORGET_CRON = "45 * * * *";
 
 export default {
   fetch: withRequestLog<FlusherEnv>("flusher", admin.fetch),
