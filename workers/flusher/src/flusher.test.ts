@@ -96,8 +96,8 @@ describe("flushing hits into ClickHouse", () => {
   it("adds no second block to sessions and pages when a batch is written again, whatever the server's default", async () => {
     // Older ClickHouse versions (as on many Cloud services) do not deduplicate blocks in the views' tables by default;
     // the compatibility setting gives the local server their defaults.
-    const { CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database } = flusherEnv;
-    const older = createClient({ url, database, clickhouse_settings: { compatibility: "25.8" } });
+    const { url, username, password, database } = clickHouseConfigFromEnv(flusherEnv);
+    const older = createClient({ url, username, password, database, clickhouse_settings: { compatibility: "25.8" } });
     const site = newSite();
     const rows = rowsFor(site, 3).map((row) => ({ ...row, pathname: "/same" }));
     try {

@@ -8,11 +8,13 @@ import { FORGET_CRON } from "./forgotten";
 import worker, { type FlusherEnv } from "./index";
 import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 
-const flusherEnv = env as unknown as FlusherEnv;
+const flusherEnv = env as unknown as FlusherEnv & { TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
 const newSite = () => `site_${crypto.randomUUID()}`;
 
+/** The api's deletes, and the checks, run as the test setup's ClickHouse user where one is given (TEST_CLICKHOUSE_USER). */
 async function withClient<T>(use: (client: ReturnType<typeof connectClickHouse>) => Promise<T>): Promise<T> {
-  const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
+  const user = flusherEnv.TEST_CLICKHOUSE_USER ? { CLICKHOUSE_USER: flusherEnv.TEST_CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: flusherEnv.TEST_CLICKHOUSE_PASSWORD } : {};
+  const client = connectClickHouse(clickHouseConfigFromEnv({ ...flusherEnv, ...user }));
   try {
     return await use(client);
   } finally {

@@ -3,7 +3,7 @@ import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEventBatches, prng, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { trueAnswer } from "../../../../dev/ground-truth/truth";
-import { connectClickHouse } from "../../../../lib/clickhouse/client";
+import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
 import type { EventRow } from "../../../../lib/events/row";
 import { consumeHits } from "../../../flusher/src/consume";
 import type { FlusherEnv } from "../../../flusher/src/env";
@@ -15,8 +15,15 @@ import { runQuery } from "./run";
  * batch compositions, and hits sent again with another server time (a hit without a client time is stamped when it
  * arrives), across an hour and across midnight. Each event counts once, as first stored, on every read path.
  */
-const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
-const client = connectClickHouse({ url: truthEnv.CLICKHOUSE_URL, database: truthEnv.TRUTH_CLICKHOUSE_DATABASE });
+// The flusher's part runs as the test setup's ClickHouse user where one is given (TEST_CLICKHOUSE_USER), else the default.
+const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string; TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
+const flusherEnv = {
+  CLICKHOUSE_URL: truthEnv.CLICKHOUSE_URL,
+  CLICKHOUSE_DATABASE: truthEnv.TRUTH_CLICKHOUSE_DATABASE,
+  CLICKHOUSE_USER: truthEnv.TEST_CLICKHOUSE_USER,
+  CLICKHOUSE_PASSWORD: truthEnv.TEST_CLICKHOUSE_PASSWORD,
+} as FlusherEnv;
+const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
 const run = crypto.randomUUID().slice(0, 8);
 const sites: TruthSite[] = [
   { id: `redelivery_${run}_utc`, domain: "utc.example", timezone: "UTC" },
@@ -34,7 +41,7 @@ async function deliver(rows: EventRow[]) {
     rows.map((row) => ({ id: `m${++delivered}`, timestamp: new Date(), attempts: 1, body: JSON.stringify(row) })),
   );
   const ctx = createExecutionContext();
-  await consumeHits(batch, { CLICKHOUSE_URL: truthEnv.CLICKHOUSE_URL, CLICKHOUSE_DATABASE: truthEnv.TRUTH_CLICKHOUSE_DATABASE } as FlusherEnv);
+  await consumeHits(batch, flusherEnv);
   expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(rows.length);
 }
 
