@@ -1,13 +1,15 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { createClient } from "@clickhouse/client-web";
 import { describe, expect, it, vi } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
+import { deleteSiteData, forgetSite } from "../../../lib/clickhouse/site-data";
 import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
 import { EVENTS, insertIsolating, insertRows } from "./insert";
-import type { KeptBatch } from "./kept";
+import { FORGET_CRON } from "./forgotten";
+import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 
 const flusherEnv = env as unknown as FlusherEnv;
 const DOWN = { ...flusherEnv, CLICKHOUSE_URL: "http://127.0.0.1:9" };
@@ -263,5 +265,65 @@ describe("drop counters", () => {
 describe("retry backoff", () => {
   it("doubles with each attempt and stops growing at five minutes", () => {
     expect([1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 256, 300, 300]);
+  });
+});
+
+describe("deleted site data stays deleted", () => {
+  /** The api's side of a deletion runs as its data writer: the test setup's ClickHouse user where one is given. */
+  async function asDataWriter(use: (client: ReturnType<typeof connectClickHouse>) => Promise<void>) {
+    const { TEST_CLICKHOUSE_USER: user, TEST_CLICKHOUSE_PASSWORD: password } = env as { TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
+    const client = connectClickHouse(clickHouseConfigFromEnv({ ...flusherEnv, ...(user ? { CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: password } : {}) }));
+    try {
+      await use(client);
+    } finally {
+      await client.close();
+    }
+  }
+  const stored = async (table: "events" | "dropped_hits", site: string) =>
+    Number((await select<{ n: number }>(`SELECT count() AS n FROM ${table} FINAL WHERE site_id = {site:String}`, site))[0]!.n);
+  const drop = (site: string): DropMessage => ({
+    kind: "drop", drop_id: crypto.randomUUID(), timestamp: Date.now() - 1000, site_id: site, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2,
+  });
+
+  it("stores no hit of a deleted site, nor one stamped before its data was deleted, even when replayed from R2", async () => {
+    const [gone, reset] = [newSite(), newSite()];
+    await asDataWriter(async (client) => {
+      await deleteSiteData(client, gone);
+      await forgetSite(client, gone);
+      await deleteSiteData(client, reset);
+    });
+    const before = eventRow({ site_id: reset, timestamp: Date.now() - 3_600_000 });
+    const after = eventRow({ site_id: reset, timestamp: Date.now() + 60_000 });
+    const late = { site_id: gone, timestamp: Date.now() + 60_000 }; // taken by a collector whose site cache is a minute old
+    const bodies = [encodeMessage(eventRow(late)), encodeMessage(drop(gone)), encodeMessage(before), encodeMessage(after)];
+
+    expect(await deliver(bodies)).toMatchObject({ acked: 4, retried: 0 });
+    const replayed: unknown[] = [];
+    await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", bodies.map((body, i) => ({ id: `d${i}`, attempts: 10, body })));
+    await replayDeadLetters(flusherEnv.KEPT, { sendBatch: async (messages: { body: unknown }[]) => void replayed.push(...messages.map((m) => m.body)) } as never);
+    expect(replayed).toEqual(expect.arrayContaining(bodies));
+    await deliver(replayed);
+
+    expect([await stored("events", gone), await stored("dropped_hits", gone), await stored("events", reset)]).toEqual([0, 0, 1]);
+  });
+
+  it("takes a deleted site's hits out of the batches kept in R2 at the hourly run, and leaves the others' alone", async () => {
+    const [gone, other] = [newSite(), newSite()];
+    const keptOther = eventRow({ site_id: other });
+    const mixed = await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", [
+      { id: "a", attempts: 10, body: encodeMessage(eventRow({ site_id: gone })) },
+      { id: "b", attempts: 10, body: keptOther },
+    ]);
+    const onlyGone = await keep(flusherEnv.KEPT, "invalid", "pixel-hits", [
+      { id: "c", attempts: 1, body: JSON.stringify({ site_id: gone, visitor_id: "not a number" }), error: "visitor_id" },
+    ]);
+    await asDataWriter((client) => forgetSite(client, gone));
+
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: FORGET_CRON }), flusherEnv);
+
+    const left = await (await flusherEnv.KEPT.get(mixed!))!.json<KeptBatch>();
+    expect(left.messages.map((message) => message.body)).toEqual([keptOther]);
+    expect((await flusherEnv.KEPT.head(mixed!))!.customMetadata).toEqual({ messages: "1" });
+    expect(await flusherEnv.KEPT.get(onlyGone!)).toBeNull();
   });
 });

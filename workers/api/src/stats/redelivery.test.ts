@@ -14,8 +14,8 @@ import { runQuery } from "./run";
  * The flusher's store path under what a queue and a tracker really do: the same messages redelivered in other
  * batch compositions, and hits sent again with another server time (a hit without a client time is stamped when it
  * arrives), across an hour and across midnight. Each event counts once, as first stored, on every read path.
+ * The flusher's part runs as the test setup's ClickHouse user where one is given (TEST_CLICKHOUSE_USER).
  */
-// The flusher's part runs as the test setup's ClickHouse user where one is given (TEST_CLICKHOUSE_USER), else the default.
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string; TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
 const flusherEnv = {
   CLICKHOUSE_URL: truthEnv.CLICKHOUSE_URL,
@@ -51,7 +51,7 @@ beforeAll(async () => {
     firstVersions.push(...batch);
     await deliver(batch);
   }
-  // Queue redelivery: the same messages again, three times over, in batches of other sizes and order.
+  // Queue redelivery: in three rounds, a random 30% of the messages again, in batches of other sizes and order.
   for (let round = 0; round < 3; round++) {
     const again = firstVersions.filter(() => random() < 0.3).sort(() => random() - 0.5);
     for (let i = 0; i < again.length; ) {
