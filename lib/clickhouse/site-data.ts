@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
+import { clickHouseTime, insertJsonRows } from "./client";
 
 /**
  * Every ClickHouse table that holds rows of one site (it has a `site_id` column). Deleting a site, or all of its
@@ -6,9 +7,29 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
  */
 export const SITE_TABLES = ["events", "sessions", "pages", "dropped_hits"] as const;
 
-/** Lightweight deletes: rows vanish from queries at once, and from disk at the next merge. */
+/** The tombstones (migrations/0007_forgotten_sites.sql): they outlive the data they stand for. */
+export const FORGOTTEN_SITES = "forgotten_sites";
+
+/** A deleted site's tombstone: none of its hits is stored again (DateTime64(3) ends in 2299). */
+export const FOREVER = Date.UTC(2299, 11, 31);
+
+const forget = (client: ClickHouseClient, siteId: string, until: number) =>
+  insertJsonRows(client, FORGOTTEN_SITES, [{ site_id: siteId, until: clickHouseTime(until) }]);
+
+/**
+ * Lightweight deletes: rows vanish from queries at once, and from disk at the next merge. The tombstone comes
+ * first, so hits stamped up to now that are still on their way to the flusher, or replayed from R2, cannot bring
+ * the rows back; newer hits count.
+ */
 export async function deleteSiteData(client: ClickHouseClient, siteId: string): Promise<void> {
+  await forget(client, siteId, Date.now());
   for (const table of SITE_TABLES) {
     await client.command({ query: `DELETE FROM ${table} WHERE site_id = {site:String}`, query_params: { site: siteId } });
   }
 }
+
+/**
+ * After a site is deleted (its data first): none of its hits is stored again, also of those the collectors take
+ * while their cached copy of the site lives on. Written last, so a deletion that fails halfway leaves a working site.
+ */
+export const forgetSite = (client: ClickHouseClient, siteId: string) => forget(client, siteId, FOREVER);

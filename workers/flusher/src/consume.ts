@@ -4,6 +4,8 @@ import { checkMessage, type DropMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import type { FlusherEnv } from "./env";
 import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
+import { asFirstStored } from "./first-stored";
+import { forgottenSites, isForgotten } from "./forgotten";
 import { keep, type KeptMessage } from "./kept";
 import { createLogger, errorFields, type Logger } from "../../../lib/log/log";
 
@@ -51,13 +53,25 @@ async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: 
 
 type Sorted<T> = Map<T, Incoming>;
 
+/** Hits of sites whose data was deleted are acknowledged without being stored (forgotten.ts). */
 async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<KeptMessage[]> {
   const client = connectClickHouse(clickHouseConfigFromEnv(env));
   try {
-    return [...(await insertSorted(client, EVENTS, events)), ...(await insertSorted(client, DROPPED_HITS, drops))];
+    const forgotten = await forgottenSites(client, [...new Set([...events.keys(), ...drops.keys()].map((hit) => hit.site_id))]);
+    const remembered = <T extends { site_id: string; timestamp: number }>(sorted: Sorted<T>): Sorted<T> =>
+      new Map([...sorted].filter(([hit]) => !isForgotten(forgotten, hit)));
+    return [
+      ...(await insertSorted(client, EVENTS, await asFirstStoredSorted(client, remembered(events)))),
+      ...(await insertSorted(client, DROPPED_HITS, remembered(drops))),
+    ];
   } finally {
     await client.close();
   }
+}
+
+async function asFirstStoredSorted(client: ClickHouseClient, events: Sorted<EventRow>): Promise<Sorted<EventRow>> {
+  const rows = [...events.keys()];
+  return new Map((await asFirstStored(client, rows)).map((row, i) => [row, events.get(rows[i]!)!]));
 }
 
 async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted: Sorted<T>): Promise<KeptMessage[]> {
@@ -79,4 +93,18 @@ function retry(messages: Incoming[], error: unknown, log: Logger) {
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: FlusherEnv): Promise<void> {
   await keep(env.KEPT, "dead", batch.queue, batch.messages.map((message) => keptFrom(message, "")));
   batch.ackAll();
+}
+
+/**
+ * The dead-letter queue's own dead letters (R2 refused them ten times): kept like the others when R2 takes them now,
+ * else written whole into one error line of the Workers Logs, from which they can be sent again by hand.
+ */
+export async function consumeFinalDeadLetters(batch: MessageBatch<unknown>, env: FlusherEnv, log: Logger): Promise<void> {
+  try {
+    await consumeDeadLetters(batch, env);
+  } catch (error) {
+    const messages = batch.messages.map((message) => keptFrom(message, ""));
+    log.error("dead letters could not be kept in R2: their bodies are in this line", { queue: batch.queue, count: messages.length, messages, ...errorFields(error) });
+    batch.ackAll();
+  }
 }

@@ -7,6 +7,8 @@ export interface FlusherEnv extends ClickHouseEnv {
   /** The hits queue itself: replayed dead letters go back onto it. */
   HITS: Queue<QueueBody>;
   DEAD_LETTER_QUEUE?: string;
+  /** The dead-letter queue's own dead-letter queue. */
+  FINAL_DEAD_LETTER_QUEUE?: string;
   /** Bearer token for the admin routes; they answer 503 while it is unset. */
   PIXEL_ADMIN_TOKEN?: string;
   /** Where the hourly cron posts a JSON alert while dead letters wait for replay; unset, the alert is only logged. */

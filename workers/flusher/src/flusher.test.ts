@@ -1,12 +1,15 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
+import { createClient } from "@clickhouse/client-web";
+import { describe, expect, it, vi } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
+import { deleteSiteData, forgetSite } from "../../../lib/clickhouse/site-data";
 import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/events/row";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
-import { EVENTS, insertIsolating } from "./insert";
-import type { KeptBatch } from "./kept";
+import { EVENTS, insertIsolating, insertRows } from "./insert";
+import { FORGET_CRON } from "./forgotten";
+import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 
 const flusherEnv = env as unknown as FlusherEnv;
 const DOWN = { ...flusherEnv, CLICKHOUSE_URL: "http://127.0.0.1:9" };
@@ -92,6 +95,28 @@ describe("flushing hits into ClickHouse", () => {
     expect(await countFor(site)).toEqual({ rows: 11, distinct: 11 });
   });
 
+  it("adds no second block to sessions and pages when a batch is written again, whatever the server's default", async () => {
+    // Older ClickHouse versions (as on many Cloud services) do not deduplicate blocks in the views' tables by default;
+    // the compatibility setting gives the local server their defaults.
+    const { url, username, password, database } = clickHouseConfigFromEnv(flusherEnv);
+    const older = createClient({ url, username, password, database, clickhouse_settings: { compatibility: "25.8" } });
+    const site = newSite();
+    const rows = rowsFor(site, 3).map((row) => ({ ...row, pathname: "/same" }));
+    try {
+      await insertRows(older, EVENTS, rows);
+      await insertRows(older, EVENTS, rows);
+    } finally {
+      await older.close();
+    }
+    const [parts] = await select<{ events: number; sessions: number; pages: number }>(
+      `SELECT (SELECT count() FROM events WHERE site_id = {site:String}) AS events,
+        (SELECT count() FROM sessions WHERE site_id = {site:String}) AS sessions,
+        (SELECT count() FROM pages WHERE site_id = {site:String}) AS pages`,
+      site,
+    );
+    expect(parts).toEqual({ events: 3, sessions: 1, pages: 1 });
+  });
+
   it("retries every message when ClickHouse is unreachable", async () => {
     const site = newSite();
     const result = await deliver(rowsFor(site, 2), { target: DOWN, attempts: 3 });
@@ -173,6 +198,27 @@ describe("dead letters", () => {
     expect(await countFor(site)).toEqual({ rows: 12, distinct: 12 });
   });
 
+  it("keeps the dead-letter queue's own dead letters in R2, or writes them whole into an error line while R2 refuses", async () => {
+    const site = newSite();
+    const rows = rowsFor(site, 2);
+    const kept = await deliver(rows, { queue: "pixel-hits-dead-final" });
+    expect(kept.ackAll).toBe(true);
+    const batches = await keptBatches("dead");
+    expect(batches.some(({ batch }) => batch.queue === "pixel-hits-dead-final" && batch.messages.length === 2)).toBe(true);
+    await flusherEnv.KEPT.delete(batches.map(({ key }) => key));
+
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const refusing = { ...flusherEnv, KEPT: { put: () => Promise.reject(new Error("R2 is unavailable")) } as unknown as R2Bucket };
+    try {
+      expect(await deliver(rows, { queue: "pixel-hits-dead-final", target: refusing })).toMatchObject({ ackAll: true });
+      const line = JSON.parse(String(errors.mock.calls.at(-1)![0]));
+      expect(line).toMatchObject({ level: "error", count: 2, error: expect.stringContaining("R2 is unavailable") });
+      expect(line.messages.map((message: { body: EventRow }) => message.body)).toEqual(rows);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it("refuses the admin routes without the right token, and keeps them off while no token is set", async () => {
     expect((await admin("/admin/dead-letters", {}, null)).status).toBe(401);
     expect((await admin("/admin/dead-letters", {}, "wrong-token-0123456789")).status).toBe(401);
@@ -219,5 +265,65 @@ describe("drop counters", () => {
 describe("retry backoff", () => {
   it("doubles with each attempt and stops growing at five minutes", () => {
     expect([1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 256, 300, 300]);
+  });
+});
+
+describe("deleted site data stays deleted", () => {
+  /** The api's side of a deletion runs as its data writer: the test setup's ClickHouse user where one is given. */
+  async function asDataWriter(use: (client: ReturnType<typeof connectClickHouse>) => Promise<void>) {
+    const { TEST_CLICKHOUSE_USER: user, TEST_CLICKHOUSE_PASSWORD: password } = env as { TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
+    const client = connectClickHouse(clickHouseConfigFromEnv({ ...flusherEnv, ...(user ? { CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: password } : {}) }));
+    try {
+      await use(client);
+    } finally {
+      await client.close();
+    }
+  }
+  const stored = async (table: "events" | "dropped_hits", site: string) =>
+    Number((await select<{ n: number }>(`SELECT count() AS n FROM ${table} FINAL WHERE site_id = {site:String}`, site))[0]!.n);
+  const drop = (site: string): DropMessage => ({
+    kind: "drop", drop_id: crypto.randomUUID(), timestamp: Date.now() - 1000, site_id: site, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2,
+  });
+
+  it("stores no hit of a deleted site, nor one stamped before its data was deleted, even when replayed from R2", async () => {
+    const [gone, reset] = [newSite(), newSite()];
+    await asDataWriter(async (client) => {
+      await deleteSiteData(client, gone);
+      await forgetSite(client, gone);
+      await deleteSiteData(client, reset);
+    });
+    const before = eventRow({ site_id: reset, timestamp: Date.now() - 3_600_000 });
+    const after = eventRow({ site_id: reset, timestamp: Date.now() + 60_000 });
+    const late = { site_id: gone, timestamp: Date.now() + 60_000 }; // taken by a collector whose site cache is a minute old
+    const bodies = [encodeMessage(eventRow(late)), encodeMessage(drop(gone)), encodeMessage(before), encodeMessage(after)];
+
+    expect(await deliver(bodies)).toMatchObject({ acked: 4, retried: 0 });
+    const replayed: unknown[] = [];
+    await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", bodies.map((body, i) => ({ id: `d${i}`, attempts: 10, body })));
+    await replayDeadLetters(flusherEnv.KEPT, { sendBatch: async (messages: { body: unknown }[]) => void replayed.push(...messages.map((m) => m.body)) } as never);
+    expect(replayed).toEqual(expect.arrayContaining(bodies));
+    await deliver(replayed);
+
+    expect([await stored("events", gone), await stored("dropped_hits", gone), await stored("events", reset)]).toEqual([0, 0, 1]);
+  });
+
+  it("takes a deleted site's hits out of the batches kept in R2 at the hourly run, and leaves the others' alone", async () => {
+    const [gone, other] = [newSite(), newSite()];
+    const keptOther = eventRow({ site_id: other });
+    const mixed = await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", [
+      { id: "a", attempts: 10, body: encodeMessage(eventRow({ site_id: gone })) },
+      { id: "b", attempts: 10, body: keptOther },
+    ]);
+    const onlyGone = await keep(flusherEnv.KEPT, "invalid", "pixel-hits", [
+      { id: "c", attempts: 1, body: JSON.stringify({ site_id: gone, visitor_id: "not a number" }), error: "visitor_id" },
+    ]);
+    await asDataWriter((client) => forgetSite(client, gone));
+
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: FORGET_CRON }), flusherEnv);
+
+    const left = await (await flusherEnv.KEPT.get(mixed!))!.json<KeptBatch>();
+    expect(left.messages.map((message) => message.body)).toEqual([keptOther]);
+    expect((await flusherEnv.KEPT.head(mixed!))!.customMetadata).toEqual({ messages: "1" });
+    expect(await flusherEnv.KEPT.get(onlyGone!)).toBeNull();
   });
 });

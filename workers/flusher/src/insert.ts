@@ -24,7 +24,8 @@ export const DROPPED_HITS: Table<DropMessage> = {
 /**
  * Async inserts let ClickHouse Cloud merge many small batches into few parts; waiting for them keeps
  * "acknowledged" meaning "written". The token, derived from the rows' ids, drops a whole batch that is
- * delivered again; single resent rows collapse under the tables' ReplacingMergeTree keys (queries read FINAL).
+ * delivered again, also from the tables the materialized views feed (sessions, pages: the default for that
+ * changed between ClickHouse versions, so it is set); single resent rows collapse under the tables' keys.
  */
 export async function insertRows<T>(client: ClickHouseClient, table: Table<T>, rows: T[]): Promise<void> {
   if (!rows.length) return;
@@ -37,6 +38,7 @@ export async function insertRows<T>(client: ClickHouseClient, table: Table<T>, r
       async_insert: 1,
       wait_for_async_insert: 1,
       async_insert_deduplicate: 1,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
       insert_deduplication_token: await sha256Hex(`${table.name}:${ids.join(",")}`),
     },
   });

@@ -20,9 +20,34 @@ export type KeptKind = "dead" | "invalid";
 export async function keep(bucket: R2Bucket, kind: KeptKind, queue: string, messages: KeptMessage[], now = new Date()): Promise<string | null> {
   if (!messages.length) return null;
   const key = `${kind}/${now.toISOString().slice(0, 10)}/${now.getTime()}-${crypto.randomUUID()}.json`;
-  const batch: KeptBatch = { queue, kept_at: now.toISOString(), messages };
-  await bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" }, customMetadata: { messages: String(messages.length) } });
+  await putBatch(bucket, key, { queue, kept_at: now.toISOString(), messages });
   return key;
+}
+
+const putBatch = (bucket: R2Bucket, key: string, batch: KeptBatch) =>
+  bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" }, customMetadata: { messages: String(batch.messages.length) } });
+
+/**
+ * Takes the messages `isGone` picks out of every kept batch: a batch is written again without them, or deleted
+ * when none is left. Returns how many messages went.
+ */
+export async function removeKept(bucket: R2Bucket, isGone: (body: unknown) => boolean): Promise<number> {
+  let removed = 0;
+  for (const kind of ["dead", "invalid"] satisfies KeptKind[]) {
+    let cursor: string | undefined;
+    do {
+      const listed = await bucket.list({ prefix: `${kind}/`, cursor });
+      for (const { key } of listed.objects) {
+        const batch = await (await bucket.get(key))?.json<KeptBatch>();
+        const messages = batch?.messages.filter((message) => !isGone(message.body)) ?? [];
+        if (!batch || messages.length === batch.messages.length) continue;
+        removed += batch.messages.length - messages.length;
+        await (messages.length ? putBatch(bucket, key, { ...batch, messages }) : bucket.delete(key));
+      }
+      cursor = listed.truncated ? listed.cursor : undefined;
+    } while (cursor);
+  }
+  return removed;
 }
 
 /** Kept batches of a kind and the messages in them (from each object's metadata; an older object without it counts as one). */

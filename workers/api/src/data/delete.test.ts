@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { selectRows } from "../../../../lib/clickhouse/client";
+import { FOREVER, FORGOTTEN_SITES } from "../../../../lib/clickhouse/site-data";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents, insertRows, DROPPED_HITS } from "../../../flusher/src/insert";
 import { accessWorld, call, signedInUser } from "../test-support";
@@ -11,6 +13,21 @@ async function seed(siteId: string) {
     { kind: "drop", site_id: siteId, hostname: "x.example", reason: "bot", detail: "", drop_id: crypto.randomUUID(), hits: 3, timestamp: Date.now() },
   ]);
   await client.close();
+}
+
+/** The tombstone the flusher goes by (ms): hits of the site stamped up to it are never stored again. */
+async function forgottenUntil(siteId: string): Promise<number | undefined> {
+  const client = clickHouse();
+  try {
+    const rows = await selectRows<{ until: string }>(
+      client,
+      `SELECT toString(toUnixTimestamp64Milli(max(until))) AS until FROM ${FORGOTTEN_SITES} WHERE site_id = {site:String} HAVING count() > 0`,
+      { site: siteId },
+    );
+    return rows[0] && Number(rows[0].until);
+  } finally {
+    await client.close();
+  }
 }
 
 // Lightweight deletes on four tables: slow on a loaded machine with the local engine answering one query at a time.
@@ -27,6 +44,15 @@ describe("DELETE /api/sites/:siteId/data", { timeout: 30_000 }, () => {
     expect([await countRows("sessions", a.id), await countRows("pages", a.id)], "the rollups of the events go too").toEqual([0, 0]);
     expect(await countRows("pages", b.id)).toBeGreaterThan(0);
     expect((await call(`/sites/${a.id}`, { cookie: owner.cookie })).status).toBe(200);
+  });
+
+  it("leaves a tombstone up to now, so no hit from before comes back, while newer hits count", async () => {
+    const { a, b, owner } = await accessWorld();
+    const before = Date.now();
+    expect((await call(`/sites/${a.id}/data`, { cookie: owner.cookie, method: "DELETE" })).status).toBe(204);
+    expect(await forgottenUntil(a.id)).toBeGreaterThanOrEqual(before);
+    expect(await forgottenUntil(a.id)).toBeLessThanOrEqual(Date.now());
+    expect(await forgottenUntil(b.id)).toBeUndefined();
   });
 
   it("is for owners: a site admin or viewer gets 403, anyone else 404, and nothing is deleted", async () => {
@@ -52,5 +78,6 @@ describe("DELETE /api/sites/:siteId", { timeout: 30_000 }, () => {
     expect((await call(`/sites/${a.id}`, { cookie: owner.cookie, method: "DELETE" })).status).toBe(204);
     expect([await countRows("events", a.id), await countRows("dropped_hits", a.id)]).toEqual([0, 0]);
     expect(await countRows("events", b.id)).toBe(2);
+    expect(await forgottenUntil(a.id), "none of its hits is stored again").toBe(FOREVER);
   });
 });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
-import { deleteSiteData } from "../../../../lib/clickhouse/site-data";
+import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data";
 import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
@@ -77,6 +77,7 @@ export const siteRoutes = new Hono<ApiContext>()
     // Its events first: should ClickHouse fail, the site stays and the owner can try again.
     await withWriter(c.env, (client) => deleteSiteData(client, c.var.site.id));
     await database(c.env.DB).delete(sites).where(eq(sites.id, c.var.site.id));
+    await withWriter(c.env, (client) => forgetSite(client, c.var.site.id));
     return c.body(null, 204);
   })
   .route("/:siteId/members", memberRoutes)
