@@ -8,7 +8,7 @@ describe("the flusher's queues", () => {
     expect(consumer("pixel-hits")).toMatchObject({ dead_letter_queue: "pixel-hits-dead" });
     expect(consumer("pixel-hits-dead")).toMatchObject({ dead_letter_queue: "pixel-hits-dead-final" });
     expect(consumer("pixel-hits-dead-final")).toBeDefined();
-    expect(flusher.vars).toMatchObject({ DEAD_LETTER_QUEUE: "pixel-hits-dead", FINAL_DEAD_LETTER_QUEUE: "pixel-hits-dead-final" });
+    expect(flusher.raw.vars).toMatchObject({ DEAD_LETTER_QUEUE: "pixel-hits-dead", FINAL_DEAD_LETTER_QUEUE: "pixel-hits-dead-final" });
     expect(queuesOf(flusher)).toEqual(expect.arrayContaining(["pixel-hits", "pixel-hits-dead", "pixel-hits-dead-final"]));
   });
 });
