@@ -18,7 +18,7 @@ export const SETTINGS: Setting[] = [
   { name: "PIXEL_DASHBOARD_ORIGIN", description: "cross-origin mode only (needs PIXEL_API_ROUTE): the dashboard's origin, which alone gets CORS answers with credentials from the api; empty (the default), the dashboard reaches the api on its own origin", default: "", readBy: "api" },
   { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
-  { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create tables; used only to apply migrations", default: "default", readBy: "deploy" },
+  { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create and alter Pixel's tables; used only to apply migrations", default: CLICKHOUSE_USERS.migrator, readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_PASSWORD", description: "password of CLICKHOUSE_ADMIN_USER", secret: true, readBy: "deploy" },
   { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: CLICKHOUSE_USERS.flusher, readBy: "flusher" },
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },

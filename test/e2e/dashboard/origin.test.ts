@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { launchBrowser } from "../../support/chromium";
+import { testClickHouse } from "../../support/clickhouse";
 import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 
@@ -17,7 +18,7 @@ const violations: string[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-origin-"));
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, { url: inject("clickHouseUrl"), database: TEST_DATABASES.dashboard });
+  stack = await startTestStack(dataDir, ADMIN_PASSWORD, testClickHouse(TEST_DATABASES.dashboard));
   browser = await launchBrowser();
   browser.on("console", (message) => {
     if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
