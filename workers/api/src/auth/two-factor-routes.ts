@@ -90,7 +90,7 @@ export const secondFactorRoutes = new Hono<ApiContext>()
     if (!found) return c.json({ error: EXPIRED }, 401);
     const { subjects, refused } = await countSignInAttempt(c, found.user.email);
     if (refused) return refused;
-    if (!(await acceptCode(c.env.DB, sessionSecret(c.env), found.user.id, code, true))) return c.json({ error: WRONG_CODE }, 401);
+    if (!(await acceptCode(c.env.DB, sessionSecret(c.env), found.user.id, code, true))) return c.json({ error: WRONG_CODE }, 400);
     if (!(await consumeChallenge(c.env.DB, found.challenge))) return c.json({ error: EXPIRED }, 401);
     const recoveryCodes = await newRecoveryCodes(c.env.DB, sessionSecret(c.env), found.user.id);
     return c.json({ ...(await completeSignIn(c, found.user, subjects)), recoveryCodes });

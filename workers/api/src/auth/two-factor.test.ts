@@ -180,7 +180,7 @@ describe("required two-factor sign-in", () => {
     const started = await call("/auth/login/enrol", { body: { token } });
     expect(started.status).toBe(200);
     const wrong = await call("/auth/login/confirm", { body: { token, code: await wrongCode(started.json.secret) } });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(400);
     const confirmed = await call("/auth/login/confirm", { body: { token, code: await codeFor(started.json.secret) } });
     expect(confirmed.status).toBe(200);
     expect(confirmed.json.user.id).toBe(user.id);
