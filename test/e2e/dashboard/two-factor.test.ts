@@ -98,7 +98,17 @@ describe("two-factor sign-in in the dashboard", () => {
   });
 
   it("sends an account that must use two factors through enrolment at sign-in, loading the QR encoder only then", async () => {
-    expect((await callApi("PATCH", `/api/users/${await accountId(REQUIRED.email)}`, { cookie: adminCookie }, { twoFactorRequired: true })).status).toBe(200);
+    const admin = await browser.newPage();
+    await passwordStep(admin, { email: stack.admin.email, password: ADMIN_PASSWORD });
+    await admin.waitForURL("**/sites/**", POLL);
+    await admin.goto(`${stack.urls.dashboard}/users`);
+    const row = admin.getByTestId("user-row").filter({ hasText: REQUIRED.email });
+    await row.getByText("Two-factor sign-in").click();
+    await row.getByTestId("require-two-factor").check();
+    await expect.poll(async () => (await accounts()).find((account) => account.email === REQUIRED.email)?.twoFactorRequired, POLL).toBe(true);
+    await admin.close();
+    await browser.clearCookies();
+
     const page = await browser.newPage();
     const { beforeSubmit, scripts } = await passwordStep(page, REQUIRED);
     const { recoveryCodes } = await enrol(page);
@@ -115,10 +125,25 @@ describe("two-factor sign-in in the dashboard", () => {
     await page.getByTestId("login-code-submit").click();
     await page.waitForURL("**/sites/new", POLL);
     await page.close();
+    expect(await accounts()).toContainEqual(expect.objectContaining({ email: REQUIRED.email, twoFactorRequired: true, twoFactorEnabled: true }));
+  });
+
+  it("a global admin requires two factors of everyone from the Users page", async () => {
+    const page = await browser.newPage();
+    await passwordStep(page, { email: stack.admin.email, password: ADMIN_PASSWORD });
+    await page.waitForURL("**/sites/**", POLL);
+    await page.goto(`${stack.urls.dashboard}/users`);
+    await page.getByTestId("require-two-factor-all").check();
+    await expect.poll(async () => (await callApi("GET", "/api/settings", { cookie: adminCookie })).body, POLL).toEqual({ requireTwoFactor: true });
+    try {
+      const signIn = await callApi("POST", "/api/auth/login", {}, { email: stack.admin.email, password: ADMIN_PASSWORD });
+      expect(signIn.body).toMatchObject({ secondFactor: { kind: "enrol" } });
+    } finally {
+      await page.getByTestId("require-two-factor-all").uncheck();
+      await expect.poll(async () => (await callApi("GET", "/api/settings", { cookie: adminCookie })).body, POLL).toEqual({ requireTwoFactor: false });
+    }
+    await page.close();
   });
 });
 
-async function accountId(email: string): Promise<string> {
-  const { body } = await callApi("GET", "/api/users", { cookie: adminCookie });
-  return (body!.users as { id: string; email: string }[]).find((user) => user.email === email)!.id;
-}
+const accounts = async () => (await callApi("GET", "/api/users", { cookie: adminCookie })).body!.users as { email: string; twoFactorRequired: boolean }[];

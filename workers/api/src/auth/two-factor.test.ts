@@ -171,7 +171,7 @@ describe("required two-factor sign-in", () => {
     const { cookie: admin } = await signedInUser("admin");
     const { user, cookie } = await signedInUser();
     const patched = await call(`/users/${user.id}`, { cookie: admin, method: "PATCH", body: { twoFactorRequired: true } });
-    expect(patched.json.user.twoFactorRequired).toBe(true);
+    expect(patched.json.user).toMatchObject({ twoFactorRequired: true, twoFactorEnabled: false });
 
     const first = await passwordStep(user.email);
     expect(first.json.secondFactor.kind).toBe("enrol");
@@ -199,6 +199,8 @@ describe("required two-factor sign-in", () => {
   it("an admin resets a user's lost authenticator; only admins may", async () => {
     const { cookie: admin } = await signedInUser("admin");
     const { user, cookie } = await enrolledUser();
+    const patched = await call(`/users/${user.id}`, { cookie: admin, method: "PATCH", body: { name: "Lost Phone" } });
+    expect(patched.json.user).toMatchObject({ twoFactorEnabled: true, twoFactorRequired: false });
     expect((await call(`/users/${user.id}/two-factor`, { cookie, method: "DELETE" })).status).toBe(403);
     expect((await call(`/users/${user.id}/two-factor`, { cookie: admin, method: "DELETE" })).status).toBe(204);
     expect((await passwordStep(user.email)).json.user.id).toBe(user.id);

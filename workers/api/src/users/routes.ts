@@ -5,7 +5,7 @@ import { hashPassword } from "../../../../lib/auth/password";
 import { createUser, endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
 import { twoFactors, users, type User } from "../../../../lib/d1/schema";
 import { publicUser, requireGlobalAdmin } from "../auth/session";
-import { removeTwoFactor } from "../auth/two-factor-store";
+import { removeTwoFactor, twoFactorState } from "../auth/two-factor-store";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { jsonBody } from "../validate";
@@ -20,11 +20,11 @@ const UserChange = v.object({
   twoFactorRequired: v.optional(v.boolean()),
 });
 
-const userBody = (user: User, twoFactorEnabled?: boolean) => ({
+const userBody = (user: User, twoFactorEnabled: boolean) => ({
   ...publicUser(user),
   disabled: user.disabled,
   twoFactorRequired: user.twoFactorRequired,
-  ...(twoFactorEnabled === undefined ? {} : { twoFactorEnabled }),
+  twoFactorEnabled,
   createdAt: user.createdAt.toISOString(),
   lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
 });
@@ -61,7 +61,7 @@ export const userRoutes = new Hono<ApiContext>()
     if (!user) return c.json({ error: `no user ${userId}` }, 404);
     // A reset password or a disabled account means someone else may hold its access: all of it ends.
     const ended = password || change.disabled ? await endAccess(db, userId) : { sessions: 0, apiKeys: 0 };
-    return c.json({ user: userBody(user), ended });
+    return c.json({ user: userBody(user, (await twoFactorState(c.env.DB, user)).enrolled), ended });
   })
   // A user who lost their authenticator and recovery codes: they sign in with the password alone, or enrol again if required.
   .delete("/:userId/two-factor", async (c) => {
