@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { hashPassword } from "../auth/password";
 import { randomId } from "../auth/ids";
-import { apiKeys, memberships, sessions, siteHostnames, sites, users, type Membership, type Site, type User } from "./schema";
+import { apiKeys, memberships, recoveryCodes, sessions, siteHostnames, sites, twoFactors, users, type Membership, type Site, type User } from "./schema";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 
@@ -78,7 +78,7 @@ export async function grantSite(db: Db, userId: string, siteId: string, role: Me
 
 /**
  * A global admin with this password: a new account, or an existing one promoted, re-enabled and given the
- * password, its sessions and API keys ended.
+ * password, its sessions and API keys ended, and its two-factor sign-in reset (the way back for a lost authenticator).
  */
 export async function upsertAdmin(db: Db, input: { email: string; password: string; name?: string }): Promise<{ user: User; created: boolean }> {
   const existing = await findUserByEmail(db, input.email);
@@ -90,6 +90,7 @@ export async function upsertAdmin(db: Db, input: { email: string; password: stri
     .where(eq(users.id, existing.id))
     .returning();
   await endAccess(db, existing.id);
+  await db.batch([db.delete(twoFactors).where(eq(twoFactors.userId, existing.id)), db.delete(recoveryCodes).where(eq(recoveryCodes.userId, existing.id))]);
   return { user: user!, created: false };
 }
 

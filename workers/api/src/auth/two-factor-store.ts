@@ -26,14 +26,15 @@ async function encryptSecret(sessionSecret: string, userId: string, secret: stri
   return btoa(String.fromCharCode(...iv, ...new Uint8Array(sealed)));
 }
 
-async function decryptSecret(sessionSecret: string, userId: string, stored: string): Promise<string> {
+/** Undefined when it doesn't decrypt: PIXEL_SESSION_SECRET changed since, and only an admin's reset helps. */
+async function decryptSecret(sessionSecret: string, userId: string, stored: string): Promise<string | undefined> {
   const bytes = Uint8Array.from(atob(stored), (char) => char.charCodeAt(0));
-  const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: new TextEncoder().encode(userId) },
-    await secretKey(sessionSecret),
-    bytes.slice(12),
-  );
-  return new TextDecoder().decode(plain);
+  const params = { name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: new TextEncoder().encode(userId) };
+  try {
+    return new TextDecoder().decode(await crypto.subtle.decrypt(params, await secretKey(sessionSecret), bytes.slice(12)));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether this user's sign-in needs an authenticator: they enrolled one, or an admin requires it of them or of everyone. */
@@ -75,7 +76,8 @@ export async function acceptCode(d1: D1Database, sessionSecret: string, userId: 
   const db = database(d1);
   const factor = await db.select().from(twoFactors).where(eq(twoFactors.userId, userId)).get();
   if (!factor || (factor.confirmedAt === null) !== pending) return false;
-  const step = await matchingStep(await decryptSecret(sessionSecret, userId, factor.secret), code, now, factor.lastStep);
+  const secret = await decryptSecret(sessionSecret, userId, factor.secret);
+  const step = secret === undefined ? undefined : await matchingStep(secret, code, now, factor.lastStep);
   if (step === undefined) return false;
   const used = await db
     .update(twoFactors)

@@ -126,6 +126,17 @@ describe("signing in with two factors", () => {
     expect((await call("/auth/two-factor", { cookie })).json.recoveryCodesLeft).toBe(8);
   });
 
+  it("makes ten new recovery codes for a code, and the old ones stop working", async () => {
+    const { user, cookie, secret, recoveryCodes: old } = await enrolledUser();
+    expect((await call("/auth/two-factor/recovery-codes", { cookie, body: { code: await wrongCode(secret) } })).status).toBe(400);
+    const renewed = await call("/auth/two-factor/recovery-codes", { cookie, body: { code: await codeFor(secret, 1) } });
+    expect(renewed.json.recoveryCodes).toHaveLength(RECOVERY_CODE_COUNT);
+    expect(renewed.json.recoveryCodes).not.toContain(old[0]);
+    const { token } = (await passwordStep(user.email)).json.secondFactor;
+    expect((await verify(token, old[0]!)).status).toBe(401);
+    expect((await verify(token, renewed.json.recoveryCodes[0])).status).toBe(200);
+  });
+
   it("refuses an expired sign-in and a token that was never given", async () => {
     const { user, secret } = await enrolledUser();
     const stale = await createChallenge(apiEnv.DB, sessionSecret(apiEnv), user.id, "code", Date.now() - 11 * 60_000);
@@ -134,6 +145,15 @@ describe("signing in with two factors", () => {
     expect(expired.json.error).toContain("expired");
     expect((await verify(`pxf_${"0".repeat(64)}`, await codeFor(secret, 1))).status).toBe(401);
     expect((await call("/auth/login/verify", { body: { token: "x" } })).status).toBe(400);
+  });
+
+  it("after PIXEL_SESSION_SECRET changes, refuses the old authenticator's codes with a 401, not a failure", async () => {
+    const { user, secret } = await enrolledUser();
+    const rotated = { ...apiEnv, PIXEL_SESSION_SECRET: "a-rotated-secret-that-is-long-enough-0123456789" };
+    const first = await call("/auth/login", { body: { email: user.email, password: PASSWORD }, headers: { "cf-connecting-ip": network } }, rotated);
+    const answer = await call("/auth/login/verify", { body: { token: first.json.secondFactor.token, code: await codeFor(secret, 1) }, headers: { "cf-connecting-ip": network } }, rotated);
+    expect(answer.status).toBe(401);
+    expect(answer.json.error).toBe("code: wrong or already used code");
   });
 
   it("counts second-factor attempts in the sign-in limits: a right code is refused once they are spent", async () => {
