@@ -3,7 +3,7 @@ import { base32Decode, base32Encode, hotp, matchingStep, otpauthUri, stepAt, tot
 
 describe("TOTP", () => {
   // RFC 6238 Appendix B, the SHA-1 rows: the seed is the ASCII of "12345678901234567890", codes have 8 digits.
-  const seed = new TextEncoder().encode("12345678901234567890");
+  const seed = new Uint8Array(new TextEncoder().encode("12345678901234567890"));
   it.each([
     [59, "94287082"],
     [1111111109, "07081804"],

@@ -20,7 +20,7 @@ export function base32Encode(bytes: Uint8Array): string {
   return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out;
 }
 
-export function base32Decode(text: string): Uint8Array {
+export function base32Decode(text: string): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [];
   let bits = 0;
   let value = 0;
@@ -38,7 +38,7 @@ export function base32Decode(text: string): Uint8Array {
 }
 
 /** HOTP (RFC 4226): the code for one counter value. */
-export async function hotp(key: Uint8Array, counter: number, digits: number = TOTP.digits): Promise<string> {
+export async function hotp(key: Uint8Array<ArrayBuffer>, counter: number, digits: number = TOTP.digits): Promise<string> {
   const message = new DataView(new ArrayBuffer(8));
   message.setUint32(0, Math.floor(counter / 2 ** 32));
   message.setUint32(4, counter >>> 0);

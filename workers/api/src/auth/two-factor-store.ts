@@ -87,14 +87,15 @@ export async function acceptCode(d1: D1Database, sessionSecret: string, userId: 
   return used.length > 0;
 }
 
-const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+/** 32 characters, so each is 5 unbiased bits; no i, l or o to misread. */
+const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz023456789";
 const recoveryHash = (sessionSecret: string, userId: string, code: string) =>
   hmacHex(sessionSecret, `recovery:${userId}:${code.toLowerCase().replace(/[^a-z0-9]/g, "")}`);
 
-/** Ten new recovery codes ("xxxxx-xxxxx", about 49 bits each) replacing any old ones; only their keyed hashes are kept. */
+/** Ten new recovery codes ("xxxxx-xxxxx", 50 bits each) replacing any old ones; only their keyed hashes are kept. */
 export async function newRecoveryCodes(d1: D1Database, sessionSecret: string, userId: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
-    const chars = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => RECOVERY_ALPHABET[byte % RECOVERY_ALPHABET.length]);
+    const chars = Array.from(crypto.getRandomValues(new Uint8Array(10)), (byte) => RECOVERY_ALPHABET[byte & 31]);
     return `${chars.slice(0, 5).join("")}-${chars.slice(5).join("")}`;
   });
   const hashes = await Promise.all(codes.map((code) => recoveryHash(sessionSecret, userId, code)));
