@@ -154,7 +154,6 @@ export const memberships = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
-export type TwoFactor = typeof twoFactors.$inferSelect;
 export type SignInChallenge = typeof signInChallenges.$inferSelect;
 export type Site = typeof sites.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;

@@ -160,7 +160,7 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
               />
               Require it for {props.account.email}
             </label>
-            <Show when={props.account.twoFactorEnabled}>
+            <Show when={props.account.twoFactorEnabled && !props.self}>
               <ConfirmButton label="Reset authenticator" confirmLabel={`Reset ${props.account.email}'s authenticator`} disabled={resetTwoFactor.pending()} onConfirm={() => void resetTwoFactor.run()} testId="reset-two-factor" />
             </Show>
           </div>

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { verifyPassword } from "../../../../lib/auth/password";
+import { resetTwoFactor } from "../../../../lib/d1/accounts";
 import { users, type SignInChallenge, type User } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
@@ -18,7 +19,6 @@ import {
   findChallenge,
   newRecoveryCodes,
   recoveryCodesLeft,
-  removeTwoFactor,
   startEnrolment,
   twoFactorState,
   useRecoveryCode,
@@ -126,6 +126,6 @@ export const twoFactorRoutes = new Hono<ApiContext>()
     if (refused) return refused;
     if (!(await verifyPassword(password, user.passwordHash))) return c.json({ error: "password: this is not your current password" }, 400);
     if (!(await acceptCodeOrRecovery(c, user.id, code))) return c.json({ error: WRONG_CODE }, 400);
-    await removeTwoFactor(c.env.DB, user.id);
+    await resetTwoFactor(database(c.env.DB), user.id);
     return c.body(null, 204);
   });

@@ -37,19 +37,20 @@ async function decryptSecret(sessionSecret: string, userId: string, stored: stri
   }
 }
 
+const everyoneRule = (d1: D1Database) => database(d1).select().from(settings).where(eq(settings.name, "requireTwoFactor"));
+
 /** Whether this user's sign-in needs an authenticator: they enrolled one, or an admin requires it of them or of everyone. */
 export async function twoFactorState(d1: D1Database, user: User): Promise<{ enrolled: boolean; required: boolean }> {
   const db = database(d1);
   const [factor, everyone] = await db.batch([
     db.select({ userId: twoFactors.userId }).from(twoFactors).where(and(eq(twoFactors.userId, user.id), isNotNull(twoFactors.confirmedAt))),
-    db.select().from(settings).where(eq(settings.name, "requireTwoFactor")),
+    everyoneRule(d1),
   ]);
   return { enrolled: factor.length > 0, required: user.twoFactorRequired || everyone[0]?.value === true };
 }
 
 export async function requiredForEveryone(d1: D1Database): Promise<boolean> {
-  const row = await database(d1).select().from(settings).where(eq(settings.name, "requireTwoFactor")).get();
-  return row?.value === true;
+  return (await everyoneRule(d1).get())?.value === true;
 }
 
 export async function requireForEveryone(d1: D1Database, required: boolean): Promise<void> {
@@ -119,17 +120,6 @@ export async function useRecoveryCode(d1: D1Database, sessionSecret: string, use
 export async function recoveryCodesLeft(d1: D1Database, userId: string): Promise<number> {
   const [row] = await database(d1).select({ left: count() }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   return row?.left ?? 0;
-}
-
-/** Forgets the user's authenticator and recovery codes (turned off by the user, or reset by an admin). */
-export async function removeTwoFactor(d1: D1Database, userId: string): Promise<boolean> {
-  const db = database(d1);
-  const [removed] = await db.batch([
-    db.delete(twoFactors).where(eq(twoFactors.userId, userId)).returning({ userId: twoFactors.userId }),
-    db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
-    db.delete(signInChallenges).where(eq(signInChallenges.userId, userId)),
-  ]);
-  return removed.length > 0;
 }
 
 const challengeHash = (sessionSecret: string, token: string) => hmacHex(sessionSecret, `challenge:${token}`);

@@ -216,8 +216,11 @@ describe("required two-factor sign-in", () => {
     expect(listed).toMatchObject({ twoFactorRequired: true, twoFactorEnabled: true });
   });
 
-  it("an admin resets a user's lost authenticator; only admins may", async () => {
-    const { cookie: admin } = await signedInUser("admin");
+  it("an admin resets another user's lost authenticator; only admins may", async () => {
+    const { user: adminUser, cookie: admin } = await signedInUser("admin");
+    const own = await call(`/users/${adminUser.id}/two-factor`, { cookie: admin, method: "DELETE" });
+    expect(own.status).toBe(400);
+    expect(own.json.error).toContain("under Account");
     const { user, cookie } = await enrolledUser();
     const patched = await call(`/users/${user.id}`, { cookie: admin, method: "PATCH", body: { name: "Lost Phone" } });
     expect(patched.json.user).toMatchObject({ twoFactorEnabled: true, twoFactorRequired: false });

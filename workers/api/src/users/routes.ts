@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { hashPassword } from "../../../../lib/auth/password";
-import { createUser, endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
+import { createUser, endAccess, findUserByEmail, resetTwoFactor } from "../../../../lib/d1/accounts";
 import { twoFactors, users, type User } from "../../../../lib/d1/schema";
 import { publicUser, requireGlobalAdmin } from "../auth/session";
-import { removeTwoFactor, twoFactorState } from "../auth/two-factor-store";
+import { twoFactorState } from "../auth/two-factor-store";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { jsonBody } from "../validate";
@@ -66,7 +66,8 @@ export const userRoutes = new Hono<ApiContext>()
   // A user who lost their authenticator and recovery codes: they sign in with the password alone, or enrol again if required.
   .delete("/:userId/two-factor", async (c) => {
     const userId = c.req.param("userId");
-    if (!(await removeTwoFactor(c.env.DB, userId))) return c.json({ error: `user ${userId} has no two-factor sign-in to reset` }, 404);
+    if (userId === c.var.user.id) return c.json({ error: "userId: turn off your own two-factor sign-in under Account, with your password and a code" }, 400);
+    if (!(await resetTwoFactor(database(c.env.DB), userId))) return c.json({ error: `user ${userId} has no two-factor sign-in to reset` }, 404);
     return c.body(null, 204);
   })
   .delete("/:userId", async (c) => {
