@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
-import { totpAt } from "../../../workers/api/src/auth/totp";
+import { stepAt, totpAt } from "../../../workers/api/src/auth/totp";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";
@@ -14,8 +14,6 @@ const ADMIN_PASSWORD = "e2e-two-factor-admin-password";
 const ENROLS = { email: "enrols@e2e.test", password: "enrols-e2e-password" };
 const REQUIRED = { email: "required@e2e.test", password: "required-e2e-password" };
 const POLL = { timeout: 15_000 };
-/** The first code of a new authenticator is used up by the enrolment; the next sign-in takes the next step's code. */
-const nextStepCode = (secret: string) => totpAt(secret, Date.now() + 30_000);
 let stack: Stack;
 let dataDir: string;
 let adminCookie: string;
@@ -91,9 +89,21 @@ describe("two-factor sign-in in the dashboard", () => {
     await page.waitForURL("**/login", POLL);
     await passwordStep(page, ENROLS);
     await page.getByTestId("login-code").waitFor(POLL);
-    await page.getByTestId("login-code").fill(await nextStepCode(secret));
+    const signInStep = stepAt(Date.now() + 30_000);
+    await page.getByTestId("login-code").fill(await totpAt(secret, signInStep * 30_000));
     await page.getByTestId("login-code-submit").click();
     await page.waitForURL("**/sites/new", POLL);
+
+    // New recovery codes take a code of a later step than the sign-in's: wait for the app to show one.
+    await page.goto(`${stack.urls.dashboard}/account`);
+    await page.getByTestId("recovery-codes-code").waitFor(POLL);
+    await expect.poll(() => stepAt(Date.now()), { timeout: 35_000, interval: 500 }).toBeGreaterThan(signInStep - 1);
+    await page.getByTestId("recovery-codes-code").fill(await totpAt(secret, (signInStep + 1) * 30_000));
+    await page.getByTestId("recovery-codes-renew-submit").click();
+    await page.getByTestId("recovery-codes").waitFor(POLL);
+    const renewed = await page.locator('[data-testid="recovery-codes"] li').allTextContents();
+    expect(renewed).toHaveLength(10);
+    expect(renewed).not.toContain(recoveryCodes[0]);
     await page.close();
   });
 

@@ -1,13 +1,18 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { createAction } from "./action";
 import { adminApi } from "./api";
-import TwoFactorSetup from "./two-factor-setup";
+import TwoFactorSetup, { RecoveryCodes } from "./two-factor-setup";
 import { ActionError, Field, fieldAria, Loading } from "./ui";
 
 /** The signed-in person's authenticator: turn it on (QR code, first code, recovery codes) or off (password and code). */
 export function TwoFactor() {
   const [status, { refetch }] = createResource(adminApi.twoFactor);
   const [enrolling, setEnrolling] = createSignal(false);
+  const [renewed, setRenewed] = createSignal<string[]>();
+  const renew = createAction(async (code: string) => {
+    setRenewed(await adminApi.renewRecoveryCodes(code));
+    await refetch();
+  });
   const turnOff = createAction(async (password: string, code: string) => {
     await adminApi.turnOffTwoFactor(password, code);
     await refetch();
@@ -50,6 +55,30 @@ export function TwoFactor() {
             <p data-testid="two-factor-state">
               On: sign-ins ask for a code from your authenticator app. {current().recoveryCodesLeft} recovery codes left.
             </p>
+            <Show
+              when={renewed()}
+              fallback={
+                <form
+                  class="inline-form"
+                  aria-busy={renew.pending()}
+                  data-testid="recovery-codes-renew"
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    void renew.run(String(new FormData(event.currentTarget).get("code") ?? "").trim());
+                  }}
+                >
+                  <Field id="recovery-codes-code" label="Code from your app, for 10 new recovery codes (the old ones stop working)">
+                    <input id="recovery-codes-code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code" data-testid="recovery-codes-code" {...fieldAria("recovery-codes-code", undefined, false)} />
+                  </Field>
+                  <button type="submit" class="button" disabled={renew.pending()} data-testid="recovery-codes-renew-submit">
+                    New recovery codes
+                  </button>
+                </form>
+              }
+            >
+              {(codes) => <RecoveryCodes codes={codes()} />}
+            </Show>
+            <ActionError error={renew.error()} testId="recovery-codes-renew-error" />
             <Show when={!current().required} fallback={<p class="muted">Required for your account, so it can't be turned off here; an admin can reset it.</p>}>
               <form
                 class="inline-form"
