@@ -49,6 +49,9 @@ export async function hotp(key: Uint8Array<ArrayBuffer>, counter: number, digits
   return String(binary % 10 ** digits).padStart(digits, "0");
 }
 
+/** What an authenticator shows: exactly 6 digits. */
+export const isTotpCode = (code: string) => code.length === TOTP.digits && /^\d+$/.test(code);
+
 export const stepAt = (ms: number) => Math.floor(ms / 1000 / TOTP.stepSeconds);
 
 /** The code an authenticator shows at `ms` for a base32 secret. */
@@ -59,7 +62,7 @@ export const totpAt = (secret: string, ms: number) => hotp(base32Decode(secret),
  * any older one), or undefined.
  */
 export async function matchingStep(secret: string, code: string, now: number, lastStep: number): Promise<number | undefined> {
-  if (!/^\d{6}$/.test(code)) return undefined;
+  if (!isTotpCode(code)) return undefined;
   const key = base32Decode(secret);
   const current = stepAt(now);
   for (let step = current - DRIFT_STEPS; step <= current + DRIFT_STEPS; step++) {

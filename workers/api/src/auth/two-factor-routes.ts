@@ -10,7 +10,7 @@ import { CurrentPassword } from "../users/fields";
 import { jsonBody } from "../validate";
 import { requireUser, sessionSecret } from "./session";
 import { completeSignIn, countSignInAttempt } from "./sign-in";
-import { otpauthUri } from "./totp";
+import { isTotpCode, otpauthUri } from "./totp";
 import {
   acceptCode,
   CHALLENGE_SECONDS,
@@ -24,7 +24,7 @@ import {
   useRecoveryCode,
 } from "./two-factor-store";
 
-const Code = v.pipe(v.string(), v.trim(), v.regex(/^\d{6}$/, "a code has the 6 digits your authenticator app shows"));
+const Code = v.pipe(v.string(), v.trim(), v.check(isTotpCode, "a code has the 6 digits your authenticator app shows"));
 /** A 6-digit code from the authenticator, or one of the recovery codes. */
 const CodeOrRecovery = v.pipe(v.string(), v.trim(), v.minLength(1, "send the 6-digit code or a recovery code"), v.maxLength(64));
 const ChallengeToken = v.pipe(v.string(), v.maxLength(128));
@@ -45,8 +45,6 @@ export async function secondFactorOwed(c: Context<ApiContext>, user: User) {
   const kind: SignInChallenge["kind"] = enrolled ? "code" : "enrol";
   return { kind, token: await createChallenge(c.env.DB, sessionSecret(c.env), user.id, kind), expiresIn: CHALLENGE_SECONDS };
 }
-
-const isTotpCode = (code: string) => /^\d{6}$/.test(code);
 
 /** An authenticator code, else a recovery code (used up). */
 const acceptCodeOrRecovery = (c: Context<ApiContext>, userId: string, code: string) =>
