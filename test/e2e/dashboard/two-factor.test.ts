@@ -107,16 +107,16 @@ describe("two-factor sign-in in the dashboard", () => {
     await page.close();
   });
 
-  it("sends an account that must use two factors through enrolment at sign-in, loading the QR encoder only then", async () => {
-    const admin = await browser.newPage();
-    await passwordStep(admin, { email: stack.admin.email, password: ADMIN_PASSWORD });
-    await admin.waitForURL("**/sites/**", POLL);
-    await admin.goto(`${stack.urls.dashboard}/users`);
-    const row = admin.getByTestId("user-row").filter({ hasText: REQUIRED.email });
-    await row.getByText("Two-factor sign-in").click();
-    await row.getByTestId("require-two-factor").check();
+  it("sends an account that must use two factors through enrolment at sign-in, loading the QR encoder only then; an admin resets a lost authenticator", async () => {
+    const adminPage = await browser.newPage();
+    await passwordStep(adminPage, { email: stack.admin.email, password: ADMIN_PASSWORD });
+    await adminPage.waitForURL("**/sites/**", POLL);
+    await adminPage.goto(`${stack.urls.dashboard}/users`);
+    const requiredRow = adminPage.getByTestId("user-row").filter({ hasText: REQUIRED.email });
+    await requiredRow.getByText("Two-factor sign-in").click();
+    await requiredRow.getByTestId("require-two-factor").check();
     await expect.poll(async () => (await accounts()).find((account) => account.email === REQUIRED.email)?.twoFactorRequired, POLL).toBe(true);
-    await admin.close();
+    await adminPage.close();
     await browser.clearCookies();
 
     const page = await browser.newPage();
@@ -136,6 +136,21 @@ describe("two-factor sign-in in the dashboard", () => {
     await page.waitForURL("**/sites/new", POLL);
     await page.close();
     expect(await accounts()).toContainEqual(expect.objectContaining({ email: REQUIRED.email, twoFactorRequired: true, twoFactorEnabled: true }));
+
+    // Their phone is lost: an admin resets the authenticator, and the next sign-in sets up a new one.
+    await browser.clearCookies();
+    const admin = await browser.newPage();
+    await passwordStep(admin, { email: stack.admin.email, password: ADMIN_PASSWORD });
+    await admin.waitForURL("**/sites/**", POLL);
+    await admin.goto(`${stack.urls.dashboard}/users`);
+    const row = admin.getByTestId("user-row").filter({ hasText: REQUIRED.email });
+    await row.getByTestId("user-two-factor").waitFor(POLL);
+    await row.getByText("Two-factor sign-in").click();
+    await row.getByTestId("reset-two-factor").click();
+    await row.getByTestId("reset-two-factor-confirm").click();
+    await expect.poll(() => row.getByTestId("user-two-factor").count(), POLL).toBe(0);
+    expect((await callApi("POST", "/api/auth/login", {}, REQUIRED)).body).toMatchObject({ secondFactor: { kind: "enrol" } });
+    await admin.close();
   });
 
   it("a global admin requires two factors of everyone from the Users page", async () => {
