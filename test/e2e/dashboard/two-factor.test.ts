@@ -35,7 +35,7 @@ async function callApi(method: string, path: string, auth: { cookie?: string }, 
   if (auth.cookie) headers.cookie = auth.cookie;
   const response = await fetch(`${stack.urls.api}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : null, cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "" };
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, cookie: response.headers.get("set-cookie")?.split(";")[0] ?? "" };
 }
 
 /** Signs in with the password. `beforeSubmit` are the scripts the login page loaded; `scripts` goes on filling. */
