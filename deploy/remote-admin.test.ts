@@ -6,6 +6,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../lib/auth/password";
 import { findUserByEmail } from "../lib/d1/accounts";
+import { recoveryCodes, twoFactors } from "../lib/d1/schema";
 import { applyD1Migrations } from "../dev/stack/d1";
 import { runCli } from "../test/support/cli";
 import { deployConfigFor, type Wrangler } from "./deploy";
@@ -57,12 +58,16 @@ describe("npm run create-admin -- --remote", () => {
     expect(await verifyPassword("first-password", user!.passwordHash)).toBe(true);
   });
 
-  it("resets an existing account's password and makes it an admin again", async () => {
+  it("resets an existing account's password and two-factor sign-in and makes it an admin again", async () => {
     const d1 = remoteD1();
     await createRemoteAdmin({ email: "reset@shop.example", name: "", passwordHash: await hashPassword("old-password") }, { wrangler: d1.wrangler, deployDir });
+    const db = drizzle(await mf.getD1Database("DB"));
+    const { id } = (await findUserByEmail(db, "reset@shop.example"))!;
+    await db.batch([db.insert(twoFactors).values({ userId: id, secret: "sealed", confirmedAt: new Date() }), db.insert(recoveryCodes).values({ userId: id, codeHash: "hash" })]);
     await createRemoteAdmin({ email: "reset@shop.example", name: "", passwordHash: await hashPassword("new-password") }, { wrangler: d1.wrangler, deployDir });
     const user = await findUserByEmail(drizzle(await mf.getD1Database("DB")), "reset@shop.example");
     expect(await verifyPassword("new-password", user!.passwordHash)).toBe(true);
+    expect([...(await db.select().from(twoFactors).all()), ...(await db.select().from(recoveryCodes).all())].filter((row) => row.userId === id)).toEqual([]);
   });
 
   it("without a deploy, says to run `npm run deploy` first and runs nothing", async () => {

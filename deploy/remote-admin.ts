@@ -31,7 +31,7 @@ function upsertAdminSql(admin: RemoteAdmin): string {
   return (
     `INSERT INTO users (id, email, name, password_hash, role) VALUES (${[randomId(), admin.email, admin.name, admin.passwordHash].map(literal).join(", ")}, 'admin') ` +
     `ON CONFLICT(email) DO UPDATE SET password_hash = excluded.password_hash, role = 'admin', disabled = 0; ` +
-    // A reset ends every session and API key of the account, as the api's own reset does.
-    ["sessions", "api_keys"].map((table) => `DELETE FROM ${table} WHERE user_id = (SELECT id FROM users WHERE email = ${literal(admin.email)});`).join(" ")
+    // A reset ends every session and API key of the account, as the api's own reset does, and its two-factor sign-in.
+    ["sessions", "api_keys", "two_factors", "recovery_codes"].map((table) => `DELETE FROM ${table} WHERE user_id = (SELECT id FROM users WHERE email = ${literal(admin.email)});`).join(" ")
   );
 }

@@ -2,7 +2,20 @@ import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { hashPassword } from "../auth/password";
 import { randomId } from "../auth/ids";
-import { apiKeys, memberships, sessions, siteHostnames, sites, users, type Membership, type Site, type User } from "./schema";
+import {
+  apiKeys,
+  memberships,
+  recoveryCodes,
+  sessions,
+  signInChallenges,
+  siteHostnames,
+  sites,
+  twoFactors,
+  users,
+  type Membership,
+  type Site,
+  type User,
+} from "./schema";
 
 type Db = DrizzleD1Database<Record<string, unknown>>;
 
@@ -78,7 +91,7 @@ export async function grantSite(db: Db, userId: string, siteId: string, role: Me
 
 /**
  * A global admin with this password: a new account, or an existing one promoted, re-enabled and given the
- * password, its sessions and API keys ended.
+ * password, its sessions and API keys ended, and its two-factor sign-in reset (the way back for a lost authenticator).
  */
 export async function upsertAdmin(db: Db, input: { email: string; password: string; name?: string }): Promise<{ user: User; created: boolean }> {
   const existing = await findUserByEmail(db, input.email);
@@ -90,7 +103,18 @@ export async function upsertAdmin(db: Db, input: { email: string; password: stri
     .where(eq(users.id, existing.id))
     .returning();
   await endAccess(db, existing.id);
+  await resetTwoFactor(db, existing.id);
   return { user: user!, created: false };
+}
+
+/** Forgets a user's authenticator, recovery codes and pending second-factor sign-ins; false when there was no authenticator. */
+export async function resetTwoFactor(db: Db, userId: string): Promise<boolean> {
+  const [removed] = await db.batch([
+    db.delete(twoFactors).where(eq(twoFactors.userId, userId)).returning({ userId: twoFactors.userId }),
+    db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)),
+    db.delete(signInChallenges).where(eq(signInChallenges.userId, userId)),
+  ]);
+  return removed.length > 0;
 }
 
 /** Ends every way a user is signed in, for a password reset or a disabled account: all sessions and all API keys. */

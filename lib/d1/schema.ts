@@ -14,6 +14,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "user"] }).notNull().default("user"),
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  /** A global admin made two-factor sign-in compulsory for this account. */
+  twoFactorRequired: integer("two_factor_required", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
 });
@@ -36,6 +38,54 @@ export const sessions = sqliteTable(
   },
   (table) => [index("sessions_user").on(table.userId)],
 );
+
+/** A user's TOTP authenticator: pending until a first code confirms it, then asked for at every sign-in. */
+export const twoFactors = sqliteTable("two_factors", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** The TOTP secret, AES-GCM encrypted with a key derived from PIXEL_SESSION_SECRET; shown only while enrolling. */
+  secret: text("secret").notNull(),
+  confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+  /** The last 30-second step whose code was accepted: that code and earlier ones are refused from then on. */
+  lastStep: integer("last_step").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** Single-use codes for a lost authenticator, stored as keyed hashes; using one deletes it. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/**
+ * A sign-in whose password was right and whose second factor is still owed: a short-lived, single-use token (only its
+ * keyed hash stored) that a code, a recovery code or, for `enrol`, a first authenticator turns into a session.
+ */
+export const signInChallenges = sqliteTable(
+  "sign_in_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["code", "enrol"] }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("sign_in_challenges_user").on(table.userId)],
+);
+
+/** Settings that apply to the whole installation, one row each; global admins change them. */
+export const settings = sqliteTable("settings", {
+  name: text("name", { enum: ["requireTwoFactor"] }).primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+});
 
 export const sites = sqliteTable("sites", {
   id: text("id").primaryKey(),
@@ -104,6 +154,7 @@ export const memberships = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+export type SignInChallenge = typeof signInChallenges.$inferSelect;
 export type Site = typeof sites.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 

@@ -6,6 +6,7 @@ import { adminApi } from "./api";
 import { actionError } from "./errors";
 import { PASSWORD_RULE, passwordProblem } from "./password";
 import { Sessions } from "./sessions";
+import { TwoFactor } from "./two-factor";
 import { ActionError, Field, fieldAria, Saved } from "./ui";
 
 type PasswordField = "current" | "next" | "repeat";
@@ -70,6 +71,7 @@ export function Account(props: { user: User; onSignedOut: () => void }) {
           </Saved>
         </div>
       </form>
+      <TwoFactor />
       <Sessions onSignedOut={props.onSignedOut} />
     </>
   );

@@ -1,4 +1,4 @@
-import { api, request } from "../api/client";
+import { api, type Enrolment, request } from "../api/client";
 import type { Site, SiteRole, User } from "../api/types";
 
 export interface Shields {
@@ -56,6 +56,8 @@ export interface Member {
 
 export interface Account extends User {
   disabled: boolean;
+  twoFactorRequired: boolean;
+  twoFactorEnabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -67,7 +69,18 @@ export interface NewAccount {
   role: User["role"];
 }
 
-export type AccountChange = Partial<{ name: string; role: User["role"]; disabled: boolean; password: string }>;
+export type AccountChange = Partial<{ name: string; role: User["role"]; disabled: boolean; password: string; twoFactorRequired: boolean }>;
+
+/** The signed-in person's two-factor sign-in, as GET /api/auth/two-factor answers it. */
+export interface TwoFactorStatus {
+  enabled: boolean;
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+export interface Settings {
+  requireTwoFactor: boolean;
+}
 
 export interface ApiKey {
   id: string;
@@ -121,6 +134,17 @@ export const adminApi = {
   sessions: () => request<{ sessions: Session[] }>("GET", "/api/auth/sessions").then((answer) => answer.sessions),
   endSession: (sessionId: string) => request<void>("DELETE", `/api/auth/sessions/${encodeURIComponent(sessionId)}`),
   signOutEverywhere: () => request<void>("DELETE", "/api/auth/sessions"),
+
+  twoFactor: () => request<TwoFactorStatus>("GET", "/api/auth/two-factor"),
+  startEnrolment: () => request<Enrolment>("POST", "/api/auth/two-factor/enrol"),
+  confirmEnrolment: (code: string) =>
+    request<{ recoveryCodes: string[] }>("POST", "/api/auth/two-factor/confirm", { code }).then((answer) => answer.recoveryCodes),
+  renewRecoveryCodes: (code: string) =>
+    request<{ recoveryCodes: string[] }>("POST", "/api/auth/two-factor/recovery-codes", { code }).then((answer) => answer.recoveryCodes),
+  turnOffTwoFactor: (password: string, code: string) => request<void>("DELETE", "/api/auth/two-factor", { password, code }),
+  resetTwoFactor: (userId: string) => request<void>("DELETE", `/api/users/${encodeURIComponent(userId)}/two-factor`),
+  settings: () => request<Settings>("GET", "/api/settings"),
+  updateSettings: (change: Settings) => request<Settings>("PUT", "/api/settings", change),
 
   /** Pageviews since the site was added: the install check. */
   pageviews: async (siteId: string, signal?: AbortSignal) => {

@@ -28,6 +28,7 @@ export function Users(props: { user: User; sites: Site[] }) {
 
   return (
     <>
+      <RequireTwoFactor />
       <section class="card admin-form" aria-labelledby="users-title" data-testid="users">
         <h3 id="users-title">Accounts</h3>
         <Show when={accounts.latest} fallback={<Loading error={accounts.error} onRetry={refetch} />}>
@@ -95,6 +96,11 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
     const site = props.sites.find((entry) => entry.id === siteId);
     setNote(`${props.account.email} is now ${role} of ${site?.name || site?.domain || siteId}.`);
   });
+  const resetTwoFactor = createAction(async () => {
+    await adminApi.resetTwoFactor(props.account.id);
+    props.onChanged({ ...props.account, twoFactorEnabled: false });
+    setNote(`${props.account.email} signs in without their old authenticator now${props.account.twoFactorRequired ? " and sets up a new one" : ""}.`);
+  });
   const lastLogin = () => (props.account.lastLoginAt ? new Date(props.account.lastLoginAt).toLocaleString() : "never");
 
   return (
@@ -111,6 +117,9 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
         </span>
         <Show when={props.account.disabled}>
           <span class="badge warning" data-testid="user-disabled">Disabled</span>
+        </Show>
+        <Show when={props.account.twoFactorEnabled}>
+          <span class="badge" data-testid="user-two-factor">2FA</span>
         </Show>
         <label class="field">
           <span class="sr-only">Role of {props.account.email}</span>
@@ -138,6 +147,24 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
         </Show>
       </div>
       <div class="account-tools">
+        <details>
+          <summary>Two-factor sign-in</summary>
+          <div class="inline-form">
+            <label class="choice">
+              <input
+                type="checkbox"
+                checked={props.account.twoFactorRequired}
+                disabled={change.pending()}
+                onChange={(event) => void change.run({ twoFactorRequired: event.currentTarget.checked }, event.currentTarget.checked ? "Two-factor sign-in is required from their next sign-in." : "Two-factor sign-in is up to them again.")}
+                data-testid="require-two-factor"
+              />
+              Require it for {props.account.email}
+            </label>
+            <Show when={props.account.twoFactorEnabled && !props.self}>
+              <ConfirmButton label="Reset authenticator" confirmLabel={`Reset ${props.account.email}'s authenticator`} disabled={resetTwoFactor.pending()} onConfirm={() => void resetTwoFactor.run()} testId="reset-two-factor" />
+            </Show>
+          </div>
+        </details>
         <details>
           <summary>Reset password</summary>
           <form
@@ -184,8 +211,34 @@ function AccountRow(props: { account: Account; self: boolean; sites: Site[]; onC
           </Show>
         </details>
       </div>
-      <ActionError error={change.error() ?? remove.error() ?? grant.error()} testId="user-row-error" />
+      <ActionError error={change.error() ?? remove.error() ?? grant.error() ?? resetTwoFactor.error()} testId="user-row-error" />
       <Saved when={Boolean(note())} testId="user-row-note">{note()}</Saved>
     </li>
+  );
+}
+
+/** The installation-wide rule: every account signs in with an authenticator code. */
+function RequireTwoFactor() {
+  const [settings, { refetch, mutate }] = createResource(adminApi.settings);
+  const save = createAction(async (requireTwoFactor: boolean) => mutate(await adminApi.updateSettings({ requireTwoFactor })));
+  return (
+    <section class="card admin-form" aria-labelledby="require-two-factor-title" data-testid="require-two-factor-everyone">
+      <h3 id="require-two-factor-title">Two-factor sign-in</h3>
+      <Show when={settings.latest} fallback={<Loading error={settings.error} onRetry={refetch} />}>
+        {(current) => (
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={current().requireTwoFactor}
+              disabled={save.pending()}
+              onChange={(event) => void save.run(event.currentTarget.checked)}
+              data-testid="require-two-factor-all"
+            />
+            Require it for everyone: accounts without an authenticator set one up at their next sign-in.
+          </label>
+        )}
+      </Show>
+      <ActionError error={save.error()} />
+    </section>
   );
 }

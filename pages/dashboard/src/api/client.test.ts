@@ -15,7 +15,7 @@ describe("api client", () => {
   it("sends JSON with the session cookie and returns the body", async () => {
     const fetch = answer(200, { user: { id: "u1", email: "a@b.c", name: "A", role: "admin" } });
     vi.stubGlobal("fetch", fetch);
-    await expect(api.login("a@b.c", "pw")).resolves.toMatchObject({ id: "u1" });
+    await expect(api.login("a@b.c", "pw")).resolves.toMatchObject({ user: { id: "u1" } });
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe("/api/auth/login");
     expect(init).toMatchObject({ method: "POST", credentials: "include", body: '{"email":"a@b.c","password":"pw"}' });

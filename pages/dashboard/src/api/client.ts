@@ -101,10 +101,29 @@ interface UserBody {
   user: User;
 }
 
+/** A right password on an account with two-factor sign-in: a code is owed (`code`), or a first authenticator (`enrol`). */
+export interface SecondFactor {
+  kind: "code" | "enrol";
+  token: string;
+}
+
+export type LoginAnswer = UserBody | { secondFactor: SecondFactor };
+
+/** A new authenticator: what to scan or type into the app. */
+export interface Enrolment {
+  secret: string;
+  uri: string;
+}
+
 export const api = {
   me: () => request<UserBody>("GET", "/api/auth/me").then((body) => body.user),
-  login: (email: string, password: string) =>
-    request<UserBody>("POST", "/api/auth/login", { email, password }).then((body) => body.user),
+  login: (email: string, password: string) => request<LoginAnswer>("POST", "/api/auth/login", { email, password }),
+  /** The second step of a sign-in: a code from the authenticator, or a recovery code. */
+  verifySecondFactor: (token: string, code: string) =>
+    request<UserBody>("POST", "/api/auth/login/verify", { token, code }).then((body) => body.user),
+  startSignInEnrolment: (token: string) => request<Enrolment>("POST", "/api/auth/login/enrol", { token }),
+  confirmSignInEnrolment: (token: string, code: string) =>
+    request<UserBody & { recoveryCodes: string[] }>("POST", "/api/auth/login/confirm", { token, code }),
   logout: () => request<void>("POST", "/api/auth/logout"),
   sites: () => request<{ sites: Site[] }>("GET", "/api/sites").then((body) => body.sites),
   query: createBatchedQuery({

@@ -6,44 +6,40 @@ import { findUserByEmail } from "../../../../lib/d1/accounts";
 import { users, type Session } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
-import { Email, NewPassword } from "../users/fields";
+import { CurrentPassword, Email, NewPassword } from "../users/fields";
 import { jsonBody } from "../validate";
-import { countAttempt, forgiveAttempt, loginSubjects } from "./rate-limit";
-import { endSession, forgetSessionCookie, publicUser, requireUser, sessionSecret, startSession } from "./session";
+import { endSession, forgetSessionCookie, publicUser, requireUser, startSession } from "./session";
 import { endSessionById, endUserSessions, listSessions } from "./session-store";
+import { completeSignIn, countSignInAttempt } from "./sign-in";
+import { secondFactorOwed, secondFactorRoutes, twoFactorRoutes } from "./two-factor-routes";
 
 const Login = v.object({
   email: Email,
-  password: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  password: CurrentPassword,
 });
 
 const PasswordChange = v.object({
-  currentPassword: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
+  currentPassword: CurrentPassword,
   newPassword: NewPassword,
 });
 
 /** Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password. */
 const NO_USER_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-const TOO_MANY = { account: "for this account from your network", network: "from your network" };
-const tooMany = (over: keyof typeof TOO_MANY, seconds: number) =>
-  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
-
 export const authRoutes = new Hono<ApiContext>()
   .post("/login", jsonBody(Login), async (c) => {
     const { email, password } = c.req.valid("json");
-    const subjects = await loginSubjects(sessionSecret(c.env), email, c.req.header("cf-connecting-ip") ?? "unknown");
-    const { over, retryAfter } = await countAttempt(c.env.DB, subjects);
-    if (over) return c.json({ error: tooMany(over, retryAfter) }, 429, { "retry-after": String(retryAfter) });
-    const db = database(c.env.DB);
-    const user = await findUserByEmail(db, email);
+    const { subjects, refused } = await countSignInAttempt(c, email);
+    if (refused) return refused;
+    const user = await findUserByEmail(database(c.env.DB), email);
     const valid = await verifyPassword(password, user?.passwordHash ?? NO_USER_HASH);
     if (!user || !valid || user.disabled) return c.json({ error: "wrong e-mail or password" }, 401);
-    await forgiveAttempt(c.env.DB, subjects);
-    await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
-    await startSession(c, user);
-    return c.json({ user: publicUser(user) });
+    const secondFactor = await secondFactorOwed(c, user);
+    if (secondFactor) return c.json({ secondFactor });
+    return c.json(await completeSignIn(c, user, subjects));
   })
+  .route("/login", secondFactorRoutes)
+  .route("/two-factor", twoFactorRoutes)
   .post("/logout", async (c) => {
     await endSession(c);
     return c.body(null, 204);

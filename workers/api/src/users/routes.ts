@@ -2,9 +2,10 @@ import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { hashPassword } from "../../../../lib/auth/password";
-import { createUser, endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
-import { users, type User } from "../../../../lib/d1/schema";
+import { createUser, endAccess, findUserByEmail, resetTwoFactor } from "../../../../lib/d1/accounts";
+import { twoFactors, users, type User } from "../../../../lib/d1/schema";
 import { publicUser, requireGlobalAdmin } from "../auth/session";
+import { twoFactorState } from "../auth/two-factor-store";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { jsonBody } from "../validate";
@@ -16,11 +17,14 @@ const UserChange = v.object({
   role: v.optional(UserRole),
   disabled: v.optional(v.boolean()),
   password: v.optional(NewPassword),
+  twoFactorRequired: v.optional(v.boolean()),
 });
 
-const userBody = (user: User) => ({
+const userBody = (user: User, twoFactorEnabled: boolean) => ({
   ...publicUser(user),
   disabled: user.disabled,
+  twoFactorRequired: user.twoFactorRequired,
+  twoFactorEnabled,
   createdAt: user.createdAt.toISOString(),
   lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
 });
@@ -29,14 +33,19 @@ const userBody = (user: User) => ({
 export const userRoutes = new Hono<ApiContext>()
   .use(requireGlobalAdmin)
   .get("/", async (c) => {
-    const all = await database(c.env.DB).select().from(users).orderBy(users.email).all();
-    return c.json({ users: all.map(userBody) });
+    const all = await database(c.env.DB)
+      .select({ user: users, confirmedAt: twoFactors.confirmedAt })
+      .from(users)
+      .leftJoin(twoFactors, eq(twoFactors.userId, users.id))
+      .orderBy(users.email)
+      .all();
+    return c.json({ users: all.map(({ user, confirmedAt }) => userBody(user, confirmedAt !== null)) });
   })
   .post("/", jsonBody(NewUser), async (c) => {
     const input = c.req.valid("json");
     const db = database(c.env.DB);
     if (await findUserByEmail(db, input.email)) return c.json({ error: `email: ${input.email} already has an account` }, 409);
-    return c.json({ user: userBody(await createUser(db, input)) }, 201);
+    return c.json({ user: userBody(await createUser(db, input), false) }, 201);
   })
   .patch("/:userId", jsonBody(UserChange), async (c) => {
     const { password, ...change } = c.req.valid("json");
@@ -52,7 +61,14 @@ export const userRoutes = new Hono<ApiContext>()
     if (!user) return c.json({ error: `no user ${userId}` }, 404);
     // A reset password or a disabled account means someone else may hold its access: all of it ends.
     const ended = password || change.disabled ? await endAccess(db, userId) : { sessions: 0, apiKeys: 0 };
-    return c.json({ user: userBody(user), ended });
+    return c.json({ user: userBody(user, (await twoFactorState(c.env.DB, user)).enrolled), ended });
+  })
+  // A user who lost their authenticator and recovery codes: they sign in with the password alone, or enrol again if required.
+  .delete("/:userId/two-factor", async (c) => {
+    const userId = c.req.param("userId");
+    if (userId === c.var.user.id) return c.json({ error: "userId: turn off your own two-factor sign-in under Account, with your password and a code" }, 400);
+    if (!(await resetTwoFactor(database(c.env.DB), userId))) return c.json({ error: `user ${userId} has no two-factor sign-in to reset` }, 404);
+    return c.body(null, 204);
   })
   .delete("/:userId", async (c) => {
     const userId = c.req.param("userId");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { upsertAdmin } from "../../../../lib/d1/accounts";
+import { totpAt } from "../auth/totp";
 import { accessWorld, call, db, login, PASSWORD, signedInUser, unique } from "../test-support";
 
 describe("users management", () => {
@@ -80,6 +81,15 @@ describe("users management", () => {
 });
 
 describe("upsertAdmin (npm run create-admin)", () => {
+  it("resets the two-factor sign-in of an admin who lost their authenticator", async () => {
+    const { user, cookie } = await signedInUser("admin");
+    const { json } = await call("/auth/two-factor/enrol", { cookie, method: "POST" });
+    expect((await call("/auth/two-factor/confirm", { cookie, body: { code: await totpAt(json.secret, Date.now()) } })).status).toBe(200);
+    expect((await call("/auth/login", { body: { email: user.email, password: PASSWORD } })).json.secondFactor.kind).toBe("code");
+    await upsertAdmin(db(), { email: user.email, password: PASSWORD });
+    expect((await call("/auth/login", { body: { email: user.email, password: PASSWORD } })).json.user.id).toBe(user.id);
+  });
+
   it("creates a global admin, or promotes, re-enables and re-keys an existing account, ending its sessions and keys", async () => {
     const email = `${unique("first")}@pixel.test`;
     const first = await upsertAdmin(db(), { email, password: PASSWORD });

@@ -1,0 +1,30 @@
+import type { Context } from "hono";
+import { eq } from "drizzle-orm";
+import { users, type User } from "../../../../lib/d1/schema";
+import { database } from "../db";
+import type { ApiContext } from "../env";
+import { countAttempt, forgiveAttempt, loginSubjects, type LoginSubjects } from "./rate-limit";
+import { publicUser, sessionSecret, startSession } from "./session";
+
+const TOO_MANY = { account: "for this account from your network", network: "from your network" };
+const tooMany = (over: keyof typeof TOO_MANY, seconds: number) =>
+  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
+
+/**
+ * Counts one sign-in attempt for this e-mail from this network, a password or a second factor alike, before it is
+ * checked. `refused` is the 429 to answer when a limit is passed.
+ */
+export async function countSignInAttempt(c: Context<ApiContext>, email: string): Promise<{ subjects: LoginSubjects; refused?: Response }> {
+  const subjects = await loginSubjects(sessionSecret(c.env), email, c.req.header("cf-connecting-ip") ?? "unknown");
+  const { over, retryAfter } = await countAttempt(c.env.DB, subjects);
+  const refused = over ? c.json({ error: tooMany(over, retryAfter) }, 429, { "retry-after": String(retryAfter) }) : undefined;
+  return { subjects, refused };
+}
+
+/** Every factor checked: the attempts are forgiven and a session starts. */
+export async function completeSignIn(c: Context<ApiContext>, user: User, subjects: LoginSubjects) {
+  await forgiveAttempt(c.env.DB, subjects);
+  await database(c.env.DB).update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+  await startSession(c, user);
+  return { user: publicUser(user) };
+}
