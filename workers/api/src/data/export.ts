@@ -5,7 +5,7 @@ import { addDays } from "../../../../lib/time";
 import type { ApiContext } from "../env";
 import { STATS_SETTINGS } from "../stats/run";
 import { csvLine } from "../stats/csv";
-import { isoDate } from "../stats/query";
+import { isoDate } from "../../../../lib/stats/query";
 import { reader } from "./clickhouse";
 
 const ExportQuery = v.strictObject({

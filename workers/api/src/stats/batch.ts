@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { type CompileContext, combiningKey, isCombinable } from "./compile";
-import type { NormalizedQuery } from "./query";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { type CompileContext, combiningKey, isCombinable } from "./planner";
 import type { QueryAnswer } from "./run";
 import { MAX_BATCH } from "../../../../lib/stats/limits";
 

@@ -9,7 +9,7 @@ import type { Site, User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents } from "../../../flusher/src/insert";
 import type { ApiContext, ApiEnv } from "../env";
-import { normalizeQuery, QueryBody } from "./query";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { statsRoutes } from "./routes";
 import { runQuery } from "./run";
 

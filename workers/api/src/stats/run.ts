@@ -1,8 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { type CompileContext, compileCombined, compileQuery, orderTerms } from "./compile";
-import { bucketPosition, timeLabels } from "./labels";
-import { isTimeDimension, type NormalizedQuery, timeGrain } from "./query";
+import { timeGrain } from "../../../../lib/stats/dates";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { bucketPosition, timeLabels } from "../../../../lib/stats/time-labels";
+import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { compileCombined, compileQuery, orderTerms } from "./compile";
+import type { CompileContext } from "./planner";
 
 export interface ResultRow {
   dimensions: string[];
