@@ -1,7 +1,7 @@
 import { addDays, addMonths, wallClock } from "../time";
 import { QueryError } from "./error";
 import type { TimeGrain } from "./limits";
-import type { ComparisonMode, DateRange, TimeDimension } from "./vocabulary";
+import type { ComparisonMode, DateRange, DateRangeKey, TimeDimension } from "./vocabulary";
 
 /** A local wall-clock instant in the site's timezone, `YYYY-MM-DD HH:MM:SS`. */
 export type LocalTime = string;
@@ -13,18 +13,26 @@ export interface QueriedSite {
   dataSince?: Date | null;
 }
 
+/** The presets that are whole days ending today: all but "24h" and "all". */
+export type DayPreset = Exclude<DateRangeKey, "24h" | "all">;
+
 export function resolveDateRange(range: DateRange, site: QueriedSite, now: Date): [string, string] {
   if (Array.isArray(range)) {
     if (range[0] > range[1]) throw new QueryError("date_range: the first date is after the second");
     return [range[0], range[1]];
   }
   const today = localDate(now, site.timezone);
+  if (range === "24h") return [localDateTime(new Date(now.getTime() - 86_400_000), site.timezone), localDateTime(now, site.timezone)];
+  if (range === "all") return [localDate(site.dataSince && site.dataSince < site.createdAt ? site.dataSince : site.createdAt, site.timezone), today];
+  return presetDays(range, today);
+}
+
+/** The inclusive local dates of a preset of whole days, given today's date. */
+export function presetDays(range: DayPreset, today: string): [string, string] {
   const monthStart = `${today.slice(0, 8)}01`;
   switch (range) {
     case "day":
       return [today, today];
-    case "24h":
-      return [localDateTime(new Date(now.getTime() - 86_400_000), site.timezone), localDateTime(now, site.timezone)];
     case "7d":
       return [addDays(today, -6), today];
     case "28d":
@@ -39,14 +47,12 @@ export function resolveDateRange(range: DateRange, site: QueriedSite, now: Date)
       return [addMonths(monthStart, -11), today];
     case "year":
       return [`${today.slice(0, 4)}-01-01`, today];
-    case "all":
-      return [localDate(site.dataSince && site.dataSince < site.createdAt ? site.dataSince : site.createdAt, site.timezone), today];
   }
 }
 
 export function comparisonRange(
   comparisons: { mode: ComparisonMode; date_range?: DateRange },
-  [from, to]: [string, string],
+  range: [string, string],
   site: QueriedSite,
   now: Date,
 ): [string, string] {
@@ -54,8 +60,13 @@ export function comparisonRange(
     if (!comparisons.date_range) throw new QueryError("include.comparisons.date_range: a custom comparison needs a date_range");
     return resolveDateRange(comparisons.date_range, site, now);
   }
-  if (from.length !== 10) throw new QueryError("include.comparisons: compare date ranges of whole days");
-  if (comparisons.mode === "year_over_year") return [addMonths(from, -12), addMonths(to, -12)];
+  if (range[0].length !== 10) throw new QueryError("include.comparisons: compare date ranges of whole days");
+  return shiftedDays(comparisons.mode, range);
+}
+
+/** The days a range of whole days is compared with: as many just before, or the same days a year earlier. */
+export function shiftedDays(mode: Exclude<ComparisonMode, "custom">, [from, to]: [string, string]): [string, string] {
+  if (mode === "year_over_year") return [addMonths(from, -12), addMonths(to, -12)];
   const days = daysBetween(from, to) + 1;
   return [addDays(from, -days), addDays(to, -days)];
 }

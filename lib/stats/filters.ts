@@ -8,10 +8,19 @@ export interface FilterOptions {
   case_sensitive?: boolean;
 }
 
-export type SimpleFilter = [FilterOperator, FilterDimension, string[]] | [FilterOperator, FilterDimension, string[], FilterOptions];
+export type SimpleFilter = [FilterOperator, FilterDimension, string[]];
 
 /** A filter as the query language writes it, checked by parseFilter. */
-export type Filter = SimpleFilter | ["and" | "or", Filter[]] | ["not", Filter] | ["has_done" | "has_not_done", Filter];
+export type Filter =
+  | SimpleFilter
+  | [FilterOperator, FilterDimension, string[], FilterOptions]
+  | ["and" | "or", Filter[]]
+  | ["not", Filter]
+  | ["has_done" | "has_not_done", Filter];
+
+/** A comparison of one dimension with values, with or without options. */
+export const isComparison = (filter: Filter): filter is Extract<Filter, [FilterOperator, ...unknown[]]> =>
+  (FILTER_OPERATORS as readonly string[]).includes(filter[0]);
 
 /** What each kind of filter node becomes: the one fold every reader of a filter tree goes through. */
 export interface FilterFold<T> {

@@ -144,3 +144,16 @@ function defaultOrder(metrics: Metric[], dimensions: Dimension[]): [string, "asc
   return dimensions.length ? [[metrics[0]!, "desc"]] : [];
 }
 
+
+export interface ResultRow {
+  dimensions: string[];
+  metrics: number[];
+  comparison?: { dimensions: string[]; metrics: number[]; change: (number | null)[] };
+}
+
+/** The answer to a query: its rows, what `include` asked for, and the query as it ran. */
+export interface QueryAnswer {
+  results: ResultRow[];
+  meta: { total_rows?: number; time_labels?: string[] };
+  query: NormalizedQuery;
+}

@@ -1,4 +1,4 @@
-import type { QueryAnswer } from "./run";
+import type { QueryAnswer } from "../../../../lib/stats/query";
 
 /** RFC 4180, with a leading ' on cells a spreadsheet would run as a formula. */
 export function toCsv(answer: QueryAnswer): string {
