@@ -76,7 +76,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   const status = () => {
     const error = totals.error();
     if (error && totals.data()) return `Couldn't refresh: ${messageOf(error)} Showing the last data; retrying ${every}.`;
-    if (error) return `Couldn't load the stats; retrying ${every}.`;
+    if (error) return `Couldn't load the stats: ${messageOf(error)} Retrying ${every}.`;
     return undefined;
   };
   const updatedText = () => {
