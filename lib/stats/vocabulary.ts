@@ -35,7 +35,6 @@ export const DATE_RANGES = ["day", "24h", "7d", "28d", "30d", "month", "6mo", "1
 export const FILTER_OPERATORS = ["is", "is_not", "contains", "contains_not", "matches", "matches_not"] as const;
 export const COMPARISON_MODES = ["previous_period", "year_over_year", "custom"] as const;
 
-
 /** The longest property key `event:props:<key>` may name. */
 export const MAX_PROP_KEY = 300;
 

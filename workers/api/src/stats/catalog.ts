@@ -4,7 +4,7 @@ import type { EventDimension, Metric, VisitDimension } from "../../../../lib/sta
 /** The SQL of each word of the query language: the only identifiers compiled queries contain. */
 
 export const EVENTS = "events FINAL";
-export const INTERACTIVE = "name NOT IN ('pageview', 'engagement')";
+const INTERACTIVE = "name NOT IN ('pageview', 'engagement')";
 const first = (row: string) => `argMin(${row}, timestamp)`;
 
 /** A visit's attributes come from its first event (entry page: first pageview; exit page: last pageview). */
