@@ -3,6 +3,13 @@ import { QueryError } from "./error";
 import type { TimeGrain } from "./limits";
 import type { ComparisonMode, DateRange, DateRangeKey, TimeDimension } from "./vocabulary";
 
+/** Whether `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` names a real day and time. */
+export function onCalendar(text: string): boolean {
+  const time = text.length === 10 ? "T00:00:00" : text.length === 16 ? ":00" : "";
+  const parsed = new Date(`${text}${time}Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(`${text}${time}`);
+}
+
 /** A local wall-clock instant in the site's timezone, `YYYY-MM-DD HH:MM:SS`. */
 export type LocalTime = string;
 

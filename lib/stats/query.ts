@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { comparisonRange, localBounds, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
+import { comparisonRange, localBounds, onCalendar, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
 import { QueryError } from "./error";
 import { type Filter, parseFilters } from "./filters";
 import { rangeProblem } from "./limits";
@@ -16,11 +16,6 @@ import {
   METRICS,
 } from "./vocabulary";
 
-const onCalendar = (text: string) => {
-  const time = text.length === 10 ? "T00:00:00" : text.length === 16 ? ":00" : "";
-  const parsed = new Date(`${text}${time}Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(`${text}${time}`);
-};
 export const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/, "dates are YYYY-MM-DD"), v.check(onCalendar, "not a date on the calendar"));
 const isoDateTime = v.pipe(
   v.string(),

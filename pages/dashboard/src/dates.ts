@@ -1,9 +1,7 @@
 import { addDays, addMonths, wallClock } from "../../../lib/time";
-import { presetDays, timeGrain } from "../../../lib/stats/dates";
+import { daysBetween, onCalendar, presetDays, timeGrain } from "../../../lib/stats/dates";
 import type { DateRange, Interval } from "./api/types";
 import { MAX_RANGE_DAYS } from "../../../lib/stats/limits";
-
-const DAY_MS = 86_400_000;
 
 /** The wall-clock time ("2026-11-28T14:05:09") in a time zone; UTC when the zone is unknown. */
 export function localDateTimeIn(timeZone: string, now = new Date()): string {
@@ -19,11 +17,7 @@ export function todayIn(timeZone: string, now = new Date()): string {
   return localDateTimeIn(timeZone, now).slice(0, 10);
 }
 
-export function isDay(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
+export const isDay = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && onCalendar(value);
 
 export { addDays, addMonths };
 
@@ -37,8 +31,7 @@ export interface DayBounds {
   to: string;
 }
 
-export const dayCount = ({ from, to }: DayBounds): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+export const dayCount = ({ from, to }: DayBounds): number => daysBetween(from, to) + 1;
 
 /** The days a range covers; null when only the API knows ("all" starts when the site was added; "24h" is not whole days). */
 export function rangeBounds(range: DateRange, today: string): DayBounds | null {
