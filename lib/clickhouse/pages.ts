@@ -2,6 +2,13 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
 
 const HOUR_MS = 3_600_000;
 
+/** The columns of the migration's view (0005_pages.sql), which derived-tables.test.ts holds equal to them. */
+export const PAGES_COLUMNS_SQL = `site_id, toStartOfHour(timestamp) AS hour, pathname,
+  groupUniqArray(visitor_id) AS visitor_ids,
+  groupUniqArrayIf(sipHash64(name, event_id), name = 'pageview') AS pageview_ids,
+  groupUniqArrayIf(sipHash64(name, event_id), name != 'engagement') AS event_ids,
+  max(retention_days) AS retention_days`;
+
 /**
  * The pages table (migrations/0005_pages.sql) sums events as they are inserted and never sees them change or go: after
  * code rewrites or deletes events, the hours they fall in are filled again from `events FINAL`. `timestamps` (ms) are
@@ -18,11 +25,7 @@ export async function rebuildPages(client: ClickHouseClient, siteId: string, tim
   // The SELECT of the migration's view, over the latest version of each event.
   await client.command({
     query: `INSERT INTO pages
-      SELECT site_id, toStartOfHour(timestamp) AS hour, pathname,
-        groupUniqArray(visitor_id) AS visitor_ids,
-        groupUniqArrayIf(sipHash64(name, event_id), name = 'pageview') AS pageview_ids,
-        groupUniqArrayIf(sipHash64(name, event_id), name != 'engagement') AS event_ids,
-        max(retention_days) AS retention_days
+      SELECT ${PAGES_COLUMNS_SQL}
       FROM events FINAL
       WHERE site_id = {site:String}
         AND timestamp >= toDateTime64({first:UInt32}, 3, 'UTC') AND timestamp < toDateTime64({last:UInt32} + 3600, 3, 'UTC')

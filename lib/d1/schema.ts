@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { WIDGET_KINDS } from "./widget-kinds";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -236,7 +237,6 @@ export const reports = sqliteTable(
   (table) => [index("reports_site").on(table.siteId, table.position)],
 );
 
-export const WIDGET_KINDS = ["number", "line", "bar", "table", "map"] as const;
 export const WIDGET_WIDTHS = [1, 2, 3, 4, 5, 6] as const;
 
 export const widgets = sqliteTable(

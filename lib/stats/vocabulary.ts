@@ -1,6 +1,6 @@
 /**
  * The words of the stats query language (Plausible Stats API v2 shape): the api validates against them and the
- * dashboard builds its queries from them. No imports, so the dashboard bundle takes only these lists.
+ * dashboard builds its queries from them. No imports, so the dashboard bundle takes only these lists and types.
  */
 export const EVENT_METRICS = ["visitors", "pageviews", "events", "scroll_depth", "time_on_page"] as const;
 export const SESSION_METRICS = ["visits", "views_per_visit", "bounce_rate", "visit_duration"] as const;
@@ -35,3 +35,28 @@ export const DATE_RANGES = ["day", "24h", "7d", "28d", "30d", "month", "6mo", "1
 export const FILTER_OPERATORS = ["is", "is_not", "contains", "contains_not", "matches", "matches_not"] as const;
 export const COMPARISON_MODES = ["previous_period", "year_over_year", "custom"] as const;
 
+/** The longest property key `event:props:<key>` may name. */
+export const MAX_PROP_KEY = 300;
+
+export type Metric = (typeof METRICS)[number];
+export type SessionMetric = (typeof SESSION_METRICS)[number];
+export type EventDimension = (typeof EVENT_DIMENSIONS)[number] | `event:props:${string}`;
+export type VisitDimension = (typeof VISIT_DIMENSIONS)[number];
+export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
+export type Dimension = EventDimension | VisitDimension | TimeDimension;
+/** What a filter can name: every dimension but time. */
+export type FilterDimension = EventDimension | VisitDimension;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+export type DateRangeKey = (typeof DATE_RANGES)[number];
+/** A preset, or inclusive local dates / local date-times in the site's time zone. */
+export type DateRange = DateRangeKey | [from: string, to: string];
+export type ComparisonMode = (typeof COMPARISON_MODES)[number];
+
+export function isDimension(value: string): value is Dimension {
+  if (value.startsWith(PROPS_PREFIX)) return value.length > PROPS_PREFIX.length && value.length <= PROPS_PREFIX.length + MAX_PROP_KEY;
+  return ([...EVENT_DIMENSIONS, ...VISIT_DIMENSIONS, ...TIME_DIMENSIONS] as string[]).includes(value);
+}
+export const isSessionMetric = (metric: Metric): metric is SessionMetric => (SESSION_METRICS as readonly string[]).includes(metric);
+export const isTimeDimension = (d: string): d is TimeDimension => d === "time" || d.startsWith("time:");
+export const isVisitDimension = (d: string): d is VisitDimension => d.startsWith("visit:");
+export const isEventDimension = (d: string): d is EventDimension => d.startsWith("event:");

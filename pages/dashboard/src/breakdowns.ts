@@ -8,7 +8,7 @@ export interface Tab {
   dimension: FilterDimension;
   /** What the card shows; the first one orders it and draws its bars. */
   metrics: Metric[];
-  /** What the full list shows; falls back to `metrics` when the API can't answer these yet. */
+  /** What the full list shows. */
   detailMetrics: Metric[];
   filters?: Filter[];
   /** What an empty list means, when "nothing in this period" would mislead. */

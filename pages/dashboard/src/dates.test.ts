@@ -3,11 +3,8 @@ import {
   addDays,
   addMinutes,
   addMonths,
-  boundsFromQuery,
   bucketKey,
-  bucketKeys,
   chooseInterval,
-  comparisonBounds,
   dayCount,
   defaultInterval,
   fittingTimeDimension,
@@ -82,41 +79,6 @@ describe("rangeBounds", () => {
   });
 });
 
-describe("comparisonBounds", () => {
-  it("compares with as many days just before", () => {
-    expect(comparisonBounds({ from: "2026-11-22", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-11-15", to: "2026-11-21" });
-    expect(comparisonBounds({ from: "2026-11-28", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-11-27", to: "2026-11-27" });
-    // "This month" on the 28th compares with the 28 days before it, not with the whole of October.
-    expect(comparisonBounds({ from: "2026-11-01", to: "2026-11-28" }, "previous_period")).toEqual({ from: "2026-10-04", to: "2026-10-31" });
-    expect(comparisonBounds({ from: "2026-03-01", to: "2026-03-01" }, "previous_period")).toEqual({ from: "2026-02-28", to: "2026-02-28" });
-  });
-
-  it("compares with the same days a year earlier", () => {
-    expect(comparisonBounds({ from: "2026-11-01", to: "2026-11-28" }, "year_over_year")).toEqual({ from: "2025-11-01", to: "2025-11-28" });
-    expect(comparisonBounds({ from: "2028-02-29", to: "2028-03-01" }, "year_over_year")).toEqual({ from: "2027-02-28", to: "2027-03-01" });
-  });
-
-  it("keeps the length of the period", () => {
-    const bounds = { from: "2026-01-31", to: "2026-03-01" };
-    expect(dayCount(comparisonBounds(bounds, "previous_period"))).toBe(dayCount(bounds));
-    expect(dayCount(bounds)).toBe(30);
-  });
-});
-
-describe("boundsFromQuery", () => {
-  it("reads dates or datetimes the API resolved", () => {
-    expect(boundsFromQuery({ date_range: ["2026-11-01", "2026-11-28"] })).toEqual({ from: "2026-11-01", to: "2026-11-28" });
-    expect(boundsFromQuery({ date_range: ["2026-11-01T00:00:00", "2026-11-28T23:59:59"] })).toEqual({ from: "2026-11-01", to: "2026-11-28" });
-  });
-
-  it("ignores anything else", () => {
-    expect(boundsFromQuery({ date_range: "7d" })).toBeNull();
-    expect(boundsFromQuery({})).toBeNull();
-    expect(boundsFromQuery(null)).toBeNull();
-    expect(boundsFromQuery({ date_range: ["x", "y"] })).toBeNull();
-  });
-});
-
 describe("intervals", () => {
   const days = (from: string, to: string) => ({ from, to });
 
@@ -160,19 +122,5 @@ describe("buckets", () => {
     expect(bucketKey("2026-11-28T13:00:00", "hour")).toBe("2026-11-28 13:00:00");
     expect(bucketKey("2026-11-28 00:00:00", "day")).toBe("2026-11-28");
     expect(bucketKey("2026-11-28", "month")).toBe("2026-11-28");
-  });
-
-  it("lists every hour of the days", () => {
-    const keys = bucketKeys({ from: "2026-11-28", to: "2026-11-28" }, "hour");
-    expect(keys).toHaveLength(24);
-    expect(keys[0]).toBe("2026-11-28 00:00:00");
-    expect(keys[23]).toBe("2026-11-28 23:00:00");
-  });
-
-  it("lists days, Monday weeks and months", () => {
-    expect(bucketKeys({ from: "2026-11-27", to: "2026-11-29" }, "day")).toEqual(["2026-11-27", "2026-11-28", "2026-11-29"]);
-    // 2026-11-18 is a Wednesday; its week starts Monday the 16th.
-    expect(bucketKeys({ from: "2026-11-18", to: "2026-11-30" }, "week")).toEqual(["2026-11-16", "2026-11-23", "2026-11-30"]);
-    expect(bucketKeys({ from: "2026-10-15", to: "2026-12-01" }, "month")).toEqual(["2026-10-01", "2026-11-01", "2026-12-01"]);
   });
 });

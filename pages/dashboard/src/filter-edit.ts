@@ -1,9 +1,8 @@
+import { MAX_PROP_KEY, PROPS_PREFIX } from "../../../lib/stats/vocabulary";
 import { FILTER_DIMENSIONS, FILTER_OPERATORS, type FilterDimension, type FilterOperator, type SimpleFilter } from "./api/types";
 import { tabForDimension } from "./breakdowns";
 import { decodeFilter, encodeFilter } from "./view";
 
-export const PROPS_PREFIX = "event:props:";
-const MAX_PROP_KEY = 300;
 
 export const OPERATOR_NAMES: Record<FilterOperator, string> = {
   is: "is",

@@ -1,68 +1,56 @@
 import { describe, expect, it } from "vitest";
-import type { QueryResponse, QueryRow } from "./api/types";
-import { seriesKeys, shapeSeries } from "./series";
+import { answerOf } from "./api/test-support";
+import type { QueryRow } from "./api/types";
+import { shapeSeries } from "./series";
 
 const row = (label: string, value: number): QueryRow => ({ dimensions: [label], metrics: [value] });
-const answer = (results: QueryRow[], timeLabels?: string[]): QueryResponse => ({
-  results,
-  meta: timeLabels ? { time_labels: timeLabels } : {},
-  query: {},
-});
-
-describe("seriesKeys", () => {
-  it("prefers the API's labels", () => {
-    expect(seriesKeys(answer([], ["2026-11-27", "2026-11-28"]), "day", null)).toEqual(["2026-11-27", "2026-11-28"]);
-  });
-
-  it("else lists the buckets of the known days", () => {
-    expect(seriesKeys(answer([]), "day", { from: "2026-11-26", to: "2026-11-28" })).toEqual(["2026-11-26", "2026-11-27", "2026-11-28"]);
-  });
-
-  it("else uses the rows, sorted and unique", () => {
-    expect(seriesKeys(answer([row("2026-11-28 00:00:00", 1), row("2026-11-20", 2)]), "day", null)).toEqual(["2026-11-20", "2026-11-28"]);
-  });
-});
+const days = ["2026-11-26", "2026-11-27", "2026-11-28"];
 
 describe("shapeSeries", () => {
-  const keys = ["2026-11-26", "2026-11-27", "2026-11-28"];
+  it("takes its buckets from the api's labels", () => {
+    const response = answerOf([row("2026-11-26", 5), row("2026-11-28 00:00:00", 2)], { time_labels: days });
+    expect(shapeSeries({ response, interval: "day", gap: 0 })).toEqual({ keys: days, current: [5, 0, 2], previous: null });
+    expect(shapeSeries({ response, interval: "day", gap: null }).current).toEqual([5, null, 2]);
+  });
 
-  it("fills gaps in counts with zero and leaves rates empty", () => {
-    const rows = [row("2026-11-26", 5), row("2026-11-28 00:00:00", 2)];
-    expect(shapeSeries({ keys, rows, interval: "day", gap: 0 }).current).toEqual([5, 0, 2]);
-    expect(shapeSeries({ keys, rows, interval: "day", gap: null }).current).toEqual([5, null, 2]);
+  it("else from the rows, sorted and unique", () => {
+    const response = answerOf([row("2026-11-28 00:00:00", 1), row("2026-11-20", 2)]);
+    expect(shapeSeries({ response, interval: "day", gap: 0 }).keys).toEqual(["2026-11-20", "2026-11-28"]);
   });
 
   it("leaves buckets that haven't happened yet empty", () => {
     const hours = ["2026-11-28 12:00:00", "2026-11-28 13:00:00", "2026-11-28 14:00:00"];
-    const series = shapeSeries({ keys: hours, rows: [row("2026-11-28 12:00:00", 3)], interval: "hour", gap: 0, nowKey: "2026-11-28 13:00:00" });
-    expect(series.current).toEqual([3, 0, null]);
+    const response = answerOf([row("2026-11-28 12:00:00", 3)], { time_labels: hours });
+    expect(shapeSeries({ response, interval: "hour", gap: 0, nowKey: "2026-11-28 13:00:00" }).current).toEqual([3, 0, null]);
   });
 
-  it("lines the comparison up bucket by bucket, whatever its dates", () => {
-    const series = shapeSeries({
-      keys,
-      rows: [row("2026-11-26", 1)],
-      previousKeys: ["2026-11-23", "2026-11-24", "2026-11-25"],
-      previousRows: [row("2026-11-24", 7), row("2026-11-25", 9)],
-      interval: "day",
-      gap: 0,
-    });
-    expect(series.previous).toEqual([0, 7, 9]);
+  it("lines the comparison up row by row, as the api paired them", () => {
+    const response = answerOf([row("2026-11-26", 1), row("2026-11-27", 0), row("2026-11-28", 3)], { time_labels: days });
+    const previousRows = [row("2026-11-23", 0), row("2026-11-24", 7), row("2026-11-25", 9)];
+    expect(shapeSeries({ response, previousRows, interval: "day", gap: 0 }).previous).toEqual([0, 7, 9]);
   });
 
-  it("gives shorter comparison periods no value past their end", () => {
-    const series = shapeSeries({
-      keys: ["2026-03-01", "2026-03-02", "2026-03-03"],
-      rows: [],
-      previousKeys: ["2026-02-01", "2026-02-02"],
-      previousRows: [row("2026-02-02", 4)],
-      interval: "day",
-      gap: 0,
-    });
-    expect(series.previous).toEqual([0, 4, null]);
+  it("gives the day the clocks go back its 25 hours, the repeated one twice with each of its values", () => {
+    // Europe/Berlin, 2026-10-25: 02:00 happens twice (CEST, then CET); the api labels and rows both say so.
+    const hours = Array.from({ length: 24 }, (_, h) => `2026-10-25 ${String(h).padStart(2, "0")}:00:00`);
+    const labels = [...hours.slice(0, 3), hours[2]!, ...hours.slice(3)];
+    const response = answerOf(
+      labels.map((label, i) => row(label, i)),
+      { time_labels: labels },
+      { date_range: ["2026-10-25", "2026-10-25"] },
+    );
+    const series = shapeSeries({ response, interval: "hour", gap: 0 });
+    expect(series.keys).toHaveLength(25);
+    expect(series.keys.slice(2, 4)).toEqual(["2026-10-25 02:00:00", "2026-10-25 02:00:00"]);
+    expect(series.current).toEqual(labels.map((_, i) => i));
   });
 
-  it("has no comparison when there is none", () => {
-    expect(shapeSeries({ keys, rows: [], interval: "day", gap: 0 }).previous).toBeNull();
+  it("gives the day the clocks go forward its 23 hours", () => {
+    // Europe/Berlin, 2026-03-29: 02:00 never happens.
+    const labels = Array.from({ length: 24 }, (_, h) => `2026-03-29 ${String(h).padStart(2, "0")}:00:00`).filter((label) => !label.includes(" 02:"));
+    const response = answerOf([row("2026-03-29 03:00:00", 4)], { time_labels: labels }, { date_range: ["2026-03-29", "2026-03-29"] });
+    const series = shapeSeries({ response, interval: "hour", gap: 0 });
+    expect(series.keys).toHaveLength(23);
+    expect(series.current[2]).toBe(4);
   });
 });

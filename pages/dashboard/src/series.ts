@@ -1,29 +1,16 @@
 import type { Interval, QueryResponse, QueryRow } from "./api/types";
-import { bucketKey, bucketKeys, type DayBounds } from "./dates";
+import { bucketKey } from "./dates";
 
 export interface Series {
   keys: string[];
   current: (number | null)[];
-  /** The comparison period, bucket by bucket: its first bucket lines up with the current first. */
+  /** The comparison period, bucket by bucket, as the api paired it with the current one. */
   previous: (number | null)[] | null;
 }
 
-/** The buckets of an answer: the API's labels, else every bucket of the known days, else the rows it returned. */
-export function seriesKeys(response: QueryResponse, interval: Interval, bounds: DayBounds | null): string[] {
-  const labels = response.meta.time_labels;
-  if (Array.isArray(labels) && labels.length) return labels.map((label) => bucketKey(String(label), interval));
-  if (bounds) return bucketKeys(bounds, interval);
-  return [...new Set(response.results.map((row) => bucketKey(String(row.dimensions[0] ?? ""), interval)))].sort();
-}
-
-function valuesByKey(rows: QueryRow[], interval: Interval): Map<string, number> {
-  return new Map(rows.map((row) => [bucketKey(String(row.dimensions[0] ?? ""), interval), Number(row.metrics[0])]));
-}
-
 export interface SeriesInput {
-  keys: string[];
-  rows: QueryRow[];
-  previousKeys?: string[];
+  response: QueryResponse;
+  /** The comparison period's rows, one per row of the answer (load.ts runCompared). */
   previousRows?: QueryRow[] | null;
   interval: Interval;
   /** Counts are zero where there is no row; rates and durations have no value there. */
@@ -32,23 +19,28 @@ export interface SeriesInput {
   nowKey?: string;
 }
 
+/**
+ * The api's buckets (`meta.time_labels`, else its rows) with their values. A label can repeat (the hour clocks go
+ * back through), and each repeat takes the next row of that label, as the api sorted them.
+ */
 export function shapeSeries(input: SeriesInput): Series {
-  const current = valuesByKey(input.rows, input.interval);
-  const fill = (map: Map<string, number>, key: string | undefined) => {
-    if (key === undefined) return null;
-    const value = map.get(key);
-    return value !== undefined && Number.isFinite(value) ? value : input.gap;
+  const { results, meta } = input.response;
+  const labels = meta.time_labels?.length ? meta.time_labels : [...new Set(results.map((row) => String(row.dimensions[0] ?? "")))].sort();
+  const rowsOf = new Map<string, number[]>();
+  results.forEach((row, i) => {
+    const key = bucketKey(String(row.dimensions[0] ?? ""), input.interval);
+    rowsOf.set(key, [...(rowsOf.get(key) ?? []), i]);
+  });
+  const keys = labels.map((label) => bucketKey(label, input.interval));
+  const matched = keys.map((key) => rowsOf.get(key)?.shift());
+  const value = (rows: QueryRow[], index: number | undefined) => {
+    const metric = index === undefined ? undefined : rows[index]?.metrics[0];
+    return metric !== undefined && Number.isFinite(metric) ? metric : input.gap;
   };
-  const previousRows = input.previousRows;
-  let previous: Series["previous"] = null;
-  if (previousRows) {
-    const map = valuesByKey(previousRows, input.interval);
-    const keys = input.previousKeys ?? [...map.keys()].sort();
-    previous = input.keys.map((_, i) => fill(map, keys[i]));
-  }
+  const previous = input.previousRows;
   return {
-    keys: input.keys,
-    current: input.keys.map((key) => (input.nowKey !== undefined && key > input.nowKey ? null : fill(current, key))),
-    previous,
+    keys,
+    current: keys.map((key, i) => (input.nowKey !== undefined && key > input.nowKey ? null : value(results, matched[i]))),
+    previous: previous ? matched.map((index) => value(previous, index)) : null,
   };
 }

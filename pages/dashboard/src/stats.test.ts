@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { answerOf } from "./api/test-support";
 import type { QueryResponse } from "./api/types";
 import { findTab } from "./breakdowns";
 import { breakdownQuery, readRows, readTotals, recentQuery, type Scope, timeseriesQuery, totalsQuery } from "./stats";
 
-const response = (results: QueryResponse["results"]): QueryResponse => ({ results, meta: {}, query: {} });
+const response = (results: QueryResponse["results"]): QueryResponse => answerOf(results);
 const scope: Scope = { siteId: "s1", range: "7d", filters: [] };
 const filtered: Scope = { ...scope, filters: [["is", "visit:country", ["DE"]]] };
 

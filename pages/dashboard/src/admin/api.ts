@@ -1,12 +1,8 @@
 import { api, type Enrolment, request } from "../api/client";
+import type { Shields } from "../../../../lib/d1/schema";
 import type { Site, SiteRole, User } from "../api/types";
 
-export interface Shields {
-  ipRanges: string[];
-  countries: string[];
-  paths: string[];
-  hostnames: string[];
-}
+export type { Shields } from "../../../../lib/d1/schema";
 
 /** A site as GET /api/sites/:siteId answers it: the list's fields plus every setting. */
 export interface SiteDetails extends Site {

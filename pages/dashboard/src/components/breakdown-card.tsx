@@ -4,7 +4,6 @@ import type { Metric, SimpleFilter } from "../api/types";
 import { type Card, CARD_ROWS, cardQueryLimit, type Tab } from "../breakdowns";
 import { METRIC_LABELS } from "../format";
 import { createLive, type Live } from "../live";
-import { runFirstSupported } from "../load";
 import { type BreakdownRow, breakdownQuery, readRows, type Scope } from "../stats";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
@@ -26,12 +25,8 @@ export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => 
     tick,
     async (signal) => {
       const current = tab();
-      const { response, query } = await runFirstSupported(
-        api.query,
-        [breakdownQuery(scope(), current, { metrics: current.metrics, limit: cardQueryLimit(current) })],
-        signal,
-      );
-      return { tab: current, metrics: query.metrics, rows: readRows(response) };
+      const response = await api.query(breakdownQuery(scope(), current, { metrics: current.metrics, limit: cardQueryLimit(current) }), signal);
+      return { tab: current, metrics: current.metrics, rows: readRows(response) };
     },
   );
 }

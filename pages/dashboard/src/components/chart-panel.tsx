@@ -1,11 +1,12 @@
 import { ErrorBoundary, For, lazy, Show, Suspense } from "solid-js";
 import { api } from "../api/client";
-import type { ComparisonMode, DateRange, Interval, Query } from "../api/types";
-import { boundsFromQuery, bucketKey, bucketKeys, chooseInterval, type DayBounds, defaultInterval, intervalsFor, localDateTimeIn } from "../dates";
+import type { ComparisonMode, Interval } from "../api/types";
+import { timeGrain } from "../../../../lib/stats/dates";
+import { bucketKey, chooseInterval, type DayBounds, intervalsFor, localDateTimeIn } from "../dates";
 import { formatBucket, formatMetric, METRIC_LABELS, metricKind } from "../format";
 import { createLive } from "../live";
-import { isUnsupported, runCompared, Unavailable } from "../load";
-import { type Series, seriesKeys, shapeSeries } from "../series";
+import { runCompared } from "../load";
+import { type Series, shapeSeries } from "../series";
 import { type Scope, timeseriesQuery } from "../stats";
 import type { TopMetric } from "../view";
 import { Panel } from "./panel";
@@ -28,7 +29,7 @@ export function ChartPanel(props: {
   /** The interval asked for in the URL, when it suits the range; null: automatic. */
   interval: Interval | null;
   metric: TopMetric;
-  compare: { mode: ComparisonMode; range: DateRange; bounds: DayBounds; label: string } | null;
+  compare: { mode: ComparisonMode; label: string } | null;
   tick: number;
   onInterval: (interval: Interval) => void;
   onRetry: () => void;
@@ -46,27 +47,15 @@ export function ChartPanel(props: {
   const key = () => JSON.stringify([props.scope, props.metric, requested(), props.compare?.mode]);
   const live = createLive(key, () => props.tick, async (signal): Promise<ChartData> => {
     const metric = props.metric;
-    const { include: _labels, ...withoutLabels } = timeseriesQuery(props.scope, metric, requested());
-    const compare = props.compare && { mode: props.compare.mode, range: props.compare.range };
-    // Without time_labels the buckets come from the range; an API that doesn't know the option still draws the chart.
-    const attempt = (query: Query) => runCompared(api.query, query, compare, signal);
-    const { response, previous } = await attempt(timeseriesQuery(props.scope, metric, requested()))
-      .catch((error: unknown) => (isUnsupported(error) ? attempt(withoutLabels) : Promise.reject(error)))
-      .catch((error: unknown) => {
-        throw isUnsupported(error) ? new Unavailable(error instanceof Error ? error.message : "") : error;
-      });
-    const resolved = boundsFromQuery(response.query);
     const asked = requested();
-    const interval = asked === "auto" ? defaultInterval(resolved) : asked;
-    const bounds = props.scope.range === "24h" ? null : (props.bounds ?? resolved);
+    const { response, previous } = await runCompared(api.query, timeseriesQuery(props.scope, metric, asked), props.compare, signal);
+    const interval = asked === "auto" ? timeGrain("time", response.query.date_range) : asked;
     return {
       metric,
       interval,
       series: shapeSeries({
-        keys: seriesKeys(response, interval, bounds),
-        rows: response.results,
+        response,
         previousRows: previous,
-        previousKeys: props.compare ? bucketKeys(props.compare.bounds, interval) : undefined,
         interval,
         gap: metricKind(metric) === "count" ? 0 : null,
         nowKey: bucketKey(localDateTimeIn(props.timezone), interval),

@@ -1,12 +1,11 @@
 import { createSignal, onCleanup, onMount, Show, untrack } from "solid-js";
 import { Alert } from "./message";
 import { api, messageOf } from "../api/client";
-import type { Metric, SimpleFilter } from "../api/types";
+import type { SimpleFilter } from "../api/types";
 import { findTab, type Tab } from "../breakdowns";
 import { csvFileName, toCsv } from "../csv";
 import { formatNumber, METRIC_LABELS } from "../format";
 import { createLive } from "../live";
-import { runFirstSupported } from "../load";
 import { breakdownQuery, type ListOptions, readRows, type Scope } from "../stats";
 import type { Details } from "../view";
 import { BarList } from "./bar-list";
@@ -16,14 +15,11 @@ export const PAGE_SIZE = 50;
 const EXPORT_LIMIT = 10_000;
 const SEARCH_DELAY_MS = 300;
 
-/** The queries to try for a full list: every detail metric, else just the card's (the API may not have the rest yet). */
-function listQueries(scope: Scope, tab: Tab, details: Details, limit: number, offset: number) {
-  const attempt = (metrics: Metric[]) => {
-    const sort = details.sort && metrics.includes(details.sort.by) ? details.sort : null;
-    const options: ListOptions = { metrics, limit, offset, search: details.search, sort };
-    return breakdownQuery(scope, tab, options);
-  };
-  return tab.detailMetrics.join() === tab.metrics.join() ? [attempt(tab.metrics)] : [attempt(tab.detailMetrics), attempt(tab.metrics)];
+/** The full list's query: every detail metric, sorted and searched as the dialog says. */
+function listQuery(scope: Scope, tab: Tab, details: Details, limit: number, offset: number) {
+  const sort = details.sort && tab.detailMetrics.includes(details.sort.by) ? details.sort : null;
+  const options: ListOptions = { metrics: tab.detailMetrics, limit, offset, search: details.search, sort };
+  return breakdownQuery(scope, tab, options);
 }
 
 /** A modal with the whole breakdown: search, sort, pages and CSV export. */
@@ -47,13 +43,9 @@ export function DetailsDialog(props: {
   const key = () => JSON.stringify([props.scope, props.details]);
   const live = createLive(key, () => props.tick, async (signal) => {
     const current = tab();
-    const { response, query } = await runFirstSupported(
-      api.query,
-      listQueries(props.scope, current, props.details, PAGE_SIZE + 1, offset()),
-      signal,
-    );
+    const response = await api.query(listQuery(props.scope, current, props.details, PAGE_SIZE + 1, offset()), signal);
     const rows = readRows(response);
-    return { tab: current, metrics: query.metrics, rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
+    return { tab: current, metrics: current.detailMetrics, rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
   });
 
   onMount(() => dialog?.showModal());
@@ -69,8 +61,8 @@ export function DetailsDialog(props: {
     setExportError(undefined);
     try {
       const current = tab();
-      const { response, query } = await runFirstSupported(api.query, listQueries(props.scope, current, props.details, EXPORT_LIMIT, 0));
-      const header = [current.column, ...query.metrics.map((metric) => METRIC_LABELS[metric])];
+      const response = await api.query(listQuery(props.scope, current, props.details, EXPORT_LIMIT, 0));
+      const header = [current.column, ...current.detailMetrics.map((metric) => METRIC_LABELS[metric])];
       const csv = toCsv(header, readRows(response).map((row) => [row.value, ...row.metrics]));
       const link = document.createElement("a");
       link.href = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));

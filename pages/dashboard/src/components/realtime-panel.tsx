@@ -3,7 +3,6 @@ import { api } from "../api/client";
 import { localDateTimeIn } from "../dates";
 import { formatNumber, plural } from "../format";
 import { createLive } from "../live";
-import { runFirstSupported } from "../load";
 import { readRows, readTotals, recentQuery, type Scope } from "../stats";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
@@ -19,8 +18,7 @@ export function RealtimePanel(props: { scope: Omit<Scope, "range">; timezone: st
   // Its three queries go in the overview's batch (api/batch.ts): no requests of their own to queue up.
   const live = createLive(() => JSON.stringify(props.scope), tick, async (signal) => {
     const now = localDateTimeIn(props.timezone);
-    const one = (minutes: number, page?: "event:page") =>
-      runFirstSupported(api.query, [recentQuery(props.scope, now, minutes, page)], signal).then(({ response }) => response);
+    const one = (minutes: number, page?: "event:page") => api.query(recentQuery(props.scope, now, minutes, page), signal);
     const [last5, last30, pages] = await Promise.all([one(5), one(30), one(5, "event:page")]);
     return { last5: readTotals(last5, 1)[0]!, last30: readTotals(last30, 1)[0]!, pages: readRows(pages) };
   });

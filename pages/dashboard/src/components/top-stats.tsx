@@ -46,7 +46,7 @@ export function TopStats(props: {
 function StatValue(props: { total: Total | undefined; metric: TopMetric; comparing: string | null; failed: boolean }) {
   const change = () => {
     const total = props.total;
-    return total?.value != null && total.previous != null ? changePercent(total.value, total.previous) : null;
+    return total && total.previous != null ? changePercent(total.value, total.previous) : null;
   };
   return (
     <Show
@@ -54,19 +54,9 @@ function StatValue(props: { total: Total | undefined; metric: TopMetric; compari
       fallback={props.failed ? <span class="stat-value stat-missing">—</span> : <span class="skeleton skeleton-text" aria-label="Loading" />}
     >
       {(total) => (
-        <Show
-          when={total().value !== null}
-          fallback={
-            <>
-              <span class="stat-value stat-missing">—</span>
-              <span class="stat-note" title={total().reason}>
-                Not available yet
-              </span>
-            </>
-          }
-        >
-          <span class="stat-value" data-testid={`stat-${props.metric}`} title={metricKind(props.metric) === "count" ? fullNumber(total().value!) : undefined}>
-            {formatMetric(props.metric, total().value!)}
+        <>
+          <span class="stat-value" data-testid={`stat-${props.metric}`} title={metricKind(props.metric) === "count" ? fullNumber(total().value) : undefined}>
+            {formatMetric(props.metric, total().value)}
           </span>
           <Show when={props.comparing}>
             <span class="stat-note">
@@ -82,7 +72,7 @@ function StatValue(props: { total: Total | undefined; metric: TopMetric; compari
               <span class="sr-only"> compared with {props.comparing}</span>
             </span>
           </Show>
-        </Show>
+        </>
       )}
     </Show>
   );

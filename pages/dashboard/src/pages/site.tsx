@@ -11,7 +11,7 @@ import { RealtimePanel } from "../components/realtime-panel";
 import { ShareHeader } from "../components/share-header";
 import { SiteHeader } from "../components/site-header";
 import { TopStats } from "../components/top-stats";
-import { comparisonBounds, rangeBounds, todayIn } from "../dates";
+import { rangeBounds, todayIn } from "../dates";
 import { formatTime } from "../format";
 import { createLive } from "../live";
 import { loadTotals } from "../load";
@@ -58,8 +58,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
     const mode = props.view.compare;
     const current = bounds();
     if (!mode || !current || !canCompare(props.view.range)) return null;
-    const previous = comparisonBounds(current, mode);
-    return { mode, bounds: previous, range: [previous.from, previous.to] as [string, string], label: comparisonLabel(mode) };
+    return { mode, label: comparisonLabel(mode) };
   });
 
   // The lists ask before the totals: a local ClickHouse answers one query at a time, and totals shown before the
@@ -77,7 +76,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   const status = () => {
     const error = totals.error();
     if (error && totals.data()) return `Couldn't refresh: ${messageOf(error)} Showing the last data; retrying ${every}.`;
-    if (error) return `Couldn't load the stats; retrying ${every}.`;
+    if (error) return `Couldn't load the stats: ${messageOf(error)} Retrying ${every}.`;
     return undefined;
   };
   const updatedText = () => {

@@ -1,5 +1,7 @@
 import type { Dimension, Filter, FilterDimension, FilterOperator, Interval, Metric } from "../api/types";
 import type { Widget, WidgetKind, WidgetQuery } from "./api";
+import { isComparison } from "../../../../lib/stats/filters";
+import { isTimeDimension } from "../../../../lib/stats/vocabulary";
 
 export interface FilterDraft {
   operator: FilterOperator;
@@ -76,24 +78,20 @@ export function composeQuery(state: BuilderState): WidgetQuery {
   return query;
 }
 
-const isTime = (dimension: string) => dimension === "time" || dimension.startsWith("time:");
-
 /** The builder's form for a saved query widget. */
 export function stateFromWidget(widget: Widget): BuilderState {
   const query = widget.query ?? { metrics: [] };
   const dimensions = query.dimensions ?? [];
-  const time = dimensions.find(isTime);
+  const time = dimensions.find(isTimeDimension);
   const filters = (query.filters ?? []).flatMap((filter): FilterDraft[] =>
-    filter[0] !== "and" && filter[0] !== "or" && filter[0] !== "not"
-      ? [{ operator: filter[0], dimension: filter[1] as FilterDimension, values: (filter[2] as string[]).join(", ") }]
-      : [],
+    isComparison(filter) ? [{ operator: filter[0], dimension: filter[1], values: filter[2].join(", ") }] : [],
   );
   return {
     title: widget.title,
     kind: widget.kind,
     width: widget.width,
     metrics: [...query.metrics],
-    dimensions: dimensions.filter((d): d is FilterDimension => !isTime(d)),
+    dimensions: dimensions.filter((d): d is FilterDimension => !isTimeDimension(d)),
     interval: time && time !== "time" ? (time.slice(5) as Interval) : "auto",
     filters,
     limit: rowLimit(query.pagination?.limit),

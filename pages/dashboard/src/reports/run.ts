@@ -1,7 +1,9 @@
 import { api } from "../api/client";
-import type { ComparisonMode, DateRange, FilterDimension, Interval, Query } from "../api/types";
-import { boundsFromQuery, comparisonBounds, defaultInterval, fittingTimeDimension, localDateTimeIn, rangeBounds, todayIn } from "../dates";
-import { isUnsupported, runCompared } from "../load";
+import type { ComparisonMode, DateRange, FilterDimension, Query } from "../api/types";
+import { timeGrain } from "../../../../lib/stats/dates";
+import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { fittingTimeDimension, localDateTimeIn, rangeBounds, todayIn } from "../dates";
+import { runCompared } from "../load";
 import { reportsApi, type WidgetKind, type WidgetQuery } from "./api";
 import { shapeQueryResult, shapeSqlRows, type WidgetData } from "./shape";
 
@@ -15,14 +17,9 @@ export interface RunContext {
 
 export type WidgetSource = { kind: WidgetKind } & ({ query: WidgetQuery } | { sql: string; widgetId?: string });
 
-const isTime = (dimension: string) => dimension === "time" || dimension.startsWith("time:");
-
 /** The comparison period a number widget shows its change against, when the range has whole days. */
-function comparison(context: RunContext): { mode: ComparisonMode; range: DateRange } | null {
-  const bounds = context.compare && rangeBounds(context.range, todayIn(context.timezone));
-  if (!context.compare || !bounds || context.range === "24h") return null;
-  const previous = comparisonBounds(bounds, context.compare);
-  return { mode: context.compare, range: [previous.from, previous.to] };
+function comparison(context: RunContext): { mode: ComparisonMode } | null {
+  return context.compare && rangeBounds(context.range, todayIn(context.timezone)) ? { mode: context.compare } : null;
 }
 
 /** Runs a widget's query or SQL over the report's range and shapes the answer for its chart kind. */
@@ -36,22 +33,16 @@ export async function runWidget(source: WidgetSource, context: RunContext, signa
   const asked = rangeBounds(context.range, todayIn(context.timezone));
   const dimensions = (source.query.dimensions ?? []).map((dimension) => fittingTimeDimension(dimension, asked));
   const query: Query = { ...source.query, ...(source.query.dimensions && { dimensions }), site_id: context.siteId, date_range: context.range };
-  const time = dimensions.find(isTime);
+  const time = dimensions.find(isTimeDimension);
   const compare = source.kind === "number" ? comparison(context) : null;
-  const run = (attempt: Query) => runCompared(api.query, attempt, compare, signal);
-  const { response, previous } = time
-    ? await run({ ...query, include: { time_labels: true } }).catch((error: unknown) => (isUnsupported(error) ? run(query) : Promise.reject(error)))
-    : await run(query);
-  const bounds = boundsFromQuery(response.query) ?? rangeBounds(context.range, todayIn(context.timezone));
-  const interval: Interval = time && time !== "time" ? (time.slice(5) as Interval) : defaultInterval(bounds);
+  const { response, previous } = await runCompared(api.query, time ? { ...query, include: { time_labels: true } } : query, compare, signal);
   return shapeQueryResult({
     kind: source.kind,
     metrics: query.metrics,
-    dimensions: dimensions.filter((d): d is FilterDimension => !isTime(d)),
+    dimensions: dimensions.filter((d): d is FilterDimension => !isTimeDimension(d)),
     response,
     previous,
-    interval,
-    bounds,
+    interval: timeGrain(time ?? "time", response.query.date_range),
     now: localDateTimeIn(context.timezone),
   });
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { QueryResponse } from "../api/types";
+import { answerOf as response } from "../api/test-support";
 import { formatMetric } from "../format";
 import { cellText, dimensionLabel, shapeQueryResult, shapeSqlRows, tableCsv, type QueryShapeInput } from "./shape";
 
-const response = (results: QueryResponse["results"], meta: QueryResponse["meta"] = {}): QueryResponse => ({ results, meta, query: {} });
 const input = (change: Partial<QueryShapeInput>): QueryShapeInput => ({
   kind: "number",
   metrics: ["visitors"],
@@ -11,7 +10,6 @@ const input = (change: Partial<QueryShapeInput>): QueryShapeInput => ({
   response: response([]),
   previous: null,
   interval: "day",
-  bounds: null,
   now: "2026-11-28 12:00:00",
   ...change,
 });
@@ -35,8 +33,7 @@ describe("shapeQueryResult", () => {
     const data = shapeQueryResult(
       input({
         kind: "line",
-        response: response([{ dimensions: ["2026-11-27"], metrics: [4] }]),
-        bounds: { from: "2026-11-26", to: "2026-11-29" },
+        response: response([{ dimensions: ["2026-11-27"], metrics: [4] }], { time_labels: ["2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"] }),
       }),
     );
     expect(data).toMatchObject({ kind: "line", metric: "visitors", interval: "day" });

@@ -1,9 +1,9 @@
 import type { FilterDimension, Interval, Metric, QueryResponse, QueryRow } from "../api/types";
 import { tabForDimension } from "../breakdowns";
-import { bucketKey, type DayBounds } from "../dates";
+import { bucketKey } from "../dates";
 import { changePercent, METRIC_LABELS, metricKind } from "../format";
 import { displayValue } from "../labels";
-import { type Series, seriesKeys, shapeSeries } from "../series";
+import { type Series, shapeSeries } from "../series";
 import { type BreakdownRow, readRows } from "../stats";
 import type { WidgetKind } from "./api";
 
@@ -45,7 +45,6 @@ export interface QueryShapeInput {
   previous: QueryRow[] | null;
   /** The line chart's grain, resolved ("time" means the API chose by the range). */
   interval: Interval;
-  bounds: DayBounds | null;
   /** The current local time in the site's zone: later buckets get no value. */
   now: string;
 }
@@ -67,8 +66,7 @@ export function shapeQueryResult(input: QueryShapeInput): WidgetData {
   if (kind === "line") {
     const metric = metrics[0]!;
     const series = shapeSeries({
-      keys: seriesKeys(response, input.interval, input.bounds),
-      rows: response.results,
+      response,
       previousRows: input.previous,
       interval: input.interval,
       gap: metricKind(metric) === "count" ? 0 : null,

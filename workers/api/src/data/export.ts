@@ -4,8 +4,8 @@ import * as v from "valibot";
 import { addDays } from "../../../../lib/time";
 import type { ApiContext } from "../env";
 import { STATS_SETTINGS } from "../stats/run";
-import { csvLine } from "../stats/csv";
-import { isoDate } from "../stats/query";
+import { csvLine } from "../../../../lib/stats/csv";
+import { isoDate } from "../../../../lib/stats/query";
 import { reader } from "./clickhouse";
 
 const ExportQuery = v.strictObject({

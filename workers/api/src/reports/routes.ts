@@ -7,7 +7,7 @@ import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireGlobalAdmin } from "../auth/session";
 import { requireSiteRole } from "../sites/access";
-import { QueryBody } from "../stats/query";
+import { QueryBody } from "../../../../lib/stats/query";
 import { jsonBody } from "../validate";
 import { findReport, noReport, type Db } from "./lookup";
 import { moveTo, renumber, writeAll } from "./positions";

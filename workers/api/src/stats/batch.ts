@@ -1,7 +1,7 @@
 import * as v from "valibot";
-import { type CompileContext, combiningKey, isCombinable } from "./compile";
-import type { NormalizedQuery } from "./query";
-import type { QueryAnswer } from "./run";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { type CompileContext, combiningKey, isCombinable } from "./planner";
+import type { QueryAnswer } from "../../../../lib/stats/query";
 import { MAX_BATCH } from "../../../../lib/stats/limits";
 
 export const BatchBody = v.strictObject({

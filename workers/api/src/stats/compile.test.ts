@@ -1,7 +1,9 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { compileQuery } from "./compile";
-import { normalizeQuery as normalize, QueryBody, QueryError, type QueryInput, type QueriedSite } from "./query";
+import type { QueriedSite } from "../../../../lib/stats/dates";
+import { QueryError } from "../../../../lib/stats/error";
+import { normalizeQuery as normalize, QueryBody, type QueryInput } from "../../../../lib/stats/query";
 
 const site = { timezone: "Europe/Berlin", createdAt: new Date("2026-01-15T12:00:00Z") };
 const now = new Date("2026-11-28T23:30:00Z"); // already the 29th in Berlin
@@ -147,7 +149,7 @@ describe("the SQL's shape", () => {
   });
 
   it("turns goal page patterns into anchored re2 with * as any run", async () => {
-    const { goalPattern } = await import("./compile");
+    const { goalPattern } = await import("./filter-sql");
     expect(goalPattern({ name: "Docs", kind: "page", value: "/docs/*" })).toBe("^/docs/.*$");
     expect(goalPattern({ name: "Odd", kind: "page", value: "/a.b(c)?*" })).toBe("^/a\\.b\\(c\\)\\?.*$");
     expect(goalPattern({ name: "Signup", kind: "event", value: "sign*up" })).toBe("^sign\\*up$");

@@ -9,7 +9,10 @@ import type { Site, User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents } from "../../../flusher/src/insert";
 import type { ApiContext, ApiEnv } from "../env";
-import { normalizeQuery, QueryBody } from "./query";
+import { normalizeQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
+import { runCompared } from "../../../../pages/dashboard/src/load";
+import { shapeSeries } from "../../../../pages/dashboard/src/series";
+import { timeseriesQuery } from "../../../../pages/dashboard/src/stats";
 import { statsRoutes } from "./routes";
 import { runQuery } from "./run";
 
@@ -57,7 +60,7 @@ beforeAll(async () => {
 async function query(body: Record<string, unknown>) {
   const response = await app.request("/query", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ site_id: site.id, ...body }) }, apiEnv);
   expect(response.status).toBe(200);
-  return (await response.json()) as { results: { dimensions: string[]; metrics: number[]; comparison?: { dimensions: string[]; metrics: number[]; change: (number | null)[] } }[]; meta: { time_labels?: string[] } };
+  return (await response.json()) as QueryAnswer;
 }
 
 const hourly = (date: string) => ({ metrics: ["visitors", "visits"], date_range: [date, date], dimensions: ["time:hour"], include: { time_labels: true, comparisons: { mode: "previous_period" } } });
@@ -88,6 +91,15 @@ describe("a site's timezone across daylight saving changes", () => {
       { dimensions: ["2026-10-25 02:00:00"], metrics: [2, 2], comparison: { dimensions: ["2026-10-25 02:00:00"], metrics: [0, 0], change: [null, null] } },
     ]);
     expect(answer.results[24]).toMatchObject({ dimensions: ["2026-10-25 23:00:00"], metrics: [1, 1] });
+  });
+
+  it("draws in the dashboard as the api answers: 25 hours, each 02:00 with its own value and comparison", async () => {
+    const scope = { siteId: site.id, range: ["2026-10-25", "2026-10-25"] as [string, string], filters: [] };
+    const { response, previous } = await runCompared(query, timeseriesQuery(scope, "visitors", "hour"), { mode: "previous_period" });
+    const series = shapeSeries({ response, previousRows: previous, interval: "hour", gap: 0 });
+    expect(series.keys).toEqual(labels("2026-10-25", ["00", "01", "02", "02", ...hours(3, 23)]));
+    expect(series.current.slice(2, 4)).toEqual([1, 2]);
+    expect(series.previous?.slice(2, 4)).toEqual([1, 0]);
   });
 
   it("local days span 23 and 25 hours of real time", async () => {

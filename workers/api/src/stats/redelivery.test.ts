@@ -7,7 +7,7 @@ import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clic
 import type { EventRow } from "../../../../lib/events/row";
 import { consumeHits } from "../../../flusher/src/consume";
 import type { FlusherEnv } from "../../../flusher/src/env";
-import { normalizeQuery, QueryBody } from "./query";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { runQuery } from "./run";
 
 /**

@@ -1,20 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { type CompileContext, compileCombined, compileQuery, orderTerms } from "./compile";
-import { bucketPosition, timeLabels } from "./labels";
-import { isTimeDimension, type NormalizedQuery, timeGrain } from "./query";
-
-export interface ResultRow {
-  dimensions: string[];
-  metrics: number[];
-  comparison?: { dimensions: string[]; metrics: number[]; change: (number | null)[] };
-}
-
-export interface QueryAnswer {
-  results: ResultRow[];
-  meta: { total_rows?: number; time_labels?: string[] };
-  query: NormalizedQuery;
-}
+import { timeGrain } from "../../../../lib/stats/dates";
+import type { NormalizedQuery, QueryAnswer, ResultRow } from "../../../../lib/stats/query";
+import { bucketPosition, timeLabels } from "../../../../lib/stats/time-labels";
+import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { compileCombined, compileQuery, orderTerms } from "./compile";
+import type { CompileContext } from "./planner";
 
 type Row = Record<string, string | number>;
 

@@ -7,8 +7,8 @@ import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { EventRow } from "../../../../lib/events/row";
 import { insertEvents } from "../../../flusher/src/insert";
 import { VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
-import { normalizeQuery, QueryBody } from "./query";
-import { isCombinable } from "./compile";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { isCombinable } from "./planner";
 import { runCombined, runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };

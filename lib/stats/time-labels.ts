@@ -1,5 +1,7 @@
-import { addDays, addMonths, wallClock, zonedInstant } from "../../../../lib/time";
-import { daysBetween, localBounds, type NormalizedQuery, type TimeDimension, type TimeGrain, timeGrain } from "./query";
+import { addDays, addMonths, wallClock, zonedInstant } from "../time";
+import { daysBetween, localBounds, timeGrain } from "./dates";
+import type { TimeGrain } from "./limits";
+import type { TimeDimension } from "./vocabulary";
 
 const STEP_MS = { minute: 60_000, hour: 3_600_000 } as const;
 
@@ -8,7 +10,7 @@ const STEP_MS = { minute: 60_000, hour: 3_600_000 } as const;
  * through real time, so the day clocks go forward has 23 hourly labels and the day they go back has 25, with the
  * repeated hour twice.
  */
-export function timeLabels(dimension: TimeDimension, range: NormalizedQuery["date_range"], timezone: string): string[] {
+export function timeLabels(dimension: TimeDimension, range: [string, string], timezone: string): string[] {
   const grain = timeGrain(dimension, range);
   const [from, to] = localBounds(range);
   if (grain === "minute" || grain === "hour") return clockLabels(grain, from, to, timezone);
@@ -27,7 +29,7 @@ function clockLabels(grain: "minute" | "hour", from: string, to: string, timezon
 }
 
 /** Where a bucket sits in its range: the day and wall-clock time (and which repeat of it) along minutes and hours, else the bucket's index. */
-export function bucketPosition(label: string, grain: TimeGrain, range: NormalizedQuery["date_range"]): string {
+export function bucketPosition(label: string, grain: TimeGrain, range: [string, string]): string {
   const [from] = localBounds(range);
   const days = daysBetween(firstLabel(from, grain).slice(0, 10), label.slice(0, 10));
   if (grain === "minute" || grain === "hour") return `${days} ${label.slice(11)}`;

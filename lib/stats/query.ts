@@ -1,0 +1,154 @@
+import * as v from "valibot";
+import { comparisonRange, localBounds, onCalendar, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
+import { QueryError } from "./error";
+import { type Filter, parseFilters } from "./filters";
+import { rangeProblem } from "./limits";
+import {
+  COMPARISON_MODES,
+  type ComparisonMode,
+  DATE_RANGES,
+  type Dimension,
+  isDimension,
+  isEventDimension,
+  isSessionMetric,
+  isTimeDimension,
+  type Metric,
+  METRICS,
+} from "./vocabulary";
+
+export const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/, "dates are YYYY-MM-DD"), v.check(onCalendar, "not a date on the calendar"));
+const isoDateTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/, "date-times are YYYY-MM-DDTHH:MM[:SS] in the site's timezone"),
+  v.check(onCalendar, "not a time on the calendar"),
+);
+const dateRange = v.union(
+  [v.picklist(DATE_RANGES), v.tuple([isoDate, isoDate]), v.tuple([isoDateTime, isoDateTime])],
+  `date_range is one of ${DATE_RANGES.join(", ")}, [from date, to date] or [from date-time, to date-time]`,
+);
+
+const dimension = v.custom<Dimension>(
+  (input) => typeof input === "string" && isDimension(input),
+  (issue) => `unknown dimension ${JSON.stringify(issue.input)}: use event:page|hostname|name|goal|props:<key>, visit:*, time or time:<grain>`,
+);
+
+export const QueryBody = v.strictObject({
+  site_id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  metrics: v.pipe(v.array(v.picklist(METRICS, `metrics are ${METRICS.join(", ")}`)), v.minLength(1), v.maxLength(METRICS.length)),
+  date_range: dateRange,
+  dimensions: v.optional(v.pipe(v.array(dimension), v.maxLength(4)), []),
+  filters: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(20)), []),
+  order_by: v.optional(v.pipe(v.array(v.tuple([v.string(), v.picklist(["asc", "desc"], "order is asc or desc")])), v.maxLength(8))),
+  pagination: v.optional(
+    v.strictObject({
+      limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000)), 10_000),
+      offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)), 0),
+    }),
+    {},
+  ),
+  include: v.optional(
+    v.strictObject({
+      total_rows: v.optional(v.boolean(), false),
+      time_labels: v.optional(v.boolean(), false),
+      comparisons: v.optional(
+        v.strictObject({ mode: v.picklist(COMPARISON_MODES, `comparisons.mode is ${COMPARISON_MODES.join(", ")}`), date_range: v.optional(dateRange) }),
+      ),
+    }),
+    {},
+  ),
+});
+
+export type QueryInput = v.InferInput<typeof QueryBody>;
+/** A well-formed query as a client builds it: the schema takes filters as they come and parseFilters checks them. */
+export type Query = Omit<QueryInput, "filters"> & { filters?: Filter[] };
+export type ParsedQuery = v.InferOutput<typeof QueryBody>;
+
+/** A query with every default filled in and its date range resolved: what actually runs, echoed back. */
+export interface NormalizedQuery {
+  site_id: string;
+  metrics: Metric[];
+  /** Inclusive local dates, or local date-times with an exclusive end. */
+  date_range: [string, string];
+  dimensions: Dimension[];
+  filters: Filter[];
+  order_by: [string, "asc" | "desc"][];
+  pagination: { limit: number; offset: number };
+  include: { total_rows: boolean; time_labels: boolean; comparisons?: { mode: ComparisonMode; date_range: [string, string] } };
+}
+
+export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new Date()): NormalizedQuery {
+  const dimensions = input.dimensions;
+  const metrics = input.metrics;
+  checkDimensions(dimensions, metrics);
+  const filters = parseFilters(input.filters);
+  const order_by = input.order_by ?? defaultOrder(metrics, dimensions);
+  for (const [i, [field]] of order_by.entries()) {
+    if (!(metrics as string[]).includes(field) && !(dimensions as string[]).includes(field)) {
+      throw new QueryError(`order_by[${i}]: ${JSON.stringify(field)} is neither a requested metric nor a dimension`);
+    }
+  }
+  const date_range = resolveDateRange(input.date_range, site, now);
+  checkSeriesLength(dimensions, date_range, "date_range");
+  const comparisons = input.include.comparisons;
+  const comparedRange = comparisons && comparisonRange(comparisons, date_range, site, now);
+  if (comparedRange) checkSeriesLength(dimensions, comparedRange, "include.comparisons.date_range");
+  return {
+    site_id: input.site_id,
+    metrics,
+    date_range,
+    dimensions,
+    filters,
+    order_by,
+    pagination: input.pagination,
+    include: {
+      total_rows: input.include.total_rows,
+      time_labels: input.include.time_labels,
+      ...(comparisons && comparedRange && { comparisons: { mode: comparisons.mode, date_range: comparedRange } }),
+    },
+  };
+}
+
+function checkDimensions(dimensions: Dimension[], metrics: Metric[]) {
+  if (new Set(dimensions).size !== dimensions.length) throw new QueryError("dimensions: a dimension is repeated");
+  if (dimensions.filter(isTimeDimension).length > 1) throw new QueryError("dimensions: at most one time dimension");
+  const eventDimension = dimensions.find(isEventDimension);
+  const sessionMetric = metrics.find((metric) => isSessionMetric(metric) && metric !== "visits");
+  if (eventDimension && sessionMetric) {
+    throw new QueryError(`metrics: ${sessionMetric} describes whole visits and cannot be broken down by ${eventDimension}`);
+  }
+  for (const metric of ["scroll_depth", "time_on_page"] as const) {
+    if (metrics.includes(metric) && !dimensions.includes("event:page")) throw new QueryError(`metrics: ${metric} needs the event:page dimension`);
+  }
+  if (metrics.includes("conversion_rate") && !dimensions.includes("event:goal")) {
+    throw new QueryError("metrics: conversion_rate needs the event:goal dimension");
+  }
+}
+
+/** A time series has a bucket per grain step of its range: each grain covers a bounded range (lib/stats/limits.ts). */
+function checkSeriesLength(dimensions: Dimension[], range: [string, string], path: string) {
+  const time = dimensions.find(isTimeDimension);
+  if (!time) return;
+  const [from, to] = localBounds(range).map((local) => Date.parse(`${local.replace(" ", "T")}Z`)) as [number, number];
+  const problem = rangeProblem(timeGrain(time, range), (to - from) / 86_400_000);
+  if (problem) throw new QueryError(`${path}: ${problem}`);
+}
+
+function defaultOrder(metrics: Metric[], dimensions: Dimension[]): [string, "asc" | "desc"][] {
+  const time = dimensions.find(isTimeDimension);
+  if (time) return [[time, "asc"]];
+  return dimensions.length ? [[metrics[0]!, "desc"]] : [];
+}
+
+
+export interface ResultRow {
+  dimensions: string[];
+  metrics: number[];
+  comparison?: { dimensions: string[]; metrics: number[]; change: (number | null)[] };
+}
+
+/** The answer to a query: its rows, what `include` asked for, and the query as it ran. */
+export interface QueryAnswer {
+  results: ResultRow[];
+  meta: { total_rows?: number; time_labels?: string[] };
+  query: NormalizedQuery;
+}

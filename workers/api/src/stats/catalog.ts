@@ -1,0 +1,130 @@
+import type { TimeGrain } from "../../../../lib/stats/limits";
+import type { EventDimension, Metric, VisitDimension } from "../../../../lib/stats/vocabulary";
+
+/** The SQL of each word of the query language: the only identifiers compiled queries contain. */
+
+export const EVENTS = "events FINAL";
+const INTERACTIVE = "name NOT IN ('pageview', 'engagement')";
+const first = (row: string) => `argMin(${row}, timestamp)`;
+
+/** A visit's attributes come from its first event (entry page: first pageview; exit page: last pageview). */
+export const VISIT_SQL: Record<VisitDimension, string> = {
+  "visit:entry_page": "argMinIf(pathname, timestamp, name = 'pageview')",
+  "visit:exit_page": "argMaxIf(pathname, timestamp, name = 'pageview')",
+  "visit:source": first("multiIf(utm_source != '', utm_source, referrer_host != '', referrer_host, 'Direct / None')"),
+  "visit:referrer": first("referrer"),
+  "visit:channel": first("channel"),
+  "visit:utm_source": first("utm_source"),
+  "visit:utm_medium": first("utm_medium"),
+  "visit:utm_campaign": first("utm_campaign"),
+  "visit:utm_term": first("utm_term"),
+  "visit:utm_content": first("utm_content"),
+  "visit:country": first("country"),
+  "visit:region": first("region"),
+  "visit:city": first("city"),
+  "visit:device": first("device_type"),
+  "visit:browser": first("browser"),
+  "visit:browser_version": first("browser_version"),
+  "visit:os": first("os"),
+  "visit:os_version": first("os_version"),
+  "visit:screen": first("multiIf(screen_width = 0, '', screen_width < 576, 'Mobile', screen_width < 992, 'Tablet', screen_width < 1440, 'Laptop', 'Desktop')"),
+};
+
+export const visitColumn = (dimension: VisitDimension) => `v_${dimension.slice("visit:".length)}`;
+
+/** The same visit value from the sessions table's (time, value) pair per hour (lib/clickhouse/migrations/0004_sessions.sql). */
+export const STORED_VISIT_SQL = (dimension: VisitDimension) => {
+  const column = visitColumn(dimension);
+  return `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(${column}.2, ${column}.1)`;
+};
+
+export const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
+  "event:page": "pathname",
+  "event:hostname": "hostname",
+  "event:name": "name",
+};
+
+/** Metrics over matching event rows. */
+export const EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExact(visitor_id)",
+  visits: "uniqExact(session_id)",
+  pageviews: "countIf(name = 'pageview')",
+  events: "countIf(name != 'engagement')",
+  scroll_depth: ratio(
+    "arraySum(maxMapIf([session_id], [toUInt64(scroll_depth)], name = 'engagement').2)",
+    "length(maxMapIf([session_id], [toUInt64(scroll_depth)], name = 'engagement').2)",
+  ),
+  time_on_page: ratio("sumIf(engaged_ms, name = 'engagement') / 1000", "uniqExactIf(session_id, name = 'engagement')"),
+};
+
+/** Metrics over matching visits (rows of the sessions subquery). */
+export const SESSION_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExactArray(visitor_ids)",
+  visits: "count()",
+  pageviews: "sum(matched_pageviews)",
+  events: "sum(matched_events)",
+  views_per_visit: ratio("sum(session_pageviews)", "count()"),
+  bounce_rate: ratio("countIf(session_pageviews = 1 AND interactions = 0) * 100", "count()"),
+  visit_duration: ratio("sum(dateDiff('millisecond', started, ended)) / 1000", "count()"),
+};
+
+/** What a visit row carries; `matched` selects the events the filters match. */
+export const SESSION_COLUMN_SQL = {
+  started: () => "min(timestamp)",
+  ended: () => "max(timestamp)",
+  session_pageviews: () => "countIf(name = 'pageview')",
+  interactions: () => `countIf(${INTERACTIVE})`,
+  visitor_ids: (matched: string) => `groupUniqArrayIf(visitor_id, ${matched})`,
+  matched_pageviews: (matched: string) => `countIf(name = 'pageview' AND ${matched})`,
+  matched_events: (matched: string) => `countIf(name != 'engagement' AND ${matched})`,
+};
+export type SessionColumn = keyof typeof SESSION_COLUMN_SQL;
+
+/**
+ * The columns of SESSION_COLUMN_SQL from the sessions table, for queries without event filters (all events match).
+ * Read FINAL, each event id sits in one row, so counts add up; visitor ids may repeat across a visit's hours, and
+ * uniqExactArray drops the repeats.
+ */
+export const STORED_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
+  started: "min(started)",
+  ended: "max(ended)",
+  session_pageviews: "sum(length(pageview_ids))",
+  interactions: "sum(length(interaction_ids))",
+  visitor_ids: "groupArrayArray(visitor_ids)",
+  matched_pageviews: "sum(length(pageview_ids))",
+  matched_events: "sum(length(event_ids))",
+};
+export const SESSIONS = "sessions FINAL";
+/** Per site, UTC hour and path: visitor ids, pageview and event ids (lib/clickhouse/migrations/0005_pages.sql). */
+export const PAGES = "pages FINAL";
+
+/** Event-level metrics along time (sessions table) or by page (pages table): each row's events all fall in its hour. */
+export const STORED_EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: "uniqExactArray(visitor_ids)",
+  pageviews: "sum(length(pageview_ids))",
+  events: "sum(length(event_ids))",
+};
+
+export const SESSION_METRIC_COLUMNS: Partial<Record<Metric, SessionColumn[]>> = {
+  visitors: ["visitor_ids"],
+  pageviews: ["matched_pageviews"],
+  events: ["matched_events"],
+  views_per_visit: ["session_pageviews"],
+  bounce_rate: ["session_pageviews", "interactions"],
+  visit_duration: ["started", "ended"],
+};
+
+export function ratio(numerator: string, denominator: string): string {
+  return `if(${denominator} = 0, 0, ${numerator} / ${denominator})`;
+}
+
+export const SHARE_SQL = ratio("visitors * 100", "total_visitors");
+
+export const BUCKET_FUNCTION: Record<TimeGrain, string> = {
+  minute: "toStartOfMinute",
+  hour: "toStartOfHour",
+  day: "toDate",
+  week: "toMonday",
+  month: "toStartOfMonth",
+};
+

@@ -1,0 +1,92 @@
+import { localBounds, type LocalTime, timeGrain } from "../../../../lib/stats/dates";
+import { filterKinds, foldFilter } from "../../../../lib/stats/filters";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { isTimeDimension, isVisitDimension, type Metric } from "../../../../lib/stats/vocabulary";
+import { wallClock } from "../../../../lib/time";
+import { STORED_EVENT_METRIC_SQL } from "./catalog";
+import type { GoalDefinition } from "./filter-sql";
+
+/**
+ * Which table answers a query: the events themselves, or the sessions and pages tables that sum them per UTC hour
+ * (lib/clickhouse/migrations/0004_sessions.sql, 0005_pages.sql). Every answer is the same either way (truth.test.ts).
+ */
+
+export interface CompileContext {
+  timezone: string;
+  goals: GoalDefinition[];
+  /** false: read events at query time even where the sessions or pages table could answer (to compare both paths). */
+  sessionsTable?: boolean;
+}
+
+/** Whether the sessions and pages tables cover the range exactly: its bounds fall on whole UTC hours. */
+export function readsStoredTables(query: NormalizedQuery, context: CompileContext): boolean {
+  const [from, to] = localBounds(query.date_range);
+  return context.sessionsTable !== false && onUtcHour(from, context.timezone) && onUtcHour(to, context.timezone);
+}
+
+/** Whether a local wall-clock time in `timezone` is a whole UTC hour (false in zones like Asia/Kolkata). */
+export function onUtcHour(local: LocalTime, timezone: string): boolean {
+  if (!local.endsWith(":00:00")) return false;
+  const guess = Date.parse(`${local.replace(" ", "T")}Z`);
+  const offset = (at: number) => Date.parse(`${wallClock(at, timezone)}Z`) - at;
+  try {
+    return offset(guess) % 3_600_000 === 0 && offset(guess - offset(guess)) % 3_600_000 === 0;
+  } catch {
+    return false; // an unknown zone: ClickHouse refuses the query either way
+  }
+}
+
+const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);
+
+/**
+ * Whether a query can share one pass over the stored visits with others of its site, range and filters
+ * (compileCombined): totals or one visit breakdown, visit-level metrics, no event filters, comparison or row count.
+ */
+export function isCombinable(query: NormalizedQuery, context: CompileContext): boolean {
+  return (
+    readsStoredTables(query, context) &&
+    query.dimensions.length <= 1 &&
+    query.dimensions.every(isVisitDimension) &&
+    query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&
+    query.filters.every((filter) => !filterKinds(filter).has("event")) &&
+    !query.include.comparisons &&
+    !query.include.total_rows
+  );
+}
+
+/** Queries that may share a pass share this key. */
+export const combiningKey = (query: NormalizedQuery) => JSON.stringify([query.site_id, query.date_range, query.filters]);
+
+/**
+ * Totals without filters: the range's visitors are the union of its rows' visitor ids, which needs no merging per
+ * visit (merging each visit's id arrays measured as the costliest part of the totals).
+ */
+export function storedTotalVisitors(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
+  return stored && query.dimensions.length === 0 && query.filters.length === 0 && metrics.includes("visitors");
+}
+
+/** A time series of event-level metrics with no other dimension and no filter sums the sessions table's hours. */
+export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
+  const [dimension, ...others] = query.dimensions;
+  return (
+    stored &&
+    dimension !== undefined &&
+    isTimeDimension(dimension) &&
+    timeGrain(dimension, query.date_range) !== "minute" &&
+    others.length === 0 &&
+    query.filters.length === 0 &&
+    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
+  );
+}
+
+/** Top pages: a breakdown by event:page alone, filtered on the page only, sums the pages table's hours. */
+export function storedPages(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
+  const onPage = { compare: (dimension: string) => dimension === "event:page", all: (children: boolean[]) => children.every(Boolean), not: (child: boolean) => child, behaviour: () => false };
+  return (
+    stored &&
+    query.dimensions.length === 1 &&
+    query.dimensions[0] === "event:page" &&
+    query.filters.every((filter) => foldFilter(filter, onPage)) &&
+    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
+  );
+}
