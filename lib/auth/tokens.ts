@@ -1,5 +1,5 @@
-/** Tokens: a readable kind prefix (key, share link, session cookie), then 32 random bytes; only a hash of them is stored. */
-export type TokenKind = "pxk" | "pxs" | "pxc";
+/** Tokens: a readable kind prefix (key, share link, session cookie, password reset, invitation), then 32 random bytes; only a hash of them is stored. */
+export type TokenKind = "pxk" | "pxs" | "pxc" | "pxr" | "pxi";
 
 export function randomToken(kind: TokenKind): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));

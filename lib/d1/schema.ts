@@ -211,3 +211,37 @@ export const widgets = sqliteTable(
 
 export type Report = typeof reports.$inferSelect;
 export type Widget = typeof widgets.$inferSelect;
+
+/** A password-reset link sent by e-mail: only the SHA-256 of its token is stored; used once, then deleted. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("password_resets_user").on(table.userId)],
+);
+
+/** An e-mail address invited to a site with a role; accepting it (once, before it expires) deletes it. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "viewer"] }).notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("invitations_site").on(table.siteId)],
+);
+
+export type Invitation = typeof invitations.$inferSelect;

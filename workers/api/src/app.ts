@@ -5,6 +5,7 @@ import { checkHealth, d1Answers, healthResponse } from "../../../lib/health/heal
 import { logFor } from "../../../lib/log/http";
 import { errorFields } from "../../../lib/log/log";
 import { requireCaller } from "./auth/caller";
+import { passwordResetRoutes } from "./auth/password-reset";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
 import { dashboardCors } from "./cors/dashboard-origin";
@@ -24,6 +25,7 @@ export const app = new Hono<ApiContext>().basePath("/api");
 app.use("*", dashboardCors, requireTrustedOrigin);
 app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers(c.env.DB), clickhouse: clickHouseAnswers(c.env) })));
 app.route("/auth", authRoutes);
+app.route("/auth/password-reset", passwordResetRoutes);
 app.route("/share", publicShareRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUser);
 app.use("/v2/*", requireCaller, statsRateLimit);

@@ -8,7 +8,7 @@ import { database } from "../db";
 import type { ApiContext } from "../env";
 import { Email, NewPassword } from "../users/fields";
 import { jsonBody } from "../validate";
-import { countAttempt, forgiveAttempt, loginSubjects } from "./rate-limit";
+import { countAttempt, forgiveAttempt, loginSubjects, tooManyAttempts } from "./rate-limit";
 import { endSession, forgetSessionCookie, publicUser, requireUser, sessionSecret, startSession } from "./session";
 import { endSessionById, endUserSessions, listSessions } from "./session-store";
 
@@ -25,16 +25,12 @@ const PasswordChange = v.object({
 /** Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password. */
 const NO_USER_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-const TOO_MANY = { account: "for this account from your network", network: "from your network" };
-const tooMany = (over: keyof typeof TOO_MANY, seconds: number) =>
-  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
-
 export const authRoutes = new Hono<ApiContext>()
   .post("/login", jsonBody(Login), async (c) => {
     const { email, password } = c.req.valid("json");
     const subjects = await loginSubjects(sessionSecret(c.env), email, c.req.header("cf-connecting-ip") ?? "unknown");
     const { over, retryAfter } = await countAttempt(c.env.DB, subjects);
-    if (over) return c.json({ error: tooMany(over, retryAfter) }, 429, { "retry-after": String(retryAfter) });
+    if (over) return c.json({ error: tooManyAttempts(over, retryAfter) }, 429, { "retry-after": String(retryAfter) });
     const db = database(c.env.DB);
     const user = await findUserByEmail(db, email);
     const valid = await verifyPassword(password, user?.passwordHash ?? NO_USER_HASH);
