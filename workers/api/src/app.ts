@@ -13,6 +13,7 @@ import { requireTrustedOrigin } from "./cors/trusted-origin";
 import { dataRoutes } from "./data/routes";
 import { dropRoutes } from "./drops/routes";
 import type { ApiContext } from "./env";
+import { publicInvitationRoutes } from "./invitations/routes";
 import { keyRoutes } from "./keys/routes";
 import { publicShareRoutes } from "./shares/routes";
 import { siteRoutes } from "./sites/routes";
@@ -27,6 +28,7 @@ app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers
 app.route("/auth", authRoutes);
 app.route("/auth/password-reset", passwordResetRoutes);
 app.route("/share", publicShareRoutes);
+app.route("/invitations", publicInvitationRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*"]) app.use(path, requireUser);
 app.use("/v2/*", requireCaller, statsRateLimit);
 app.route("/sites", siteRoutes);
