@@ -54,6 +54,14 @@ export interface Member {
   role: SiteRole;
 }
 
+export interface Invitation {
+  id: string;
+  email: string;
+  role: SiteRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface Account extends User {
   disabled: boolean;
   createdAt: string;
@@ -99,6 +107,13 @@ export const adminApi = {
     request<{ member: Member }>("PUT", `${site(siteId)}/members`, { email, role }).then((answer) => answer.member),
   removeMember: (siteId: string, userId: string) =>
     request<void>("DELETE", `${site(siteId)}/members/${encodeURIComponent(userId)}`),
+
+  invitations: (siteId: string) =>
+    request<{ invitations: Invitation[] }>("GET", `${site(siteId)}/invitations`).then((answer) => answer.invitations),
+  invite: (siteId: string, email: string, role: SiteRole) =>
+    request<{ invitation: Invitation }>("POST", `${site(siteId)}/invitations`, { email, role }).then((answer) => answer.invitation),
+  revokeInvitation: (siteId: string, invitationId: string) =>
+    request<void>("DELETE", `${site(siteId)}/invitations/${encodeURIComponent(invitationId)}`),
 
   share: (siteId: string) => request<{ token: string }>("POST", `${site(siteId)}/share`).then((answer) => answer.token),
   unshare: (siteId: string) => request<void>("DELETE", `${site(siteId)}/share`),

@@ -1,6 +1,7 @@
 import { createSignal, onMount, Show } from "solid-js";
 import { api, messageOf } from "../api/client";
 import type { User } from "../api/types";
+import { Link } from "../components/link";
 import { Logo } from "../components/logo";
 
 export function LoginPage(props: { onLogin: (user: User) => void }) {
@@ -70,6 +71,11 @@ export function LoginPage(props: { onLogin: (user: User) => void }) {
         <button type="submit" class="button primary" disabled={pending()} data-testid="login-submit">
           {pending() ? "Signing in…" : "Sign in"}
         </button>
+        <p class="login-aside">
+          <Link href="/forgot-password" data-testid="forgot-password">
+            Forgot password?
+          </Link>
+        </p>
       </form>
     </main>
   );
