@@ -245,3 +245,49 @@ export const invitations = sqliteTable(
 );
 
 export type Invitation = typeof invitations.$inferSelect;
+
+export const REPORT_FREQUENCIES = ["weekly", "monthly"] as const;
+export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number];
+
+/** A member's e-mail report of a site. `lastPeriod` is the first day of the last period sent, so each goes out once. */
+export const emailReports = sqliteTable(
+  "email_reports",
+  {
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    frequency: text("frequency", { enum: REPORT_FREQUENCIES }).notNull(),
+    lastPeriod: text("last_period").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.userId, table.frequency] })],
+);
+
+/** A member's traffic alerts for a site: a spike, a drop, or both; each stays quiet for the cool-down once it fired. */
+export const trafficAlerts = sqliteTable(
+  "traffic_alerts",
+  {
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Alert when the visitors of the last 5 minutes are more than this. */
+    spikeVisitors: integer("spike_visitors"),
+    /** Alert when the last hour's visitors are under this percentage of the same hour a week before. */
+    dropPercent: integer("drop_percent"),
+    cooldownMinutes: integer("cooldown_minutes").notNull(),
+    /** Also POSTed to (Slack-style `{"text": ...}`), when set. */
+    webhookUrl: text("webhook_url"),
+    lastSpikeAt: integer("last_spike_at", { mode: "timestamp_ms" }),
+    lastDropAt: integer("last_drop_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.userId] })],
+);
+
+export type TrafficAlert = typeof trafficAlerts.$inferSelect;

@@ -1,3 +1,14 @@
+CREATE TABLE `email_reports` (
+	`site_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`frequency` text NOT NULL,
+	`last_period` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	PRIMARY KEY(`site_id`, `user_id`, `frequency`),
+	FOREIGN KEY (`site_id`) REFERENCES `sites`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `invitations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`token_hash` text NOT NULL,
@@ -21,4 +32,18 @@ CREATE TABLE `password_resets` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `password_resets_user` ON `password_resets` (`user_id`);
+CREATE INDEX `password_resets_user` ON `password_resets` (`user_id`);--> statement-breakpoint
+CREATE TABLE `traffic_alerts` (
+	`site_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`spike_visitors` integer,
+	`drop_percent` integer,
+	`cooldown_minutes` integer NOT NULL,
+	`webhook_url` text,
+	`last_spike_at` integer,
+	`last_drop_at` integer,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	PRIMARY KEY(`site_id`, `user_id`),
+	FOREIGN KEY (`site_id`) REFERENCES `sites`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);

@@ -12,6 +12,7 @@ import { dashboardCors } from "./cors/dashboard-origin";
 import { requireTrustedOrigin } from "./cors/trusted-origin";
 import { dataRoutes } from "./data/routes";
 import { dropRoutes } from "./drops/routes";
+import { unsubscribeRoutes } from "./email/unsubscribe";
 import type { ApiContext } from "./env";
 import { publicInvitationRoutes } from "./invitations/routes";
 import { keyRoutes } from "./keys/routes";
@@ -23,6 +24,8 @@ import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
 
+// Signed links from e-mails, which mail clients may POST to with neither cookie nor Origin (email/unsubscribe.ts).
+app.route("/email", unsubscribeRoutes);
 app.use("*", dashboardCors, requireTrustedOrigin);
 app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers(c.env.DB), clickhouse: clickHouseAnswers(c.env) })));
 app.route("/auth", authRoutes);

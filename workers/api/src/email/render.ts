@@ -10,8 +10,8 @@ interface Draft {
   /** Paragraphs of plain words; each becomes a line of text and a <p>. */
   paragraphs: string[];
   action?: { label: string; url: string };
-  /** Rows of a small table: label, value. */
-  table?: [string, string][];
+  /** Small tables of label, value rows, each under its title. */
+  tables?: { title: string; rows: [string, string][] }[];
   footer?: string[];
   unsubscribeUrl?: string;
 }
@@ -24,16 +24,17 @@ function render(draft: Draft): Message {
   const text = [
     ...draft.paragraphs,
     ...(draft.action ? [`${draft.action.label}: ${draft.action.url}`] : []),
-    ...(draft.table ? [draft.table.map(([label, value]) => `${label}: ${value}`).join("\n")] : []),
+    ...(draft.tables ?? []).map(({ title, rows }) => [title, ...rows.map(([label, value]) => `  ${label}: ${value}`)].join("\n")),
     ...(footer.length ? ["--", ...footer] : []),
   ].join("\n\n");
   const html = [
     `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;color:#222">`,
     ...draft.paragraphs.map((paragraph) => `<p>${escape(paragraph)}</p>`),
     ...(draft.action ? [`<p><a href="${escape(draft.action.url)}">${escape(draft.action.label)}</a></p>`] : []),
-    ...(draft.table
-      ? [`<table>${draft.table.map(([label, value]) => `<tr><td>${escape(label)}</td><td style="padding-left:1em">${escape(value)}</td></tr>`).join("")}</table>`]
-      : []),
+    ...(draft.tables ?? []).map(
+      ({ title, rows }) =>
+        `<h3>${escape(title)}</h3><table>${rows.map(([label, value]) => `<tr><td>${escape(label)}</td><td style="padding-left:1em">${escape(value)}</td></tr>`).join("")}</table>`,
+    ),
     ...(draft.footer ?? []).map((line) => `<p style="color:#666;font-size:small">${escape(line)}</p>`),
     ...(draft.unsubscribeUrl ? [`<p style="color:#666;font-size:small"><a href="${escape(draft.unsubscribeUrl)}">Stop these e-mails</a></p>`] : []),
     `</body></html>`,
@@ -63,4 +64,54 @@ export const invitationMessage = (to: string, input: { siteName: string; role: s
     ],
     action: { label: "Accept the invitation", url: input.link },
     footer: ["If you don't know why you got this, ignore it: nothing happens unless you follow the link."],
+  });
+
+export interface ReportContent {
+  siteName: string;
+  frequency: "weekly" | "monthly";
+  range: [string, string];
+  totals: [string, string][];
+  sources: [string, string][];
+  pages: [string, string][];
+  dashboardUrl: string;
+  unsubscribeUrl: string;
+}
+
+export const reportMessage = (to: string, report: ReportContent) =>
+  render({
+    to,
+    subject: `${report.siteName}: ${report.frequency} report, ${report.range[0]} to ${report.range[1]}`,
+    paragraphs: [`Your ${report.frequency} Pixel report of ${report.siteName}, ${report.range[0]} to ${report.range[1]}, compared with the period before.`],
+    tables: [
+      { title: "Totals", rows: report.totals },
+      { title: "Top sources (visitors)", rows: report.sources.length ? report.sources : [["No visits", "-"]] },
+      { title: "Top pages (visitors)", rows: report.pages.length ? report.pages : [["No pageviews", "-"]] },
+    ],
+    action: { label: "Open the dashboard", url: report.dashboardUrl },
+    footer: [`You get this because you asked for ${report.frequency} reports of ${report.siteName}.`],
+    unsubscribeUrl: report.unsubscribeUrl,
+  });
+
+export type AlertKind = "spike" | "drop";
+
+export interface AlertContent {
+  siteName: string;
+  kind: AlertKind;
+  /** What happened, in one sentence. */
+  summary: string;
+  dashboardUrl: string;
+  unsubscribeUrl: string;
+}
+
+export const alertSubject = (alert: Pick<AlertContent, "siteName" | "kind">) =>
+  `${alert.siteName}: traffic ${alert.kind === "spike" ? "spike" : "drop"}`;
+
+export const alertMessage = (to: string, alert: AlertContent) =>
+  render({
+    to,
+    subject: alertSubject(alert),
+    paragraphs: [alert.summary],
+    action: { label: "See it live", url: alert.dashboardUrl },
+    footer: ["Pixel sends this alert again only after its cool-down."],
+    unsubscribeUrl: alert.unsubscribeUrl,
   });

@@ -6,6 +6,7 @@ import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
+import { emailSettingsRoutes } from "../email/settings";
 import { goalRoutes } from "../goals/routes";
 import { invitationRoutes } from "../invitations/routes";
 import { reportRoutes } from "../reports/routes";
@@ -83,6 +84,7 @@ export const siteRoutes = new Hono<ApiContext>()
   })
   .route("/:siteId/members", memberRoutes)
   .route("/:siteId/invitations", invitationRoutes)
+  .route("/:siteId/email", emailSettingsRoutes)
   .route("/:siteId/goals", goalRoutes)
   .route("/:siteId/reports", reportRoutes)
   .route("/:siteId/share", shareRoutes);
