@@ -16,7 +16,7 @@ async function requestTo(env: Partial<ApiEnv>) {
     return new Response("{}", { status: 200 });
   }) as typeof fetch;
   await mailerFor({ ...apiEnv, EMAIL: undefined, ...env }, fetcher)(message);
-  return { request: sent[0]!, body: await sent[0]!.json() };
+  return { request: sent[0]!, body: (await sent[0]!.json()) as Record<string, any> };
 }
 
 describe("sending", () => {
