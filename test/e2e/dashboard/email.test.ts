@@ -12,6 +12,8 @@ import { sentTo } from "../../support/mailbox";
 import { linkIn, parseMessage } from "../../support/mime";
 
 const ADMIN_PASSWORD = "e2e-admin-email-password";
+/** The reset test sets it; the tests after it sign in with it. */
+const NEW_ADMIN_PASSWORD = "the admin's new password";
 const POLL = { timeout: 15_000 };
 const run = crypto.randomUUID().slice(0, 8);
 let stack: Stack;
@@ -82,14 +84,35 @@ describe("e-mail in the dashboard", () => {
 
     const link = await mailedLink(stack.admin.email, `${stack.urls.dashboard}/reset-password#pxr_`);
     await page.goto(link);
-    await page.getByTestId("reset-password").fill("the admin's new password");
+    await page.getByTestId("reset-password").fill(NEW_ADMIN_PASSWORD);
     await page.getByTestId("public-submit").click();
     await expect.poll(() => page.getByTestId("public-done").textContent(), POLL).toMatch(/^Your password is changed/);
 
     await signIn(page, stack.admin.email, ADMIN_PASSWORD);
     await expect.poll(() => page.getByTestId("login-error").textContent(), POLL).toBe("wrong e-mail or password");
-    await signIn(page, stack.admin.email, "the admin's new password");
+    await signIn(page, stack.admin.email, NEW_ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`, POLL);
+    await page.close();
+  });
+
+  it("chooses reports and alerts in the site's E-mails settings", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/email`);
+    await page.getByTestId("report-weekly").check();
+    await page.getByTestId("save-reports").click();
+    await expect.poll(() => page.getByTestId("reports-saved").textContent(), POLL).toBe("Saved.");
+    await page.getByTestId("alert-spike").fill("50");
+    await page.getByTestId("alert-webhook").fill("http://hooks.example/x");
+    await page.getByTestId("save-alerts").click();
+    await expect.poll(() => page.getByTestId("alerts-error").textContent(), POLL).toContain("The webhook must be an https:// URL.");
+    await page.getByTestId("alert-webhook").fill("");
+    await page.getByTestId("save-alerts").click();
+    await expect.poll(() => page.getByTestId("alerts-saved").textContent(), POLL).toBe("Saved.");
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId("report-weekly").isChecked(), POLL).toBe(true);
+    expect(await page.getByTestId("report-monthly").isChecked()).toBe(false);
+    expect(await page.getByTestId("alert-spike").inputValue()).toBe("50");
     await page.close();
   });
 });

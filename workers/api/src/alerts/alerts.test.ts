@@ -118,9 +118,9 @@ describe("traffic alerts", () => {
     const { site, cookie } = await member();
     const put = (body: unknown) => call(`/sites/${site.id}/email/alerts`, { cookie, method: "PUT", body });
     expect((await put({})).json.error).toBe("set spikeVisitors, dropPercent or both");
-    expect((await put({ dropPercent: 100 })).json.error).toBe("dropPercent: dropPercent is 1 to 99");
-    expect((await put({ spikeVisitors: 5, webhookUrl: "http://hooks.example/x" })).json.error).toBe("webhookUrl: webhookUrl must be https://");
-    expect((await put({ spikeVisitors: 5, cooldownMinutes: 1 })).json.error).toBe("cooldownMinutes: cooldownMinutes is 15 to 10080");
+    expect((await put({ dropPercent: 100 })).json.error).toBe("dropPercent: the drop share (percent) is a whole number from 1 to 99");
+    expect((await put({ spikeVisitors: 5, webhookUrl: "http://hooks.example/x" })).json.error).toBe("webhookUrl: the webhook must be an https:// URL");
+    expect((await put({ spikeVisitors: 5, cooldownMinutes: 1 })).json.error).toBe("cooldownMinutes: the cool-down (minutes) is a whole number from 15 to 10080");
     expect((await put({ spikeVisitors: 5, webhookUrl: "https://hooks.example/x" })).status).toBe(200);
     expect((await call(`/sites/${site.id}/email/alerts`, { cookie, method: "DELETE" })).status).toBe(204);
     expect((await call(`/sites/${site.id}/email`, { cookie })).json.alerts).toBeNull();

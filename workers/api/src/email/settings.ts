@@ -12,16 +12,18 @@ const Reports = v.strictObject({
   frequencies: v.pipe(v.array(v.picklist(REPORT_FREQUENCIES, `frequencies are ${REPORT_FREQUENCIES.join(", ")}`)), v.maxLength(REPORT_FREQUENCIES.length)),
 });
 
-const whole = (min: number, max: number, what: string) =>
-  v.pipe(v.number(), v.integer(`${what} is a whole number`), v.minValue(min, `${what} is ${min} to ${max}`), v.maxValue(max, `${what} is ${min} to ${max}`));
+const whole = (min: number, max: number, what: string) => {
+  const range = `${what} is a whole number from ${min} to ${max}`;
+  return v.pipe(v.number(range), v.integer(range), v.minValue(min, range), v.maxValue(max, range));
+};
 
 const Alerts = v.pipe(
   v.strictObject({
-    spikeVisitors: v.optional(v.nullable(whole(1, 10_000_000, "spikeVisitors")), null),
-    dropPercent: v.optional(v.nullable(whole(1, 99, "dropPercent")), null),
-    cooldownMinutes: v.optional(whole(15, 10_080, "cooldownMinutes"), 240),
+    spikeVisitors: v.optional(v.nullable(whole(1, 10_000_000, "the spike threshold")), null),
+    dropPercent: v.optional(v.nullable(whole(1, 99, "the drop share (percent)")), null),
+    cooldownMinutes: v.optional(whole(15, 10_080, "the cool-down (minutes)"), 240),
     webhookUrl: v.optional(
-      v.nullable(v.pipe(v.string(), v.maxLength(2048), v.url("webhookUrl is a URL"), v.startsWith("https://", "webhookUrl must be https://"))),
+      v.nullable(v.pipe(v.string(), v.maxLength(2048), v.url("the webhook is not a URL"), v.startsWith("https://", "the webhook must be an https:// URL"))),
       null,
     ),
   }),
