@@ -18,14 +18,14 @@ const TABS = [
   { id: "goals", label: "Goals" },
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
-  { id: "email", label: "E-mails" },
+  { id: "email", label: "E-mails", viewer: true },
   { id: "members", label: "Members", owner: true },
 ] as const;
 
 export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab: string | undefined; onSitesChanged: () => void }) {
   const [details, { refetch, mutate }] = createResource(() => props.site.id, adminApi.site);
   const isOwner = () => props.site.role === "owner";
-  const tabs = () => TABS.filter((tab) => !("owner" in tab) || isOwner());
+  const tabs = () => TABS.filter((tab) => (!("owner" in tab) || isOwner()) && ("viewer" in tab || props.site.role !== "viewer"));
   const current = () => props.tab ?? "general";
   const saved = (site: SiteDetails) => {
     const listed = site.name !== details()?.name || site.timezone !== details()?.timezone;
