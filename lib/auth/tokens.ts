@@ -6,6 +6,9 @@ export function randomToken(kind: TokenKind): string {
   return `${kind}_${toHex(bytes)}`;
 }
 
+/** What randomToken makes of a kind, for checking a token before any lookup. */
+export const tokenPattern = (kind: TokenKind) => new RegExp(`^${kind}_[0-9a-f]{64}$`);
+
 export async function sha256Hex(text: string): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))));
 }

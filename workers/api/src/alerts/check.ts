@@ -5,16 +5,14 @@ import { wallClock } from "../../../../lib/time";
 import { sites, trafficAlerts, users, type Site, type TrafficAlert } from "../../../../lib/d1/schema";
 import { apiClickHouse } from "../clickhouse";
 import { database } from "../db";
-import { dashboardLink } from "../email/links";
+import { siteLink } from "../email/links";
 import { alertMessage, alertSubject, type AlertKind } from "../email/render";
 import { mailerFor } from "../email/send";
 import { unsubscribeUrl } from "../email/unsubscribe";
 import type { ApiEnv } from "../env";
 import { siteAccess } from "../sites/access";
-import { normalizeQuery, QueryBody } from "../stats/query";
+import { askStats } from "../email/stats";
 import { compileRealtimeVisitors } from "../stats/realtime";
-import { runQuery } from "../stats/run";
-import { parseWith } from "../validate";
 
 const HOUR = 3600_000;
 const WEEK = 7 * 24 * HOUR;
@@ -24,9 +22,7 @@ export const DROP_MINIMUM = 10;
 /** The visitors of the hour before `end`, as the stats api counts them (a date-time range in the site's timezone). */
 async function hourVisitors(client: ClickHouseClient, site: Site, end: number): Promise<number> {
   const local = (at: number) => wallClock(at, site.timezone);
-  const parsed = parseWith(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: [local(end - HOUR), local(end)] });
-  if ("error" in parsed) throw new Error(`alert query: ${parsed.error}`);
-  const answer = await runQuery(client, normalizeQuery(parsed.output, site, new Date(end)), { timezone: site.timezone, goals: [] });
+  const answer = await askStats(client, site, { metrics: ["visitors"], date_range: [local(end - HOUR), local(end)] }, new Date(end));
   return answer.results[0]?.metrics[0] ?? 0;
 }
 
@@ -87,7 +83,7 @@ export async function checkAlerts(env: ApiEnv, now: number, log: (message: strin
           // Cooled down first: a failed send is not retried every few minutes into a flood.
           await db.update(trafficAlerts).set(column).where(and(eq(trafficAlerts.siteId, site.id), eq(trafficAlerts.userId, user.id)));
           const unsubscribe = await unsubscribeUrl(env, { kind: "alerts", siteId: site.id, userId: user.id });
-          const dashboard = dashboardLink(env, `/sites/${site.id}`);
+          const dashboard = siteLink(env, site.id);
           await mailerFor(env)(alertMessage(user.email, { siteName: site.name, kind, summary, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
           if (alert.webhookUrl) await callWebhook(alert.webhookUrl, `${alertSubject({ siteName: site.name, kind })}: ${summary} ${dashboard}`);
         }

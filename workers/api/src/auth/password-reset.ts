@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { and, eq, gt, lt, or } from "drizzle-orm";
 import * as v from "valibot";
 import { hashPassword } from "../../../../lib/auth/password";
-import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
+import { randomToken, sha256Hex, tokenPattern } from "../../../../lib/auth/tokens";
 import { endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
 import { passwordResets, users } from "../../../../lib/d1/schema";
 import { database } from "../db";
@@ -18,7 +18,7 @@ import { sessionSecret } from "./session";
 export const RESET_MINUTES = 60;
 
 const ResetRequest = v.object({ email: Email });
-const ResetConfirm = v.object({ token: v.pipe(v.string(), v.regex(/^pxr_[0-9a-f]{64}$/, "not a password-reset token")), password: NewPassword });
+const ResetConfirm = v.object({ token: v.pipe(v.string(), v.regex(tokenPattern("pxr"), "not a password-reset token")), password: NewPassword });
 
 /** The same words whether or not the address has an account. */
 const SENT = { message: "if this address has a Pixel account, a link to choose a new password is on its way" };

@@ -15,6 +15,9 @@ export function dashboardLink(env: ApiEnv, path: string): string {
   return `${origin}${path}`;
 }
 
+/** A site's overview in the dashboard. */
+export const siteLink = (env: ApiEnv, siteId: string) => dashboardLink(env, `/sites/${encodeURIComponent(siteId)}`);
+
 /**
  * Sends after the answer when the runtime lets us, so the answer takes as long whether or not a message goes out,
  * and a failed send is logged rather than told: it would say that the address has an account.

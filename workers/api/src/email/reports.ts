@@ -6,12 +6,11 @@ import { apiClickHouse } from "../clickhouse";
 import { database } from "../db";
 import type { ApiEnv } from "../env";
 import { siteAccess } from "../sites/access";
-import { normalizeQuery, QueryBody } from "../stats/query";
-import { runQuery, type QueryAnswer } from "../stats/run";
-import { parseWith } from "../validate";
-import { dashboardLink } from "./links";
+import type { QueryAnswer } from "../stats/run";
+import { siteLink } from "./links";
 import { reportMessage } from "./render";
 import { mailerFor } from "./send";
+import { askStats } from "./stats";
 import { unsubscribeUrl } from "./unsubscribe";
 
 /** Reports go out from this local hour of the site's timezone on the first day after their period. */
@@ -26,13 +25,6 @@ export function lastPeriod(frequency: ReportFrequency, timeZone: string, now: nu
   const start = frequency === "weekly" ? addDays(today, -weekday) : `${today.slice(0, 8)}01`;
   const from = frequency === "weekly" ? addDays(start, -7) : addMonths(start, -1);
   return { range: [from, addDays(start, -1)], ready: today > start || Number(local.slice(11, 13)) >= REPORT_HOUR };
-}
-
-/** A stats query as the api's /v2/query would run it, so the report's numbers are the dashboard's. */
-async function ask(client: ClickHouseClient, site: Site, input: Record<string, unknown>): Promise<QueryAnswer> {
-  const parsed = parseWith(QueryBody, { site_id: site.id, ...input });
-  if ("error" in parsed) throw new Error(`report query: ${parsed.error}`);
-  return runQuery(client, normalizeQuery(parsed.output, site), { timezone: site.timezone, goals: [] });
 }
 
 export const REPORT_METRICS = ["visitors", "pageviews", "bounce_rate", "visit_duration"] as const;
@@ -50,8 +42,8 @@ const change = (percent: number | null | undefined) =>
 
 /** The report's rows: each total with its change over the period before, then the top sources and pages by visitors. */
 export async function reportRows(client: ClickHouseClient, site: Site, range: [string, string]) {
-  const totals = await ask(client, site, { metrics: REPORT_METRICS, date_range: range, include: { comparisons: { mode: "previous_period" } } });
-  const top = (dimension: string) => ask(client, site, { metrics: ["visitors"], date_range: range, dimensions: [dimension], pagination: { limit: TOP } });
+  const totals = await askStats(client, site, { metrics: REPORT_METRICS, date_range: range, include: { comparisons: { mode: "previous_period" } } });
+  const top = (dimension: string) => askStats(client, site, { metrics: ["visitors"], date_range: range, dimensions: [dimension], pagination: { limit: TOP } });
   const row = totals.results[0];
   const rows = (answer: QueryAnswer): [string, string][] => answer.results.map((result) => [result.dimensions[0]!, count(result.metrics[0]!)]);
   return {
@@ -88,7 +80,7 @@ export async function sendDueReports(env: ApiEnv, now: number, log: (message: st
         if (!(await siteAccess(env.DB, user, site.id))) continue;
         const content = await reportRows(client, site, period.range);
         const unsubscribe = await unsubscribeUrl(env, { kind: report.frequency, siteId: site.id, userId: user.id });
-        const dashboard = dashboardLink(env, `/sites/${site.id}`);
+        const dashboard = siteLink(env, site.id);
         await send(reportMessage(user.email, { siteName: site.name, frequency: report.frequency, range: period.range, ...content, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
         await db
           .update(emailReports)

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { and, asc, eq, gt, lt, or } from "drizzle-orm";
 import * as v from "valibot";
 import { randomId } from "../../../../lib/auth/ids";
-import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
+import { randomToken, sha256Hex, tokenPattern } from "../../../../lib/auth/tokens";
 import { createUser, findUserByEmail, grantSite } from "../../../../lib/d1/accounts";
 import { invitations, sites, type Invitation } from "../../../../lib/d1/schema";
 import { publicUser, startSession } from "../auth/session";
@@ -19,7 +19,7 @@ import { jsonBody } from "../validate";
 export const INVITATION_DAYS = 7;
 
 const NewInvitation = v.object({ email: Email, role: MemberRole });
-const InvitationToken = v.pipe(v.string(), v.regex(/^pxi_[0-9a-f]{64}$/, "not an invitation token"));
+const InvitationToken = v.pipe(v.string(), v.regex(tokenPattern("pxi"), "not an invitation token"));
 const Acceptance = v.object({ token: InvitationToken, password: NewPassword, name: v.optional(UserName, "") });
 
 const BAD_LINK = { error: "token: this invitation is unknown, already used, revoked or expired; ask for a new one" };
