@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApiEnv } from "../env";
 import { apiEnv, call } from "../test-support";
 import { toMime } from "./mime";
-import { passwordResetMessage } from "./render";
+import { invitationMessage, passwordResetMessage } from "./render";
 import { mailerFor } from "./send";
 import { parseMessage } from "../../../../test/support/mime";
 
@@ -29,6 +29,15 @@ describe("sending", () => {
     expect(parsed.text).toBe(message.text);
     expect(parsed.html).toBe(message.html);
     expect(raw.split("\r\n").every((line) => line.length <= 998)).toBe(true);
+  });
+
+  it("escapes what users wrote (site names, their names) in the HTML, and links nothing else", () => {
+    const link = "https://pixel.example/invitation#pxi_1";
+    const html = invitationMessage("bo@pixel.test", { siteName: '<img src=x onerror="alert(1)">', role: "viewer", invitedBy: "Ada & Co", link, validDays: 7 }).html;
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+    expect(html).toContain("Ada &amp; Co");
+    expect(html).not.toMatch(/<img/i);
+    expect([...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1])).toEqual([link]);
   });
 
   it("sends through Resend or Postmark when configured, with the key from the environment", async () => {
