@@ -3,14 +3,13 @@ import { and, eq } from "drizzle-orm";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { wallClock } from "../../../../lib/time";
 import { sites, trafficAlerts, users, type Site, type TrafficAlert } from "../../../../lib/d1/schema";
-import { apiClickHouse } from "../clickhouse";
 import { database } from "../db";
 import { siteLink } from "../email/links";
 import { alertMessage, alertSubject, type AlertKind } from "../email/render";
 import { mailerFor } from "../email/send";
+import { type CronLog, forEachSubscriber } from "../email/subscribers";
 import { unsubscribeUrl } from "../email/unsubscribe";
 import type { ApiEnv } from "../env";
-import { siteAccess } from "../sites/access";
 import { askStats } from "../email/stats";
 import { compileRealtimeVisitors } from "../stats/realtime";
 
@@ -64,7 +63,7 @@ async function callWebhook(url: string, text: string) {
 }
 
 /** The Cron Trigger's part for alerts: each alert checked, each one that fires mailed (and its webhook called), then cooled down. */
-export async function checkAlerts(env: ApiEnv, now: number, log: (message: string, fields: object) => void) {
+export async function checkAlerts(env: ApiEnv, now: number, log: CronLog) {
   const db = database(env.DB);
   const alerts = await db
     .select({ alert: trafficAlerts, site: sites, user: users })
@@ -72,26 +71,15 @@ export async function checkAlerts(env: ApiEnv, now: number, log: (message: strin
     .innerJoin(sites, eq(sites.id, trafficAlerts.siteId))
     .innerJoin(users, and(eq(users.id, trafficAlerts.userId), eq(users.disabled, false)))
     .all();
-  if (!alerts.length) return;
-  const client = apiClickHouse(env);
-  try {
-    for (const { alert, site, user } of alerts) {
-      try {
-        if (!(await siteAccess(env.DB, user, site.id))) continue;
-        for (const { kind, summary } of await firing(client, site, alert, now)) {
-          const column = kind === "spike" ? { lastSpikeAt: new Date(now) } : { lastDropAt: new Date(now) };
-          // Cooled down first: a failed send is not retried every few minutes into a flood.
-          await db.update(trafficAlerts).set(column).where(and(eq(trafficAlerts.siteId, site.id), eq(trafficAlerts.userId, user.id)));
-          const unsubscribe = await unsubscribeUrl(env, { kind: "alerts", siteId: site.id, userId: user.id });
-          const dashboard = siteLink(env, site.id);
-          await mailerFor(env)(alertMessage(user.email, { siteName: site.name, kind, summary, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
-          if (alert.webhookUrl) await callWebhook(alert.webhookUrl, `${alertSubject({ siteName: site.name, kind })}: ${summary} ${dashboard}`);
-        }
-      } catch (error) {
-        log("checking a traffic alert failed", { siteId: site.id, error: String(error) });
-      }
+  await forEachSubscriber(env, alerts, "checking a traffic alert failed", log, async (client, { alert, site, user }) => {
+    for (const { kind, summary } of await firing(client, site, alert, now)) {
+      const column = kind === "spike" ? { lastSpikeAt: new Date(now) } : { lastDropAt: new Date(now) };
+      // Cooled down first: a failed send is not retried every few minutes into a flood.
+      await db.update(trafficAlerts).set(column).where(and(eq(trafficAlerts.siteId, site.id), eq(trafficAlerts.userId, user.id)));
+      const unsubscribe = await unsubscribeUrl(env, { kind: "alerts", siteId: site.id, userId: user.id });
+      const dashboard = siteLink(env, site.id);
+      await mailerFor(env)(alertMessage(user.email, { siteName: site.name, kind, summary, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
+      if (alert.webhookUrl) await callWebhook(alert.webhookUrl, `${alertSubject({ siteName: site.name, kind })}: ${summary} ${dashboard}`);
     }
-  } finally {
-    await client.close();
-  }
+  });
 }

@@ -2,15 +2,14 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
 import { and, eq, lt } from "drizzle-orm";
 import { addDays, addMonths, wallClock } from "../../../../lib/time";
 import { emailReports, sites, users, type ReportFrequency, type Site } from "../../../../lib/d1/schema";
-import { apiClickHouse } from "../clickhouse";
 import { database } from "../db";
 import type { ApiEnv } from "../env";
-import { siteAccess } from "../sites/access";
 import type { QueryAnswer } from "../stats/run";
 import { siteLink } from "./links";
 import { reportMessage } from "./render";
 import { mailerFor } from "./send";
 import { askStats } from "./stats";
+import { type CronLog, forEachSubscriber } from "./subscribers";
 import { unsubscribeUrl } from "./unsubscribe";
 
 /** Reports go out from this local hour of the site's timezone on the first day after their period. */
@@ -60,7 +59,7 @@ export async function reportRows(client: ClickHouseClient, site: Site, range: [s
  * The Cron Trigger's part for reports: every subscription whose last whole period has not been reported, once the
  * site's local clock has reached REPORT_HOUR after it. A failed send is retried on the next run.
  */
-export async function sendDueReports(env: ApiEnv, now: number, log: (message: string, fields: object) => void) {
+export async function sendDueReports(env: ApiEnv, now: number, log: CronLog) {
   const db = database(env.DB);
   const due = await db
     .select({ report: emailReports, site: sites, user: users })
@@ -71,26 +70,14 @@ export async function sendDueReports(env: ApiEnv, now: number, log: (message: st
   const pending = due
     .map((entry) => ({ ...entry, period: lastPeriod(entry.report.frequency, entry.site.timezone, now) }))
     .filter(({ report, period }) => period.ready && report.lastPeriod < period.range[0]);
-  if (!pending.length) return;
-  const send = mailerFor(env);
-  const client = apiClickHouse(env);
-  try {
-    for (const { report, site, user, period } of pending) {
-      try {
-        if (!(await siteAccess(env.DB, user, site.id))) continue;
-        const content = await reportRows(client, site, period.range);
-        const unsubscribe = await unsubscribeUrl(env, { kind: report.frequency, siteId: site.id, userId: user.id });
-        const dashboard = siteLink(env, site.id);
-        await send(reportMessage(user.email, { siteName: site.name, frequency: report.frequency, range: period.range, ...content, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
-        await db
-          .update(emailReports)
-          .set({ lastPeriod: period.range[0] })
-          .where(and(eq(emailReports.siteId, site.id), eq(emailReports.userId, user.id), eq(emailReports.frequency, report.frequency), lt(emailReports.lastPeriod, period.range[0])));
-      } catch (error) {
-        log("sending a report failed", { siteId: site.id, frequency: report.frequency, error: String(error) });
-      }
-    }
-  } finally {
-    await client.close();
-  }
+  await forEachSubscriber(env, pending, "sending a report failed", log, async (client, { report, site, user, period }) => {
+    const content = await reportRows(client, site, period.range);
+    const unsubscribe = await unsubscribeUrl(env, { kind: report.frequency, siteId: site.id, userId: user.id });
+    const message = reportMessage(user.email, { siteName: site.name, frequency: report.frequency, range: period.range, ...content, dashboardUrl: siteLink(env, site.id), unsubscribeUrl: unsubscribe });
+    await mailerFor(env)(message);
+    await db
+      .update(emailReports)
+      .set({ lastPeriod: period.range[0] })
+      .where(and(eq(emailReports.siteId, site.id), eq(emailReports.userId, user.id), eq(emailReports.frequency, report.frequency), lt(emailReports.lastPeriod, period.range[0])));
+  });
 }
