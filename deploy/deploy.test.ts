@@ -166,11 +166,12 @@ describe("npm run deploy against a fake wrangler", () => {
     await deploy(deployConfigFrom({ ...ENV, ...email }), deps(account, []));
     const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
     expect(api.vars).toMatchObject({ PIXEL_EMAIL_FROM: email.PIXEL_EMAIL_FROM, PIXEL_DASHBOARD_URL: "https://stats.shop.example", PIXEL_EMAIL_PROVIDER: "resend" });
-    expect(api.send_email).toEqual([{ name: "EMAIL" }]);
+    expect(api.send_email).toEqual([{ name: "EMAIL", allowed_sender_addresses: ["pixel@shop.example"] }]);
     expect(account.state.secrets.get("pixel-api")!.get("PIXEL_EMAIL_API_KEY")).toBe("re_secret");
     expect(account.state.calls.some((call) => call.includes("re_secret"))).toBe(false);
     expect(() => deployConfigFrom({ ...ENV, PIXEL_EMAIL_FROM: "pixel@shop.example" })).toThrow(/PIXEL_EMAIL_FROM needs PIXEL_DASHBOARD_URL/);
     expect(() => deployConfigFrom({ ...ENV, ...email, PIXEL_EMAIL_API_KEY: "" })).toThrow(/PIXEL_EMAIL_PROVIDER=resend needs PIXEL_EMAIL_API_KEY/);
+    expect(() => deployConfigFrom({ ...ENV, ...email, PIXEL_EMAIL_FROM: "Pixel" })).toThrow(/PIXEL_EMAIL_FROM is pixel@example.com/);
   });
 
   it("names every missing setting instead of deploying half", () => {

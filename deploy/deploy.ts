@@ -120,6 +120,8 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
         : {}),
       ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
     },
+    // Least privilege: the binding may send only as the configured sender, as Email Service's allowed_sender_addresses enforces.
+    send_email: config.email ? raw.send_email?.map((binding) => ({ ...binding, allowed_sender_addresses: [config.email!.address] })) : raw.send_email,
     d1_databases: raw.d1_databases?.map((database) => ({ ...database, database_id: d1Ids.get(database.database_name!) })),
     // wrangler joins watch_dir to the config's folder even when it is absolute.
     build: raw.build && { ...raw.build, watch_dir: raw.build.watch_dir && [raw.build.watch_dir].flat().map((dir) => relative(configDir, dir)) },

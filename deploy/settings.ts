@@ -1,4 +1,5 @@
 import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
+import { senderAddress } from "../workers/api/src/email/sender";
 
 /** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
 export interface Setting {
@@ -55,7 +56,7 @@ export interface DeployConfig {
   adminToken?: string;
   alertWebhookUrl?: string;
   /** Unset: the api sends no e-mail. */
-  email?: { from: string; dashboardUrl: string; provider: string; apiKey?: string };
+  email?: { from: string; address: string; dashboardUrl: string; provider: string; apiKey?: string };
 }
 
 export class MissingSettingsError extends Error {}
@@ -95,8 +96,10 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
 function emailFrom(value: (name: string) => string | undefined): DeployConfig["email"] {
   const [from, dashboardUrl, provider, apiKey] = ["PIXEL_EMAIL_FROM", "PIXEL_DASHBOARD_URL", "PIXEL_EMAIL_PROVIDER", "PIXEL_EMAIL_API_KEY"].map(value);
   if (!from) return undefined;
+  const address = senderAddress(from);
+  if (!address) throw new MissingSettingsError(`PIXEL_EMAIL_FROM is pixel@example.com or "Pixel <pixel@example.com>", not ${from}`);
   if (!dashboardUrl) throw new MissingSettingsError("PIXEL_EMAIL_FROM needs PIXEL_DASHBOARD_URL, the dashboard's address for the links in e-mails (see docs/deploy.md)");
   if (!["cloudflare", "resend", "postmark"].includes(provider!)) throw new MissingSettingsError("PIXEL_EMAIL_PROVIDER is cloudflare, resend or postmark");
   if (provider !== "cloudflare" && !apiKey) throw new MissingSettingsError(`PIXEL_EMAIL_PROVIDER=${provider} needs PIXEL_EMAIL_API_KEY`);
-  return { from, dashboardUrl: dashboardUrl.replace(/\/+$/, ""), provider: provider!, apiKey: apiKey || undefined };
+  return { from, address, dashboardUrl: dashboardUrl.replace(/\/+$/, ""), provider: provider!, apiKey: apiKey || undefined };
 }

@@ -45,7 +45,8 @@ export interface WorkersOptions {
   verbose?: boolean;
 }
 
-export const DEV_EMAIL_FROM = "Pixel <pixel@localhost.test>";
+const DEV_EMAIL_ADDRESS = "pixel@localhost.test";
+export const DEV_EMAIL_FROM = `Pixel <${DEV_EMAIL_ADDRESS}>`;
 
 /** Miniflare writes each message the api sends to a file and logs its path; this says so when Pixel starts. */
 export const MAIL_NOTICE = `each e-mail is written to ${tmpdir()}/miniflare-*/files/email/*.eml; its path is printed here when sent`;
@@ -97,7 +98,11 @@ export async function startWorkers(options: WorkersOptions): Promise<{ mf: Minif
     await workerOptionsFor(
       "api",
       { ...clickHouse("api"), PIXEL_SESSION_SECRET: options.sessionSecret, PIXEL_EMAIL_FROM: DEV_EMAIL_FROM, PIXEL_DASHBOARD_URL: options.dashboardUrl },
-      { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] },
+      {
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }],
+        // As `npm run deploy` locks it: Miniflare then refuses any other sender, like Email Service.
+        email: { send_email: [{ name: "EMAIL", allowed_sender_addresses: [DEV_EMAIL_ADDRESS] }] },
+      },
     ),
     ...(options.extraWorkers ?? []),
   ];

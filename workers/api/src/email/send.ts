@@ -2,6 +2,7 @@ import { EmailMessage } from "cloudflare:email";
 import { MisconfiguredError } from "../auth/session";
 import type { ApiEnv } from "../env";
 import { listUnsubscribe, toMime, type Message, type Sender } from "./mime";
+import { senderAddress } from "./sender";
 
 export type Provider = "cloudflare" | "resend" | "postmark";
 export type Mailer = (message: Message) => Promise<void>;
@@ -9,11 +10,10 @@ export type Mailer = (message: Message) => Promise<void>;
 const NOT_CONFIGURED =
   "e-mail is not configured: set PIXEL_EMAIL_FROM and either a send_email binding named EMAIL or PIXEL_EMAIL_PROVIDER with PIXEL_EMAIL_API_KEY (docs/deploy.md)";
 
-/** The sender address, from `pixel@example.com` or `Pixel <pixel@example.com>`. */
 function senderOf(env: ApiEnv): Sender {
-  const from = env.PIXEL_EMAIL_FROM?.trim();
-  const address = from?.match(/<([^<>\s]+@[^<>\s]+)>$/)?.[1] ?? from;
-  if (!from || !address || !/^[^\s@<>]+@[^\s@<>]+$/.test(address)) throw new MisconfiguredError(NOT_CONFIGURED);
+  const from = env.PIXEL_EMAIL_FROM?.trim() ?? "";
+  const address = senderAddress(from);
+  if (!address) throw new MisconfiguredError(NOT_CONFIGURED);
   return { from, address };
 }
 
