@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import type { Site, User } from "../../../../lib/d1/schema";
+import { errorFields } from "../../../../lib/log/log";
 import { apiClickHouse } from "../clickhouse";
 import type { ApiEnv } from "../env";
 import { siteAccess } from "../sites/access";
@@ -24,7 +25,7 @@ export async function forEachSubscriber<T extends { site: Site; user: User }>(
       try {
         if (await siteAccess(env.DB, subscription.user, subscription.site.id)) await handle(client, subscription);
       } catch (error) {
-        log(failure, { siteId: subscription.site.id, error: String(error) });
+        log(failure, { siteId: subscription.site.id, ...errorFields(error) });
       }
     }
   } finally {
