@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { wranglerConfigPath } from "./deploy/workers";
 import { LOCAL_ADMIN, workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
+import { mailboxBinding } from "./test/support/mailbox";
 
 /**
  * One run, several rooms: each Worker's tests run inside workerd (the workers pool) against the
@@ -10,7 +11,7 @@ import { TEST_DATABASES } from "./test/setup/databases";
  */
 export default defineConfig(async () => {
   const d1Migrations = await readD1Migrations("./lib/d1/migrations");
-  const workerProject = (name: "collector" | "flusher" | "api", extraBindings: Record<string, unknown> = {}) => ({
+  const workerProject = (name: "collector" | "flusher" | "api", extraBindings: Record<string, unknown> = {}, serviceBindings = {}) => ({
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: `./workers/${name}/src/index.ts`,
@@ -27,6 +28,7 @@ export default defineConfig(async () => {
             TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
             ...extraBindings,
           },
+          serviceBindings,
         },
       })),
     ],
@@ -45,7 +47,11 @@ export default defineConfig(async () => {
       projects: [
         workerProject("collector"),
         workerProject("flusher"),
-        workerProject("api", { PIXEL_SESSION_SECRET: "test-secret-that-is-long-enough-0123456789" }),
+        workerProject(
+          "api",
+          { PIXEL_SESSION_SECRET: "test-secret-that-is-long-enough-0123456789", PIXEL_EMAIL_FROM: "Pixel <pixel@pixel.test>", PIXEL_DASHBOARD_URL: "http://pixel.test" },
+          { MAILBOX: mailboxBinding },
+        ),
         {
           test: {
             name: "node",

@@ -160,6 +160,20 @@ describe("npm run deploy against a fake wrangler", () => {
     if (existsSync(functions)) expect(realpathSync(join(projectDir!, "functions"))).toBe(realpathSync(functions));
   }, 60_000);
 
+  it("gives the api its e-mail settings as vars and a provider's key as a secret, and refuses half of them", async () => {
+    const account = fakeAccount();
+    const email = { PIXEL_EMAIL_FROM: "Pixel <pixel@shop.example>", PIXEL_DASHBOARD_URL: "https://stats.shop.example/", PIXEL_EMAIL_PROVIDER: "resend", PIXEL_EMAIL_API_KEY: "re_secret" };
+    await deploy(deployConfigFrom({ ...ENV, ...email }), deps(account, []));
+    const api = JSON.parse(readFileSync(join(outDir, "api.wrangler.json"), "utf8"));
+    expect(api.vars).toMatchObject({ PIXEL_EMAIL_FROM: email.PIXEL_EMAIL_FROM, PIXEL_DASHBOARD_URL: "https://stats.shop.example", PIXEL_EMAIL_PROVIDER: "resend" });
+    expect(api.send_email).toEqual([{ name: "EMAIL", allowed_sender_addresses: ["pixel@shop.example"] }]);
+    expect(account.state.secrets.get("pixel-api")!.get("PIXEL_EMAIL_API_KEY")).toBe("re_secret");
+    expect(account.state.calls.some((call) => call.includes("re_secret"))).toBe(false);
+    expect(() => deployConfigFrom({ ...ENV, PIXEL_EMAIL_FROM: "pixel@shop.example" })).toThrow(/PIXEL_EMAIL_FROM needs PIXEL_DASHBOARD_URL/);
+    expect(() => deployConfigFrom({ ...ENV, ...email, PIXEL_EMAIL_API_KEY: "" })).toThrow(/PIXEL_EMAIL_PROVIDER=resend needs PIXEL_EMAIL_API_KEY/);
+    expect(() => deployConfigFrom({ ...ENV, ...email, PIXEL_EMAIL_FROM: "Pixel" })).toThrow(/PIXEL_EMAIL_FROM is pixel@example.com/);
+  });
+
   it("names every missing setting instead of deploying half", () => {
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(MissingSettingsError);
     expect(() => deployConfigFrom({ PIXEL_ZONE: "x.example" })).toThrow(/CLICKHOUSE_URL.*CLICKHOUSE_FLUSHER_PASSWORD/);

@@ -115,8 +115,13 @@ export function deployConfigFor(worker: WorkerConfig, config: DeployConfig, d1Id
       ...(worker.worker === "collector" ? { PIXEL_BASE_PATH: config.basePath } : {}),
       ...(worker.worker === "api" && config.dashboardOrigin ? { PIXEL_DASHBOARD_ORIGIN: config.dashboardOrigin } : {}),
       ...(worker.worker === "api" && config.clickHouse.writer ? { CLICKHOUSE_WRITE_USER: config.clickHouse.writer.user } : {}),
+      ...(worker.worker === "api" && config.email
+        ? { PIXEL_EMAIL_FROM: config.email.from, PIXEL_DASHBOARD_URL: config.email.dashboardUrl, PIXEL_EMAIL_PROVIDER: config.email.provider }
+        : {}),
       ...(clickHouseUser ? { CLICKHOUSE_URL: config.clickHouse.url, CLICKHOUSE_DATABASE: config.clickHouse.database, CLICKHOUSE_USER: clickHouseUser } : {}),
     },
+    // Least privilege: the binding may send only as the configured sender, as Email Service's allowed_sender_addresses enforces.
+    send_email: config.email ? raw.send_email?.map((binding) => ({ ...binding, allowed_sender_addresses: [config.email!.address] })) : raw.send_email,
     d1_databases: raw.d1_databases?.map((database) => ({ ...database, database_id: d1Ids.get(database.database_name!) })),
     // wrangler joins watch_dir to the config's folder even when it is absolute.
     build: raw.build && { ...raw.build, watch_dir: raw.build.watch_dir && [raw.build.watch_dir].flat().map((dir) => relative(configDir, dir)) },
@@ -149,6 +154,7 @@ async function setSecrets(worker: WorkerConfig, config: DeployConfig, deps: Depl
       CLICKHOUSE_PASSWORD: config.clickHouse.api.password,
       PIXEL_SESSION_SECRET: config.sessionSecret,
       ...(config.clickHouse.writer ? { CLICKHOUSE_WRITE_PASSWORD: config.clickHouse.writer.password } : {}),
+      ...(config.email?.apiKey ? { PIXEL_EMAIL_API_KEY: config.email.apiKey } : {}),
     },
     collector: {},
   }[worker.worker];

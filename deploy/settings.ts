@@ -1,4 +1,5 @@
 import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
+import { senderAddress } from "../workers/api/src/email/sender";
 
 /** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
 export interface Setting {
@@ -28,6 +29,10 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_ALERT_WEBHOOK_URL", description: "the flusher's hourly cron posts a JSON alert here while dead letters wait for replay; unset, it only logs", default: "", secret: true, readBy: "flusher" },
+  { name: "PIXEL_EMAIL_FROM", description: "sender of invitations, password resets, reports and alerts, e.g. Pixel <pixel@example.com>, on a domain set up for sending; empty (the default), those features answer 503", default: "", readBy: "api" },
+  { name: "PIXEL_DASHBOARD_URL", description: "the dashboard's public address for links in e-mails, e.g. https://stats.example.com; needed with PIXEL_EMAIL_FROM", default: "", readBy: "api" },
+  { name: "PIXEL_EMAIL_PROVIDER", description: "cloudflare (the api's send_email binding, Email Service), resend or postmark", default: "cloudflare", readBy: "api" },
+  { name: "PIXEL_EMAIL_API_KEY", description: "the Resend or Postmark API key; not needed for cloudflare", default: "", secret: true, readBy: "api" },
   { name: "PIXEL_SESSION_SECRET", description: "signs dashboard sessions (≥ 32 characters); generated on the first deploy when unset", secret: true, readBy: "api" },
 ];
 
@@ -50,6 +55,8 @@ export interface DeployConfig {
   sessionSecret?: string;
   adminToken?: string;
   alertWebhookUrl?: string;
+  /** Unset: the api sends no e-mail. */
+  email?: { from: string; address: string; dashboardUrl: string; provider: string; apiKey?: string };
 }
 
 export class MissingSettingsError extends Error {}
@@ -82,5 +89,17 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     sessionSecret: env.PIXEL_SESSION_SECRET,
     adminToken: env.PIXEL_ADMIN_TOKEN || undefined,
     alertWebhookUrl: env.PIXEL_ALERT_WEBHOOK_URL || undefined,
+    email: emailFrom(value),
   };
+}
+
+function emailFrom(value: (name: string) => string | undefined): DeployConfig["email"] {
+  const [from, dashboardUrl, provider, apiKey] = ["PIXEL_EMAIL_FROM", "PIXEL_DASHBOARD_URL", "PIXEL_EMAIL_PROVIDER", "PIXEL_EMAIL_API_KEY"].map(value);
+  if (!from) return undefined;
+  const address = senderAddress(from);
+  if (!address) throw new MissingSettingsError(`PIXEL_EMAIL_FROM is pixel@example.com or "Pixel <pixel@example.com>", not ${from}`);
+  if (!dashboardUrl) throw new MissingSettingsError("PIXEL_EMAIL_FROM needs PIXEL_DASHBOARD_URL, the dashboard's address for the links in e-mails (see docs/deploy.md)");
+  if (!["cloudflare", "resend", "postmark"].includes(provider!)) throw new MissingSettingsError("PIXEL_EMAIL_PROVIDER is cloudflare, resend or postmark");
+  if (provider !== "cloudflare" && !apiKey) throw new MissingSettingsError(`PIXEL_EMAIL_PROVIDER=${provider} needs PIXEL_EMAIL_API_KEY`);
+  return { from, address, dashboardUrl: dashboardUrl.replace(/\/+$/, ""), provider: provider!, apiKey: apiKey || undefined };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { startStack } from "./stack/index";
+import { MAIL_NOTICE } from "./stack/workers";
 import { parseCli } from "../lib/node/cli";
 
 parseCli(
@@ -57,6 +58,7 @@ Pixel is running.
   API             ${stack.urls.api}/api/health
   ClickHouse      ${stack.urls.clickhouse}   (local chDB server)
   Local data      ${dataDir}
+  E-mail          ${MAIL_NOTICE}
 
 Press Ctrl-C to stop.`);
   let stopping = false;

@@ -10,7 +10,7 @@ import { bootstrapLocal } from "./bootstrap";
 import { applyD1Migrations } from "./d1";
 import { dashboardWorker, startDashboardDevServer } from "./dashboard";
 import { startDemoSite } from "./demo-site";
-import { closeServer } from "./proxy";
+import { closeServer, freePort } from "./proxy";
 import { startWorkers } from "./workers";
 
 export interface StackOptions {
@@ -68,13 +68,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     await migrateClickHouse(clickHouse, log);
 
-    const pages = options.dashboard === "static" ? await dashboardWorker({ port: options.ports.dashboard }) : undefined;
+    // Known before the api starts, for the links in its e-mails.
+    const dashboardPort = options.ports.dashboard || (await freePort());
+    const pages = options.dashboard === "static" ? await dashboardWorker({ port: dashboardPort }) : undefined;
     if (pages) stops.push(async () => pages.close());
     const workers = await startWorkers({
       clickHouseUrl: clickHouse.url,
       clickHouseDatabase: clickHouse.database,
       clickHousePasswords: passwords,
       sessionSecret: options.sessionSecret,
+      dashboardUrl: `http://127.0.0.1:${dashboardPort}`,
       persistDir: join(options.dataDir, "workers"),
       collectorPort: options.ports.collector,
       apiPort: options.ports.api,
@@ -92,7 +95,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let dashboardUrl = pages && (await workers.mf.unsafeGetDirectURL("dashboard")).origin;
     if (!dashboardUrl) {
-      const vite = await startDashboardDevServer({ port: options.ports.dashboard, apiUrl: workers.apiUrl });
+      const vite = await startDashboardDevServer({ port: dashboardPort, apiUrl: workers.apiUrl });
       stops.push(() => vite.close());
       dashboardUrl = vite.url;
     }

@@ -29,3 +29,11 @@ export const closeServer = (server: http.Server) =>
     server.closeAllConnections();
     server.close(() => resolve());
   });
+
+/** A port nothing listens on now, for a server that must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = http.createServer();
+  const port = await listen(server, 0);
+  await closeServer(server);
+  return port;
+}

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions } from "esbuild";
@@ -32,6 +33,8 @@ export interface WorkersOptions {
   /** Each Worker runs as its users.sql user with these passwords; unset, against a ClickHouse without users. */
   clickHousePasswords?: LocalPasswords;
   sessionSecret: string;
+  /** Where links in e-mails lead; the messages themselves go to Miniflare's `send_email` emulation (see mailNotice). */
+  dashboardUrl: string;
   persistDir: string;
   collectorPort: number;
   apiPort: number;
@@ -41,6 +44,12 @@ export interface WorkersOptions {
   /** Request and queue lines from workerd, as `wrangler dev` prints them. */
   verbose?: boolean;
 }
+
+const DEV_EMAIL_ADDRESS = "pixel@localhost.test";
+export const DEV_EMAIL_FROM = `Pixel <${DEV_EMAIL_ADDRESS}>`;
+
+/** Miniflare writes each message the api sends to a file and logs its path; this says so when Pixel starts. */
+export const MAIL_NOTICE = `each e-mail is written to ${tmpdir()}/miniflare-*/files/email/*.eml; its path is printed here when sent`;
 
 /** A stand-in for a Cloudflare colo: the values a request from Berlin would carry. */
 export const DEV_CF = {
@@ -88,8 +97,12 @@ export async function startWorkers(options: WorkersOptions): Promise<{ mf: Minif
     await workerOptionsFor("flusher", clickHouse("flusher")),
     await workerOptionsFor(
       "api",
-      { ...clickHouse("api"), PIXEL_SESSION_SECRET: options.sessionSecret },
-      { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }] },
+      { ...clickHouse("api"), PIXEL_SESSION_SECRET: options.sessionSecret, PIXEL_EMAIL_FROM: DEV_EMAIL_FROM, PIXEL_DASHBOARD_URL: options.dashboardUrl },
+      {
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: options.apiPort }],
+        // As `npm run deploy` locks it: Miniflare then refuses any other sender, like Email Service.
+        email: { send_email: [{ name: "EMAIL", allowed_sender_addresses: [DEV_EMAIL_ADDRESS] }] },
+      },
     ),
     ...(options.extraWorkers ?? []),
   ];

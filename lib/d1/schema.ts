@@ -262,3 +262,83 @@ export const widgets = sqliteTable(
 
 export type Report = typeof reports.$inferSelect;
 export type Widget = typeof widgets.$inferSelect;
+
+/** A password-reset link sent by e-mail: only the SHA-256 of its token is stored; used once, then deleted. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("password_resets_user").on(table.userId)],
+);
+
+/** An e-mail address invited to a site with a role; accepting it (once, before it expires) deletes it. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "viewer"] }).notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("invitations_site").on(table.siteId)],
+);
+
+export type Invitation = typeof invitations.$inferSelect;
+
+export const REPORT_FREQUENCIES = ["weekly", "monthly"] as const;
+export type ReportFrequency = (typeof REPORT_FREQUENCIES)[number];
+
+/** A member's e-mail report of a site. `lastPeriod` is the first day of the last period sent, so each goes out once. */
+export const emailReports = sqliteTable(
+  "email_reports",
+  {
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    frequency: text("frequency", { enum: REPORT_FREQUENCIES }).notNull(),
+    lastPeriod: text("last_period").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.userId, table.frequency] })],
+);
+
+/** A member's traffic alerts for a site: a spike, a drop, or both; each stays quiet for the cool-down once it fired. */
+export const trafficAlerts = sqliteTable(
+  "traffic_alerts",
+  {
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Alert when the visitors of the last 5 minutes are more than this. */
+    spikeVisitors: integer("spike_visitors"),
+    /** Alert when the last hour's visitors are under this percentage of the same hour a week before. */
+    dropPercent: integer("drop_percent"),
+    cooldownMinutes: integer("cooldown_minutes").notNull(),
+    /** Also POSTed to (Slack-style `{"text": ...}`), when set. */
+    webhookUrl: text("webhook_url"),
+    lastSpikeAt: integer("last_spike_at", { mode: "timestamp_ms" }),
+    lastDropAt: integer("last_drop_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.siteId, table.userId] })],
+);
+
+export type TrafficAlert = typeof trafficAlerts.$inferSelect;

@@ -29,6 +29,10 @@ const KeysPage = lazy(() => import("./pages/keys").then((m) => ({ default: m.Key
 const AccountPage = lazy(() => import("./pages/account").then((m) => ({ default: m.AccountPage })));
 const NewSitePage = lazy(() => import("./pages/new-site").then((m) => ({ default: m.NewSitePage })));
 const SharePage = lazy(() => import("./pages/share").then((m) => ({ default: m.SharePage })));
+const ForgotPasswordPage = lazy(() => import("./pages/password-reset").then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import("./pages/password-reset").then((m) => ({ default: m.ResetPasswordPage })));
+const InvitationPage = lazy(() => import("./pages/invitation").then((m) => ({ default: m.InvitationPage })));
+const PUBLIC_PAGE_COMPONENTS = { "forgot-password": ForgotPasswordPage, "reset-password": ResetPasswordPage, invitation: InvitationPage };
 
 const SITE_SECTION_PAGES = { reports: ReportsPage, drops: DropsPage, settings: SettingsPage };
 const ACCOUNT_PAGE_COMPONENTS = { users: UsersPage, keys: KeysPage, account: AccountPage };
@@ -36,13 +40,15 @@ const ACCOUNT_PAGE_COMPONENTS = { users: UsersPage, keys: KeysPage, account: Acc
 export function App() {
   const route = createMemo(() => parseRoute(currentLocation()));
   return (
-    <Show when={shareRoute(route())} fallback={<SignedInApp route={route()} />}>
-      {(share) => <SharePage token={share().token} view={share().view} />}
-    </Show>
+    <Switch fallback={<SignedInApp route={route()} />}>
+      <Match when={shareRoute(route())}>{(share) => <SharePage token={share().token} view={share().view} />}</Match>
+      <Match when={publicRoute(route())}>{(page) => <Dynamic component={PUBLIC_PAGE_COMPONENTS[page().page]} />}</Match>
+    </Switch>
   );
 }
 
 const shareRoute = (route: Route) => (route.name === "share" ? route : undefined);
+const publicRoute = (route: Route) => (route.name === "public" ? route : undefined);
 
 function SignedInApp(props: { route: Route }) {
   const route = () => props.route;

@@ -16,6 +16,12 @@ describe("parseRoute", () => {
     expect(at("/sites/a/b")).toEqual({ name: "not-found" });
   });
 
+  it("knows the signed-out pages that e-mailed links lead to, whatever follows the #", () => {
+    expect(at("/forgot-password")).toEqual({ name: "public", page: "forgot-password" });
+    expect(at("/reset-password#pxr_abc")).toEqual({ name: "public", page: "reset-password" });
+    expect(at("/invitation/#pxi_abc")).toEqual({ name: "public", page: "invitation" });
+  });
+
   it("reads the site and its view", () => {
     expect(at("/sites/abc?range=30d")).toEqual({ name: "site", siteId: "abc", view: { ...DEFAULT_VIEW, range: "30d" } });
     expect(at("/sites/abc/")).toEqual({ name: "site", siteId: "abc", view: DEFAULT_VIEW });

@@ -8,8 +8,13 @@ export type SiteSection = (typeof SITE_SECTIONS)[number];
 export const ACCOUNT_PAGES = ["users", "keys", "account"] as const;
 export type AccountPage = (typeof ACCOUNT_PAGES)[number];
 
+/** Pages for people who are not signed in; links in e-mails lead to the last two (their token after `#`). */
+export const PUBLIC_PAGES = { "/forgot-password": "forgot-password", "/reset-password": "reset-password", "/invitation": "invitation" } as const;
+export type PublicPage = (typeof PUBLIC_PAGES)[keyof typeof PUBLIC_PAGES];
+
 export type Route =
   | { name: "home" }
+  | { name: "public"; page: PublicPage }
   | { name: "login"; next: string | null }
   | { name: "new-site" }
   | { name: "site"; siteId: string; view: View }
@@ -28,6 +33,7 @@ export function parseRoute({ pathname, search }: Location): Route {
   const params = new URLSearchParams(search);
   if (path === "/" || path === "") return { name: "home" };
   if (path === "/login") return { name: "login", next: safeNext(params.get("next")) };
+  if (path in PUBLIC_PAGES) return { name: "public", page: PUBLIC_PAGES[path as keyof typeof PUBLIC_PAGES] };
 
   if (path === "/sites/new") return { name: "new-site" };
 

@@ -5,13 +5,16 @@ import { checkHealth, d1Answers, healthResponse } from "../../../lib/health/heal
 import { logFor } from "../../../lib/log/http";
 import { errorFields } from "../../../lib/log/log";
 import { requireCaller } from "./auth/caller";
+import { passwordResetRoutes } from "./auth/password-reset";
 import { authRoutes } from "./auth/routes";
 import { MisconfiguredError, requireUser } from "./auth/session";
 import { dashboardCors } from "./cors/dashboard-origin";
 import { requireTrustedOrigin } from "./cors/trusted-origin";
 import { dataRoutes } from "./data/routes";
 import { dropRoutes } from "./drops/routes";
+import { unsubscribeRoutes } from "./email/unsubscribe";
 import type { ApiContext } from "./env";
+import { publicInvitationRoutes } from "./invitations/routes";
 import { keyRoutes } from "./keys/routes";
 import { publicShareRoutes } from "./shares/routes";
 import { settingsRoutes } from "./settings/routes";
@@ -22,10 +25,14 @@ import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
 
+// Signed links from e-mails, which mail clients may POST to with neither cookie nor Origin (email/unsubscribe.ts).
+app.route("/email", unsubscribeRoutes);
 app.use("*", dashboardCors, requireTrustedOrigin);
 app.get("/health", async (c) => healthResponse(await checkHealth({ d1: d1Answers(c.env.DB), clickhouse: clickHouseAnswers(c.env) })));
 app.route("/auth", authRoutes);
+app.route("/auth/password-reset", passwordResetRoutes);
 app.route("/share", publicShareRoutes);
+app.route("/invitations", publicInvitationRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*", "/settings/*"]) app.use(path, requireUser);
 app.use("/v2/*", requireCaller, statsRateLimit);
 app.route("/sites", siteRoutes);

@@ -13,6 +13,14 @@ export interface ApiEnv extends ClickHouseEnv {
   /** Stats requests per minute of each user and API key, and of each share link (wrangler.toml `[[ratelimits]]`). */
   STATS_LIMIT?: RateLimit;
   SHARE_LIMIT?: RateLimit;
+  /** E-mail (docs/deploy.md): the `send_email` binding, or PIXEL_EMAIL_PROVIDER (resend, postmark) with PIXEL_EMAIL_API_KEY. */
+  EMAIL?: SendEmail;
+  /** The sender, `pixel@example.com` or `Pixel <pixel@example.com>`, on a domain set up for sending. */
+  PIXEL_EMAIL_FROM?: string;
+  PIXEL_EMAIL_PROVIDER?: string;
+  PIXEL_EMAIL_API_KEY?: string;
+  /** The dashboard's public origin, for links in e-mails, e.g. `https://pixel.example.com`. */
+  PIXEL_DASHBOARD_URL?: string;
 }
 
 /** Who is asking for stats: a signed-in user, an API key acting for its owner, or a site's public share link. */

@@ -1,5 +1,6 @@
 import { withRequestLog } from "../../../lib/log/http";
 import { app } from "./app";
 import type { ApiEnv } from "./env";
+import { scheduled } from "./scheduled";
 
-export default { fetch: withRequestLog<ApiEnv>("api", app.fetch) };
+export default { fetch: withRequestLog<ApiEnv>("api", app.fetch), scheduled };

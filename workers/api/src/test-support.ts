@@ -31,8 +31,8 @@ export async function call(path: string, init: CallOptions = {}, target: ApiEnv 
   });
   const response = await worker.fetch(request, target);
   const text = await response.text();
-  const lines = response.headers.get("content-type")?.includes("ndjson");
-  return { status: response.status, headers: response.headers, text, json: text && !lines ? JSON.parse(text) : null };
+  const json = response.headers.get("content-type")?.startsWith("application/json");
+  return { status: response.status, headers: response.headers, text, json: text && json ? JSON.parse(text) : null };
 }
 
 export async function login(email: string, password = PASSWORD) {

@@ -50,6 +50,28 @@ export interface Member {
   role: SiteRole;
 }
 
+export interface Invitation {
+  id: string;
+  email: string;
+  role: SiteRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export type ReportFrequency = "weekly" | "monthly";
+
+export interface AlertSettings {
+  spikeVisitors: number | null;
+  dropPercent: number | null;
+  cooldownMinutes: number;
+  webhookUrl: string | null;
+}
+
+export interface EmailSettings {
+  reports: { frequencies: ReportFrequency[] };
+  alerts: AlertSettings | null;
+}
+
 export interface Account extends User {
   disabled: boolean;
   twoFactorRequired: boolean;
@@ -108,6 +130,20 @@ export const adminApi = {
     request<{ member: Member }>("PUT", `${site(siteId)}/members`, { email, role }).then((answer) => answer.member),
   removeMember: (siteId: string, userId: string) =>
     request<void>("DELETE", `${site(siteId)}/members/${encodeURIComponent(userId)}`),
+
+  invitations: (siteId: string) =>
+    request<{ invitations: Invitation[] }>("GET", `${site(siteId)}/invitations`).then((answer) => answer.invitations),
+  invite: (siteId: string, email: string, role: SiteRole) =>
+    request<{ invitation: Invitation }>("POST", `${site(siteId)}/invitations`, { email, role }).then((answer) => answer.invitation),
+  revokeInvitation: (siteId: string, invitationId: string) =>
+    request<void>("DELETE", `${site(siteId)}/invitations/${encodeURIComponent(invitationId)}`),
+
+  emailSettings: (siteId: string) => request<EmailSettings>("GET", `${site(siteId)}/email`),
+  setReports: (siteId: string, frequencies: ReportFrequency[]) =>
+    request<Pick<EmailSettings, "reports">>("PUT", `${site(siteId)}/email/reports`, { frequencies }).then((answer) => answer.reports),
+  setAlerts: (siteId: string, alerts: Partial<AlertSettings>) =>
+    request<Pick<EmailSettings, "alerts">>("PUT", `${site(siteId)}/email/alerts`, alerts).then((answer) => answer.alerts),
+  deleteAlerts: (siteId: string) => request<void>("DELETE", `${site(siteId)}/email/alerts`),
 
   share: (siteId: string) => request<{ token: string }>("POST", `${site(siteId)}/share`).then((answer) => answer.token),
   unshare: (siteId: string) => request<void>("DELETE", `${site(siteId)}/share`),

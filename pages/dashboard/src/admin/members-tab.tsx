@@ -2,6 +2,7 @@ import { createResource, For, Show } from "solid-js";
 import type { SiteRole, User } from "../api/types";
 import { createAction } from "./action";
 import { adminApi, type Member } from "./api";
+import { InvitationsPanel } from "./invitations";
 import { SITE_ROLES } from "./roles";
 import { ActionError, ConfirmButton, Field, fieldAria, Loading } from "./ui";
 
@@ -75,7 +76,7 @@ export function MembersTab(props: { siteId: string; user: User }) {
       <form class="card admin-form" onSubmit={submit} aria-labelledby="grant-title" aria-busy={grant.pending()} data-testid="grant-form">
         <h3 id="grant-title">Give someone access</h3>
         <div class="form-row">
-          <Field id="grant-email" label="E-mail of their Pixel account" hint="A global admin creates accounts under Users.">
+          <Field id="grant-email" label="E-mail of their Pixel account" hint="No account yet? Invite them by e-mail below.">
             <input id="grant-email" name="email" type="email" required autocomplete="off" data-testid="grant-email" {...fieldAria("grant-email", undefined)} />
           </Field>
           <Field id="grant-role" label="Role">
@@ -91,6 +92,7 @@ export function MembersTab(props: { siteId: string; user: User }) {
           </button>
         </div>
       </form>
+      <InvitationsPanel siteId={props.siteId} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { createResource, For, type JSX, Match, Show, Switch } from "solid-js";
+import { createResource, For, type JSX, lazy, Match, Show, Switch } from "solid-js";
 import type { Site, User } from "../api/types";
 import { Link } from "../components/link";
 import { siteSectionUrl } from "../routes";
@@ -10,18 +10,22 @@ import { ShareTab } from "./share-tab";
 import { ShieldsTab } from "./shields-tab";
 import { Loading } from "./ui";
 
+// Few open it, so it loads on demand.
+const EmailTab = lazy(() => import("./email-tab").then((m) => ({ default: m.EmailTab })));
+
 const TABS = [
   { id: "general", label: "General" },
   { id: "goals", label: "Goals" },
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
+  { id: "email", label: "E-mails", viewer: true },
   { id: "members", label: "Members", owner: true },
 ] as const;
 
 export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab: string | undefined; onSitesChanged: () => void }) {
   const [details, { refetch, mutate }] = createResource(() => props.site.id, adminApi.site);
   const isOwner = () => props.site.role === "owner";
-  const tabs = () => TABS.filter((tab) => !("owner" in tab) || isOwner());
+  const tabs = () => TABS.filter((tab) => (!("owner" in tab) || isOwner()) && ("viewer" in tab || props.site.role !== "viewer"));
   const current = () => props.tab ?? "general";
   const saved = (site: SiteDetails) => {
     const listed = site.name !== details()?.name || site.timezone !== details()?.timezone;
@@ -58,6 +62,9 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "share"}>
               <ShareTab site={site()} onChanged={saved} />
+            </Match>
+            <Match when={current() === "email"}>
+              <EmailTab siteId={site().id} timezone={site().timezone} />
             </Match>
             <Match when={current() === "members" && isOwner()}>
               <MembersTab siteId={site().id} user={props.user} />

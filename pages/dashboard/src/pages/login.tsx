@@ -1,6 +1,7 @@
 import { createSignal, lazy, Match, onMount, Show, Switch } from "solid-js";
 import { api, messageOf, type SecondFactor } from "../api/client";
 import type { User } from "../api/types";
+import { Link } from "../components/link";
 import { Logo } from "../components/logo";
 
 // Only accounts that must set up an authenticator at sign-in need the QR encoder: it stays out of the first paint.
@@ -138,6 +139,11 @@ export function LoginPage(props: { onLogin: (user: User) => void }) {
             <button type="submit" class="button primary" disabled={pending()} data-testid="login-submit">
               {pending() ? "Signing in…" : "Sign in"}
             </button>
+            <p class="login-aside">
+              <Link href="/forgot-password" data-testid="forgot-password">
+                Forgot password?
+              </Link>
+            </p>
           </form>
         </Match>
       </Switch>

@@ -24,6 +24,10 @@ export async function loginSubjects(secret: string, email: string, ip: string): 
   };
 }
 
+const TOO_MANY: Record<Limit, string> = { account: "for this account from your network", network: "from your network" };
+export const tooManyAttempts = (over: Limit, seconds: number) =>
+  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
+
 const windowOf = (now: number) => now - (now % WINDOW_MS);
 
 /**

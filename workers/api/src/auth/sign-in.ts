@@ -3,21 +3,17 @@ import { eq } from "drizzle-orm";
 import { users, type User } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
-import { countAttempt, forgiveAttempt, loginSubjects, type LoginSubjects } from "./rate-limit";
+import { countAttempt, forgiveAttempt, loginSubjects, tooManyAttempts, type LoginSubjects } from "./rate-limit";
 import { publicUser, sessionSecret, startSession } from "./session";
 
-const TOO_MANY = { account: "for this account from your network", network: "from your network" };
-const tooMany = (over: keyof typeof TOO_MANY, seconds: number) =>
-  `too many sign-in attempts ${TOO_MANY[over]}: try again in ${Math.ceil(seconds / 60)} minutes`;
-
 /**
- * Counts one sign-in attempt for this e-mail from this network, a password or a second factor alike, before it is
- * checked. `refused` is the 429 to answer when a limit is passed.
+ * Counts one sign-in attempt for this e-mail from this network (a password, a second factor or a reset request)
+ * before it is checked. `refused` is the 429 to answer when a limit is passed.
  */
 export async function countSignInAttempt(c: Context<ApiContext>, email: string): Promise<{ subjects: LoginSubjects; refused?: Response }> {
   const subjects = await loginSubjects(sessionSecret(c.env), email, c.req.header("cf-connecting-ip") ?? "unknown");
   const { over, retryAfter } = await countAttempt(c.env.DB, subjects);
-  const refused = over ? c.json({ error: tooMany(over, retryAfter) }, 429, { "retry-after": String(retryAfter) }) : undefined;
+  const refused = over ? c.json({ error: tooManyAttempts(over, retryAfter) }, 429, { "retry-after": String(retryAfter) }) : undefined;
   return { subjects, refused };
 }
 

@@ -9,7 +9,8 @@ import { Email } from "../users/fields";
 import { jsonBody } from "../validate";
 import { requireSiteRole } from "./access";
 
-const Grant = v.object({ email: Email, role: v.picklist(["owner", "admin", "viewer"], "role is owner, admin or viewer") });
+export const MemberRole = v.picklist(["owner", "admin", "viewer"], "role is owner, admin or viewer");
+const Grant = v.object({ email: Email, role: MemberRole });
 
 const LAST_OWNER = { error: "userId: this is the site's only owner; make someone else owner first" };
 

@@ -6,7 +6,9 @@ import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
+import { emailSettingsRoutes } from "../email/settings";
 import { goalRoutes } from "../goals/routes";
+import { invitationRoutes } from "../invitations/routes";
 import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
 import { jsonBody } from "../validate";
@@ -81,6 +83,8 @@ export const siteRoutes = new Hono<ApiContext>()
     return c.body(null, 204);
   })
   .route("/:siteId/members", memberRoutes)
+  .route("/:siteId/invitations", invitationRoutes)
+  .route("/:siteId/email", emailSettingsRoutes)
   .route("/:siteId/goals", goalRoutes)
   .route("/:siteId/reports", reportRoutes)
   .route("/:siteId/share", shareRoutes);

@@ -1,0 +1,18 @@
+import { createLogger, errorFields } from "../../../lib/log/log";
+import { checkAlerts } from "./alerts/check";
+import { sendDueReports } from "./email/reports";
+import type { CronLog } from "./email/subscribers";
+import type { ApiEnv } from "./env";
+
+/** The Cron Trigger (wrangler.toml): traffic alerts every run, and any e-mail report whose time has come. */
+export async function scheduled(controller: Pick<ScheduledController, "scheduledTime" | "cron">, env: ApiEnv): Promise<void> {
+  const log = createLogger("api");
+  const failed: CronLog = (message, fields) => log.error(message, { cron: controller.cron, ...fields });
+  for (const job of [checkAlerts, sendDueReports]) {
+    try {
+      await job(env, controller.scheduledTime, failed);
+    } catch (error) {
+      log.error(`the ${job.name} job failed`, { cron: controller.cron, ...errorFields(error) });
+    }
+  }
+}
