@@ -4,7 +4,7 @@ import { addDays, addMonths, wallClock } from "../../../../lib/time";
 import { emailReports, sites, users, type ReportFrequency, type Site } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiEnv } from "../env";
-import type { QueryAnswer } from "../stats/run";
+import type { QueryAnswer } from "../../../../lib/stats/query";
 import { siteLink } from "./links";
 import { reportMessage } from "./render";
 import { mailerFor } from "./send";

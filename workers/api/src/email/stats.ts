@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import type { Site } from "../../../../lib/d1/schema";
-import { normalizeQuery, QueryBody } from "../stats/query";
-import { runQuery, type QueryAnswer } from "../stats/run";
+import { normalizeQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
+import { runQuery } from "../stats/run";
 import { parseWith } from "../validate";
 
 /** A stats query on the site as the api's /v2/query would run it, so reports and alerts count what the dashboard shows. */
