@@ -25,12 +25,12 @@ export function scheduleFlush(): void {
  * is refused (settings may change after the events). Hits wait while no baseUrl is known, and while the opted-in
  * device hash is being computed, unless the page is being left (`final`).
  */
-export const flush = guard((final?: boolean) => {
+export const flush = guard((final?: boolean, retrying?: boolean) => {
   flushTimer = clearTimeout(flushTimer) as undefined;
   const device = config.identity == "device" ? config.device : "";
   const now = Date.now();
-  // A send claims its stored hits for 10 s (their `sent_at`), so other tabs leave them to it.
-  for (const hit of keptHits()) if (!(now - hit.sent_at! < 1e4) && !buffer.some((own) => own.id == hit.id)) buffer.push(hit);
+  // A send claims its stored hits for 10 s (their `sent_at`), so other tabs leave them to it; a retry takes them back.
+  for (const hit of keptHits()) if ((retrying || !(now - hit.sent_at! < 1e4)) && !buffer.some((own) => own.id == hit.id)) buffer.push(hit);
   if (trackingRefused()) keep([], buffer.splice(0));
   if (config.baseUrl && (device != null || final)) {
     for (const hit of buffer) {
@@ -45,15 +45,16 @@ export const flush = guard((final?: boolean) => {
 });
 
 /**
- * A string body goes as text/plain: a simple request, no CORS preflight. 5xx and 429 are worth a retry. When the
- * fetch fails (offline, or keepalive refused), a beacon tries too; the hits stay stored until a fetch settles them.
+ * A string body goes as text/plain: a simple request, no CORS preflight. When the fetch fails (offline, or keepalive
+ * refused), a beacon tries too; the hits stay stored until a fetch's answer settles them.
  */
 function send(hits: Hit[]): void {
   const url = collectorUrl(config.endpoint);
   const body = JSON.stringify(hits);
   fetch(url, { method: "POST", body, keepalive: true }).then(
-    (response) => settle(hits, /^(5|429)/.test(response.status as never)),
-    () => settle(hits, navigator.sendBeacon(url, body) || 1),
+    // Delivered hits, and those refused with a 4xx, leave the store; 5xx and 429 are worth a retry.
+    (response) => (/^(5|429)/.test(response.status as never) ? retry() : ((failures = 0), keep([], hits))),
+    () => (navigator.sendBeacon(url, body), retry()),
   );
 }
 
@@ -78,14 +79,8 @@ function keep(hits: Hit[], settled = hits): void {
   stored("queue", JSON.stringify(kept));
 }
 
-/** Delivered hits, and those refused with a 4xx, leave the store; failed ones are sent again, with backoff. */
-function settle(hits: Hit[], failed: unknown): void {
-  if (failed) {
-    buffer.push(...hits);
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, Math.min(2 ** failures++, 300) * (500 + Math.random() * 1000));
-  } else {
-    keep([], hits);
-    failures = 0;
-  }
+/** Failed hits stay stored, claimed, until a retry takes them back, with backoff. */
+function retry(): void {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flush, Math.min(2 ** failures++, 300) * (500 + Math.random() * 1000), 0, 1);
 }
