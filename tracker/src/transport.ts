@@ -45,16 +45,14 @@ export const flush = guard((final?: boolean, retrying?: boolean) => {
 });
 
 /**
- * A string body goes as text/plain: a simple request, no CORS preflight. When the fetch fails (offline, or keepalive
- * refused), a beacon tries too; the hits stay stored until a fetch's answer settles them.
+ * A string body goes as text/plain: a simple request, no CORS preflight. No sendBeacon fallback: Chromium refuses a
+ * beacon exactly when it refuses a keepalive fetch (one 64 KB quota), and the store resends either way.
  */
 function send(hits: Hit[]): void {
-  const url = collectorUrl(config.endpoint);
-  const body = JSON.stringify(hits);
-  fetch(url, { method: "POST", body, keepalive: true }).then(
+  fetch(collectorUrl(config.endpoint), { method: "POST", body: JSON.stringify(hits), keepalive: true }).then(
     // Delivered hits, and those refused with a 4xx, leave the store; 5xx and 429 are worth a retry.
     (response) => (/^(5|429)/.test(response.status as never) ? retry() : ((failures = 0), keep([], hits))),
-    () => (navigator.sendBeacon(url, body), retry()),
+    retry,
   );
 }
 

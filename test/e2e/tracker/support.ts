@@ -40,6 +40,8 @@ export interface TrackerRig {
   storedEvents(prefix: string, expected: number): Promise<StoredEvent[]>;
   /** Rows as inserted, before deduplication by event id: a resent hit shows up here twice. */
   insertedRows(prefix: string): Promise<number>;
+  /** Hits counted as dropped for `reason` by the drop rows with these ids (deduplicated, as the drops report reads them). */
+  droppedHits(reason: string, dropIds: string[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     storedEvents: (prefix, expected) => settled(() => storedEvents(prefix), expected),
     insertedRows: async (prefix) =>
       (await select<{ rows: number }>("SELECT count() AS rows FROM events WHERE pathname LIKE {pattern:String}", prefix))[0]!.rows,
+    droppedHits: async (reason, dropIds) => {
+      const sql = "SELECT sum(hits) AS hits FROM dropped_hits FINAL WHERE reason = {reason:String} AND drop_id IN {ids:Array(String)}";
+      return Number((await selectRows<{ hits: number | string }>(clickHouse, sql, { reason, ids: dropIds }))[0]?.hits ?? 0);
+    },
     stop: async () => {
       await clickHouse.close();
       await closeServer(site.server);
