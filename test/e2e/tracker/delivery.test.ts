@@ -231,7 +231,7 @@ describe("delivery", () => {
     await until(async () => held.length >= 1); // about 40 KB in flight, unanswered
     holding = false;
     await pushNow(page, ...["b-1", "b-2", "b-3", "b-4"].map((name) => ["track", name, bulky])); // 40 KB more: refused
-    await sleep(3000); // Chromium refuses the fetch, and the retries while the first request is in flight
+    await sleep(3000); // Chromium refuses this fetch and its retries while the first request is in flight
     for (const route of held.splice(0)) await route.continue();
 
     const events = await rig().storedEvents(prefix, 9);
