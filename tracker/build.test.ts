@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { buildTracker } from "./build";
+import { buildTracker, describeSizes, GZIP_BUDGET_BYTES } from "./build";
 
 describe("the tracker build", () => {
   it("emits gzip and brotli bytes for the collector that decompress to each script", async () => {
@@ -12,5 +12,14 @@ describe("the tracker build", () => {
       expect(brotliDecompressSync(Buffer.from(script.br, "base64")).toString("utf8")).toBe(script.js);
       expect(Buffer.from(script.br, "base64").length).toBeLessThan(Buffer.byteLength(script.js));
     }
+  });
+
+  it("minifies with terser after esbuild, within the budget, and reports both gzip sizes", async () => {
+    const sizes = await buildTracker();
+    for (const script of [sizes, ...Object.values(sizes.extras)]) expect(script.gzip).toBeLessThan(script.esbuildGzip);
+    expect(sizes.gzip).toBeLessThanOrEqual(GZIP_BUDGET_BYTES);
+    expect(describeSizes("pixel.js", sizes)).toBe(
+      `tracker/dist/pixel.js: ${sizes.raw} B raw, ${sizes.gzip} B gzip (esbuild alone ${sizes.esbuildGzip} B), ${sizes.brotli} B brotli`,
+    );
   });
 });

@@ -18,6 +18,8 @@ export const LIMITS = {
   propValueLength: 500,
   /** A hit older than this (by its own clock) is refused: the tracker keeps unsent hits for 24 hours. */
   maxAgeMs: 25 * 60 * 60 * 1000,
+  /** The most hits one hit may report as dropped by the sender's store (`lost`). */
+  lostHits: 1_000_000,
 } as const;
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -78,6 +80,11 @@ export const HitSchema = v.strictObject({
   /** Opt-in (`identity: 'device'`): a hash of stable device signals, used only to link sessions across sites. */
   device: v.optional(token),
   props: v.optional(Props),
+  /**
+   * Hits the sender's own store dropped (its size cap) before they could be sent; counted as `store_full` drops once
+   * this hit is stored. pixel.js puts the count on the hit it was adding when the cap was passed.
+   */
+  lost: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.lostHits))),
 });
 
 export type Hit = v.InferOutput<typeof HitSchema>;

@@ -3,7 +3,7 @@ import { LIMITS } from "./hit";
 import type { EventRow } from "./row";
 
 /** Why a hit was not stored. The API shows these per site and day. */
-export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield", "rate_limited"] as const;
+export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield", "rate_limited", "store_full"] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /**
@@ -132,7 +132,7 @@ export const EventRowSchema = v.strictObject({
 });
 
 const dropId = v.pipe(text(64), v.minLength(1));
-const dropCount = { site_id: text(64), hostname: text(253), reason: v.picklist(DROP_REASONS), detail: text(32), hits: uint(1000) };
+const dropCount = { site_id: text(64), hostname: text(253), reason: v.picklist(DROP_REASONS), detail: text(32), hits: uint(LIMITS.lostHits) };
 
 export const DropMessageSchema = v.strictObject({ kind: v.literal("drop"), drop_id: dropId, timestamp: epochMs, ...dropCount });
 

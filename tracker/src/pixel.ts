@@ -2,7 +2,7 @@ import { type Command, load, replayRank, run } from "./commands";
 import { config, guard, on } from "./config";
 import { measure } from "./engagement";
 import { leavePage, onNavigation, pageview } from "./events";
-import { flush, restoreKept } from "./transport";
+import { flush } from "./transport";
 
 // Read at once: currentScript is only set while this script first runs.
 const script = document.currentScript as HTMLScriptElement | null;
@@ -37,7 +37,6 @@ function start(): void {
   on("pagehide", leave);
   on("visibilitychange", () => (document.hidden ? leave() : measure()));
   for (const type of ["focus", "blur", "scroll"]) on(type, measure);
-  restoreKept();
 }
 
 guard(start)();

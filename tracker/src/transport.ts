@@ -2,13 +2,16 @@ import type { Hit } from "../../lib/events/hit";
 import { collectorUrl, config, guard, trackingRefused } from "./config";
 import { stored } from "./storage";
 
+/** What this page sends next: its own hits, and stored ones no live page is sending. */
 let buffer: Hit[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
 
+/** A hit is stored before it is sent, and stays stored until the collector's answer settles it. */
 export function enqueue(hit: Hit): void {
   buffer.push(hit);
+  keep([hit]);
   scheduleFlush();
 }
 
@@ -18,33 +21,42 @@ export function scheduleFlush(): void {
 }
 
 /**
- * Sends everything buffered now, or drops it when tracking is refused (settings may change after the events).
- * Hits wait while no baseUrl is known, and while the opted-in device hash is being computed, unless the page
- * is being left (`final`).
+ * Sends everything buffered now, with what earlier pages and tabs left in the store, or drops it all when tracking
+ * is refused (settings may change after the events). Hits wait while no baseUrl is known, and while the opted-in
+ * device hash is being computed, unless the page is being left (`final`).
  */
-export const flush = guard((final?: boolean) => {
+export const flush = guard((final?: boolean, retrying?: boolean) => {
   flushTimer = clearTimeout(flushTimer) as undefined;
   const device = config.identity == "device" ? config.device : "";
-  if (trackingRefused()) buffer = [];
+  const now = Date.now();
+  // A send claims its stored hits for 10 s (their `sent_at`), so other tabs leave them to it; a retry takes them back.
+  for (const hit of keptHits()) if ((retrying || !(now - hit.sent_at! < 1e4)) && !buffer.some((own) => own.id == hit.id)) buffer.push(hit);
+  if (trackingRefused()) keep([], buffer.splice(0));
   if (config.baseUrl && (device != null || final)) {
     for (const hit of buffer) {
-      hit.sent_at = Date.now();
+      hit.sent_at = now;
       hit.device = device || undefined;
     }
+    // A leaving page claims nothing: it will hear no answer, so the next page load sends its hits again.
+    if (!final) keep(buffer);
     // 10 hits stay far below the collector's 64 KB per request, and keepalive's 64 KB in flight per page.
     while (buffer[0]) send(buffer.splice(0, 10));
   }
 });
 
-/** A string body goes as text/plain: a simple request, no CORS preflight. 5xx and 429 are worth a retry. */
+/**
+ * A string body goes as text/plain: a simple request, no CORS preflight. No sendBeacon fallback: Chromium refuses a
+ * beacon exactly when it refuses a keepalive fetch (one 64 KB quota), and the store resends either way.
+ */
 function send(hits: Hit[]): void {
   fetch(collectorUrl(config.endpoint), { method: "POST", body: JSON.stringify(hits), keepalive: true }).then(
-    (response) => settle(hits, /^(5|429)/.test(response.status as never)),
-    () => settle(hits, true),
+    // Delivered hits, and those refused with a 4xx, leave the store; 5xx and 429 are worth a retry.
+    (response) => (/^(5|429)/.test(response.status as never) ? retry() : ((failures = 0), keep([], hits))),
+    retry,
   );
 }
 
-/** Hits kept in localStorage after a failed send, for 24 hours. */
+/** Hits in localStorage, for 24 hours. */
 function keptHits(): Hit[] {
   try {
     return JSON.parse(stored("queue")!).filter((hit: Hit) => Date.now() - hit.ts! < 864e5);
@@ -53,21 +65,20 @@ function keptHits(): Hit[] {
   }
 }
 
-/** Settled hits (delivered, or refused with a 4xx) leave the store, failed ones join it; the oldest go beyond 50 KB. */
-function settle(hits: Hit[], failed: boolean): void {
+/**
+ * Rewrites the store without the settled hits and with `hits`. Only adding can pass 50 KB: then the oldest go, and
+ * the first hit added counts them in its `lost` (each dropped hit and what it counted), which the collector reports.
+ */
+function keep(hits: Hit[], settled = hits): void {
   const kept = keptHits()
-    .filter((hit) => !hits.some((settled) => settled.id == hit.id))
-    .concat(failed ? hits : []);
-  while (JSON.stringify(kept).length > 5e4) kept.shift();
+    .filter((hit) => !settled.some((done) => done.id == hit.id))
+    .concat(hits);
+  while (JSON.stringify(kept).length > 5e4) hits[0]!.lost = ~~hits[0]!.lost! - ~kept.shift()!.lost!;
   stored("queue", JSON.stringify(kept));
-  if (failed) {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(restoreKept, Math.min(2 ** failures++, 300) * (500 + Math.random() * 1000));
-  } else failures = 0;
 }
 
-/** Also runs on page load: what earlier pages could not deliver joins this page's first batch. */
-export function restoreKept(): void {
-  buffer.push(...keptHits());
-  scheduleFlush();
+/** Failed hits stay stored, claimed, until a retry takes them back, with backoff. */
+function retry(): void {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flush, Math.min(2 ** failures++, 300) * (500 + Math.random() * 1000), 0, 1);
 }

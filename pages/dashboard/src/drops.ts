@@ -46,6 +46,11 @@ export const REASONS: Record<string, ReasonInfo> = {
     explanation:
       "More than 600 hits a minute from one visitor, answered 429: a script or a flood, not a person. The tracker retries later, so a few can still arrive.",
   },
+  store_full: {
+    label: "Tracker store full",
+    explanation:
+      "Hits pixel.js kept in a visitor's browser while it could not reach the collector, dropped oldest first when its store passed 50,000 characters. Counted when the tracker's next hit arrives.",
+  },
 };
 
 const DETAILS: Record<string, string> = {

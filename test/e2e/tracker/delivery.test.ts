@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useTrackerRig } from "./rig-hooks";
 import { countBy, pushNow, sleep, watchRequests } from "./support";
@@ -7,6 +7,30 @@ const { rig, browser } = useTrackerRig();
 
 const tracks = (...names: string[]) => names.map((name) => ["track", name]);
 const keptHits = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.pixel_queue || "[]") as unknown[]).length);
+/** Every event id stored once: the deduplicated rows hold each id once and no row was inserted twice. */
+async function expectEachOnce(prefix: string, events: { event_id: string }[]): Promise<void> {
+  expect(new Set(events.map((event) => event.event_id)).size).toBe(events.length);
+  expect(await rig().insertedRows(prefix)).toBe(events.length);
+}
+
+/** Collector requests that get no answer until released: what a page sees while its request is in flight. */
+async function holdSends(): Promise<Route[]> {
+  const held: Route[] = [];
+  await browser().route("**/telemetry/e", (route) => void held.push(route));
+  return held;
+}
+
+/** 20 props of 500 characters: about 10 KB of JSON, so a few hits fill the tracker's 50 KB store. */
+const bulky = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`p${i}`, "x".repeat(500)]));
+
+/** Kills the page's renderer, as a browser crash would: no pagehide, no last send. */
+async function crash(page: Page): Promise<void> {
+  const crashed = page.waitForEvent("crash");
+  void (await browser().newCDPSession(page)).send("Page.crash").catch(() => {});
+  await crashed;
+  await page.close(); // a crashed page would fail the context's later calls
+}
+
 const delivered = (page: Page) => page.waitForResponse((response) => response.url().endsWith("/telemetry/e") && response.status() == 204);
 
 async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -111,4 +135,107 @@ describe("delivery", () => {
       expect(errors).toEqual([]);
     });
   }
+
+  for (const leave of ["navigates away", "is closed"] as const) {
+    it(`offline: a page that ${leave} at once keeps its last events, and the next page load sends them once`, async () => {
+      const prefix = rig().prefix("offline-leave");
+      const page = await browser().newPage();
+      const pageviewSent = delivered(page);
+      await page.goto(`${rig().siteUrl}${prefix}/first`);
+      await pageviewSent;
+      await browser().setOffline(true);
+      const next = leave == "is closed" ? await browser().newPage() : page; // the last page closed would end the browser
+      await pushNow(page, ...tracks("last-1", "last-2")); // within the 1 s batching delay: only the pagehide send tries
+      if (leave == "is closed") await page.close({ runBeforeUnload: true });
+      else await page.goto("about:blank");
+      await browser().setOffline(false);
+      await next.goto(`${rig().siteUrl}${prefix}/second`);
+
+      const events = await rig().storedEvents(prefix, 4);
+      expect(countBy(events)).toMatchObject({ pageview: 2, "last-1": 1, "last-2": 1 });
+      await expectEachOnce(prefix, events);
+    });
+  }
+
+  for (const end of ["closed", "crashed"] as const) {
+    it(`a page ${end} mid-request: the next page load sends its hits again, and each lands once`, async () => {
+      const prefix = rig().prefix(`mid-request-${end}`);
+      const stall = rig().stallSends();
+      const page = await browser().newPage();
+      await page.goto(`${rig().siteUrl}${prefix}/first`);
+      await pushNow(page, ...tracks("in-flight"));
+      await until(async () => stall.stalled() >= 1); // the pageview and the event, sent and unanswered
+      const next = await browser().newPage();
+      if (end == "closed") await page.close({ runBeforeUnload: true });
+      else await crash(page);
+      await sleep(500); // a closed page's last send reaches the stalled collector too
+      stall.fail();
+      await sleep(10_500); // the dead page's claim on its stored hits lapses
+
+      await next.goto(`${rig().siteUrl}${prefix}/second`);
+      const events = await rig().storedEvents(prefix, 3);
+      expect(countBy(events)).toMatchObject({ pageview: 2, "in-flight": 1 });
+      await expectEachOnce(prefix, events);
+    });
+  }
+
+  it("hits the store's cap drops are reported as store_full drops by the next delivered hit", async () => {
+    const prefix = rig().prefix("store-full");
+    const page = await browser().newPage();
+    const pageviewSent = delivered(page);
+    await page.goto(`${rig().siteUrl}${prefix}/page`);
+    await pageviewSent;
+    await browser().setOffline(true);
+    const names = Array.from({ length: 8 }, (_, i) => `bulky-${i + 1}`);
+    for (const name of names) await pushNow(page, ["track", name, bulky]);
+    await sleep(2500); // the send fails; what is left waits in the store
+    const kept = await keptHits(page);
+    expect(kept).toBeLessThan(names.length);
+    await browser().setOffline(false);
+
+    const events = (await rig().storedEvents(prefix, 1 + kept)).filter((event) => event.name != "pageview");
+    expect(events.map((event) => event.name)).toEqual(names.slice(-kept)); // the oldest went first
+    const dropped = await rig().droppedHits("store_full", events.map((event) => event.event_id));
+    expect(dropped).toBe(names.length - kept);
+  });
+
+  it("a second tab leaves hits in flight to the first, and sends those the first never got an answer for", async () => {
+    const prefix = rig().prefix("tabs");
+    const held = await holdSends();
+    const first = await browser().newPage();
+    const sentByFirst = watchRequests(first);
+    await first.goto(`${rig().siteUrl}${prefix}/first`);
+    await until(async () => held.length >= 1);
+    const second = await browser().newPage();
+    const sentBySecond = watchRequests(second);
+    await second.goto(`${rig().siteUrl}${prefix}/second`);
+    await until(async () => held.length >= 2);
+    const firstIds = new Set(sentByFirst.hits().map((hit) => hit.id));
+    expect(sentBySecond.hits().filter((hit) => firstIds.has(hit.id))).toEqual([]); // claimed by the first tab
+    for (const route of held.splice(0)) await route.continue();
+    await browser().unroute("**/telemetry/e");
+
+    const events = await rig().storedEvents(prefix, 2);
+    expect(countBy(events)).toEqual({ pageview: 2 });
+    await expectEachOnce(prefix, events);
+  });
+
+  it("when keepalive is refused (over 64 KB in flight), the hits wait in the store and each lands once", async () => {
+    const prefix = rig().prefix("keepalive-refused");
+    const held: Route[] = [];
+    let holding = true;
+    await browser().route("**/telemetry/e", (route) => (holding ? void held.push(route) : route.continue()));
+    const page = await browser().newPage();
+    await page.goto(`${rig().siteUrl}${prefix}/page`);
+    await pushNow(page, ...["a-1", "a-2", "a-3", "a-4"].map((name) => ["track", name, bulky]));
+    await until(async () => held.length >= 1); // about 40 KB in flight, unanswered
+    holding = false;
+    await pushNow(page, ...["b-1", "b-2", "b-3", "b-4"].map((name) => ["track", name, bulky])); // 40 KB more: refused
+    await sleep(3000); // Chromium refuses this fetch and its retries while the first request is in flight
+    for (const route of held.splice(0)) await route.continue();
+
+    const events = await rig().storedEvents(prefix, 9);
+    expect(countBy(events)).toEqual({ pageview: 1, "a-1": 1, "a-2": 1, "a-3": 1, "a-4": 1, "b-1": 1, "b-2": 1, "b-3": 1, "b-4": 1 });
+    expect(new Set(events.map((event) => event.event_id)).size).toBe(events.length);
+  });
 });

@@ -40,6 +40,13 @@ export interface TrackerRig {
   storedEvents(prefix: string, expected: number): Promise<StoredEvent[]>;
   /** Rows as inserted, before deduplication by event id: a resent hit shows up here twice. */
   insertedRows(prefix: string): Promise<number>;
+  /**
+   * From now on the site holds every hit request unanswered, as a collector that stalls; `fail()` then answers them
+   * 503 and lets later ones through, so they fail even with no page left to hear it (a browser's routing can't).
+   */
+  stallSends(): { stalled: () => number; fail: () => void };
+  /** Hits counted as dropped for `reason` by the drop rows with these ids (deduplicated, as the drops report reads them). */
+  droppedHits(reason: string, dropIds: string[]): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +62,8 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     dashboard: "static",
     log: () => {},
   });
-  const site = await startSite(stack.urls.collector);
+  let stalled: http.ServerResponse[] | null = null;
+  const site = await startSite(stack.urls.collector, (response) => (stalled ? stalled.push(response) > 0 : false));
   const clickHouse = connectClickHouse(testClickHouse(DATABASE));
   const select = <T>(sql: string, prefix: string) => selectRows<T>(clickHouse, sql, { pattern: `${prefix}/%` });
   const storedEvents = (prefix: string) =>
@@ -71,6 +79,20 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     storedEvents: (prefix, expected) => settled(() => storedEvents(prefix), expected),
     insertedRows: async (prefix) =>
       (await select<{ rows: number }>("SELECT count() AS rows FROM events WHERE pathname LIKE {pattern:String}", prefix))[0]!.rows,
+    stallSends: () => {
+      const held: http.ServerResponse[] = (stalled = []);
+      return {
+        stalled: () => held.length,
+        fail: () => {
+          stalled = null;
+          for (const response of held) response.writeHead(503, { "content-type": "application/json" }).end('{"error":"stalled"}');
+        },
+      };
+    },
+    droppedHits: async (reason, dropIds) => {
+      const sql = "SELECT sum(hits) AS hits FROM dropped_hits FINAL WHERE reason = {reason:String} AND drop_id IN {ids:Array(String)}";
+      return Number((await selectRows<{ hits: number | string }>(clickHouse, sql, { reason, ids: dropIds }))[0]?.hits ?? 0);
+    },
     stop: async () => {
       await clickHouse.close();
       await closeServer(site.server);
@@ -95,12 +117,13 @@ async function settled<T>(read: () => Promise<T[]>, expected: number, timeoutMs 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Serves the fixture pages for any path, a file to download, a page on the other origin, and proxies /telemetry/*. */
-async function startSite(collectorUrl: string): Promise<{ server: http.Server; port: number }> {
+async function startSite(collectorUrl: string, stall: (response: http.ServerResponse) => boolean): Promise<{ server: http.Server; port: number }> {
   const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), "utf8");
   const pages = { full: fixture("page.html"), bare: fixture("no-pageview.html") };
   let port = 0;
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://site");
+    if (url.pathname == "/telemetry/e" && request.method == "POST" && stall(response)) return;
     if (url.pathname.startsWith("/telemetry/")) return proxy(request, response, collectorUrl);
     request.resume();
     if (request.headers.host?.startsWith("127.0.0.1")) {

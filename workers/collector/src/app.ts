@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
 import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
 import type { EventRow } from "../../../lib/events/row";
-import { compactRow } from "../../../lib/events/message";
+import { compactRow, type DropMessage } from "../../../lib/events/message";
 import { queueMessages } from "./queue";
 import { serveScript } from "./scripts";
 import { limitedAddress, refusedAllowed, TOO_MANY_REFUSED, tooManyHits, visitorLimiter } from "./limits";
-import { countDrops, DropTally, type WaitUntil } from "./drops";
+import { countDrops, DropTally, lostDrop, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
 import { ipHash } from "./enrich/visitor";
 import { botReason } from "./enrich/bots";
@@ -131,7 +131,8 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
     return { error: read.error, status: read.status };
   }
   const kept = await enrichAll(read, request, env, receivedAt, drops);
-  if (kept.rows.length) await queueMessages(env.HITS, kept.rows.map(compactRow));
+  // At most 50 rows and 50 store_full counts: within sendBatch's 100 messages.
+  if (kept.rows.length) await queueMessages(env.HITS, [...kept.rows.map(compactRow), ...kept.lost]);
   else if (!kept.limited && !(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
   countDrops(env, ctx, drops);
   return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };
@@ -159,7 +160,7 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
   const userAgent = request.headers.get("user-agent") ?? "";
   const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
   const cf = request.cf as IncomingRequestCfProperties | undefined;
-  const result = { rows: [] as EventRow[], site: null as SiteMatch | null, limited: 0 };
+  const result = { rows: [] as EventRow[], lost: [] as DropMessage[], site: null as SiteMatch | null, limited: 0 };
   const bot = botReason(userAgent, cf);
   const salts = bot ? null : await saltsFor(env.SALTS, receivedAt);
   const ip = ipOf(request);
@@ -177,7 +178,10 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
     else if (!(await allowed(site.id))) {
       drops.add("rate_limited", site.id, url.hostname);
       result.limited++;
-    } else result.rows.push(await enrich(hit, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+    } else {
+      result.rows.push(await enrich(hit, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+      if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
+    }
     result.site = site ?? result.site;
   }
   return result;

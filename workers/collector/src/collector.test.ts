@@ -108,6 +108,21 @@ describe("taking hits", () => {
     expect(dropped(bot.drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2 }]);
   });
 
+  it("counts the hits a sender's store dropped (a hit's lost) as store_full, once per reporting hit", async () => {
+    const reporter = hit({ name: "signup", lost: 1500 });
+    const { response, sent, drops, queued } = await collect(JSON.stringify([hit(), reporter]));
+    expect(response.status).toBe(204);
+    expect(response.headers.get("x-pixel-dropped")).toBeNull(); // the hits of this request were all stored
+    expect(sent.map((row) => row.name)).toEqual(["pageview", "signup"]);
+    expect(drops).toEqual([expect.objectContaining({ drop_id: reporter.id, site_id: siteId, hostname: "shop.example", reason: "store_full", hits: 1500 })]);
+    expect(queued).toHaveLength(3); // with the rows, so the sender hears 503 and resends if the queue fails
+    // A resend of the same hit carries the same drop id, which dropped_hits collapses like the event itself.
+    expect((await collect(JSON.stringify(reporter))).drops).toMatchObject([{ drop_id: reporter.id, hits: 1500 }]);
+    // A reporting hit that is not stored reports nothing: it is sent again, or dropped with its own reason.
+    const bot = await collect(JSON.stringify(hit({ lost: 2 })), { ua: "Googlebot/2.1 (+http://www.google.com/bot.html)" });
+    expect(dropped(bot.drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 1 }]);
+  });
+
   it("drops hits that run into the site's shields, counted with the shield as detail", async () => {
     await createSite(drizzle(testEnv.DB), { domain: "guarded.example", shields: { ipRanges: ["198.51.100.0/24"], countries: [], paths: ["/admin/*"], hostnames: [] } });
     const page = (path: string) => hit({ url: `https://guarded.example${path}` });
@@ -139,6 +154,9 @@ describe("taking hits", () => {
     ["a relative url", JSON.stringify(hit({ url: "/pricing" })), 400, "url"],
     ["a prototype key", `{"id":"evt_12345678","name":"x","url":"https://shop.example/","props":{"__proto__":"x"}}`, 400, "__proto__"],
     ["an unknown field", JSON.stringify(hit({ ip: "1.2.3.4" })), 400, "ip"],
+    ["lost of 0", JSON.stringify(hit({ lost: 0 })), 400, "lost"],
+    ["lost as a fraction", JSON.stringify(hit({ lost: 1.5 })), 400, "lost"],
+    ["lost over its limit", JSON.stringify(hit({ lost: 1_000_001 })), 400, "lost"],
     ["props as an array", JSON.stringify([hit(), hit({ props: ["a"] })]), 400, "1.props"],
     ["too many hits", JSON.stringify(Array.from({ length: 51 }, () => hit())), 400, "50"],
     ["an empty batch", "[]", 400, "at least one"],

@@ -1,9 +1,24 @@
-import type { DropCount, DropReason, DropsMessage } from "../../../lib/events/message";
+import type { DropCount, DropMessage, DropReason, DropsMessage } from "../../../lib/events/message";
 import type { CollectorEnv } from "./env";
 import { createLogger, errorFields } from "../../../lib/log/log";
 import { queueMessages } from "./queue";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);
+
+/**
+ * Hits a sender's store dropped, as counted by the stored hit `hitId` (its `lost`). The drop id is the hit's, so a
+ * resent hit counts them once, like the hit itself.
+ */
+export const lostDrop = (hitId: string, hits: number, siteId: string, hostname: string, now: number): DropMessage => ({
+  kind: "drop",
+  drop_id: hitId,
+  timestamp: now,
+  site_id: siteId,
+  hostname: hostKey(hostname),
+  reason: "store_full",
+  detail: "",
+  hits,
+});
 
 /** Dropped hits of one request, summed per site, hostname, reason and detail: one queue message for them all. */
 export class DropTally {

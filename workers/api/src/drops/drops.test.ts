@@ -60,7 +60,7 @@ describe("dropped hits of a site", () => {
     expect(status).toBe(200);
     expect(json.total).toBe(3 + 2 + 1 + 1 + 4 + 1 + 6);
     const byReason = Object.fromEntries(json.reasons.map((entry: { reason: string; hits: number }) => [entry.reason, entry.hits]));
-    expect(byReason).toEqual({ bot: 6, invalid: 1, unknown_site: 6, too_large: 1, shield: 4, rate_limited: 0 });
+    expect(byReason).toEqual({ bot: 6, invalid: 1, unknown_site: 6, too_large: 1, shield: 4, rate_limited: 0, store_full: 0 });
     const bot = json.reasons.find((entry: { reason: string }) => entry.reason === "bot");
     expect(bot.details).toEqual([
       { detail: "user_agent", hits: 4 },
