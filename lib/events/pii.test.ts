@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { personalDataIn, redactEmails } from "./pii";
+import { personalDataIn, redactEmails, REFUSED_IN_BROWSER } from "./pii";
 
-describe("personal data in a user id", () => {
-  it.each([
+const PERSONAL = [
     ["joe@mail.example", "email"],
     ["auth0|joe.doe+shop@mail.example", "email"],
     ["+49 170 1234567", "phone"],
@@ -16,11 +15,9 @@ describe("personal data in a user id", () => {
     ["14155552671", "phone"],
     ["004915112345678", "phone"],
     ["01701234567", "phone"],
-  ])("refuses %s as an %s", (id, kind) => {
-    expect(personalDataIn(id)).toBe(kind);
-  });
+] as const;
 
-  it.each([
+const OPAQUE = [
     ["42", "a small database id"],
     ["2147483647", "the largest 32-bit id"],
     ["5551234567", "ten digits: a 32-bit id or a number without its prefix"],
@@ -29,13 +26,27 @@ describe("personal data in a user id", () => {
     ["1234567890123456789", "a 19-digit snowflake id"],
     ["123456789012", "12 digits starting with 1"],
     ["0000001234", "a zero-padded id"],
-    ["123-456", "six digits with a dash"],
+    ["12-345", "five digits with a dash"],
     ["f47ac10b-58cc-4372-a567-0e02b2c3d479", "a UUID"],
     ["01ARZ3NDEKTSV4RRFFQ69G5FAV", "a ULID"],
     ["cus_NffrFeUfNV2Hib", "a Stripe customer id"],
     ["user@42", "an at sign without a domain"],
-  ])("keeps %s (%s)", (id) => {
+] as const;
+
+describe("personal data in a user id", () => {
+  it.each(PERSONAL)("refuses %s as an %s", (id, kind) => {
+    expect(personalDataIn(id)).toBe(kind);
+  });
+
+  it.each(OPAQUE)("keeps %s (%s)", (id) => {
     expect(personalDataIn(id)).toBeNull();
+  });
+
+  it("pixel.js refuses a part of it, never an id the collector keeps", () => {
+    const inBrowser = PERSONAL.filter(([id]) => REFUSED_IN_BROWSER.test(id)).map(([id]) => id);
+    expect(inBrowser).toEqual(["joe@mail.example", "auth0|joe.doe+shop@mail.example", "+49 170 1234567", "(555) 123-4567", "555-123-4567", "+4915112345678"]);
+    expect(OPAQUE.filter(([id]) => REFUSED_IN_BROWSER.test(id))).toEqual([]);
+    expect(REFUSED_IN_BROWSER.test("x".repeat(65))).toBe(true);
   });
 });
 
