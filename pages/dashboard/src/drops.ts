@@ -46,6 +46,16 @@ export const REASONS: Record<string, ReasonInfo> = {
     explanation:
       "More than 600 hits a minute from one visitor, answered 429: a script or a flood, not a person. The tracker retries later, so a few can still arrive.",
   },
+  pii_user_id: {
+    label: "User id refused",
+    explanation:
+      "A user id that was an e-mail address or a phone number. The hit was counted without it, so it is not in the total. Send an opaque id (a database id or UUID) instead.",
+  },
+  pii_prop: {
+    label: "E-mail in a prop",
+    explanation:
+      "An e-mail address in a prop value, stored as \"redacted\" like e-mails in page URLs; the detail names the prop. The hit was counted, so it is not in the total.",
+  },
 };
 
 const DETAILS: Record<string, string> = {
@@ -59,6 +69,8 @@ const DETAILS: Record<string, string> = {
   hostname: "hostname",
   path: "path",
   hostnames: "too many hostnames in one request",
+  email: "e-mail address",
+  phone: "phone number",
 };
 
 export const reasonInfo = (reason: string): ReasonInfo =>
