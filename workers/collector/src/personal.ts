@@ -6,7 +6,7 @@ type CountPart = (reason: Extract<DropReason, "pii_user_id" | "pii_prop">, detai
 
 /**
  * The hit as it may be stored: a user id that is an e-mail address or a phone number is left out (the hit itself is
- * kept), and e-mail addresses in prop values are redacted. Each is counted, the props under their (redacted) key.
+ * kept), and e-mail addresses in props, values and keys, are redacted. Each is counted, a prop under its stored key.
  */
 export function withoutPersonalData(hit: Hit, count: CountPart): Hit {
   const personal = hit.user_id ? personalDataIn(hit.user_id) : null;
@@ -18,13 +18,14 @@ export function withoutPersonalData(hit: Hit, count: CountPart): Hit {
 
 /** The same object when nothing needed redacting, which is nearly always. */
 function redactedProps(props: HitProps, count: CountPart): HitProps {
-  let redacted: HitProps | undefined;
-  for (const [key, value] of Object.entries(props)) {
-    if (typeof value !== "string") continue;
-    const stored = redactEmails(value);
-    if (stored === value) continue;
-    (redacted ??= { ...props })[key] = stored;
-    count("pii_prop", redactEmails(key).slice(0, 32));
+  const entries = Object.entries(props);
+  if (!entries.some(([key, value]) => key.includes("@") || (typeof value === "string" && value.includes("@")))) return props;
+  const redacted: HitProps = {};
+  for (const [key, value] of entries) {
+    const storedKey = redactEmails(key);
+    const storedValue = typeof value === "string" ? redactEmails(value) : value;
+    if (storedKey !== key || storedValue !== value) count("pii_prop", storedKey.slice(0, 32));
+    redacted[storedKey] = storedValue;
   }
-  return redacted ?? props;
+  return redacted;
 }
