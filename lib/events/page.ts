@@ -1,12 +1,12 @@
+import { REDACTED, redactEmails } from "./pii";
+
 export interface Page {
   hostname: string;
   pathname: string;
   query: string;
 }
 
-const EMAIL = /[^\s@/?&=#]+@[^\s@/?&=#]+\.[^\s@/?&=#]+/g;
 const SECRET_KEYS = /^(token|access_token|id_token|refresh_token|auth|authorization|code|password|pass|pwd|secret|key|api_key|apikey|session|sid|signature|sig|email|e-mail|phone|tel)$/i;
-const REDACTED = "redacted";
 
 /** The page's address, with e-mail addresses and credentials in it replaced before anything is stored. */
 export function pageFrom(url: URL): Page {
@@ -23,7 +23,7 @@ function redactedQuery(params: URLSearchParams): string {
   if (!holdsSecrets(params)) return params.toString();
   const query = new URLSearchParams();
   for (const [key, value] of params) {
-    query.append(key, SECRET_KEYS.test(key) ? REDACTED : value.replace(EMAIL, REDACTED));
+    query.append(key, SECRET_KEYS.test(key) ? REDACTED : redactEmails(value));
   }
   return query.toString();
 }
@@ -35,7 +35,7 @@ function holdsSecrets(params: URLSearchParams): boolean {
 
 function redactedPath(pathname: string): string {
   const decoded = pathname.includes("%") ? decodePath(pathname) : pathname;
-  return decoded.includes("@") ? decoded.replace(EMAIL, REDACTED) : decoded;
+  return redactEmails(decoded);
 }
 
 /** Hash-routed apps (`#/inbox`, `#!/inbox`) keep their route in the fragment; a plain `#section` is no page. */

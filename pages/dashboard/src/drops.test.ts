@@ -17,6 +17,8 @@ describe("dropped hits", () => {
     expect(reasonInfo("rate_limited").label).toBe("Rate limited");
     expect(reasonInfo("a_future_reason").label).toBe("a_future_reason");
     expect(detailLabel("datacenter")).toBe("data-centre network");
+    expect(reasonInfo("pii_user_id").label).toBe("User id refused");
+    expect(detailLabel("phone")).toBe("phone number");
     expect(detailLabel("something_new")).toBe("something_new");
   });
 });

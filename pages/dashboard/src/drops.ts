@@ -51,6 +51,16 @@ export const REASONS: Record<string, ReasonInfo> = {
     explanation:
       "Hits pixel.js kept in a visitor's browser while it could not reach the collector, dropped oldest first when its store passed 50,000 characters. Counted when the tracker's next hit arrives.",
   },
+  pii_user_id: {
+    label: "User id refused",
+    explanation:
+      "A user id that was an e-mail address or a phone number. The hit was counted without it, so it is not in the total. Send an opaque id (a database id or UUID) instead.",
+  },
+  pii_prop: {
+    label: "E-mail in a prop",
+    explanation:
+      "An e-mail address in a prop value, stored as \"redacted\" like e-mails in page URLs; the detail names the prop. The hit was counted, so it is not in the total.",
+  },
 };
 
 const DETAILS: Record<string, string> = {
@@ -64,6 +74,8 @@ const DETAILS: Record<string, string> = {
   hostname: "hostname",
   path: "path",
   hostnames: "too many hostnames in one request",
+  email: "e-mail address",
+  phone: "phone number",
 };
 
 export const reasonInfo = (reason: string): ReasonInfo =>

@@ -21,6 +21,7 @@ import { errorFields } from "../../../lib/log/log";
 import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
 import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
+import { withoutPersonalData } from "./personal";
 
 type Router = Hono<{ Bindings: CollectorEnv }>;
 
@@ -179,7 +180,8 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       drops.add("rate_limited", site.id, url.hostname);
       result.limited++;
     } else {
-      result.rows.push(await enrich(hit, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+      const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
+      result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
     }
     result.site = site ?? result.site;

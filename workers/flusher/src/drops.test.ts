@@ -24,6 +24,7 @@ describe("a request's drop counts in one message", () => {
         { site_id: site, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2 },
         { site_id: site, hostname: "staging.shop.example", reason: "unknown_site", detail: "", hits: 3 },
         { site_id: site, hostname: "shop.example", reason: "shield", detail: "path", hits: 1 },
+        { site_id: site, hostname: "shop.example", reason: "pii_user_id", detail: "phone", hits: 4 },
       ],
     };
     const first = await deliver(message);
@@ -39,6 +40,7 @@ describe("a request's drop counts in one message", () => {
       );
       expect(rows).toEqual([
         { reason: "bot", hits: 2 },
+        { reason: "pii_user_id", hits: 4 },
         { reason: "shield", hits: 1 },
         { reason: "unknown_site", hits: 3 },
       ]);

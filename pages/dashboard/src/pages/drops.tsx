@@ -160,7 +160,7 @@ function DropsReport(props: { data: DropsSummary; domain: string }) {
           Export CSV
         </button>
       </div>
-      <Show when={props.data.total > 0} fallback={<p class="empty">Nothing was dropped in this period.</p>}>
+      <Show when={reasons().some((entry) => entry.hits > 0)} fallback={<p class="empty">Nothing was dropped in this period.</p>}>
         <div class="table-scroll">
           <table class="bar-list drops-days">
             <thead>

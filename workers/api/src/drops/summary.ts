@@ -1,4 +1,6 @@
+import { PART_DROP_REASONS } from "../../../../lib/events/message";
 import type { DropsSummary } from "../../../../lib/stats/drops";
+
 export interface DropRow {
   day: string;
   reason: string;
@@ -26,14 +28,15 @@ export function summarize(
     if (perDay) perDay[row.reason] = (perDay[row.reason] ?? 0) + row.hits;
   }
   const byHits = <T extends { hits: number }>(list: T[]) => list.sort((a, b) => b.hits - a.hits);
+  const droppedHits = (counts: [string, number][]) => counts.reduce((sum, [reason, hits]) => (PART_DROP_REASONS.includes(reason) ? sum : sum + hits), 0);
   return {
     ...range,
-    total: rows.reduce((sum, row) => sum + row.hits, 0),
+    total: droppedHits(rows.map((row) => [row.reason, row.hits])),
     reasons: [...reasons].map(([reason, { hits, details }]) => ({
       reason,
       hits,
       details: byHits([...details].map(([detail, count]) => ({ detail, hits: count }))),
     })),
-    days: [...days].map(([day, counts]) => ({ day, total: Object.values(counts).reduce((a, b) => a + b, 0), reasons: counts })),
+    days: [...days].map(([day, counts]) => ({ day, total: droppedHits(Object.entries(counts)), reasons: counts })),
   };
 }
