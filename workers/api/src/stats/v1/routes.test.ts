@@ -106,19 +106,23 @@ describe("GET /api/v1/stats/realtime/visitors", () => {
 });
 
 describe("Plausible's documented v1 example requests", () => {
+  /** Every request of plausible/docs docs/api/stats-api.md (the v1 reference), then a few more of its parameters. */
   const examples = [
     "realtime/visitors?site_id=$SITE_ID",
     "aggregate?site_id=$SITE_ID&period=6mo&metrics=visitors,pageviews,bounce_rate,visit_duration",
-    "aggregate?site_id=$SITE_ID&period=6mo&metrics=visitors,pageviews,bounce_rate,visit_duration&compare=previous_period",
-    "aggregate?site_id=$SITE_ID&period=6mo&filters=event:page%3D%3D%2Fblog%2F**",
     "timeseries?site_id=$SITE_ID&period=6mo",
-    "timeseries?site_id=$SITE_ID&period=6mo&filters=visit:source%3D%3DGoogle",
-    "timeseries?site_id=$SITE_ID&period=month&date=2026-11-05&metrics=visitors,pageviews,visit_duration",
     "breakdown?site_id=$SITE_ID&period=6mo&property=visit:source&metrics=visitors,bounce_rate&limit=5",
-    "breakdown?site_id=$SITE_ID&period=6mo&property=event:page&limit=5&filters=visit:source%3D%3DGoogle",
-    "breakdown?site_id=$SITE_ID&period=6mo&property=event:props:method&filters=event:name%3D%3DSignup",
+    "breakdown?site_id=$SITE_ID&period=6mo&property=event:page&limit=5",
+    "aggregate?site_id=$SITE_ID&period=6mo&filters=event:page%3D%3D%2Forder%2Fconfirmation",
+    "timeseries?site_id=$SITE_ID&period=6mo&filters=visit:source%3D%3DGoogle",
+    "breakdown?site_id=$SITE_ID&period=6mo&property=event:props:method&filters=event:name%3D%3DDownload",
+    "aggregate?site_id=$SITE_ID&period=6mo&metrics=visitors,pageviews,bounce_rate,visit_duration&compare=previous_period",
+    "aggregate?site_id=$SITE_ID&period=12mo&filters=visit:browser%3D%3DFirefox%3Bvisit:country%3D%3DFR%7CDE",
+    "timeseries?site_id=$SITE_ID&period=month&date=2026-11-05&metrics=visitors,pageviews,visit_duration",
+    "timeseries?site_id=$SITE_ID&period=30d&interval=date",
     "breakdown?site_id=$SITE_ID&period=6mo&property=event:goal",
-    "breakdown?site_id=$SITE_ID&period=7d&property=visit:country&date=2026-11-22",
+    "breakdown?site_id=$SITE_ID&period=7d&property=visit:country&date=2026-11-22&page=2&limit=1",
+    "aggregate?site_id=$SITE_ID&period=day&date=2026-11-20&with_imported=true",
   ];
   it.each(examples)("GET /api/v1/stats/%s answers 200", async (example) => {
     const answer = await v1(example.replace("$SITE_ID", site.id));
