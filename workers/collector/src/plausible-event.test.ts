@@ -47,6 +47,7 @@ describe("Plausible's Events API at /telemetry/api/event", () => {
       [{ name: "pageview", url: "https://plausible-app.example/", domain: "plausible-app.example", props: ["a"] }, /^props: must be an object/],
       [{ name: "pageview", url: "https://plausible-app.example/", domain: "plausible-app.example", user: "joe" }, /^user: not a field/],
       [[{ name: "pageview" }], /must be a Plausible event object/],
+      [{ name: 42, url: "https://plausible-app.example/", domain: "plausible-app.example" }, /^name: Invalid type: Expected string/],
       ["{", /not valid UTF-8 JSON/],
     ];
     for (const [body, error] of cases) {

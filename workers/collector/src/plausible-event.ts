@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import { LIMITS } from "../../../lib/events/hit";
 import type { CollectorEnv } from "./env";
 import { readJson, validateHits, type HitsResult } from "./hits";
 
@@ -32,7 +31,7 @@ export async function readPlausibleEvent(request: Request): Promise<HitsResult> 
   const read = await readJson(request);
   if (!read.ok) return read;
   const parsed = v.safeParse(PlausibleEvent, read.body);
-  if (!parsed.success || Array.isArray(read.body)) return { ok: false, status: 400, error: "body must be a Plausible event object: {name, url, domain, referrer?, props?}" };
+  if (!parsed.success || Array.isArray(read.body)) return { ok: false, status: 400, error: notAnEvent(parsed.issues?.[0]) };
   const event = parsed.output;
   const unknown = Object.keys(event).find((key) => !KNOWN_KEYS.has(key));
   if (unknown) return { ok: false, status: 400, error: `${unknown}: not a field of Plausible's Events API` };
@@ -49,11 +48,15 @@ export async function readPlausibleEvent(request: Request): Promise<HitsResult> 
   });
 }
 
+function notAnEvent(issue: v.BaseIssue<unknown> | undefined): string {
+  const path = issue && v.getDotPath(issue);
+  return path ? `${path}: ${issue.message}` : "body must be a Plausible event object: {name, url, domain, referrer?, props?}";
+}
+
 /** Plausible's tracker sent props as a JSON string before it sent an object; `null` means none. */
 function propsOf(value: unknown): Record<string, unknown> | null | undefined {
   if (value === undefined || value === null) return null;
   if (typeof value !== "string") return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  if (value.length > LIMITS.bodyBytes) return undefined;
   try {
     return propsOf(JSON.parse(value) as unknown) ?? undefined;
   } catch {
