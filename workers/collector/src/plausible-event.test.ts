@@ -95,6 +95,8 @@ describe("Plausible's Events API at /telemetry/api/event", () => {
       expect(await visitorOf("203.0.113.2", trusted)).not.toBe(first);
       expect(await visitorOf("203.0.113.1, 10.0.0.1", trusted)).toBe(first);
       expect(await visitorOf("not-an-ip", trusted)).toBe(await visitorOf("203.0.113.9"));
+      const { sent } = await send(event, { ip: SERVER, headers: { "x-forwarded-for": "203.0.113.1" } }, trusted);
+      expect(sent[0]).toMatchObject({ country: "DE", city: "Berlin" });
     });
   });
 });
