@@ -21,6 +21,7 @@ import { settingsRoutes } from "./settings/routes";
 import { siteRoutes } from "./sites/routes";
 import { statsRateLimit } from "./stats/rate-limit";
 import { statsRoutes } from "./stats/routes";
+import { v1StatsRoutes } from "./stats/v1/routes";
 import { userRoutes } from "./users/routes";
 
 export const app = new Hono<ApiContext>().basePath("/api");
@@ -35,6 +36,7 @@ app.route("/share", publicShareRoutes);
 app.route("/invitations", publicInvitationRoutes);
 for (const path of ["/sites/*", "/users/*", "/keys/*", "/settings/*"]) app.use(path, requireUser);
 app.use("/v2/*", requireCaller, statsRateLimit);
+app.use("/v1/stats/*", requireCaller, statsRateLimit);
 app.route("/sites", siteRoutes);
 app.route("/sites", dataRoutes);
 app.route("/sites/:siteId/drops", dropRoutes);
@@ -42,6 +44,7 @@ app.route("/users", userRoutes);
 app.route("/keys", keyRoutes);
 app.route("/settings", settingsRoutes);
 app.route("/v2", statsRoutes);
+app.route("/v1/stats", v1StatsRoutes);
 
 app.notFound((c) => c.json({ error: `no such route: ${c.req.method} ${c.req.path}` }, 404));
 app.onError((error, c) => {

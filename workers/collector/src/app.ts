@@ -12,6 +12,7 @@ import { ipHash } from "./enrich/visitor";
 import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
+import { PLAUSIBLE_EVENT_PATH, readPlausibleEvent, visitorRequest } from "./plausible-event";
 import { saltsFor } from "./salts";
 import { collectorHealth } from "./health";
 import { healthResponse } from "../../../lib/health/health";
@@ -68,6 +69,8 @@ function createRouter(routes: CollectorRoutes): Router {
   }
   app.get("/health", async (c) => healthResponse(await collectorHealth(c.env)));
   app.options(`/${routes.endpoint}`, (c) => preflight(c.req.raw));
+  app.post(PLAUSIBLE_EVENT_PATH, (c) => takePlausibleEvent(c.req.raw, c.env, c.executionCtx));
+  app.options(PLAUSIBLE_EVENT_PATH, (c) => preflight(c.req.raw));
   // POST <base>/<endpoint> is answered before the router (createCollector).
   app.get(`/${routes.endpoint}.gif`, (c) => takePixel(c.req.raw, c.env, c.executionCtx));
   app.on(["GET", "POST", "OPTIONS"], "/:name", async (c) => (await siteRoute(c.req.param("name"), c.req.raw, c.env, c.executionCtx)) ?? notFound(c.req.raw));
@@ -92,12 +95,21 @@ async function siteRoute(name: string, request: Request, env: CollectorEnv, ctx:
 const preflight = (request: Request) => new Response(null, { status: 204, headers: corsHeaders(request.headers.get("origin") ?? undefined) });
 
 async function takeHits(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
-  const taken = await take(await readHits(request), request, env, ctx);
+  return answerTaken(await take(await readHits(request), request, env, ctx), request, { status: 204, body: null });
+}
+
+/** Plausible's Events API: the same checks, enrichment, limits and drop counts as any hit; 202 "ok" as Plausible answers. */
+async function takePlausibleEvent(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {
+  const taken = await take(await readPlausibleEvent(request), visitorRequest(request, env), env, ctx);
+  return answerTaken(taken, request, { status: 202, body: "ok" });
+}
+
+function answerTaken(taken: Taken, request: Request, accepted: { status: 202 | 204; body: string | null }): Response {
   if ("error" in taken) return refusal(taken);
   const headers: Record<string, string> = taken.site ? corsFor(request.headers.get("origin") ?? undefined, taken.site) : {};
   if (taken.dropped) headers["x-pixel-dropped"] = taken.dropped;
   if (taken.limited) return Response.json({ error: taken.limited }, { status: 429, headers });
-  return new Response(null, { status: 204, headers });
+  return new Response(accepted.body, { status: accepted.status, headers });
 }
 
 async function takePixel(request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response> {

@@ -16,4 +16,6 @@ export interface CollectorEnv {
   PIXEL_BASE_PATH?: string;
   PIXEL_SCRIPT_NAME?: string;
   PIXEL_ENDPOINT?: string;
+  /** Comma-separated IPs of server-side senders whose X-Forwarded-For names the visitor (Events API, docs/ingestion.md). */
+  PIXEL_TRUSTED_SENDERS?: string;
 }

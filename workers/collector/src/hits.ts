@@ -7,21 +7,29 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 /** Valid hits come with their parsed page URLs; a refusal may name a `detail` for its drop count. */
 export type HitsResult = { ok: true; hits: Hit[]; urls: URL[] } | { ok: false; status: 400 | 413; error: string; detail?: string };
 
+type Refusal = Extract<HitsResult, { ok: false }>;
+
 /** Reads a request body (JSON, also sent as text/plain) into validated hits, or says what is wrong with it. */
 export async function readHits(request: Request): Promise<HitsResult> {
+  const read = await readJson(request);
+  return read.ok ? validateHits(read.body) : read;
+}
+
+/** A request body (JSON, also sent as text/plain) within the size limit, parsed; or why it can't be. */
+export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | Refusal> {
   const declared = request.headers.get("content-length");
   if (Number(declared) > LIMITS.bodyBytes) return tooLarge();
   const bytes = declared === null ? await readCapped(request.body, LIMITS.bodyBytes) : new Uint8Array(await request.arrayBuffer());
   if (!bytes || bytes.byteLength > LIMITS.bodyBytes) return tooLarge();
-  let body: unknown;
   try {
-    body = parseJson(UTF8.decode(bytes));
+    return { ok: true, body: parseJson(UTF8.decode(bytes)) };
   } catch (error) {
-    if (error instanceof ForbiddenKeyError) return { ok: false, status: 400, error: error.message };
-    return { ok: false, status: 400, error: "body is not valid UTF-8 JSON" };
+    if (error instanceof ForbiddenKeyError) return refused(error.message);
+    return refused("body is not valid UTF-8 JSON");
   }
-  return validate(body);
 }
+
+const refused = (error: string): Refusal => ({ ok: false, status: 400, error });
 
 /** A body of unknown length (chunked), read until it ends or passes `cap` bytes: then the rest is never read. */
 async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number): Promise<Uint8Array | null> {
@@ -47,7 +55,8 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number):
   return bytes;
 }
 
-function validate(body: unknown): HitsResult {
+/** One hit or a batch of them, checked against the wire format (lib/events/hit.ts). */
+export function validateHits(body: unknown): HitsResult {
   const parsed = v.safeParse(HitBatchSchema, body);
   if (!parsed.success) return { ok: false, status: 400, error: describe(parsed.issues) };
   const hits = Array.isArray(parsed.output) ? parsed.output : [parsed.output];
@@ -86,7 +95,7 @@ export function readPixel(params: URLSearchParams, referer: string | null): Hits
   }
   if (props.length) fields.props = Object.fromEntries(props);
   if (!fields.url) return { ok: false, status: 400, error: "u: the page URL is required when there is no Referer" };
-  return validate(fields);
+  return validateHits(fields);
 }
 
 class ForbiddenKeyError extends Error {}
@@ -103,11 +112,7 @@ function parseJson(text: string): unknown {
   });
 }
 
-const tooLarge = (): HitsResult => ({
-  ok: false,
-  status: 413,
-  error: `body is larger than ${LIMITS.bodyBytes} bytes; send fewer hits per request`,
-});
+const tooLarge = (): Refusal => ({ ok: false, status: 413, error: `body is larger than ${LIMITS.bodyBytes} bytes; send fewer hits per request` });
 
 /** The deepest issue names the field, e.g. `[0].props.plan: at most 500 characters`. */
 function describe(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {

@@ -48,7 +48,7 @@ export const statsRoutes = new Hono<ApiContext>()
     });
   });
 
-async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): Promise<QueryAnswer | Response> {
+export async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): Promise<QueryAnswer | Response> {
   const prepared = await prepareQuery(input, lookupsFor(c));
   if ("error" in prepared) return c.json({ error: prepared.error }, prepared.status);
   return withClickHouse(c, async (client) => {
@@ -145,7 +145,7 @@ async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof apiC
   }
 }
 
-async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Site | Response> {
+export async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Site | Response> {
   const site = await queryableSite(c.env.DB, c.var.caller, siteId);
   return site ?? c.json({ error: noSite(siteId) }, 404);
 }
@@ -161,7 +161,7 @@ async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]
   }));
 }
 
-async function withClickHouse<T>(c: Context<ApiContext>, use: (client: ReturnType<typeof apiClickHouse>) => Promise<T>): Promise<T> {
+export async function withClickHouse<T>(c: Context<ApiContext>, use: (client: ReturnType<typeof apiClickHouse>) => Promise<T>): Promise<T> {
   const client = apiClickHouse(c.env);
   try {
     return await use(client);
