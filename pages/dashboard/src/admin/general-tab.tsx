@@ -7,7 +7,7 @@ import { createAction } from "./action";
 import { adminApi, type SiteDetails } from "./api";
 import { actionError } from "./errors";
 import { describeLineError, fieldError, parseLines } from "./lines";
-import { type GeneralForm, generalChange, generalForm, MAX_RETENTION_DAYS } from "./site-form";
+import { type GeneralForm, generalChange, generalForm } from "./site-form";
 import { SnippetBox } from "./snippet-box";
 import { timeZoneOptions } from "./timezones";
 import { ActionError, Field, fieldAria, Saved } from "./ui";
@@ -79,14 +79,6 @@ export function GeneralTab(props: {
           error={errors().hostnames}
         >
           <textarea id="settings-hostnames" name="hostnames" rows="3" value={form().hostnames} onInput={set("hostnames")} spellcheck={false} {...fieldAria("settings-hostnames", errors().hostnames)} />
-        </Field>
-        <Field
-          id="settings-retention"
-          label="Keep events for (days)"
-          hint={`0 keeps them forever; up to ${MAX_RETENTION_DAYS}. Applies to events stored from now on.`}
-          error={errors().retentionDays}
-        >
-          <input id="settings-retention" name="retentionDays" inputmode="numeric" value={form().retentionDays} onInput={set("retentionDays")} {...fieldAria("settings-retention", errors().retentionDays)} />
         </Field>
         <div class="form-row">
           <Field id="settings-script" label="Script name" hint="The file the snippet loads, ending in .js. Keep it equal to the collector's PIXEL_SCRIPT_NAME (default pixel.js)." error={errors().scriptName}>

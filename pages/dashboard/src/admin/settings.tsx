@@ -1,4 +1,4 @@
-import { createResource, For, type JSX, Match, Show, Switch } from "solid-js";
+import { createResource, For, type JSX, lazy, Match, Show, Switch } from "solid-js";
 import type { Site, User } from "../api/types";
 import { Link } from "../components/link";
 import { siteSectionUrl } from "../routes";
@@ -10,11 +10,14 @@ import { ShareTab } from "./share-tab";
 import { ShieldsTab } from "./shields-tab";
 import { Loading } from "./ui";
 
+const DataTab = lazy(() => import("./data-tab"));
+
 const TABS = [
   { id: "general", label: "General" },
   { id: "goals", label: "Goals" },
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
+  { id: "data", label: "Data" },
   { id: "members", label: "Members", owner: true },
 ] as const;
 
@@ -58,6 +61,9 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "share"}>
               <ShareTab site={site()} onChanged={saved} />
+            </Match>
+            <Match when={current() === "data"}>
+              <DataTab site={site()} isOwner={isOwner()} onSaved={saved} />
             </Match>
             <Match when={current() === "members" && isOwner()}>
               <MembersTab siteId={site().id} user={props.user} />
