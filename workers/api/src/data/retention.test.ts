@@ -38,7 +38,7 @@ async function stamps(siteId: string): Promise<number[]> {
   }
 }
 
-const cron = (scheduledTime: number) => worker.scheduled({ scheduledTime, cron: "*/10 * * * *", noRetry() {} }, apiEnv);
+const cron = (scheduledTime: number, env = apiEnv) => worker.scheduled({ scheduledTime, cron: "*/10 * * * *", noRetry() {} }, env);
 
 // Mutations and lightweight deletes on four shared tables: slow with the local engine answering one query at a time.
 describe("retention changes apply to stored rows", { timeout: 60_000 }, () => {
@@ -69,6 +69,20 @@ describe("retention changes apply to stored rows", { timeout: 60_000 }, () => {
     await cron(now);
     expect(await counts(a.id)).toEqual({ events: 2, sessions: 2, pages: 2, dropped_hits: 2 });
     expect(await stamps(a.id)).toEqual([730]);
+  });
+
+  it("a run that fails records why and leaves the job to the next cron, which finishes it", async () => {
+    const now = Date.now();
+    const { a, owner } = await accessWorld();
+    await seed(a.id, now);
+    expect((await call(`/sites/${a.id}`, { cookie: owner.cookie, method: "PATCH", body: { retentionDays: 30 } })).status).toBe(200);
+    await cron(now, { ...apiEnv, CLICKHOUSE_WRITE_PASSWORD: "not-the-password" });
+    const stopped = (await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job;
+    expect(stopped).toMatchObject({ stepsDone: 0, done: false, error: expect.any(String) });
+    expect(await counts(a.id)).toEqual({ events: 2, sessions: 2, pages: 2, dropped_hits: 2 });
+    await cron(now);
+    expect((await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job).toMatchObject({ stepsDone: 4, done: true, error: null });
+    expect(await counts(a.id)).toEqual({ events: 1, sessions: 1, pages: 1, dropped_hits: 1 });
   });
 
   it("only a change of the retention starts a job, and only site admins may follow it", async () => {

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { applyRetention, SITE_TABLES } from "../../../../lib/clickhouse/site-data";
+import { applyRetention, SITE_TABLES, type SiteTable } from "../../../../lib/clickhouse/site-data";
 import { createLogger } from "../../../../lib/log/log";
 import type { ApiContext, ApiEnv } from "../env";
 import { withWriter } from "./clickhouse";
@@ -15,7 +15,7 @@ interface RetentionJobRow {
 }
 
 /** One step per per-site table. */
-export const RETENTION_STEPS = SITE_TABLES.length;
+const RETENTION_STEPS = SITE_TABLES.length;
 
 /** A change replaces the site's job, which starts over from the first table. */
 export async function requestRetention(db: D1Database, siteId: string, retentionDays: number, now: number): Promise<void> {
@@ -58,7 +58,7 @@ export async function runRetentionJobs(env: ApiEnv, now: number): Promise<void> 
   }
 }
 
-async function runJob(db: D1Database, job: RetentionJobRow, now: number, apply: (table: (typeof SITE_TABLES)[number]) => Promise<void>) {
+async function runJob(db: D1Database, job: RetentionJobRow, now: number, apply: (table: SiteTable) => Promise<void>) {
   for (let step = job.steps_done; step < RETENTION_STEPS; step++) {
     await apply(SITE_TABLES[step]!);
     const finished = step + 1 === RETENTION_STEPS ? now : null;
