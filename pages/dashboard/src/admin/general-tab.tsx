@@ -127,8 +127,7 @@ function DeleteSite(props: { site: SiteDetails; sites: Site[]; onSitesChanged: (
     >
       <h3 id="delete-site-title">Delete this site</h3>
       <p>
-        Its goals, reports, members and share link go at once, and its events stay in ClickHouse only until their
-        retention ends. This can't be undone.
+        Its events, goals, reports, members and share link go at once. This can't be undone.
       </p>
       <Field id="delete-confirm" label={`Type ${props.site.domain} to confirm`}>
         <input id="delete-confirm" value={typed()} onInput={(event) => setTyped(event.currentTarget.value)} autocomplete="off" spellcheck={false} data-testid="delete-confirm" {...fieldAria("delete-confirm", undefined, false)} />
