@@ -4,7 +4,7 @@ import { adminApi, type RetentionJob, type SiteDetails } from "./api";
 import { type ExportFormat, exportUrl, retentionOptions, retentionProgress } from "./data-form";
 import { ActionError, Field, fieldAria, Saved } from "./ui";
 
-/** How often the page asks how far a retention change got. */
+/** How often the page asks how far a retention change got (until it is done, or stopped: the cron retries later). */
 const POLL_MS = 1_000;
 
 /** The site's data: its retention (and how far a change got in the stored rows), an export, deleting all of it. */
@@ -30,7 +30,7 @@ function Retention(props: { site: SiteDetails; onSaved: (site: SiteDetails) => v
     clearTimeout(timer);
     const latest = await adminApi.retention(props.site.id).catch(() => job());
     setJob(latest);
-    if (latest && !latest.done) timer = setTimeout(follow, POLL_MS);
+    if (latest && !latest.done && !latest.error) timer = setTimeout(follow, POLL_MS);
   };
   void follow();
 
