@@ -25,7 +25,7 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
   { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: CLICKHOUSE_USERS.api, readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
-  { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert and delete, for deleting and importing a site's data from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
+  { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert, delete and update, for deleting and importing a site's data and applying retention changes from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
   { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_ALERT_WEBHOOK_URL", description: "the flusher's hourly cron posts a JSON alert here while dead letters wait for replay; unset, it only logs", default: "", secret: true, readBy: "flusher" },

@@ -32,6 +32,7 @@ GRANT SELECT, INSERT ON pixel.* TO pixel_writer;
 CREATE USER OR REPLACE pixel_reader IDENTIFIED BY '<pixel_reader password>' SETTINGS PROFILE 'pixel_reader_profile';
 GRANT SELECT ON pixel.* TO pixel_reader;
 
--- Optional: the api's deleting and importing of a site's data (CLICKHOUSE_WRITE_USER, docs/data.md).
+-- Optional: the api's deleting and importing of a site's data, and applying a retention change to stored rows
+-- (ALTER UPDATE of retention_days) (CLICKHOUSE_WRITE_USER, docs/data.md).
 CREATE USER OR REPLACE pixel_data IDENTIFIED BY '<pixel_data password>' SETTINGS PROFILE 'pixel_writer_profile';
-GRANT SELECT, INSERT, ALTER DELETE ON pixel.* TO pixel_data;
+GRANT SELECT, INSERT, ALTER DELETE, ALTER UPDATE ON pixel.* TO pixel_data;

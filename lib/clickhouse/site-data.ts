@@ -6,6 +6,18 @@ import { clickHouseTime, insertJsonRows } from "./client";
  * data, empties each of them; a new per-site table is added here (site-data.test.ts checks the migrations).
  */
 export const SITE_TABLES = ["events", "sessions", "pages", "dropped_hits"] as const;
+export type SiteTable = (typeof SITE_TABLES)[number];
+
+/** When each table's row is past a retention of N days: its time as its TTL counts it (migrations/0001-0005). */
+const RETAINED_FROM: Record<SiteTable, string> = {
+  events: "timestamp",
+  sessions: "hour + toIntervalHour(1)",
+  pages: "hour + toIntervalHour(1)",
+  dropped_hits: "toDateTime(day)",
+};
+
+/** The tables whose rows carry their site's `retention_days`, which their TTL goes by. */
+const STAMPED: ReadonlySet<SiteTable> = new Set(["events", "sessions", "pages"]);
 
 /** The tombstones (migrations/0007_forgotten_sites.sql): they outlive the data they stand for. */
 export const FORGOTTEN_SITES = "forgotten_sites";
@@ -33,3 +45,23 @@ export async function deleteSiteData(client: ClickHouseClient, siteId: string): 
  * while their cached copy of the site lives on. Written last, so a deletion that fails halfway leaves a working site.
  */
 export const forgetSite = (client: ClickHouseClient, siteId: string) => forget(client, siteId, FOREVER);
+
+/**
+ * Applies a site's new retention to the rows one table already holds: they are stamped with it, so their TTL
+ * follows it from now on (longer or shorter), and those already past it are deleted at once (a lightweight delete).
+ */
+export async function applyRetention(client: ClickHouseClient, table: SiteTable, siteId: string, retentionDays: number, now: number) {
+  const query_params = { site: siteId, days: retentionDays, cutoff: clickHouseTime(now - retentionDays * 86_400_000) };
+  if (STAMPED.has(table)) {
+    await client.command({
+      query: `ALTER TABLE ${table} UPDATE retention_days = {days:UInt16} WHERE site_id = {site:String} AND retention_days != {days:UInt16}`,
+      query_params,
+      clickhouse_settings: { mutations_sync: "1" },
+    });
+  }
+  if (retentionDays === 0) return;
+  await client.command({
+    query: `DELETE FROM ${table} WHERE site_id = {site:String} AND ${RETAINED_FROM[table]} < {cutoff:DateTime64(3, 'UTC')}`,
+    query_params,
+  });
+}

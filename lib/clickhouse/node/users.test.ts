@@ -19,7 +19,7 @@ describe("deploy/clickhouse/users.sql", () => {
       expect(reader.settings[name]).toMatchObject({ min: "1", max: expect.any(String) });
     }
     expect(user(CLICKHOUSE_USERS.flusher).grants.flatMap((grant) => grant.privileges)).toEqual(["SELECT", "INSERT"]);
-    expect(user(CLICKHOUSE_USERS.data).grants.flatMap((grant) => grant.privileges)).toEqual(["SELECT", "INSERT", "ALTER DELETE"]);
+    expect(user(CLICKHOUSE_USERS.data).grants.flatMap((grant) => grant.privileges)).toEqual(["SELECT", "INSERT", "ALTER DELETE", "ALTER UPDATE"]);
   });
 
   it("renders for another database and grants on test databases", () => {

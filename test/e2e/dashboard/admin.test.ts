@@ -134,7 +134,6 @@ describe("site settings", () => {
     await page.getByLabel("Name", { exact: true }).fill("First run, renamed");
     await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
     await page.getByLabel("More hostnames").fill("First-Run.example.net\n\nalias.example.org\n");
-    await page.getByLabel("Keep events for (days)").fill("400");
     await page.getByTestId("save-general").click();
     await expect.poll(() => page.getByTestId("saved").textContent(), POLL).toBe("Saved.");
     await expect.poll(() => page.getByTestId("site-name").textContent(), POLL).toBe("First run, renamed");
@@ -150,7 +149,6 @@ describe("site settings", () => {
     expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("First run, renamed");
     expect(await page.getByLabel("Time zone").inputValue()).toBe("Asia/Tokyo");
     expect(await page.getByLabel("More hostnames").inputValue()).toBe("first-run.example.net\nalias.example.org");
-    expect(await page.getByLabel("Keep events for (days)").inputValue()).toBe("400");
     expect(await page.getByLabel("Endpoint name").inputValue()).toBe("e");
     await shot(page, "settings-general");
 

@@ -7,7 +7,7 @@ export interface ApiEnv extends ClickHouseEnv {
   PIXEL_SESSION_SECRET?: string;
   /** Set when the dashboard is served from another origin than the api; see cors/dashboard-origin.ts. */
   PIXEL_DASHBOARD_ORIGIN?: string;
-  /** A ClickHouse user that may insert and delete, for importing and deleting site data; unset, the api's user is used. */
+  /** A ClickHouse user that may insert, delete and update, for importing and deleting site data and retention changes; unset, the api's user is used. */
   CLICKHOUSE_WRITE_USER?: string;
   CLICKHOUSE_WRITE_PASSWORD?: string;
   /** Stats requests per minute of each user and API key, and of each share link (wrangler.toml `[[ratelimits]]`). */

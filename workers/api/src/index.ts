@@ -1,5 +1,6 @@
 import { withRequestLog } from "../../../lib/log/http";
 import { app } from "./app";
+import { runRetentionJobs } from "./data/retention";
 import type { ApiEnv } from "./env";
 import { scheduled } from "./scheduled";
 

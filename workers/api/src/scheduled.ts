@@ -1,14 +1,15 @@
 import { createLogger, errorFields } from "../../../lib/log/log";
 import { checkAlerts } from "./alerts/check";
+import { runRetentionJobs } from "./data/retention";
 import { sendDueReports } from "./email/reports";
 import type { CronLog } from "./email/subscribers";
 import type { ApiEnv } from "./env";
 
-/** The Cron Trigger (wrangler.toml): traffic alerts every run, and any e-mail report whose time has come. */
+/** The Cron Trigger (wrangler.toml): traffic alerts every run, any e-mail report whose time has come, unfinished retention jobs. */
 export async function scheduled(controller: Pick<ScheduledController, "scheduledTime" | "cron">, env: ApiEnv): Promise<void> {
   const log = createLogger("api");
   const failed: CronLog = (message, fields) => log.error(message, { cron: controller.cron, ...fields });
-  for (const job of [checkAlerts, sendDueReports]) {
+  for (const job of [checkAlerts, sendDueReports, runRetentionJobs]) {
     try {
       await job(env, controller.scheduledTime, failed);
     } catch (error) {

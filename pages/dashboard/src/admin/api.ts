@@ -21,6 +21,16 @@ export type SiteChange = Partial<
   Pick<SiteDetails, "domain" | "name" | "timezone" | "hostnames" | "retentionDays" | "scriptName" | "endpointName" | "shields">
 >;
 
+/** A site's latest retention change being applied to its stored rows, as GET /api/sites/:siteId/retention answers it. */
+export interface RetentionJob {
+  retentionDays: number;
+  requestedAt: string;
+  steps: number;
+  stepsDone: number;
+  done: boolean;
+  error: string | null;
+}
+
 /** A signed-in browser of the current user, as GET /api/auth/sessions lists it. */
 export interface Session {
   id: string;
@@ -117,6 +127,8 @@ export const adminApi = {
   updateSite: (siteId: string, change: SiteChange) =>
     request<{ site: SiteDetails }>("PATCH", site(siteId), change).then((answer) => answer.site),
   deleteSite: (siteId: string) => request<void>("DELETE", site(siteId)),
+  deleteData: (siteId: string) => request<void>("DELETE", `${site(siteId)}/data`),
+  retention: (siteId: string) => request<{ job: RetentionJob | null }>("GET", `${site(siteId)}/retention`).then((answer) => answer.job),
 
   goals: (siteId: string) => request<{ goals: Goal[] }>("GET", `${site(siteId)}/goals`).then((answer) => answer.goals),
   createGoal: (siteId: string, goal: NewGoal) =>

@@ -7,7 +7,7 @@ import { createAction } from "./action";
 import { adminApi, type SiteDetails } from "./api";
 import { actionError } from "./errors";
 import { describeLineError, fieldError, parseLines } from "./lines";
-import { type GeneralForm, generalChange, generalForm, MAX_RETENTION_DAYS } from "./site-form";
+import { type GeneralForm, generalChange, generalForm } from "./site-form";
 import { SnippetBox } from "./snippet-box";
 import { timeZoneOptions } from "./timezones";
 import { ActionError, Field, fieldAria, Saved } from "./ui";
@@ -80,14 +80,6 @@ export function GeneralTab(props: {
         >
           <textarea id="settings-hostnames" name="hostnames" rows="3" value={form().hostnames} onInput={set("hostnames")} spellcheck={false} {...fieldAria("settings-hostnames", errors().hostnames)} />
         </Field>
-        <Field
-          id="settings-retention"
-          label="Keep events for (days)"
-          hint={`0 keeps them forever; up to ${MAX_RETENTION_DAYS}. Applies to events stored from now on.`}
-          error={errors().retentionDays}
-        >
-          <input id="settings-retention" name="retentionDays" inputmode="numeric" value={form().retentionDays} onInput={set("retentionDays")} {...fieldAria("settings-retention", errors().retentionDays)} />
-        </Field>
         <div class="form-row">
           <Field id="settings-script" label="Script name" hint="The file the snippet loads, ending in .js. Keep it equal to the collector's PIXEL_SCRIPT_NAME (default pixel.js)." error={errors().scriptName}>
             <input id="settings-script" name="scriptName" value={form().scriptName} onInput={set("scriptName")} spellcheck={false} {...fieldAria("settings-script", errors().scriptName)} />
@@ -135,8 +127,7 @@ function DeleteSite(props: { site: SiteDetails; sites: Site[]; onSitesChanged: (
     >
       <h3 id="delete-site-title">Delete this site</h3>
       <p>
-        Its goals, reports, members and share link go at once, and its events stay in ClickHouse only until their
-        retention ends. This can't be undone.
+        Its events, goals, reports, members and share link go at once. This can't be undone.
       </p>
       <Field id="delete-confirm" label={`Type ${props.site.domain} to confirm`}>
         <input id="delete-confirm" value={typed()} onInput={(event) => setTyped(event.currentTarget.value)} autocomplete="off" spellcheck={false} data-testid="delete-confirm" {...fieldAria("delete-confirm", undefined, false)} />

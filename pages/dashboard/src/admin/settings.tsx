@@ -12,6 +12,7 @@ import { Loading } from "./ui";
 
 // Few open it, so it loads on demand.
 const EmailTab = lazy(() => import("./email-tab").then((m) => ({ default: m.EmailTab })));
+const DataTab = lazy(() => import("./data-tab"));
 
 const TABS = [
   { id: "general", label: "General" },
@@ -19,6 +20,7 @@ const TABS = [
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
   { id: "email", label: "E-mails", viewer: true },
+  { id: "data", label: "Data" },
   { id: "members", label: "Members", owner: true },
 ] as const;
 
@@ -65,6 +67,8 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "email"}>
               <EmailTab siteId={site().id} timezone={site().timezone} />
+            <Match when={current() === "data"}>
+              <DataTab site={site()} isOwner={isOwner()} onSaved={saved} />
             </Match>
             <Match when={current() === "members" && isOwner()}>
               <MembersTab siteId={site().id} user={props.user} />

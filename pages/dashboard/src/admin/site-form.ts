@@ -6,7 +6,6 @@ export interface GeneralForm {
   name: string;
   timezone: string;
   hostnames: string;
-  retentionDays: string;
   scriptName: string;
   endpointName: string;
 }
@@ -15,14 +14,11 @@ export const SHIELD_FIELDS = ["ipRanges", "countries", "paths", "hostnames"] as 
 export type ShieldField = (typeof SHIELD_FIELDS)[number];
 export type ShieldsForm = Record<ShieldField, string>;
 
-export const MAX_RETENTION_DAYS = 36_500;
-
 export function generalForm(site: SiteDetails): GeneralForm {
   return {
     name: site.name,
     timezone: site.timezone,
     hostnames: formatLines(site.hostnames),
-    retentionDays: String(site.retentionDays),
     scriptName: site.scriptName,
     endpointName: site.endpointName,
   };
@@ -34,17 +30,11 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; me
 export function generalChange(site: SiteDetails, form: GeneralForm): Checked<SiteChange> {
   const name = form.name.trim();
   if (!name) return { ok: false, field: "name", message: "Give the site a name; it is shown in the header and site list." };
-  const retention = form.retentionDays.trim();
-  const retentionDays = Number(retention);
-  if (!/^\d+$/.test(retention) || retentionDays > MAX_RETENTION_DAYS) {
-    return { ok: false, field: "retentionDays", message: `Enter whole days from 0 (keep forever) to ${MAX_RETENTION_DAYS}.` };
-  }
   const change: SiteChange = {};
   if (name !== site.name) change.name = name;
   if (form.timezone !== site.timezone) change.timezone = form.timezone;
   const hostnames = parseLines(form.hostnames.toLowerCase());
   if (!sameList(hostnames, site.hostnames)) change.hostnames = hostnames;
-  if (retentionDays !== site.retentionDays) change.retentionDays = retentionDays;
   if (form.scriptName.trim() !== site.scriptName) change.scriptName = form.scriptName.trim();
   if (form.endpointName.trim() !== site.endpointName) change.endpointName = form.endpointName.trim();
   return { ok: true, value: change };

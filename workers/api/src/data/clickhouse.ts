@@ -5,7 +5,7 @@ import { MisconfiguredError } from "../auth/session";
 import type { ApiEnv } from "../env";
 
 /**
- * Deleting and importing a site's data write to ClickHouse: they run as CLICKHOUSE_WRITE_USER when it is set,
+ * Deleting and importing a site's data, and applying a retention change, write to ClickHouse: they run as CLICKHOUSE_WRITE_USER when it is set,
  * since the api's own user is read-only in production (docs/deploy.md).
  */
 export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient) => Promise<T>): Promise<T> {
@@ -21,7 +21,7 @@ export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient)
   } catch (error) {
     if (error instanceof ClickHouseError && (error.type === "READONLY" || error.type === "ACCESS_DENIED")) {
       throw new MisconfiguredError(
-        "ClickHouse refused the write: set CLICKHOUSE_WRITE_USER and CLICKHOUSE_WRITE_PASSWORD to a user that may insert and delete (docs/deploy.md)",
+        "ClickHouse refused the write: set CLICKHOUSE_WRITE_USER and CLICKHOUSE_WRITE_PASSWORD to a user that may insert, delete and update (docs/deploy.md)",
       );
     }
     throw error;

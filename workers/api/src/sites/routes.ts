@@ -4,6 +4,7 @@ import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data
 import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
+import { requestRetention, startRetentionJobs } from "../data/retention";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
 import { emailSettingsRoutes } from "../email/settings";
@@ -73,6 +74,10 @@ export const siteRoutes = new Hono<ApiContext>()
     if (!Object.keys(change).length) return c.json({ site: siteBody(c.var.site, c.var.siteRole) });
     const site = await claiming(() => updateSite(database(c.env.DB), c.var.site, change));
     if (!site) return c.json({ error: RACED.error }, RACED.status);
+    if (site.retentionDays !== c.var.site.retentionDays) {
+      await requestRetention(c.env.DB, site.id, site.retentionDays, Date.now());
+      startRetentionJobs(c);
+    }
     return c.json({ site: siteBody(site, c.var.siteRole) });
   })
   .delete("/:siteId", requireSiteRole("owner"), async (c) => {
