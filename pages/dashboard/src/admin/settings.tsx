@@ -67,6 +67,7 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "email"}>
               <EmailTab siteId={site().id} timezone={site().timezone} />
+            </Match>
             <Match when={current() === "data"}>
               <DataTab site={site()} isOwner={isOwner()} onSaved={saved} />
             </Match>
