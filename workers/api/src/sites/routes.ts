@@ -6,6 +6,7 @@ import { sites, type Site } from "../../../../lib/d1/schema";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
+import { annotationRoutes } from "../annotations/routes";
 import { goalRoutes } from "../goals/routes";
 import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
@@ -82,5 +83,6 @@ export const siteRoutes = new Hono<ApiContext>()
   })
   .route("/:siteId/members", memberRoutes)
   .route("/:siteId/goals", goalRoutes)
+  .route("/:siteId/annotations", annotationRoutes)
   .route("/:siteId/reports", reportRoutes)
   .route("/:siteId/share", shareRoutes);
