@@ -175,3 +175,35 @@ describe("a query the api refuses", () => {
     await page.close();
   });
 });
+
+describe("annotations", () => {
+  it("shows a site admin's note on the chart at its day, with its text on hover", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d`);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const status = await page.evaluate(
+      async ([siteId, date]) =>
+        (await fetch(`/api/sites/${siteId}/annotations`, {
+          method: "POST",
+          credentials: "include",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ date, text: "launched pricing v2" }),
+        })).status,
+      [stack.siteId, yesterday],
+    );
+    expect(status).toBe(201);
+    await page.reload();
+    const mark = page.getByTestId("annotation-mark");
+    await mark.waitFor(POLL);
+    expect(await mark.count()).toBe(1);
+    expect(await mark.getAttribute("aria-label")).toBe("Annotation: launched pricing v2");
+    // 7d is six days ago to today: yesterday is the sixth of seven days, five sixths across the plot.
+    const [markBox, plotBox] = [await mark.boundingBox(), await page.locator(".time-chart .u-over").boundingBox()];
+    expect(Math.abs(markBox!.x + markBox!.width / 2 - (plotBox!.x + (plotBox!.width * 5) / 6))).toBeLessThan(3);
+    await mark.hover();
+    const tip = await mark.evaluate((element) => getComputedStyle(element, "::after").content);
+    expect(tip).toBe('"launched pricing v2"');
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-annotation.png") });
+    await page.close();
+  });
+});
