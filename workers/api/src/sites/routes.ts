@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data";
 import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
+import { apiClickHouse } from "../clickhouse";
 import { withWriter } from "../data/clickhouse";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
@@ -10,6 +11,7 @@ import { annotationRoutes } from "../annotations/routes";
 import { goalRoutes } from "../goals/routes";
 import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
+import { sitesOverview } from "../stats/overview";
 import { jsonBody } from "../validate";
 import { requireSiteRole, sitesVisibleTo } from "./access";
 import { claimRefusal, RACED } from "./hostnames";
@@ -63,6 +65,15 @@ export const siteRoutes = new Hono<ApiContext>()
     const site = await claiming(() => createSite(database(c.env.DB), { ...input, ownerId: c.var.user.id }));
     if (!site) return c.json({ error: RACED.error }, RACED.status);
     return c.json({ site: siteBody(site, "owner") }, 201);
+  })
+  .get("/overview", async (c) => {
+    const visible = await sitesVisibleTo(c.env.DB, c.var.user);
+    const client = apiClickHouse(c.env);
+    try {
+      return c.json({ sites: await sitesOverview(client, visible.map(({ site }) => site), new Date()) });
+    } finally {
+      await client.close();
+    }
   })
   .get("/:siteId", requireSiteRole("viewer"), (c) => c.json({ site: siteBody(c.var.site, c.var.siteRole) }))
   .patch("/:siteId", requireSiteRole("admin"), jsonBody(SiteSettings), async (c) => {
