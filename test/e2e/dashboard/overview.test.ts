@@ -207,3 +207,47 @@ describe("annotations", () => {
     await page.close();
   });
 });
+
+describe("all sites at a glance", () => {
+  it("lists every site with its visitors today and over 7 days, a sparkline and the change, from one request", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}`);
+    const created = await page.evaluate(async () => {
+      const response = await fetch("/api/sites", {
+        method: "POST",
+        credentials: "include",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ domain: "second.example", name: "Second" }),
+      });
+      return ((await response.json()) as { site: { id: string } }).site.id;
+    });
+    const { midnight, visit } = visitsOf(created);
+    const client = connectClickHouse(testClickHouse(DATABASE));
+    await insertEvents(client, [...visit("201", ["/"]), ...visit("202", ["/a", "/b"]), ...visit("203", ["/"], {}, () => midnight - 8 * 86_400_000)]);
+    await client.close();
+
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/api/") && path !== "/api/auth/me" && path !== "/api/sites") asked.push(path);
+    });
+    await page.goto(`${stack.urls.dashboard}/`);
+    const rows = page.getByTestId("site-row");
+    await expect.poll(() => rows.count(), POLL).toBe(2);
+    const second = rows.filter({ hasText: "Second" });
+    await expect.poll(() => second.getByTestId("site-today").textContent(), POLL).toBe("2");
+    expect(await second.getByTestId("site-7d").textContent()).toBe("2");
+    expect(await second.getByTestId("site-change").textContent()).toBe("↑100%");
+    const demo = rows.filter({ hasNotText: "Second" });
+    expect(await demo.getByTestId("site-today").textContent()).toBe("3");
+    expect(await demo.getByTestId("site-7d").textContent()).toBe("4");
+    expect(await demo.getByTestId("site-change").textContent()).toBe("—");
+    expect(await page.getByTestId("sparkline").count()).toBe(2);
+    expect(asked).toEqual(["/api/sites/overview"]);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-all-sites.png") });
+
+    await second.getByRole("link").click();
+    await page.waitForURL(`**/sites/${created}*`);
+    await page.close();
+  });
+});

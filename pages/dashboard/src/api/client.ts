@@ -1,5 +1,6 @@
 import { createBatchedQuery } from "./batch";
 import type { Annotation } from "../annotations";
+import type { SiteOverview } from "../../../../lib/stats/overview";
 import type { Query, QueryResponse, Site, User } from "./types";
 
 export class ApiError extends Error {
@@ -127,6 +128,7 @@ export const api = {
     request<UserBody & { recoveryCodes: string[] }>("POST", "/api/auth/login/confirm", { token, code }),
   logout: () => request<void>("POST", "/api/auth/logout"),
   sites: () => request<{ sites: Site[] }>("GET", "/api/sites").then((body) => body.sites),
+  sitesOverview: () => request<{ sites: SiteOverview[] }>("GET", "/api/sites/overview").then((body) => body.sites),
   annotations: (siteId: string, signal?: AbortSignal) =>
     request<{ annotations: Annotation[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/annotations`, undefined, signal).then(
       (body) => body.annotations,
