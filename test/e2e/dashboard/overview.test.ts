@@ -177,22 +177,16 @@ describe("a query the api refuses", () => {
 });
 
 describe("annotations", () => {
-  it("shows a site admin's note on the chart at its day, with its text on hover", async () => {
+  it("a site admin adds a note in the settings; the chart shows it at its day, with its text on hover", async () => {
     const page = await browser.newPage();
-    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d`);
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/annotations`);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const status = await page.evaluate(
-      async ([siteId, date]) =>
-        (await fetch(`/api/sites/${siteId}/annotations`, {
-          method: "POST",
-          credentials: "include",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ date, text: "launched pricing v2" }),
-        })).status,
-      [stack.siteId, yesterday],
-    );
-    expect(status).toBe(201);
-    await page.reload();
+    await page.getByTestId("annotation-date").fill(yesterday);
+    await page.getByTestId("annotation-text").fill("launched pricing v2");
+    await page.getByTestId("create-annotation").click();
+    await expect.poll(() => page.getByTestId("annotation-row").textContent(), POLL).toContain("launched pricing v2");
+
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d`);
     const mark = page.getByTestId("annotation-mark");
     await mark.waitFor(POLL);
     expect(await mark.count()).toBe(1);

@@ -2,6 +2,8 @@ import { createResource, For, type JSX, Match, Show, Switch } from "solid-js";
 import type { Site, User } from "../api/types";
 import { Link } from "../components/link";
 import { siteSectionUrl } from "../routes";
+import { todayIn } from "../dates";
+import { AnnotationsTab } from "./annotations-tab";
 import { adminApi, type SiteDetails } from "./api";
 import { GeneralTab } from "./general-tab";
 import { GoalsTab } from "./goals-tab";
@@ -13,6 +15,7 @@ import { Loading } from "./ui";
 const TABS = [
   { id: "general", label: "General" },
   { id: "goals", label: "Goals" },
+  { id: "annotations", label: "Annotations" },
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
   { id: "members", label: "Members", owner: true },
@@ -52,6 +55,9 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "goals"}>
               <GoalsTab siteId={site().id} />
+            </Match>
+            <Match when={current() === "annotations"}>
+              <AnnotationsTab siteId={site().id} today={todayIn(site().timezone)} />
             </Match>
             <Match when={current() === "shields"}>
               <ShieldsTab site={site()} onSaved={saved} />
