@@ -73,7 +73,7 @@ describe("GET /api/sites/overview", () => {
     );
     const fetches = vi.spyOn(globalThis, "fetch");
     const answered = await overview(cookie);
-    const toClickHouse = fetches.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).startsWith(apiEnv.CLICKHOUSE_URL));
+    const toClickHouse = fetches.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).startsWith(apiEnv.CLICKHOUSE_URL!));
     expect(toClickHouse).toHaveLength(1);
     expect(answered).toHaveLength(300);
     const today = new Map(answered.map((entry) => [entry.site_id, entry.visitors_today]));

@@ -10,14 +10,16 @@ import { onUtcHour } from "./planner";
 /** The previous 7 days, then the 7 of `7d`. */
 const DAYS = 2 * OVERVIEW_DAYS;
 
+type OverviewSite = Pick<Site, "id" | "timezone">;
+
 interface SiteDays {
-  site: Site;
+  site: OverviewSite;
   dates: string[];
   /** The UTC instants (ms) of the local midnights that start each day, and the one that ends the last. */
   bounds: number[];
 }
 
-function siteDays(site: Site, now: Date): SiteDays {
+function siteDays(site: OverviewSite, now: Date): SiteDays {
   const today = localDate(now, site.timezone);
   const dates = Array.from({ length: DAYS }, (_, i) => addDays(today, i + 1 - DAYS));
   const bounds = [...dates, addDays(today, 1)].map((date) => zonedInstant(`${date} 00:00:00`, site.timezone));
@@ -52,7 +54,7 @@ interface Row {
 }
 
 /** Every site's overview in ONE ClickHouse query, however many sites: visitors are exact (uniqExact) as in v2 queries. */
-export async function sitesOverview(client: ClickHouseClient, sites: Site[], now: Date): Promise<SiteOverview[]> {
+export async function sitesOverview(client: ClickHouseClient, sites: OverviewSite[], now: Date): Promise<SiteOverview[]> {
   if (!sites.length) return [];
   const days = sites.map((site) => siteDays(site, now));
   const stored = days.filter(({ site, dates }) => [...dates, addDays(dates.at(-1)!, 1)].every((date) => onUtcHour(`${date} 00:00:00`, site.timezone)));
