@@ -47,6 +47,15 @@ describe("annotations", () => {
     expect((await call(`/sites/${a.id}/annotations`)).status).toBe(401);
   });
 
+  it("stays out of share links: their token reads stats, not the team's notes", async () => {
+    const { a, siteAdmin } = await accessWorld();
+    await call(`/sites/${a.id}/annotations`, { cookie: siteAdmin.cookie, body: { date: "2026-01-05", text: "secret plan" } });
+    const { token } = (await call(`/sites/${a.id}/share`, { cookie: siteAdmin.cookie, body: {} })).json;
+    const shared = await call(`/sites/${a.id}/annotations`, { headers: { authorization: `Bearer ${token}` } });
+    expect(shared.status).toBe(401);
+    expect(shared.text).not.toContain("secret plan");
+  });
+
   it.each([
     [{ date: "2026-02-30", text: "x" }, "date"],
     [{ date: "10/03/2026", text: "x" }, "date"],
