@@ -1,11 +1,7 @@
+import type { Annotation } from "../../../lib/annotations";
 import type { Interval } from "./api/types";
 
-/** A dated note on a site (docs/api.md, "Annotations"). */
-export interface Annotation {
-  id: string;
-  date: string;
-  text: string;
-}
+export type { Annotation };
 
 /** Where an annotation goes on the chart: the index of its bucket, with every note of that bucket. */
 export interface AnnotationMark {

@@ -1,4 +1,5 @@
 import { createResource, For, Show } from "solid-js";
+import { MAX_ANNOTATION_LENGTH } from "../../../../lib/annotations";
 import type { Annotation } from "../annotations";
 import { api } from "../api/client";
 import { createAction } from "./action";
@@ -57,7 +58,7 @@ export function AnnotationsTab(props: { siteId: string; today: string }) {
           <input id="annotation-date" name="date" type="date" required value={props.today} data-testid="annotation-date" {...fieldAria("annotation-date", undefined)} />
         </Field>
         <Field id="annotation-text" label="Note">
-          <input id="annotation-text" name="text" required maxlength="200" placeholder="Launched pricing v2" data-testid="annotation-text" {...fieldAria("annotation-text", undefined)} />
+          <input id="annotation-text" name="text" required maxlength={MAX_ANNOTATION_LENGTH} placeholder="Launched pricing v2" data-testid="annotation-text" {...fieldAria("annotation-text", undefined)} />
         </Field>
         <ActionError error={create.error()} testId="annotation-error" />
         <div class="form-actions">

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { randomId } from "../../../../lib/auth/ids";
 import { annotations } from "../../../../lib/d1/schema";
 import { accessWorld, call, db } from "../test-support";
-import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "./routes";
+import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "../../../../lib/annotations";
 
 describe("annotations", () => {
   it("site admins write dated notes; viewers read them by date, within a range", async () => {

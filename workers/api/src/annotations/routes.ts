@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { and, asc, count, eq, gte, lte } from "drizzle-orm";
 import * as v from "valibot";
+import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "../../../../lib/annotations";
 import { randomId } from "../../../../lib/auth/ids";
 import { annotations, type Annotation } from "../../../../lib/d1/schema";
 import { isoDate } from "../../../../lib/stats/query";
@@ -8,10 +9,6 @@ import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
 import { jsonBody, parseWith } from "../validate";
-
-/** Per site: enough for years of release notes, few enough that the chart always gets all of a range's at once. */
-export const MAX_ANNOTATIONS = 1000;
-export const MAX_ANNOTATION_LENGTH = 200;
 
 const Text = v.pipe(v.string(), v.trim(), v.minLength(1, "write some text"), v.maxLength(MAX_ANNOTATION_LENGTH, `at most ${MAX_ANNOTATION_LENGTH} characters`));
 const NewAnnotation = v.strictObject({ date: isoDate, text: Text });
