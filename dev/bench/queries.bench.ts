@@ -7,6 +7,7 @@ import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
 import { batchTasks } from "../../workers/api/src/stats/batch";
 import { normalizeQuery, QueryBody } from "../../lib/stats/query";
 import { compileCombined, compileQuery } from "../../workers/api/src/stats/compile";
+import { sitesOverview } from "../../workers/api/src/stats/overview";
 import type { CompileContext } from "../../workers/api/src/stats/planner";
 import { STATS_SETTINGS } from "../../workers/api/src/stats/run";
 import { insertEvents } from "../../workers/flusher/src/insert";
@@ -133,6 +134,8 @@ const queriesBench: Benchmark = async (progress) => {
       const [now, before] = [median(await alone(query)), median(await alone(eventsOnly[i]!))];
       rows.push({ area: "queries", measure: `${query.name} alone: median (events only)`, value: `${now} ms (${before} ms)`, note: `5 runs; reads ${tablesRead(query.sql)}` });
     }
+    const atAGlance = await timeRuns(() => sitesOverview(client, SITES, new Date(`${RANGE[1]}T12:00:00Z`)), 5);
+    rows.push({ area: "queries", measure: `all sites at a glance (GET /api/sites/overview), ${SITES.length} sites: median`, value: `${median(atAGlance)} ms`, note: "5 runs; one SELECT over the sessions table: 14 days of each site" });
     await client.close();
     return rows;
   } finally {

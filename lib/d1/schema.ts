@@ -178,6 +178,24 @@ export const goals = sqliteTable(
 
 export type Goal = typeof goals.$inferSelect;
 
+/** A dated note on a site, like "launched pricing v2": shown on the chart at its day, in the site's timezone. */
+export const annotations = sqliteTable(
+  "annotations",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    /** A calendar day, `YYYY-MM-DD`, in the site's timezone. */
+    date: text("date").notNull(),
+    text: text("text").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("annotations_site_date").on(table.siteId, table.date)],
+);
+
+export type Annotation = typeof annotations.$inferSelect;
+
 /** Read-only bearer tokens for the stats API, limited to some sites and to what their owner may still read. */
 export const apiKeys = sqliteTable("api_keys", {
   id: text("id").primaryKey(),

@@ -28,6 +28,7 @@ const UsersPage = lazy(() => import("./pages/users").then((m) => ({ default: m.U
 const KeysPage = lazy(() => import("./pages/keys").then((m) => ({ default: m.KeysPage })));
 const AccountPage = lazy(() => import("./pages/account").then((m) => ({ default: m.AccountPage })));
 const NewSitePage = lazy(() => import("./pages/new-site").then((m) => ({ default: m.NewSitePage })));
+const HomePage = lazy(() => import("./pages/home").then((m) => ({ default: m.HomePage })));
 const SharePage = lazy(() => import("./pages/share").then((m) => ({ default: m.SharePage })));
 const ForgotPasswordPage = lazy(() => import("./pages/password-reset").then((m) => ({ default: m.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => import("./pages/password-reset").then((m) => ({ default: m.ResetPasswordPage })));
@@ -96,9 +97,10 @@ function SignedInApp(props: { route: Route }) {
     }
   });
 
+  // Home lists the sites at a glance; with one site or none there is nothing to glance over.
   createEffect(() => {
     const list = readySites();
-    if (route().name !== "home" || !list) return;
+    if (route().name !== "home" || !list || list.length > 1) return;
     navigate(list[0] ? siteUrl(list[0].id) : "/sites/new", { replace: true });
   });
 
@@ -132,6 +134,9 @@ function SignedInApp(props: { route: Route }) {
       <Match when={user() && readySites()}>
         {(list) => (
           <Switch fallback={<Message title="Loading…" busy />}>
+            <Match when={route().name === "home" && list().length > 1}>
+              <HomePage sites={list()} user={user()!} onLogout={logout} />
+            </Match>
             <Match when={route().name === "new-site"}>
               <NewSitePage sites={list()} user={user()!} search="" onSitesChanged={refetchSites} onLogout={logout} />
             </Match>

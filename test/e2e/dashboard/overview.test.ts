@@ -175,3 +175,73 @@ describe("a query the api refuses", () => {
     await page.close();
   });
 });
+
+describe("annotations", () => {
+  it("a site admin adds a note in the settings; the chart shows it at its day, with its text on hover", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/annotations`);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId("annotation-date").fill(yesterday);
+    await page.getByTestId("annotation-text").fill("launched pricing v2");
+    await page.getByTestId("create-annotation").click();
+    await expect.poll(() => page.getByTestId("annotation-row").textContent(), POLL).toContain("launched pricing v2");
+
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d`);
+    const mark = page.getByTestId("annotation-mark");
+    await mark.waitFor(POLL);
+    expect(await mark.count()).toBe(1);
+    expect(await mark.getAttribute("aria-label")).toBe("Annotation: launched pricing v2");
+    // 7d is six days ago to today: yesterday is the sixth of seven days, five sixths across the plot.
+    const [markBox, plotBox] = [await mark.boundingBox(), await page.locator(".time-chart .u-over").boundingBox()];
+    expect(Math.abs(markBox!.x + markBox!.width / 2 - (plotBox!.x + (plotBox!.width * 5) / 6))).toBeLessThan(3);
+    await mark.hover();
+    const tip = await mark.evaluate((element) => getComputedStyle(element, "::after").content);
+    expect(tip).toBe('"launched pricing v2"');
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-annotation.png") });
+    await page.close();
+  });
+});
+
+describe("all sites at a glance", () => {
+  it("lists every site with its visitors today and over 7 days, a sparkline and the change, from one request", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}`);
+    const created = await page.evaluate(async () => {
+      const response = await fetch("/api/sites", {
+        method: "POST",
+        credentials: "include",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ domain: "second.example", name: "Second" }),
+      });
+      return ((await response.json()) as { site: { id: string } }).site.id;
+    });
+    const { midnight, visit } = visitsOf(created);
+    const client = connectClickHouse(testClickHouse(DATABASE));
+    await insertEvents(client, [...visit("201", ["/"]), ...visit("202", ["/a", "/b"]), ...visit("203", ["/"], {}, () => midnight - 8 * 86_400_000)]);
+    await client.close();
+
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith("/api/") && path !== "/api/auth/me" && path !== "/api/sites") asked.push(path);
+    });
+    await page.goto(`${stack.urls.dashboard}/`);
+    const rows = page.getByTestId("site-row");
+    await expect.poll(() => rows.count(), POLL).toBe(2);
+    const second = rows.filter({ hasText: "Second" });
+    await expect.poll(() => second.getByTestId("site-today").textContent(), POLL).toBe("2");
+    expect(await second.getByTestId("site-7d").textContent()).toBe("2");
+    expect(await second.getByTestId("site-change").textContent()).toBe("↑100%");
+    const demo = rows.filter({ hasNotText: "Second" });
+    expect(await demo.getByTestId("site-today").textContent()).toBe("3");
+    expect(await demo.getByTestId("site-7d").textContent()).toBe("4");
+    expect(await demo.getByTestId("site-change").textContent()).toBe("—");
+    expect(await page.getByTestId("sparkline").count()).toBe(2);
+    expect(asked).toEqual(["/api/sites/overview"]);
+    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-all-sites.png") });
+
+    await second.getByRole("link").click();
+    await page.waitForURL(`**/sites/${created}*`);
+    await page.close();
+  });
+});

@@ -1,5 +1,6 @@
 import { api, type Enrolment, request } from "../api/client";
 import type { Shields } from "../../../../lib/d1/schema";
+import type { Annotation } from "../annotations";
 import type { Site, SiteRole, User } from "../api/types";
 
 export type { Shields } from "../../../../lib/d1/schema";
@@ -135,6 +136,11 @@ export const adminApi = {
     request<{ goal: Goal }>("POST", `${site(siteId)}/goals`, goal).then((answer) => answer.goal),
   deleteGoal: (siteId: string, goalId: string) =>
     request<void>("DELETE", `${site(siteId)}/goals/${encodeURIComponent(goalId)}`),
+
+  createAnnotation: (siteId: string, note: { date: string; text: string }) =>
+    request<{ annotation: Annotation }>("POST", `${site(siteId)}/annotations`, note).then((answer) => answer.annotation),
+  deleteAnnotation: (siteId: string, annotationId: string) =>
+    request<void>("DELETE", `${site(siteId)}/annotations/${encodeURIComponent(annotationId)}`),
 
   members: (siteId: string) =>
     request<{ members: Member[] }>("GET", `${site(siteId)}/members`).then((answer) => answer.members),

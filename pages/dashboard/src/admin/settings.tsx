@@ -2,6 +2,8 @@ import { createResource, For, type JSX, lazy, Match, Show, Switch } from "solid-
 import type { Site, User } from "../api/types";
 import { Link } from "../components/link";
 import { siteSectionUrl } from "../routes";
+import { todayIn } from "../dates";
+import { AnnotationsTab } from "./annotations-tab";
 import { adminApi, type SiteDetails } from "./api";
 import { GeneralTab } from "./general-tab";
 import { GoalsTab } from "./goals-tab";
@@ -17,6 +19,7 @@ const DataTab = lazy(() => import("./data-tab"));
 const TABS = [
   { id: "general", label: "General" },
   { id: "goals", label: "Goals" },
+  { id: "annotations", label: "Annotations" },
   { id: "shields", label: "Shields" },
   { id: "share", label: "Share link" },
   { id: "email", label: "E-mails", viewer: true },
@@ -58,6 +61,9 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "goals"}>
               <GoalsTab siteId={site().id} />
+            </Match>
+            <Match when={current() === "annotations"}>
+              <AnnotationsTab siteId={site().id} today={todayIn(site().timezone)} />
             </Match>
             <Match when={current() === "shields"}>
               <ShieldsTab site={site()} onSaved={saved} />

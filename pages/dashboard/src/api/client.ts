@@ -1,4 +1,6 @@
 import { createBatchedQuery } from "./batch";
+import type { Annotation } from "../annotations";
+import type { SiteOverview } from "../../../../lib/stats/overview";
 import type { Query, QueryResponse, Site, User } from "./types";
 
 export class ApiError extends Error {
@@ -126,6 +128,11 @@ export const api = {
     request<UserBody & { recoveryCodes: string[] }>("POST", "/api/auth/login/confirm", { token, code }),
   logout: () => request<void>("POST", "/api/auth/logout"),
   sites: () => request<{ sites: Site[] }>("GET", "/api/sites").then((body) => body.sites),
+  sitesOverview: () => request<{ sites: SiteOverview[] }>("GET", "/api/sites/overview").then((body) => body.sites),
+  annotations: (siteId: string, signal?: AbortSignal) =>
+    request<{ annotations: Annotation[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/annotations`, undefined, signal).then(
+      (body) => body.annotations,
+    ),
   query: createBatchedQuery({
     one: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
     many: (queries: Query[]) => send("POST", "/api/v2/queries", { queries }),

@@ -1,4 +1,5 @@
 import { ErrorBoundary, For, lazy, Show, Suspense } from "solid-js";
+import { type AnnotationMark, annotationMarks } from "../annotations";
 import { api } from "../api/client";
 import type { ComparisonMode, Interval } from "../api/types";
 import { timeGrain } from "../../../../lib/stats/dates";
@@ -19,6 +20,7 @@ export interface ChartData {
   series: Series;
   metric: TopMetric;
   interval: Interval;
+  marks: AnnotationMark[];
 }
 
 /** The selected metric over time, against the comparison period when one is on. */
@@ -30,6 +32,8 @@ export function ChartPanel(props: {
   interval: Interval | null;
   metric: TopMetric;
   compare: { mode: ComparisonMode; label: string } | null;
+  /** Signed-in members see the site's annotations; share links don't get them. */
+  annotated: boolean;
   tick: number;
   onInterval: (interval: Interval) => void;
   onRetry: () => void;
@@ -48,19 +52,19 @@ export function ChartPanel(props: {
   const live = createLive(key, () => props.tick, async (signal): Promise<ChartData> => {
     const metric = props.metric;
     const asked = requested();
-    const { response, previous } = await runCompared(api.query, timeseriesQuery(props.scope, metric, asked), props.compare, signal);
+    const [{ response, previous }, annotations] = await Promise.all([
+      runCompared(api.query, timeseriesQuery(props.scope, metric, asked), props.compare, signal),
+      props.annotated ? api.annotations(props.scope.siteId, signal) : [],
+    ]);
     const interval = asked === "auto" ? timeGrain("time", response.query.date_range) : asked;
-    return {
-      metric,
+    const series = shapeSeries({
+      response,
+      previousRows: previous,
       interval,
-      series: shapeSeries({
-        response,
-        previousRows: previous,
-        interval,
-        gap: metricKind(metric) === "count" ? 0 : null,
-        nowKey: bucketKey(localDateTimeIn(props.timezone), interval),
-      }),
-    };
+      gap: metricKind(metric) === "count" ? 0 : null,
+      nowKey: bucketKey(localDateTimeIn(props.timezone), interval),
+    });
+    return { metric, interval, series, marks: annotationMarks(annotations, series.keys, interval, response.query.date_range) };
   });
 
   const intervalSelect = (
@@ -91,6 +95,7 @@ export function ChartPanel(props: {
                 metric={data().metric}
                 interval={data().interval}
                 previousLabel={props.compare?.label ?? "Before"}
+                marks={data().marks}
               />
             </Suspense>
           </ErrorBoundary>

@@ -7,7 +7,7 @@ import { Link } from "./link";
 import { Logo } from "./logo";
 
 /** Where the person is: the overview, a section of the site, or one of their account pages. */
-export type Place = "overview" | SiteSection | AccountPage | "new-site";
+export type Place = "overview" | SiteSection | AccountPage | "new-site" | "home";
 
 export function SiteHeader(props: {
   site?: Site;
@@ -29,7 +29,7 @@ export function SiteHeader(props: {
           when={props.site}
           fallback={
             <div class="site-title">
-              <h1 data-testid="page-name">{ACCOUNT_TITLES[props.place as AccountPage | "new-site"] ?? "Pixel"}</h1>
+              <h1 data-testid="page-name">{ACCOUNT_TITLES[props.place as AccountPage | "new-site" | "home"] ?? "Pixel"}</h1>
             </div>
           }
         >
@@ -114,7 +114,8 @@ export function SiteHeader(props: {
   );
 }
 
-const ACCOUNT_TITLES: Record<AccountPage | "new-site", string> = {
+const ACCOUNT_TITLES: Record<AccountPage | "new-site" | "home", string> = {
+  home: "All sites",
   users: "Users",
   keys: "API keys",
   account: "Your account",

@@ -1,6 +1,7 @@
 import { createEffect, on, onCleanup, onMount } from "solid-js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import type { AnnotationMark } from "../annotations";
 import type { Interval, Metric } from "../api/types";
 import { formatBucket, formatMetric, METRIC_LABELS, metricKind } from "../format";
 import type { Series } from "../series";
@@ -11,6 +12,7 @@ export interface TimeChartProps {
   metric: Metric;
   interval: Interval;
   previousLabel: string;
+  marks?: AnnotationMark[];
 }
 
 const HEIGHT = 240;
@@ -19,6 +21,21 @@ const WHOLE_STEPS = Array.from({ length: 10 }, (_, power) => [1, 2, 5].map((step
 
 function color(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** A line at each annotated bucket, its notes shown on hover or focus. */
+function placeMarks(chart: uPlot, marks: AnnotationMark[]) {
+  chart.over.querySelectorAll(".annotation-mark").forEach((old) => old.remove());
+  for (const mark of marks) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "annotation-mark";
+    button.dataset.testid = "annotation-mark";
+    button.dataset.text = mark.text;
+    button.setAttribute("aria-label", `Annotation: ${mark.text}`);
+    button.style.left = `${chart.valToPos(mark.index, "x")}px`;
+    chart.over.append(button);
+  }
 }
 
 function dataOf(series: Series): uPlot.AlignedData {
@@ -43,6 +60,7 @@ export default function TimeChart(props: TimeChartProps) {
       height: HEIGHT,
       scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       cursor: { y: false, points: { size: 8 } },
+      hooks: { draw: [(chart) => placeMarks(chart, props.marks ?? [])] },
       legend: { live: true },
       axes: [
         {
@@ -86,7 +104,7 @@ export default function TimeChart(props: TimeChartProps) {
   // A refresh with the same shape only swaps the data, so the chart doesn't flicker; anything else rebuilds it.
   let shape = "";
   createEffect(
-    on([() => props.series, () => props.metric, () => props.interval, theme], () => {
+    on([() => props.series, () => props.metric, () => props.interval, () => props.marks, theme], () => {
       const next = JSON.stringify([props.metric, props.interval, props.series.keys, !!props.series.previous, theme()]);
       if (next === shape && chart) chart.setData(dataOf(props.series));
       else if (shape !== "") build();

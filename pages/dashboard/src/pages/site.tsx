@@ -157,6 +157,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
             interval={props.view.interval}
             metric={props.view.metric}
             compare={compare()}
+            annotated={props.access.kind === "user"}
             tick={tick()}
             onInterval={(interval) => setView({ interval }, { replace: true })}
             onRetry={refresh}

@@ -3,15 +3,18 @@ import { eq } from "drizzle-orm";
 import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data";
 import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
+import { apiClickHouse } from "../clickhouse";
 import { withWriter } from "../data/clickhouse";
 import { requestRetention, startRetentionJobs } from "../data/retention";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
+import { annotationRoutes } from "../annotations/routes";
 import { emailSettingsRoutes } from "../email/settings";
 import { goalRoutes } from "../goals/routes";
 import { invitationRoutes } from "../invitations/routes";
 import { reportRoutes } from "../reports/routes";
 import { shareRoutes } from "../shares/routes";
+import { sitesOverview } from "../stats/overview";
 import { jsonBody } from "../validate";
 import { requireSiteRole, sitesVisibleTo } from "./access";
 import { claimRefusal, RACED } from "./hostnames";
@@ -66,6 +69,15 @@ export const siteRoutes = new Hono<ApiContext>()
     if (!site) return c.json({ error: RACED.error }, RACED.status);
     return c.json({ site: siteBody(site, "owner") }, 201);
   })
+  .get("/overview", async (c) => {
+    const visible = await sitesVisibleTo(c.env.DB, c.var.user);
+    const client = apiClickHouse(c.env);
+    try {
+      return c.json({ sites: await sitesOverview(client, visible.map(({ site }) => site), new Date()) });
+    } finally {
+      await client.close();
+    }
+  })
   .get("/:siteId", requireSiteRole("viewer"), (c) => c.json({ site: siteBody(c.var.site, c.var.siteRole) }))
   .patch("/:siteId", requireSiteRole("admin"), jsonBody(SiteSettings), async (c) => {
     const change = c.req.valid("json");
@@ -91,5 +103,6 @@ export const siteRoutes = new Hono<ApiContext>()
   .route("/:siteId/invitations", invitationRoutes)
   .route("/:siteId/email", emailSettingsRoutes)
   .route("/:siteId/goals", goalRoutes)
+  .route("/:siteId/annotations", annotationRoutes)
   .route("/:siteId/reports", reportRoutes)
   .route("/:siteId/share", shareRoutes);
