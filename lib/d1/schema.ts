@@ -360,3 +360,18 @@ export const trafficAlerts = sqliteTable(
 );
 
 export type TrafficAlert = typeof trafficAlerts.$inferSelect;
+
+/**
+ * The latest retention change of each site, applied to the rows ClickHouse already holds right after the change and,
+ * where that stopped, by the api's cron: one per-site table a step (docs/data.md). A newer change replaces the row.
+ */
+export const retentionJobs = sqliteTable("retention_jobs", {
+  siteId: text("site_id")
+    .primaryKey()
+    .references(() => sites.id, { onDelete: "cascade" }),
+  retentionDays: integer("retention_days").notNull(),
+  requestedAt: integer("requested_at").notNull(),
+  stepsDone: integer("steps_done").notNull().default(0),
+  finishedAt: integer("finished_at"),
+  error: text("error"),
+});
