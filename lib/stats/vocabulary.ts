@@ -32,6 +32,8 @@ export const VISIT_DIMENSIONS = [
 ] as const;
 export const TIME_DIMENSIONS = ["time", "time:minute", "time:hour", "time:day", "time:week", "time:month"] as const;
 export const DATE_RANGES = ["day", "24h", "7d", "28d", "30d", "month", "6mo", "12mo", "year", "all"] as const;
+/** Any number of whole days ending today, as Plausible takes them: `10d`, `91d`. */
+export const LAST_DAYS = /^[1-9]\d{0,4}d$/;
 export const FILTER_OPERATORS = ["is", "is_not", "contains", "contains_not", "matches", "matches_not"] as const;
 export const COMPARISON_MODES = ["previous_period", "year_over_year", "custom"] as const;
 
@@ -48,8 +50,12 @@ export type Dimension = EventDimension | VisitDimension | TimeDimension;
 export type FilterDimension = EventDimension | VisitDimension;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 export type DateRangeKey = (typeof DATE_RANGES)[number];
-/** A preset, or inclusive local dates / local date-times in the site's time zone. */
-export type DateRange = DateRangeKey | [from: string, to: string];
+export type LastDays = `${number}d`;
+/**
+ * A preset, `Nd`, or inclusive local dates / local date-times in the site's time zone, or ISO 8601 date-times with
+ * an offset (the end second included, as Plausible reads them).
+ */
+export type DateRange = DateRangeKey | LastDays | [from: string, to: string];
 export type ComparisonMode = (typeof COMPARISON_MODES)[number];
 
 export function isDimension(value: string): value is Dimension {

@@ -119,6 +119,8 @@ export function ratio(numerator: string, denominator: string): string {
 }
 
 export const SHARE_SQL = ratio("visitors * 100", "total_visitors");
+/** Converted visitors over the visitors of the same query without its goal filters (and without dimensions). */
+export const CONVERSION_SQL = ratio("visitors * 100", "goal_base_visitors");
 
 export const BUCKET_FUNCTION: Record<TimeGrain, string> = {
   minute: "toStartOfMinute",
