@@ -77,6 +77,10 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
   const hasEventDimension = query.dimensions.some((d) => d.startsWith("event:"));
   const hasTime = query.dimensions.some((d) => d.startsWith("time"));
   const totalVisitors = new Set(matching.map((event) => event.visitor_id)).size;
+  // Plausible's conversion rate: over the visitors of the query without its goal filters.
+  const isGoalFilter = (filter: TruthFilter) => filter[1] === "event:goal";
+  const goalBase = events.filter((event) => query.filters.every((filter) => isGoalFilter(filter) || holds(filter, event)));
+  const goalBaseVisitors = new Set(goalBase.map((event) => event.visitor_id)).size;
 
   const groups = new Map<string, { dimensions: string[]; events: Local[]; visits: Set<Visit> }>();
   const group = (dimensions: string[]) => {
@@ -122,8 +126,9 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
         case "events":
           return rows.filter((event) => event.name !== "engagement").length;
         case "percentage":
-        case "conversion_rate":
           return totalVisitors === 0 ? 0 : (visitors * 100) / totalVisitors;
+        case "conversion_rate":
+          return goalBaseVisitors === 0 ? 0 : (visitors * 100) / goalBaseVisitors;
         case "scroll_depth":
           return scrollDepth(rows);
         case "time_on_page":

@@ -94,12 +94,12 @@ function checkTopLevelOnly(filter: Filter, path: string) {
   if (nested) throw new QueryError(`${path}: filter ${nested} at the top level only, not inside and/or/not`);
 }
 
-/** Plausible refuses `is`/`is_not` on a goal the site has not configured: almost always a typo. */
+/** Plausible refuses `is` on a goal the site has not configured: almost always a typo. */
 export function checkGoalsConfigured(filters: Filter[], goalNames: string[]) {
   const unknownGoals = (filter: Filter) =>
     foldFilter<string[]>(filter, {
       compare: (dimension, operator, values, sensitive) => {
-        if (dimension !== "event:goal" || (operator !== "is" && operator !== "is_not")) return [];
+        if (dimension !== "event:goal" || operator !== "is") return [];
         const fold = (name: string) => (sensitive ? name : name.toLowerCase());
         const known = new Set(goalNames.map(fold));
         return values.filter((value) => !known.has(fold(value)));
