@@ -1,3 +1,4 @@
+import { countryName } from "../../lib/stats/countries";
 import type { EventRow } from "../../lib/events/row";
 import { addDays } from "../../lib/time";
 import { localParts } from "./generate";
@@ -164,6 +165,9 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:country": first.country,
         "visit:region": first.region,
         "visit:city": first.city,
+        "visit:country_name": countryName(first.country),
+        "visit:region_name": first.region,
+        "visit:city_name": first.city,
         "visit:device": first.device_type,
         "visit:browser": first.browser,
         "visit:browser_version": first.browser_version,

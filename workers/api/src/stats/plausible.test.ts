@@ -19,23 +19,25 @@ const at = (iso: string) => Date.parse(iso);
 let site: Site;
 let other: Site;
 
-function appFor(caller: () => Caller) {
+function appFor(caller: Caller & { user: User }) {
   return new Hono<ApiContext>()
     .use(async (c, next) => {
-      c.set("user", caller().user as User);
-      c.set("caller", caller());
+      c.set("user", caller.user);
+      c.set("caller", caller);
       await next();
     })
     .route("/", statsRoutes);
 }
 const admin = { id: `plausible_${unique}`, email: `plausible-${unique}@pixel.test`, role: "admin" } as User;
-const asAdmin = appFor(() => ({ kind: "user", user: admin }));
-const withKeyForSite = appFor(() => ({ kind: "key", keyId: `k_${unique}`, user: admin, siteIds: [site.id] }));
+const asAdmin = appFor({ kind: "user", user: admin });
+const keyCaller = { kind: "key" as const, keyId: `k_${unique}`, user: admin, siteIds: [] as string[] };
+const withKeyForSite = appFor(keyCaller);
 
 beforeAll(async () => {
   const db = drizzle(apiEnv.DB);
   site = await createSite(db, { domain: `plausible-${unique}.example`, timezone: "Europe/Berlin" });
   other = await createSite(db, { domain: `other-${unique}.example`, timezone: "UTC" });
+  keyCaller.siteIds.push(site.id);
   await db.insert(goals).values([{ id: `pg1_${unique}`, siteId: site.id, kind: "event", eventName: "signup", displayName: "Signup" }]);
   const s = site.id;
   const client = adminClickHouse(apiEnv);

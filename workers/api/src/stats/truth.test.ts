@@ -6,7 +6,7 @@ import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/gr
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { EventRow } from "../../../../lib/events/row";
 import { insertEvents } from "../../../flusher/src/insert";
-import { VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
+import { VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { isCombinable } from "./planner";
 import { runCombined, runQuery } from "./run";
@@ -38,7 +38,8 @@ const DIMENSION_SETS: [string[], string[]][] = [
   [["event:props:plan"], EVENT_METRICS],
   [["event:props:author"], EVENT_METRICS],
   [["event:goal"], [...EVENT_METRICS, "conversion_rate"]],
-  ...VISIT_DIMENSIONS.map((d): [string[], string[]] => [[d], VISIT_METRICS]),
+  ...[...VISIT_DIMENSIONS, ...VISIT_NAME_DIMENSIONS].map((d): [string[], string[]] => [[d], VISIT_METRICS]),
+  [["visit:country_name", "event:page"], EVENT_METRICS],
   [["time:day"], VISIT_METRICS],
   [["time:hour"], VISIT_METRICS],
   [["time"], ["visitors", "visits", "bounce_rate"]],
@@ -65,6 +66,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["is", "event:page", ["/blog/o'brien"]]],
   [["is", "visit:source", ["www.google.com"]]],
   [["is_not", "visit:country", ["DE"]], ["is", "event:name", ["pageview"]]],
+  [["is", "visit:country_name", ["Germany", "United States"]], ["contains", "visit:city_name", ["o"]]],
   [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]],
   [["is_not", "event:goal", ["Signup"]]],
   [["has_done", ["is", "event:name", ["signup"]]]],
