@@ -138,9 +138,14 @@ export function ratio(numerator: string, denominator: string): string {
   return `if(${denominator} = 0, 0, ${numerator} / ${denominator})`;
 }
 
-export const SHARE_SQL = ratio("visitors * 100", "total_visitors");
-/** Converted visitors over the visitors of the same query without its goal filters (and without dimensions). */
-export const CONVERSION_SQL = ratio("visitors * 100", "goal_base_visitors");
+/**
+ * Shares of a row's visitors: of the query's visitors without dimensions (`total_visitors`), and for conversion
+ * rates, as Plausible defines them, of those visitors without the query's goal filters (`goal_base_visitors`).
+ */
+export const SHARE_METRIC_SQL: Partial<Record<Metric, string>> = {
+  percentage: ratio("visitors * 100", "total_visitors"),
+  conversion_rate: ratio("visitors * 100", "goal_base_visitors"),
+};
 
 export const BUCKET_FUNCTION: Record<TimeGrain, string> = {
   minute: "toStartOfMinute",

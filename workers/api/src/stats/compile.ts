@@ -23,8 +23,7 @@ import {
   SESSION_METRIC_SQL,
   type SessionColumn,
   SESSIONS,
-  CONVERSION_SQL,
-  SHARE_SQL,
+  SHARE_METRIC_SQL,
   STORED_EVENT_METRIC_SQL,
   STORED_SESSION_COLUMN_SQL,
   STORED_VISIT_SQL,
@@ -49,8 +48,6 @@ export function compileQuery(query: NormalizedQuery, context: CompileContext): C
 }
 
 type Row = Record<string, unknown>;
-
-const SHARE_METRIC_SQL: Partial<Record<Metric, string>> = { percentage: SHARE_SQL, conversion_rate: CONVERSION_SQL };
 
 export interface CombinedQuery extends CompiledQuery {
   /** A query's rows from the combined result, as compileQuery's SQL would name them (d0, m0, m1, …), unsorted. */
@@ -91,11 +88,11 @@ class Compiler {
     const dimensions = query.dimensions.map((_, i) => `d${i}`);
     const eventSide = this.eventMetrics();
     const sessionSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
-    const derived = query.metrics.some((metric) => metric === "percentage" || metric === "conversion_rate");
-    const shares = {
+    const shares = Object.entries({
       ...(query.metrics.includes("percentage") && { total_visitors: this.totalVisitorsQuery(query.filters) }),
       ...(query.metrics.includes("conversion_rate") && { goal_base_visitors: this.totalVisitorsQuery(query.filters.filter((f) => !isGoalFilter(f))) }),
-    };
+    });
+    const derived = shares.length > 0;
     if (derived && !eventSide.includes("visitors") && !sessionSide.includes("visitors")) {
       (this.usesEventRows() ? eventSide : sessionSide).push("visitors");
     }
@@ -110,7 +107,7 @@ class Compiler {
       ...(query.include.total_rows ? ["count() OVER () AS total_rows"] : []),
     ];
     const lines = [
-      ...(derived ? [`WITH ${Object.entries(shares).map(([name, sql]) => `(${sql}) AS ${name}`).join(", ")}`] : []),
+      ...(derived ? [`WITH ${shares.map(([name, sql]) => `(${sql}) AS ${name}`).join(", ")}`] : []),
       `SELECT ${select.join(", ")}`,
       `FROM ${from.join("\n")}`,
     ];
