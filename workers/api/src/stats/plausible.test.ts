@@ -75,6 +75,17 @@ describe("site_id", () => {
     expect(forbidden.status).toBe(404);
     expect(forbidden.json.error).toBe(`site_id: no site ${other.domain} that you can see`);
   });
+
+  it("lets a share link name its own site by domain, and no other", async () => {
+    const shared = new Hono<ApiContext>()
+      .use(async (c, next) => {
+        c.set("caller", { kind: "share", site });
+        await next();
+      })
+      .route("/", statsRoutes);
+    expect((await post(shared, { site_id: site.domain, date_range: november, metrics: ["visitors"] })).json.results).toEqual([{ dimensions: [], metrics: [3] }]);
+    expect((await post(shared, { site_id: other.domain, date_range: november, metrics: ["visitors"] })).status).toBe(404);
+  });
 });
 
 describe("date_range", () => {
