@@ -1,3 +1,4 @@
+import { countryName } from "../../lib/stats/countries";
 import type { EventRow } from "../../lib/events/row";
 import { addDays } from "../../lib/time";
 import { localParts } from "./generate";
@@ -77,6 +78,10 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
   const hasEventDimension = query.dimensions.some((d) => d.startsWith("event:"));
   const hasTime = query.dimensions.some((d) => d.startsWith("time"));
   const totalVisitors = new Set(matching.map((event) => event.visitor_id)).size;
+  // Plausible's conversion rate: over the visitors of the query without its goal filters.
+  const isGoalFilter = (filter: TruthFilter) => filter[1] === "event:goal";
+  const goalBase = events.filter((event) => query.filters.every((filter) => isGoalFilter(filter) || holds(filter, event)));
+  const goalBaseVisitors = new Set(goalBase.map((event) => event.visitor_id)).size;
 
   const groups = new Map<string, { dimensions: string[]; events: Local[]; visits: Set<Visit> }>();
   const group = (dimensions: string[]) => {
@@ -122,8 +127,9 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
         case "events":
           return rows.filter((event) => event.name !== "engagement").length;
         case "percentage":
-        case "conversion_rate":
           return totalVisitors === 0 ? 0 : (visitors * 100) / totalVisitors;
+        case "conversion_rate":
+          return goalBaseVisitors === 0 ? 0 : (visitors * 100) / goalBaseVisitors;
         case "scroll_depth":
           return scrollDepth(rows);
         case "time_on_page":
@@ -159,6 +165,9 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:country": first.country,
         "visit:region": first.region,
         "visit:city": first.city,
+        "visit:country_name": countryName(first.country),
+        "visit:region_name": first.region,
+        "visit:city_name": first.city,
         "visit:device": first.device_type,
         "visit:browser": first.browser,
         "visit:browser_version": first.browser_version,

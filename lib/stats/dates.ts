@@ -1,7 +1,7 @@
 import { addDays, addMonths, wallClock } from "../time";
 import { QueryError } from "./error";
 import type { TimeGrain } from "./limits";
-import type { ComparisonMode, DateRange, DateRangeKey, TimeDimension } from "./vocabulary";
+import type { ComparisonMode, DateRange, DateRangeKey, LastDays, TimeDimension } from "./vocabulary";
 
 /** Whether `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS` names a real day and time. */
 export function onCalendar(text: string): boolean {
@@ -20,13 +20,17 @@ export interface QueriedSite {
   dataSince?: Date | null;
 }
 
-/** The presets that are whole days ending today: all but "24h" and "all". */
-export type DayPreset = Exclude<DateRangeKey, "24h" | "all">;
+/** The presets that are whole days ending today: all but "24h" and "all", and any `Nd`. */
+export type DayPreset = Exclude<DateRangeKey, "24h" | "all"> | LastDays;
+
+/** `YYYY-MM-DDTHH:MM:SS[.fff]` with `Z` or `±HH:MM`: an instant, as Plausible's ISO 8601 date-time ranges give them. */
+export const OFFSET_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$/;
 
 export function resolveDateRange(range: DateRange, site: QueriedSite, now: Date): [string, string] {
   if (Array.isArray(range)) {
-    if (range[0] > range[1]) throw new QueryError("date_range: the first date is after the second");
-    return [range[0], range[1]];
+    const [from, to] = OFFSET_DATE_TIME.test(range[0]) ? instantRange(range, site.timezone) : range;
+    if (from > to) throw new QueryError("date_range: the first date is after the second");
+    return [from, to];
   }
   const today = localDate(now, site.timezone);
   if (range === "24h") return [localDateTime(new Date(now.getTime() - 86_400_000), site.timezone), localDateTime(now, site.timezone)];
@@ -40,12 +44,6 @@ export function presetDays(range: DayPreset, today: string): [string, string] {
   switch (range) {
     case "day":
       return [today, today];
-    case "7d":
-      return [addDays(today, -6), today];
-    case "28d":
-      return [addDays(today, -27), today];
-    case "30d":
-      return [addDays(today, -29), today];
     case "month":
       return [monthStart, today];
     case "6mo":
@@ -54,7 +52,14 @@ export function presetDays(range: DayPreset, today: string): [string, string] {
       return [addMonths(monthStart, -11), today];
     case "year":
       return [`${today.slice(0, 4)}-01-01`, today];
+    default:
+      return [addDays(today, 1 - Number.parseInt(range, 10)), today];
   }
+}
+
+/** Two instants with offsets → the site's wall clock, end exclusive: Plausible includes the end's whole second. */
+function instantRange([from, to]: [string, string], timezone: string): [string, string] {
+  return [wallClock(Date.parse(from), timezone), wallClock(Math.floor(Date.parse(to) / 1000) * 1000 + 1000, timezone)];
 }
 
 export function comparisonRange(

@@ -22,6 +22,9 @@ export type Filter =
 export const isComparison = (filter: Filter): filter is Extract<Filter, [FilterOperator, ...unknown[]]> =>
   (FILTER_OPERATORS as readonly string[]).includes(filter[0]);
 
+/** A top-level filter on goals: what conversion rates divide by is the same query without these. */
+export const isGoalFilter = (filter: Filter) => isComparison(filter) && filter[1] === "event:goal";
+
 /** What each kind of filter node becomes: the one fold every reader of a filter tree goes through. */
 export interface FilterFold<T> {
   compare(dimension: FilterDimension, operator: FilterOperator, values: string[], caseSensitive: boolean): T;
@@ -70,8 +73,45 @@ interface FilterScope {
 export function parseFilters(raw: unknown[]): Filter[] {
   const counted = { filters: 0 };
   const filters = raw.map((filter, i) => parseFilter(filter, `filters[${i}]`, { insideBehaviour: false, depth: 1, counted }));
-  filters.forEach((filter, i) => checkConjunct(filter, `filters[${i}]`));
+  filters.forEach((filter, i) => {
+    checkConjunct(filter, `filters[${i}]`);
+    checkTopLevelOnly(filter, `filters[${i}]`);
+  });
   return filters;
+}
+
+/** As in Plausible, goals and hostnames are filtered at the top level (or inside has_done/has_not_done) only. */
+const TOP_LEVEL_ONLY: readonly FilterDimension[] = ["event:goal", "event:hostname"];
+
+function checkTopLevelOnly(filter: Filter, path: string) {
+  if (isComparison(filter)) return;
+  const nested = foldFilter<FilterDimension[]>(filter, {
+    compare: (dimension) => [dimension],
+    all: (children) => children.flat(),
+    not: (child) => child,
+    behaviour: () => [],
+  }).find((dimension) => TOP_LEVEL_ONLY.includes(dimension));
+  if (nested) throw new QueryError(`${path}: filter ${nested} at the top level only, not inside and/or/not`);
+}
+
+/** Plausible refuses `is` on a goal the site has not configured: almost always a typo. */
+export function checkGoalsConfigured(filters: Filter[], goalNames: string[]) {
+  const unknownGoals = (filter: Filter) =>
+    foldFilter<string[]>(filter, {
+      compare: (dimension, operator, values, sensitive) => {
+        if (dimension !== "event:goal" || operator !== "is") return [];
+        const fold = (name: string) => (sensitive ? name : name.toLowerCase());
+        const known = new Set(goalNames.map(fold));
+        return values.filter((value) => !known.has(fold(value)));
+      },
+      all: (children) => children.flat(),
+      not: (child) => child,
+      behaviour: (child) => child,
+    });
+  for (const [i, filter] of filters.entries()) {
+    const [missing] = unknownGoals(filter);
+    if (missing !== undefined) throw new QueryError(`filters[${i}]: the goal ${JSON.stringify(missing)} is not configured for this site`);
+  }
 }
 
 function parseFilter(raw: unknown, path: string, scope: FilterScope): Filter {

@@ -1,7 +1,7 @@
 import * as v from "valibot";
-import { comparisonRange, localBounds, onCalendar, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
+import { comparisonRange, localBounds, OFFSET_DATE_TIME, onCalendar, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
 import { QueryError } from "./error";
-import { type Filter, parseFilters } from "./filters";
+import { type Filter, isGoalFilter, parseFilters } from "./filters";
 import { rangeProblem } from "./limits";
 import {
   COMPARISON_MODES,
@@ -12,6 +12,8 @@ import {
   isEventDimension,
   isSessionMetric,
   isTimeDimension,
+  LAST_DAYS,
+  type LastDays,
   type Metric,
   METRICS,
 } from "./vocabulary";
@@ -22,9 +24,15 @@ const isoDateTime = v.pipe(
   v.regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/, "date-times are YYYY-MM-DDTHH:MM[:SS] in the site's timezone"),
   v.check(onCalendar, "not a time on the calendar"),
 );
+const offsetDateTime = v.pipe(
+  v.string(),
+  v.regex(OFFSET_DATE_TIME, "date-times with an offset are YYYY-MM-DDTHH:MM:SS±HH:MM"),
+  v.check((text) => onCalendar(text.slice(0, 19)) && /(Z|[+-](0\d|1[0-4]):[0-5]\d)$/.test(text), "not a time on the calendar"),
+);
+const lastDays = v.custom<LastDays>((input) => typeof input === "string" && LAST_DAYS.test(input));
 const dateRange = v.union(
-  [v.picklist(DATE_RANGES), v.tuple([isoDate, isoDate]), v.tuple([isoDateTime, isoDateTime])],
-  `date_range is one of ${DATE_RANGES.join(", ")}, [from date, to date] or [from date-time, to date-time]`,
+  [v.picklist(DATE_RANGES), lastDays, v.tuple([isoDate, isoDate]), v.tuple([isoDateTime, isoDateTime]), v.tuple([offsetDateTime, offsetDateTime])],
+  `date_range is one of ${DATE_RANGES.join(", ")}, Nd (1 to 99999 days), [from date, to date], [from date-time, to date-time] in the site's timezone, or ISO 8601 date-times with offsets`,
 );
 
 const dimension = v.custom<Dimension>(
@@ -50,6 +58,8 @@ export const QueryBody = v.strictObject({
     v.strictObject({
       total_rows: v.optional(v.boolean(), false),
       time_labels: v.optional(v.boolean(), false),
+      /** Plausible's switch for imported data: Pixel merges imports into the stored data, so they are always in. */
+      imports: v.optional(v.boolean()),
       comparisons: v.optional(
         v.strictObject({ mode: v.picklist(COMPARISON_MODES, `comparisons.mode is ${COMPARISON_MODES.join(", ")}`), date_range: v.optional(dateRange) }),
       ),
@@ -73,20 +83,21 @@ export interface NormalizedQuery {
   filters: Filter[];
   order_by: [string, "asc" | "desc"][];
   pagination: { limit: number; offset: number };
-  include: { total_rows: boolean; time_labels: boolean; comparisons?: { mode: ComparisonMode; date_range: [string, string] } };
+  include: { total_rows: boolean; time_labels: boolean; imports?: boolean; comparisons?: { mode: ComparisonMode; date_range: [string, string] } };
 }
 
 export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new Date()): NormalizedQuery {
   const dimensions = input.dimensions;
   const metrics = input.metrics;
-  checkDimensions(dimensions, metrics);
   const filters = parseFilters(input.filters);
+  checkDimensions(dimensions, metrics, filters);
   const order_by = input.order_by ?? defaultOrder(metrics, dimensions);
   for (const [i, [field]] of order_by.entries()) {
     if (!(metrics as string[]).includes(field) && !(dimensions as string[]).includes(field)) {
       throw new QueryError(`order_by[${i}]: ${JSON.stringify(field)} is neither a requested metric nor a dimension`);
     }
   }
+  if (input.include.time_labels && !dimensions.some(isTimeDimension)) throw new QueryError("include.time_labels: needs a time dimension");
   const date_range = resolveDateRange(input.date_range, site, now);
   checkSeriesLength(dimensions, date_range, "date_range");
   const comparisons = input.include.comparisons;
@@ -103,12 +114,15 @@ export function normalizeQuery(input: ParsedQuery, site: QueriedSite, now = new 
     include: {
       total_rows: input.include.total_rows,
       time_labels: input.include.time_labels,
+      ...(input.include.imports !== undefined && { imports: input.include.imports }),
       ...(comparisons && comparedRange && { comparisons: { mode: comparisons.mode, date_range: comparedRange } }),
     },
   };
 }
 
-function checkDimensions(dimensions: Dimension[], metrics: Metric[]) {
+function checkDimensions(dimensions: Dimension[], metrics: Metric[], filters: Filter[]) {
+  const repeated = metrics.find((metric, i) => metrics.indexOf(metric) !== i);
+  if (repeated) throw new QueryError(`metrics: ${repeated} is repeated`);
   if (new Set(dimensions).size !== dimensions.length) throw new QueryError("dimensions: a dimension is repeated");
   if (dimensions.filter(isTimeDimension).length > 1) throw new QueryError("dimensions: at most one time dimension");
   const eventDimension = dimensions.find(isEventDimension);
@@ -119,8 +133,8 @@ function checkDimensions(dimensions: Dimension[], metrics: Metric[]) {
   for (const metric of ["scroll_depth", "time_on_page"] as const) {
     if (metrics.includes(metric) && !dimensions.includes("event:page")) throw new QueryError(`metrics: ${metric} needs the event:page dimension`);
   }
-  if (metrics.includes("conversion_rate") && !dimensions.includes("event:goal")) {
-    throw new QueryError("metrics: conversion_rate needs the event:goal dimension");
+  if (metrics.includes("conversion_rate") && !dimensions.includes("event:goal") && !filters.some(isGoalFilter)) {
+    throw new QueryError("metrics: conversion_rate needs the event:goal dimension or an event:goal filter");
   }
 }
 
@@ -149,6 +163,6 @@ export interface ResultRow {
 /** The answer to a query: its rows, what `include` asked for, and the query as it ran. */
 export interface QueryAnswer {
   results: ResultRow[];
-  meta: { total_rows?: number; time_labels?: string[] };
+  meta: { total_rows?: number; time_labels?: string[]; imports_included?: boolean };
   query: NormalizedQuery;
 }

@@ -1,5 +1,7 @@
+import { eq, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import type { Site } from "../../../../lib/d1/schema";
+import { type Site, sites } from "../../../../lib/d1/schema";
+import { database } from "../db";
 import type { ApiContext, Caller } from "../env";
 import { apiKeyCaller } from "../keys/access";
 import { sharedSite } from "../shares/access";
@@ -32,14 +34,23 @@ async function callerForToken(d1: D1Database, token: string): Promise<Caller | u
   return site && { kind: "share", site };
 }
 
-/** The site the caller may query; unknown and forbidden look the same. A key also needs its owner to still see the site. */
-export async function queryableSite(d1: D1Database, caller: Caller, siteId: string): Promise<Site | undefined> {
-  switch (caller.kind) {
-    case "user":
-      return readableSite(d1, caller.user, siteId);
-    case "key":
-      return caller.siteIds.includes(siteId) ? readableSite(d1, caller.user, siteId) : undefined;
-    case "share":
-      return caller.site.id === siteId ? caller.site : undefined;
-  }
+/**
+ * The site the caller may query, named by its id or, as Plausible's clients name it, its domain; unknown and
+ * forbidden look the same. A key also needs its owner to still see the site.
+ */
+export async function queryableSite(d1: D1Database, caller: Caller, idOrDomain: string): Promise<Site | undefined> {
+  if (caller.kind === "share") return caller.site.id === idOrDomain || caller.site.domain === idOrDomain ? caller.site : undefined;
+  const siteId = await siteIdOf(d1, idOrDomain);
+  if (!siteId) return undefined;
+  if (caller.kind === "key" && !caller.siteIds.includes(siteId)) return undefined;
+  return readableSite(d1, caller.user, siteId);
+}
+
+async function siteIdOf(d1: D1Database, idOrDomain: string): Promise<string | undefined> {
+  const site = await database(d1)
+    .select({ id: sites.id })
+    .from(sites)
+    .where(or(eq(sites.id, idOrDomain), eq(sites.domain, idOrDomain)))
+    .get();
+  return site?.id;
 }

@@ -1,11 +1,25 @@
 import type { TimeGrain } from "../../../../lib/stats/limits";
-import type { EventDimension, Metric, VisitDimension } from "../../../../lib/stats/vocabulary";
+import { COUNTRY_NAMES } from "../../../../lib/stats/countries";
+import { type EventDimension, type Metric, namedDimension, type VisitDimension, type VisitNameDimension } from "../../../../lib/stats/vocabulary";
 
 /** The SQL of each word of the query language: the only identifiers compiled queries contain. */
 
 export const EVENTS = "events FINAL";
 const INTERACTIVE = "name NOT IN ('pageview', 'engagement')";
 const first = (row: string) => `argMin(${row}, timestamp)`;
+
+const literal = (text: string) => `'${text.replace(/[\\']/g, "\\$&")}'`;
+const list = (texts: string[]) => `[${texts.map(literal).join(", ")}]`;
+/** A country code's English name in SQL: a constant table, so it needs no dictionary on the server. */
+const countryNameSql = (code: string) => `transform(${code}, ${list([...COUNTRY_NAMES.keys()])}, ${list([...COUNTRY_NAMES.values()])}, '')`;
+
+/** A name dimension from the SQL of the stored dimension it names. */
+const NAMED_SQL: Record<VisitNameDimension, (stored: string) => string> = {
+  "visit:country_name": countryNameSql,
+  "visit:region_name": (stored) => stored,
+  "visit:city_name": (stored) => stored,
+};
+const isNameDimension = (dimension: VisitDimension): dimension is VisitNameDimension => dimension in NAMED_SQL;
 
 /** A visit's attributes come from its first event (entry page: first pageview; exit page: last pageview). */
 export const VISIT_SQL: Record<VisitDimension, string> = {
@@ -28,15 +42,21 @@ export const VISIT_SQL: Record<VisitDimension, string> = {
   "visit:os": first("os"),
   "visit:os_version": first("os_version"),
   "visit:screen": first("multiIf(screen_width = 0, '', screen_width < 576, 'Mobile', screen_width < 992, 'Tablet', screen_width < 1440, 'Laptop', 'Desktop')"),
+  "visit:country_name": countryNameSql(first("country")),
+  "visit:region_name": first("region"),
+  "visit:city_name": first("city"),
 };
 
 export const visitColumn = (dimension: VisitDimension) => `v_${dimension.slice("visit:".length)}`;
 
 /** The same visit value from the sessions table's (time, value) pair per hour (lib/clickhouse/migrations/0004_sessions.sql). */
-export const STORED_VISIT_SQL = (dimension: VisitDimension) => {
-  const column = visitColumn(dimension);
-  return `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(${column}.2, ${column}.1)`;
+export const STORED_VISIT_SQL = (dimension: VisitDimension): string => {
+  // The table's column, qualified: the code dimension's alias may share its name in the same SELECT.
+  if (isNameDimension(dimension)) return NAMED_SQL[dimension](storedVisit(namedDimension(dimension), `sessions.${visitColumn(namedDimension(dimension))}`));
+  return storedVisit(dimension, visitColumn(dimension));
 };
+const storedVisit = (dimension: VisitDimension, column: string) =>
+  `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(tupleElement(${column}, 2), tupleElement(${column}, 1))`;
 
 export const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
   "event:page": "pathname",
@@ -118,7 +138,14 @@ export function ratio(numerator: string, denominator: string): string {
   return `if(${denominator} = 0, 0, ${numerator} / ${denominator})`;
 }
 
-export const SHARE_SQL = ratio("visitors * 100", "total_visitors");
+/**
+ * Shares of a row's visitors: of the query's visitors without dimensions (`total_visitors`), and for conversion
+ * rates, as Plausible defines them, of those visitors without the query's goal filters (`goal_base_visitors`).
+ */
+export const SHARE_METRIC_SQL: Partial<Record<Metric, string>> = {
+  percentage: ratio("visitors * 100", "total_visitors"),
+  conversion_rate: ratio("visitors * 100", "goal_base_visitors"),
+};
 
 export const BUCKET_FUNCTION: Record<TimeGrain, string> = {
   minute: "toStartOfMinute",

@@ -1,5 +1,5 @@
 import { localBounds, timeGrain } from "../../../../lib/stats/dates";
-import { dimensionsOf, type Filter, filterKinds } from "../../../../lib/stats/filters";
+import { dimensionsOf, type Filter, filterKinds, isGoalFilter } from "../../../../lib/stats/filters";
 import type { NormalizedQuery } from "../../../../lib/stats/query";
 import type { TimeGrain } from "../../../../lib/stats/limits";
 import {
@@ -23,7 +23,7 @@ import {
   SESSION_METRIC_SQL,
   type SessionColumn,
   SESSIONS,
-  SHARE_SQL,
+  SHARE_METRIC_SQL,
   STORED_EVENT_METRIC_SQL,
   STORED_SESSION_COLUMN_SQL,
   STORED_VISIT_SQL,
@@ -88,7 +88,11 @@ class Compiler {
     const dimensions = query.dimensions.map((_, i) => `d${i}`);
     const eventSide = this.eventMetrics();
     const sessionSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
-    const derived = query.metrics.some((metric) => metric === "percentage" || metric === "conversion_rate");
+    const shares = Object.entries({
+      ...(query.metrics.includes("percentage") && { total_visitors: this.totalVisitorsQuery(query.filters) }),
+      ...(query.metrics.includes("conversion_rate") && { goal_base_visitors: this.totalVisitorsQuery(query.filters.filter((f) => !isGoalFilter(f))) }),
+    });
+    const derived = shares.length > 0;
     if (derived && !eventSide.includes("visitors") && !sessionSide.includes("visitors")) {
       (this.usesEventRows() ? eventSide : sessionSide).push("visitors");
     }
@@ -99,11 +103,11 @@ class Compiler {
     const from = sources.map((source, i) => (i === 0 ? `(${source}) AS q${i}` : `FULL OUTER JOIN (${source}) AS q${i} USING (${dimensions.join(", ")})`));
     const select = [
       ...dimensions,
-      ...query.metrics.map((metric, i) => `${metric === "percentage" || metric === "conversion_rate" ? SHARE_SQL : metric} AS m${i}`),
+      ...query.metrics.map((metric, i) => `${SHARE_METRIC_SQL[metric] ?? metric} AS m${i}`),
       ...(query.include.total_rows ? ["count() OVER () AS total_rows"] : []),
     ];
     const lines = [
-      ...(derived ? [`WITH (${this.totalVisitorsQuery()}) AS total_visitors`] : []),
+      ...(derived ? [`WITH ${shares.map(([name, sql]) => `(${sql}) AS ${name}`).join(", ")}`] : []),
       `SELECT ${select.join(", ")}`,
       `FROM ${from.join("\n")}`,
     ];
@@ -261,9 +265,9 @@ class Compiler {
     ].join(" AND ");
   }
 
-  /** The denominator of percentage and conversion_rate: the visitors of the same query without dimensions. */
-  private totalVisitorsQuery(): string {
-    const total = { ...this.query, dimensions: [], metrics: ["visitors" as const] };
+  /** The denominator of percentage and conversion_rate: the visitors of the query without dimensions, with `filters`. */
+  private totalVisitorsQuery(filters: Filter[]): string {
+    const total = { ...this.query, dimensions: [], filters, metrics: ["visitors" as const] };
     return new Compiler(total, this.context, this.params).sessionQuery(["visitors"]);
   }
 

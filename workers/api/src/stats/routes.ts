@@ -12,6 +12,7 @@ import { jsonBody, parseWith } from "../validate";
 import type { GoalDefinition } from "./filter-sql";
 import { toCsv } from "./csv";
 import { QueryError } from "../../../../lib/stats/error";
+import { checkGoalsConfigured } from "../../../../lib/stats/filters";
 import { normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
 import { runCombined, runQuery } from "./run";
@@ -83,8 +84,10 @@ async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepa
   const site = await lookups.site(input.site_id);
   if (!site) return { status: 404, error: noSite(input.site_id) };
   try {
-    const query = normalizeQuery(input, site);
-    return { query, context: { timezone: site.timezone, goals: await lookups.goals(site.id) } };
+    const query = normalizeQuery({ ...input, site_id: site.id }, site);
+    const goals = await lookups.goals(site.id);
+    checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
+    return { query, context: { timezone: site.timezone, goals } };
   } catch (error) {
     if (error instanceof QueryError) return { status: 400, error: error.message };
     throw error;

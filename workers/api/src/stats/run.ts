@@ -13,7 +13,7 @@ type Row = Record<string, string | number>;
 export async function runQuery(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<QueryAnswer> {
   const rows = await select(client, query, context);
   const results = rows.map((row) => resultRow(query, row));
-  const meta: QueryAnswer["meta"] = {};
+  const meta = metaOf(query);
   if (query.include.total_rows) meta.total_rows = Number(rows[0]?.total_rows ?? 0);
   const time = query.dimensions.find(isTimeDimension);
   if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range, context.timezone);
@@ -33,9 +33,12 @@ export async function runCombined(client: ClickHouseClient, queries: NormalizedQ
   return queries.map((query) => {
     const { limit, offset } = query.pagination;
     const own = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit);
-    return { results: own.map((row) => resultRow(query, row)), meta: {}, query };
+    return { results: own.map((row) => resultRow(query, row)), meta: metaOf(query), query };
   });
 }
+
+/** Imported data is always merged in: a Plausible client that asks for it is told so. */
+const metaOf = (query: NormalizedQuery): QueryAnswer["meta"] => (query.include.imports ? { imports_included: true } : {});
 
 /** In ClickHouse's order: numbers by value, strings by their bytes (code points), as compileQuery's ORDER BY. */
 function sorted(query: NormalizedQuery, rows: Row[]): Row[] {
