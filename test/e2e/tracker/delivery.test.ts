@@ -146,7 +146,8 @@ describe("delivery", () => {
       await browser().setOffline(true);
       const next = leave == "is closed" ? await browser().newPage() : page; // the last page closed would end the browser
       await pushNow(page, ...tracks("last-1", "last-2")); // within the 1 s batching delay: only the pagehide send tries
-      if (leave == "is closed") await page.close({ runBeforeUnload: true });
+      // close() with beforeunload returns before the page is gone; going back online meanwhile would race its teardown.
+      if (leave == "is closed") await Promise.all([page.waitForEvent("close"), page.close({ runBeforeUnload: true })]);
       else await page.goto("about:blank");
       await browser().setOffline(false);
       await next.goto(`${rig().siteUrl}${prefix}/second`);
