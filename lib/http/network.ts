@@ -7,8 +7,13 @@ export function networkOf(ip: string): string {
   const address = ip.trim().toLowerCase();
   const mapped = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(address);
   if (mapped) return `${mapped.slice(1, 4).map(Number).join(".")}.0/24`;
-  const groups = ipv6Groups(address);
-  return groups ? `${groups.slice(0, 4).join(":")}::/64` : address;
+  return ipv6Network(address) ?? address;
+}
+
+/** The /64 an IPv6 address belongs to, written one way whatever the address's spelling; undefined for anything else. */
+export function ipv6Network(ip: string): string | undefined {
+  const groups = ipv6Groups(ip.trim().toLowerCase());
+  return groups ? `${groups.slice(0, 4).join(":")}::/64` : undefined;
 }
 
 function ipv6Groups(address: string): string[] | undefined {

@@ -1,3 +1,4 @@
+import { ipv6Network } from "../../../lib/http/network";
 import { ipHash } from "./enrich/visitor";
 import type { CollectorEnv } from "./env";
 import { saltsFor } from "./salts";
@@ -13,14 +14,8 @@ import { saltsFor } from "./salts";
  * can send from any address in it.
  */
 export function limitedAddress(ip: string): string {
-  if (!ip.includes(":")) return ip;
-  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return ip.slice(7);
-  const [head = "", tail] = ip.toLowerCase().split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0");
-  const network = [...left, ...zeros, ...right].slice(0, 4).map((group) => group.replace(/^0+(?=.)/, ""));
-  return `${network.join(":")}::/64`;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return mapped ? mapped[1]! : (ipv6Network(ip) ?? ip);
 }
 
 /**
