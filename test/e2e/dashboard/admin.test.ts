@@ -232,9 +232,10 @@ describe("site settings", () => {
     for (const path of [`/sites/${newSiteId}/settings`, `/sites/${newSiteId}/settings/shields`, "/users", "/keys"]) {
       await page.goto(`${stack.urls.dashboard}${path}`);
       await page.locator("form.admin-form").first().waitFor(POLL);
-      // Measured once the page has settled: its sections load one by one.
-      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      await expect.poll(overflow, { ...POLL, message: path }).toBeLessThanOrEqual(0);
+      // Measured once every section has loaded: a poll alone would pass on a moment before the widest one arrives.
+      await expect.poll(() => page.locator('[aria-busy="true"]').count(), POLL).toBe(0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await page.goto(`${stack.urls.dashboard}/sites/${newSiteId}/settings`);
     await page.getByTestId("general-form").waitFor(POLL);
