@@ -13,6 +13,7 @@ import { DEPLOY_DIR } from "../deploy/workers";
 import { wrangler } from "../deploy/wrangler";
 import { Email, NewPassword } from "../workers/api/src/users/fields";
 import { applyD1Migrations } from "./stack/d1";
+import { readHidden } from "../lib/node/prompt";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const API_CONFIG = join(ROOT, "workers/api/wrangler.toml");
@@ -95,32 +96,6 @@ async function askPassword(): Promise<string> {
   const password = await readHidden("Password (at least 10 characters): ");
   if ((await readHidden("Again: ")) !== password) throw new Error("the two passwords differ");
   return password;
-}
-
-function readHidden(prompt: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    let typed = "";
-    const finish = (outcome: () => void) => {
-      stdin.off("data", onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stdout.write("\n");
-      outcome();
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === "\r" || char === "\n") return finish(() => resolve(typed));
-        if (char === "\u0003" || char === "\u0004") return finish(() => reject(new Error("cancelled")));
-        typed = char === "\u007f" || char === "\b" ? typed.slice(0, -1) : typed + char;
-      }
-    };
-    process.stdout.write(prompt);
-    stdin.setRawMode(true);
-    stdin.setEncoding("utf8");
-    stdin.resume();
-    stdin.on("data", onData);
-  });
 }
 
 main().catch((error: Error) => {

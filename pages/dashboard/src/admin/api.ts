@@ -1,5 +1,6 @@
-import { api, type Enrolment, request } from "../api/client";
+import { api, CsvBody, type Enrolment, request } from "../api/client";
 import type { Shields } from "../../../../lib/d1/schema";
+import type { ImportReport } from "../../../../lib/import/split";
 import type { Annotation } from "../annotations";
 import type { Site, SiteRole, User } from "../api/types";
 
@@ -129,6 +130,7 @@ export const adminApi = {
     request<{ site: SiteDetails }>("PATCH", site(siteId), change).then((answer) => answer.site),
   deleteSite: (siteId: string) => request<void>("DELETE", site(siteId)),
   deleteData: (siteId: string) => request<void>("DELETE", `${site(siteId)}/data`),
+  importPart: (siteId: string, csv: string) => request<ImportReport>("POST", `${site(siteId)}/imports`, new CsvBody(csv)),
   retention: (siteId: string) => request<{ job: RetentionJob | null }>("GET", `${site(siteId)}/retention`).then((answer) => answer.job),
 
   goals: (siteId: string) => request<{ goals: Goal[] }>("GET", `${site(siteId)}/goals`).then((answer) => answer.goals),

@@ -15,6 +15,7 @@ import { Loading } from "./ui";
 // Few open it, so it loads on demand.
 const EmailTab = lazy(() => import("./email-tab").then((m) => ({ default: m.EmailTab })));
 const DataTab = lazy(() => import("./data-tab"));
+const ImportTab = lazy(() => import("./import-tab"));
 
 const TABS = [
   { id: "general", label: "General" },
@@ -24,6 +25,7 @@ const TABS = [
   { id: "share", label: "Share link" },
   { id: "email", label: "E-mails", viewer: true },
   { id: "data", label: "Data" },
+  { id: "import", label: "Import" },
   { id: "members", label: "Members", owner: true },
 ] as const;
 
@@ -76,6 +78,9 @@ export function SiteSettings(props: { site: Site; sites: Site[]; user: User; tab
             </Match>
             <Match when={current() === "data"}>
               <DataTab site={site()} isOwner={isOwner()} onSaved={saved} />
+            </Match>
+            <Match when={current() === "import"}>
+              <ImportTab siteId={site().id} />
             </Match>
             <Match when={current() === "members" && isOwner()}>
               <MembersTab siteId={site().id} user={props.user} />

@@ -33,6 +33,11 @@ export function setUnauthorizedHandler(handler: (() => void) | undefined): void 
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/** A request body sent as CSV (imports) instead of JSON. */
+export class CsvBody {
+  constructor(readonly text: string) {}
+}
+
 export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const response = await send(method, path, body, signal);
   if (response.status === 204) return undefined as T;
@@ -46,7 +51,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, s
 /** The API's answer when it is a success; otherwise an ApiError with the API's message. */
 export async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  if (body !== undefined) headers["content-type"] = body instanceof CsvBody ? "text/csv" : "application/json";
   if (bearerToken) headers.authorization = `Bearer ${bearerToken}`;
 
   let response: Response;
@@ -55,7 +60,7 @@ export async function send(method: Method, path: string, body?: unknown, signal?
       method,
       headers,
       credentials: bearerToken ? "omit" : "include",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof CsvBody ? body.text : JSON.stringify(body),
       signal,
     });
   } catch (error) {

@@ -12,7 +12,7 @@ import locationsCsv from "../../../../lib/import/fixtures/plausible/imported_loc
 import systemsCsv from "../../../../lib/import/fixtures/plausible/imported_operating_systems_20240301_20240302.csv?raw";
 import customCsv from "../../../../lib/import/fixtures/plausible/imported_custom_events_20240301_20240302.csv?raw";
 import { accessWorld, call, db, newSite, signedInUser } from "../test-support";
-import { MAX_IMPORT_BYTES } from "./import";
+import { MAX_IMPORT_BYTES } from "../../../../lib/import/split";
 import { countRows } from "./test-support";
 
 let cookie: string;

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { EventRow } from "../../../../lib/events/row";
 import { csvTable } from "../../../../lib/import/csv";
 import { detectFormat, type ImportFormat } from "../../../../lib/import/formats";
+import { MAX_IMPORT_BYTES } from "../../../../lib/import/split";
 import type { PlausibleTable } from "../../../../lib/import/plausible";
 import type { ImportSite } from "../../../../lib/import/site";
 import { umamiEvent } from "../../../../lib/import/umami";
@@ -14,9 +15,6 @@ import { withWriter } from "./clickhouse";
 import { importBreakdown, importCustomEvents, importVisitors } from "./plausible";
 import { BATCH, parsed, Report, type Rows, write } from "./report";
 
-/** Larger exports are split into several files (repeat the header row in each). */
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-
 /** What an import body may be: types no other site's page can send without asking first, or a form upload. */
 export const IMPORT_TYPES = ["text/csv", "application/csv", "multipart/form-data"] as const;
 
@@ -27,7 +25,7 @@ export async function importFile(c: Context<ApiContext>): Promise<Response> {
     return c.json({ error: `content-type: send the CSV file as ${IMPORT_TYPES.join(" or ")}, not ${type || "nothing"}` }, 415);
   }
   const body = await bodyBytes(c.req.raw);
-  if (body === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row)` }, 413);
+  if (body === undefined) return c.json({ error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it (repeating the header row), or use npm run import or the dashboard's import page, which split it for you` }, 413);
   const csv = type === "multipart/form-data" ? await uploadedFile(c.req.raw, body) : new TextDecoder().decode(body);
   if (typeof csv !== "string") return c.json(csv, 400);
   const table = csvTable(csv);
