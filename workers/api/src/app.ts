@@ -14,9 +14,14 @@ import { dataRoutes } from "./data/routes";
 import { dropRoutes } from "./drops/routes";
 import { unsubscribeRoutes } from "./email/unsubscribe";
 import type { ApiContext } from "./env";
-import { publicInvitationRoutes } from "./invitations/routes";
+import { annotationRoutes } from "./annotations/routes";
+import { emailSettingsRoutes } from "./email/settings";
+import { goalRoutes } from "./goals/routes";
+import { invitationRoutes, publicInvitationRoutes } from "./invitations/routes";
+import { reportRoutes } from "./reports/routes";
+import { memberRoutes } from "./sites/members";
 import { keyRoutes } from "./keys/routes";
-import { publicShareRoutes } from "./shares/routes";
+import { publicShareRoutes, shareRoutes } from "./shares/routes";
 import { settingsRoutes } from "./settings/routes";
 import { siteRoutes } from "./sites/routes";
 import { statsRateLimit } from "./stats/rate-limit";
@@ -24,6 +29,7 @@ import { statsRoutes } from "./stats/routes";
 import { v1StatsRoutes } from "./stats/v1/routes";
 import { userRoutes } from "./users/routes";
 
+/** The api's whole route tree, and who may call each part: public, any signed-in user, or a stats caller (cookie or key). */
 export const app = new Hono<ApiContext>().basePath("/api");
 
 // Signed links from e-mails, which mail clients may POST to with neither cookie nor Origin (email/unsubscribe.ts).
@@ -39,6 +45,13 @@ app.use("/v2/*", requireCaller, statsRateLimit);
 app.use("/v1/stats/*", requireCaller, statsRateLimit);
 app.route("/sites", siteRoutes);
 app.route("/sites", dataRoutes);
+app.route("/sites/:siteId/members", memberRoutes);
+app.route("/sites/:siteId/invitations", invitationRoutes);
+app.route("/sites/:siteId/email", emailSettingsRoutes);
+app.route("/sites/:siteId/goals", goalRoutes);
+app.route("/sites/:siteId/annotations", annotationRoutes);
+app.route("/sites/:siteId/reports", reportRoutes);
+app.route("/sites/:siteId/share", shareRoutes);
 app.route("/sites/:siteId/drops", dropRoutes);
 app.route("/users", userRoutes);
 app.route("/keys", keyRoutes);

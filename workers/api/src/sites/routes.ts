@@ -8,17 +8,10 @@ import { withWriter } from "../data/clickhouse";
 import { requestRetention, startRetentionJobs } from "../data/retention";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
-import { annotationRoutes } from "../annotations/routes";
-import { emailSettingsRoutes } from "../email/settings";
-import { goalRoutes } from "../goals/routes";
-import { invitationRoutes } from "../invitations/routes";
-import { reportRoutes } from "../reports/routes";
-import { shareRoutes } from "../shares/routes";
 import { sitesOverview } from "../stats/overview";
 import { jsonBody } from "../validate";
 import { requireSiteRole, sitesVisibleTo } from "./access";
 import { claimRefusal, RACED } from "./hostnames";
-import { memberRoutes } from "./members";
 import { NewSite, SiteSettings } from "./settings";
 
 export const siteBody = (site: Site, role: SiteRole) => ({
@@ -98,11 +91,4 @@ export const siteRoutes = new Hono<ApiContext>()
     await database(c.env.DB).delete(sites).where(eq(sites.id, c.var.site.id));
     await withWriter(c.env, (client) => forgetSite(client, c.var.site.id));
     return c.body(null, 204);
-  })
-  .route("/:siteId/members", memberRoutes)
-  .route("/:siteId/invitations", invitationRoutes)
-  .route("/:siteId/email", emailSettingsRoutes)
-  .route("/:siteId/goals", goalRoutes)
-  .route("/:siteId/annotations", annotationRoutes)
-  .route("/:siteId/reports", reportRoutes)
-  .route("/:siteId/share", shareRoutes);
+  });
