@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   adminCookie = await apiLogin(stack.admin.email, ADMIN_PASSWORD);
   const page = await browser.newPage();
-  await signIn(page, stack.admin.email, ADMIN_PASSWORD);
+  await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
   await page.waitForURL(`**/sites/${stack.siteId}?*`);
   await page.close();
 });
@@ -63,12 +64,6 @@ async function callApi(method: string, path: string, auth: { cookie?: string; be
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
 }
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${stack.urls.dashboard}/login`);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `admin-${name}.png`), fullPage: true });
 
@@ -79,7 +74,7 @@ describe("adding a site", () => {
     try {
       await owner.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.urls.dashboard });
       const page = await owner.newPage();
-      await signIn(page, OWNER.email, OWNER.password);
+      await signIn(page, stack.urls.dashboard, OWNER.email, OWNER.password);
       await page.waitForURL("**/sites/new");
       await addFirstSite(page);
     } finally {
@@ -286,7 +281,7 @@ describe("users and roles", () => {
     const viewer = await launchBrowser();
     try {
       const page = await viewer.newPage();
-      await signIn(page, VIEWER.email, VIEWER.password);
+      await signIn(page, stack.urls.dashboard, VIEWER.email, VIEWER.password);
       await page.waitForURL(`**/sites/${stack.siteId}?*`);
       await page.getByTestId("nav-overview").waitFor();
       expect(await page.getByTestId("nav-settings").count()).toBe(0);
@@ -333,9 +328,9 @@ describe("users and roles", () => {
 
       await page.getByTestId("logout").click();
       await page.waitForURL("**/login*");
-      await signIn(page, VIEWER.email, VIEWER.password);
+      await signIn(page, stack.urls.dashboard, VIEWER.email, VIEWER.password);
       await expect.poll(() => page.getByTestId("login-error").textContent(), POLL).toContain("wrong e-mail or password");
-      await signIn(page, VIEWER.email, VIEWER.next);
+      await signIn(page, stack.urls.dashboard, VIEWER.email, VIEWER.next);
       await page.waitForURL(`**/sites/${stack.siteId}?*`);
     } finally {
       await viewer.close();
@@ -351,7 +346,7 @@ describe("sessions", () => {
     const context = await launchBrowser();
     try {
       const page = await context.newPage();
-      await signIn(page, person.email, person.password);
+      await signIn(page, stack.urls.dashboard, person.email, person.password);
       await page.waitForURL("**/sites/new*");
       await page.goto(`${stack.urls.dashboard}/account`);
       await expect.poll(() => page.getByTestId("session-row").count(), POLL).toBe(2);

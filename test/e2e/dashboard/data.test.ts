@@ -9,6 +9,7 @@ import { insertEvents } from "../../../workers/flusher/src/insert";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { visitsOf } from "./visits";
 
@@ -44,10 +45,7 @@ beforeAll(async () => {
   await client.close();
   browser = await launchBrowser();
   const page = await browser.newPage();
-  await page.goto(`${stack.urls.dashboard}/login`);
-  await page.getByTestId("login-email").fill(stack.admin.email);
-  await page.getByTestId("login-password").fill(ADMIN_PASSWORD);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
   await page.waitForURL(`**/sites/${stack.siteId}?*`);
   await page.close();
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
@@ -38,18 +39,12 @@ async function mailedLink(address: string, prefix: string): Promise<string> {
   return linkIn(parseMessage((await sentTo(address)).at(-1)!), prefix);
 }
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${stack.urls.dashboard}/login`);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
-}
 
 describe("e-mail in the dashboard", () => {
   it("invites a colleague by e-mail, who sets a password and lands on the site", async () => {
     const invitee = `colleague-${run}@e2e.test`;
     const page = await browser.newPage();
-    await signIn(page, stack.admin.email, ADMIN_PASSWORD);
+    await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`);
     await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/members`);
     await page.getByTestId("invite-email").fill(invitee);
@@ -88,9 +83,9 @@ describe("e-mail in the dashboard", () => {
     await page.getByTestId("public-submit").click();
     await expect.poll(() => page.getByTestId("public-done").textContent(), POLL).toMatch(/^Your password is changed/);
 
-    await signIn(page, stack.admin.email, ADMIN_PASSWORD);
+    await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await expect.poll(() => page.getByTestId("login-error").textContent(), POLL).toBe("wrong e-mail or password");
-    await signIn(page, stack.admin.email, NEW_ADMIN_PASSWORD);
+    await signIn(page, stack.urls.dashboard, stack.admin.email, NEW_ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`, POLL);
     await page.close();
   });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { DropMessage } from "../../../lib/events/message";
@@ -71,7 +72,7 @@ beforeAll(async () => {
   await client.close();
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await signIn();
+  await signInAsAdmin();
 });
 
 afterAll(async () => {
@@ -84,12 +85,9 @@ const text = (page: Page, testId: string) => page.getByTestId(testId).first().te
 const filtersOf = (page: Page) => new URL(page.url()).searchParams.getAll("f");
 const values = (page: Page, card: string, testId = "breakdown-value") => page.getByTestId(`card-${card}`).getByTestId(testId).allTextContents();
 
-async function signIn() {
+async function signInAsAdmin() {
   const page = await browser.newPage();
-  await page.goto(`${stack.urls.dashboard}/`);
-  await page.getByTestId("login-email").fill(stack.admin.email);
-  await page.getByTestId("login-password").fill(ADMIN_PASSWORD);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
   await page.waitForURL(`**/sites/${stack.siteId}?*`);
   await page.close();
 }

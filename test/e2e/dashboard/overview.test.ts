@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/events/row";
@@ -44,7 +45,7 @@ beforeAll(async () => {
   await client.close();
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await signIn();
+  await signInAsAdmin();
 });
 
 afterAll(async () => {
@@ -56,12 +57,9 @@ afterAll(async () => {
 const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
 /** Signs in through the login page; the browser context keeps the session for every test. */
-async function signIn() {
+async function signInAsAdmin() {
   const page = await browser.newPage();
-  await page.goto(`${stack.urls.dashboard}/`);
-  await page.getByTestId("login-email").fill(stack.admin.email);
-  await page.getByTestId("login-password").fill(ADMIN_PASSWORD);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
   await page.waitForURL(`**/sites/${stack.siteId}?*`);
   await page.close();
 }

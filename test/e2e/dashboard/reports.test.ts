@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
+import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/events/row";
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await client.close();
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await signIn(browser, stack.admin.email, ADMIN_PASSWORD);
+  await signInWith(browser, stack.admin.email, ADMIN_PASSWORD);
 });
 
 afterAll(async () => {
@@ -52,12 +53,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(context: BrowserContext, email: string, password: string) {
+async function signInWith(context: BrowserContext, email: string, password: string) {
   const page = await context.newPage();
-  await page.goto(`${stack.urls.dashboard}/login`);
-  await page.getByTestId("login-email").fill(email);
-  await page.getByTestId("login-password").fill(password);
-  await page.getByTestId("login-submit").click();
+  await signIn(page, stack.urls.dashboard, email, password);
   await page.waitForURL(`**/sites/${stack.siteId}?*`);
   await page.close();
 }
@@ -173,7 +171,7 @@ describe("reports", () => {
 
     const viewerBrowser = await launchBrowser();
     try {
-      await signIn(viewerBrowser, email, VIEWER_PASSWORD);
+      await signInWith(viewerBrowser, email, VIEWER_PASSWORD);
       const page = await viewerBrowser.newPage();
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/reports`);

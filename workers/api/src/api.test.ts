@@ -5,7 +5,7 @@ import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
 import type { Site } from "../../../lib/d1/schema";
 import { eventRow } from "../../../test/support/event-row";
 import { insertEvents } from "../../flusher/src/insert";
-import { apiEnv, call, login } from "./test-support";
+import { apiEnv, call, login } from "../../../test/support/api";
 
 let shop: Site;
 let blog: Site;

@@ -5,7 +5,7 @@ import { EVENT_DIMENSIONS, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSI
 import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { eventRow } from "../../../test/support/event-row";
 import { insertEvents } from "../../flusher/src/insert";
-import { apiEnv, call, db, newSite, signedInUser } from "./test-support";
+import { apiEnv, call, db, newSite, signedInUser } from "../../../test/support/api";
 
 // The api's whole ClickHouse surface, run as the reader users.sql documents (readonly = 2, SELECT only, bounded
 // limits): every metric and dimension, a batch, realtime, drops, the SQL editor, the schema browser and exports.

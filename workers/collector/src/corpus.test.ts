@@ -8,7 +8,7 @@ import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/mes
 import { DROPPED_HITS, EVENTS, insertRows } from "../../flusher/src/insert";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
-import { dropRows, recordingQueue } from "./collect.testing";
+import { dropRows, recordingQueue } from "../../../test/support/collector";
 
 /**
  * A seeded corpus of malformed requests, with good ones mixed in, through the real collector: no 5xx,

@@ -5,7 +5,7 @@ import { insertEvents } from "../../../flusher/src/insert";
 import { grantSite } from "../../../../lib/d1/accounts";
 import { inbox, linkIn } from "../email/test-support";
 import { scheduled } from "../scheduled";
-import { apiEnv, call, db, newSite, signedInUser } from "../test-support";
+import { apiEnv, call, db, newSite, signedInUser } from "../../../../test/support/api";
 import { DROP_MINIMUM } from "./check";
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiEnv, call, login, PASSWORD, signedInUser, unique } from "../test-support";
+import { apiEnv, call, login, PASSWORD, signedInUser, unique } from "../../../../test/support/api";
 import { inbox, lastMessage, linkIn } from "../email/test-support";
 import { ATTEMPT_LIMITS } from "./rate-limit";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiEnv, call, PASSWORD, signedInUser } from "../test-support";
+import { apiEnv, call, PASSWORD, signedInUser } from "../../../../test/support/api";
 
 const DASHBOARD = "https://pixel-dashboard.pages.dev";
 const crossOrigin = { ...apiEnv, PIXEL_DASHBOARD_ORIGIN: `${DASHBOARD}/` };

@@ -3,8 +3,8 @@ import { selectRows } from "../../../../lib/clickhouse/client";
 import { FOREVER, FORGOTTEN_SITES } from "../../../../lib/clickhouse/site-data";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents, insertRows, DROPPED_HITS } from "../../../flusher/src/insert";
-import { accessWorld, call, signedInUser } from "../test-support";
-import { clickHouse, countRows } from "./test-support";
+import { accessWorld, call, signedInUser } from "../../../../test/support/api";
+import { clickHouse, countRows } from "../../../../test/support/api-data";
 
 async function seed(siteId: string) {
   const client = clickHouse();

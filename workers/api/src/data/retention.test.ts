@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { eventRow } from "../../../../test/support/event-row";
 import { DROPPED_HITS, insertEvents, insertRows } from "../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../test-support";
+import { accessWorld, apiEnv, call } from "../../../../test/support/api";
 import worker from "../index";
-import { clickHouse, countRows } from "./test-support";
+import { clickHouse, countRows } from "../../../../test/support/api-data";
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { DropMessage } from "../../../../lib/events/message";
 import { DROPPED_HITS, insertRows } from "../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../test-support";
+import { accessWorld, apiEnv, call } from "../../../../test/support/api";
 
 let world: Awaited<ReturnType<typeof accessWorld>>;
 

@@ -5,7 +5,7 @@ import { insertEvents } from "../../../flusher/src/insert";
 import { grantSite } from "../../../../lib/d1/accounts";
 import type { Site, User } from "../../../../lib/d1/schema";
 import { scheduled } from "../scheduled";
-import { apiEnv, call, db, newSite, signedInUser } from "../test-support";
+import { apiEnv, call, db, newSite, signedInUser } from "../../../../test/support/api";
 import { inbox, lastMessage, linkIn } from "./test-support";
 import { lastPeriod } from "./reports";
 

@@ -1,5 +1,5 @@
 import { parseMessage, type Received } from "../../../../test/support/mime";
-import { apiEnv } from "../test-support";
+import { apiEnv } from "../../../../test/support/api";
 
 export { linkIn } from "../../../../test/support/mime";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inbox, lastMessage, linkIn } from "../email/test-support";
-import { accessWorld, apiEnv, call, login, newSite, signedInUser, unique } from "../test-support";
+import { accessWorld, apiEnv, call, login, newSite, signedInUser, unique } from "../../../../test/support/api";
 
 const PASSWORD = "the invitee's own password";
 const newAddress = () => `${unique("invitee")}@pixel.test`;

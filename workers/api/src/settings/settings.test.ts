@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { call, PASSWORD, signedInUser } from "../test-support";
+import { call, PASSWORD, signedInUser } from "../../../../test/support/api";
 
 describe("installation settings", () => {
   afterEach(async () => {

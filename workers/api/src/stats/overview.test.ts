@@ -6,7 +6,7 @@ import type { SiteOverview } from "../../../../lib/stats/overview";
 import { addDays } from "../../../../lib/time";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents } from "../../../flusher/src/insert";
-import { apiEnv, call, db, signedInUser, unique } from "../test-support";
+import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/api";
 
 const HOUR = 3_600_000;
 

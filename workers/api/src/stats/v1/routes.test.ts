@@ -3,7 +3,7 @@ import { adminClickHouse } from "../../../../../test/setup/clickhouse";
 import type { Site } from "../../../../../lib/d1/schema";
 import { eventRow } from "../../../../../test/support/event-row";
 import { insertEvents } from "../../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../../test-support";
+import { accessWorld, apiEnv, call } from "../../../../../test/support/api";
 
 let site: Site;
 let other: Site;
