@@ -61,6 +61,16 @@ export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
   });
 }
 
+/** Runs `use` with a client of its own, closed afterwards whatever happens: how every part opens ClickHouse. */
+export async function withClickHouse<T>(config: ClickHouseConfig, use: (client: ClickHouseClient) => Promise<T>): Promise<T> {
+  const client = connectClickHouse(config);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
 export async function selectRows<T>(
   client: ClickHouseClient,
   sql: string,

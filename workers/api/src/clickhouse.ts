@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { type ClickHouseEnv, clickHouseConfigFromEnv, connectClickHouse, type QueryLimits } from "../../../lib/clickhouse/client";
+import { type ClickHouseEnv, clickHouseConfigFromEnv, connectClickHouse, type QueryLimits, withClickHouse } from "../../../lib/clickhouse/client";
 
 /**
  * ClickHouse's limits on every query the api sends, by kind. Each stays within the bounds of its user's settings
@@ -19,4 +19,9 @@ export const QUERY_LIMITS = {
 /** The api's ClickHouse client: its own (reader) user, with the limits of this kind of query. */
 export function apiClickHouse(env: ClickHouseEnv, limits: QueryLimits = QUERY_LIMITS.stats): ClickHouseClient {
   return connectClickHouse({ ...clickHouseConfigFromEnv(env), limits });
+}
+
+/** Runs `use` with the api's reader client, closed afterwards. */
+export function withReader<T>(env: ClickHouseEnv, use: (client: ClickHouseClient) => Promise<T>, limits: QueryLimits = QUERY_LIMITS.stats): Promise<T> {
+  return withClickHouse({ ...clickHouseConfigFromEnv(env), limits }, use);
 }

@@ -1,5 +1,5 @@
 import { type ClickHouseClient, ClickHouseError } from "@clickhouse/client-web";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import { clickHouseConfigFromEnv, withClickHouse } from "../../../../lib/clickhouse/client";
 import { apiClickHouse, QUERY_LIMITS } from "../clickhouse";
 import { MisconfiguredError } from "../auth/session";
 import type { ApiEnv } from "../env";
@@ -10,14 +10,14 @@ import type { ApiEnv } from "../env";
  */
 export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient) => Promise<T>): Promise<T> {
   const config = clickHouseConfigFromEnv(env);
-  const client = connectClickHouse({
+  const writer = {
     ...config,
     username: env.CLICKHOUSE_WRITE_USER || config.username,
     password: env.CLICKHOUSE_WRITE_USER ? (env.CLICKHOUSE_WRITE_PASSWORD ?? "") : config.password,
     limits: QUERY_LIMITS.dataWrite,
-  });
+  };
   try {
-    return await use(client);
+    return await withClickHouse(writer, use);
   } catch (error) {
     if (error instanceof ClickHouseError && (error.type === "READONLY" || error.type === "ACCESS_DENIED")) {
       throw new MisconfiguredError(
@@ -25,8 +25,6 @@ export async function withWriter<T>(env: ApiEnv, use: (client: ClickHouseClient)
       );
     }
     throw error;
-  } finally {
-    await client.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { apiClickHouse } from "../clickhouse";
+import { withReader } from "../clickhouse";
 import { DROP_REASONS } from "../../../../lib/events/message";
 import { addDays } from "../../../../lib/time";
 import type { ApiContext } from "../env";
@@ -26,17 +26,7 @@ export const dropRoutes = new Hono<ApiContext>().use(requireSiteRole("viewer")).
   const range = dropsRange(c.req.query("from"), c.req.query("to"));
   if ("error" in range) return c.json({ error: range.error }, 400);
   const site = c.var.site;
-  const client = apiClickHouse(c.env);
-  try {
-    const rows = await selectRows<Omit<DropRow, "day"> & { date: string }>(client, DROPS_SQL, {
-      from: range.from,
-      to: range.to,
-      site: site.id,
-      domain: site.domain,
-      subdomain: `.${site.domain}`,
-    });
-    return c.json(summarize(rows.map(({ date, ...row }) => ({ ...row, day: date, hits: Number(row.hits) })), range, DROP_REASONS, addDays));
-  } finally {
-    await client.close();
-  }
+  const params = { from: range.from, to: range.to, site: site.id, domain: site.domain, subdomain: `.${site.domain}` };
+  const rows = await withReader(c.env, (client) => selectRows<Omit<DropRow, "day"> & { date: string }>(client, DROPS_SQL, params));
+  return c.json(summarize(rows.map(({ date, ...row }) => ({ ...row, day: date, hits: Number(row.hits) })), range, DROP_REASONS, addDays));
 });

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import type { Site, User } from "../../../../lib/d1/schema";
 import { errorFields } from "../../../../lib/log/log";
-import { apiClickHouse } from "../clickhouse";
+import { withReader } from "../clickhouse";
 import type { ApiEnv } from "../env";
 import { siteAccess } from "../sites/access";
 
@@ -19,8 +19,7 @@ export async function forEachSubscriber<T extends { site: Site; user: User }>(
   handle: (client: ClickHouseClient, subscription: T) => Promise<void>,
 ) {
   if (!subscriptions.length) return;
-  const client = apiClickHouse(env);
-  try {
+  await withReader(env, async (client) => {
     for (const subscription of subscriptions) {
       try {
         if (await siteAccess(env.DB, subscription.user, subscription.site.id)) await handle(client, subscription);
@@ -28,7 +27,5 @@ export async function forEachSubscriber<T extends { site: Site; user: User }>(
         log(failure, { siteId: subscription.site.id, ...errorFields(error) });
       }
     }
-  } finally {
-    await client.close();
-  }
+  });
 }

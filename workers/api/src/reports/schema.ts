@@ -1,5 +1,5 @@
 import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
-import { apiClickHouse } from "../clickhouse";
+import { withReader } from "../clickhouse";
 
 /** The tables SQL widgets are meant to read; the schema browser lists only these. */
 export const SCHEMA_TABLES = ["events", "dropped_hits"] as const;
@@ -11,18 +11,15 @@ export interface SchemaTable {
 
 /** The columns of SCHEMA_TABLES in the api's ClickHouse database, in table order. */
 export async function readSchema(env: ClickHouseEnv): Promise<SchemaTable[]> {
-  const client = apiClickHouse(env);
-  try {
-    const rows = await selectRows<{ table: string; name: string; type: string }>(
+  const rows = await withReader(env, (client) =>
+    selectRows<{ table: string; name: string; type: string }>(
       client,
       "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table IN {tables:Array(String)} ORDER BY table, position",
       { tables: [...SCHEMA_TABLES] },
-    );
-    return SCHEMA_TABLES.map((name) => ({
-      name,
-      columns: rows.filter((row) => row.table === name).map(({ name: column, type }) => ({ name: column, type })),
-    })).filter((table) => table.columns.length > 0);
-  } finally {
-    await client.close();
-  }
+    ),
+  );
+  return SCHEMA_TABLES.map((name) => ({
+    name,
+    columns: rows.filter((row) => row.table === name).map(({ name: column, type }) => ({ name: column, type })),
+  })).filter((table) => table.columns.length > 0);
 }

@@ -1,6 +1,6 @@
 import { ClickHouseError, type ClickHouseSettings } from "@clickhouse/client-web";
 import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
-import { apiClickHouse, QUERY_LIMITS } from "../clickhouse";
+import { QUERY_LIMITS, withReader } from "../clickhouse";
 
 /**
  * Result caps for admins' hand-written SQL, on top of QUERY_LIMITS.sqlEditor; the reader's grants (SELECT only, no
@@ -36,13 +36,10 @@ export async function runReadOnlySql(
   params: SqlParams,
   timeZone: string,
 ): Promise<Record<string, unknown>[]> {
-  const client = apiClickHouse(env, QUERY_LIMITS.sqlEditor);
   try {
-    return await selectRows<Record<string, unknown>>(client, sql, params, { ...SQL_WIDGET_SETTINGS, session_timezone: timeZone });
+    return await withReader(env, (client) => selectRows<Record<string, unknown>>(client, sql, params, { ...SQL_WIDGET_SETTINGS, session_timezone: timeZone }), QUERY_LIMITS.sqlEditor);
   } catch (error) {
     if (error instanceof ClickHouseError) throw new SqlRefused(`sql: ClickHouse refused it: ${error.message}`);
     throw error;
-  } finally {
-    await client.close();
   }
 }

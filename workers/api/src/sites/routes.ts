@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data";
 import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
 import { sites, type Site } from "../../../../lib/d1/schema";
-import { apiClickHouse } from "../clickhouse";
+import { withReader } from "../clickhouse";
 import { withWriter } from "../data/clickhouse";
 import { requestRetention, startRetentionJobs } from "../data/retention";
 import { database } from "../db";
@@ -64,12 +64,7 @@ export const siteRoutes = new Hono<ApiContext>()
   })
   .get("/overview", async (c) => {
     const visible = await sitesVisibleTo(c.env.DB, c.var.user);
-    const client = apiClickHouse(c.env);
-    try {
-      return c.json({ sites: await sitesOverview(client, visible.map(({ site }) => site), new Date()) });
-    } finally {
-      await client.close();
-    }
+    return c.json({ sites: await withReader(c.env, (client) => sitesOverview(client, visible.map(({ site }) => site), new Date())) });
   })
   .get("/:siteId", requireSiteRole("viewer"), (c) => c.json({ site: siteBody(c.var.site, c.var.siteRole) }))
   .patch("/:siteId", requireSiteRole("admin"), jsonBody(SiteSettings), async (c) => {

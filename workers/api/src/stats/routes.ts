@@ -1,9 +1,9 @@
-import { ClickHouseError } from "@clickhouse/client-web";
+import { type ClickHouseClient, ClickHouseError } from "@clickhouse/client-web";
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { apiClickHouse } from "../clickhouse";
+import { withReader } from "../clickhouse";
 import { goals, type Site } from "../../../../lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
@@ -40,7 +40,7 @@ export const statsRoutes = new Hono<ApiContext>()
     const site = await siteOf(c, c.req.valid("json").site_id);
     if (site instanceof Response) return site;
     const now = new Date();
-    return withClickHouse(c, async (client) => {
+    return withReader(c.env, async (client) => {
       const visitors = compileRealtimeVisitors(site.id, now);
       const pages = compileRealtimePages(site.id, now);
       const [counts] = await selectRows<{ last_5_minutes: number; last_30_minutes: number }>(client, visitors.sql, visitors.params);
@@ -52,7 +52,7 @@ export const statsRoutes = new Hono<ApiContext>()
 export async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): Promise<QueryAnswer | Response> {
   const prepared = await prepareQuery(input, lookupsFor(c));
   if ("error" in prepared) return c.json({ error: prepared.error }, prepared.status);
-  return withClickHouse(c, async (client) => {
+  return withReader(c.env, async (client) => {
     try {
       return await runQuery(client, prepared.query, prepared.context);
     } catch (error) {
@@ -127,7 +127,7 @@ async function streamAnswers(c: Context<ApiContext>, prepared: (BatchItem | Batc
   try {
     await send(prepared.filter((item): item is BatchLine => !("query" in item)));
     if (items.length) {
-      await withClickHouse(c, (client) => Promise.all(batchTasks(items).map(async (task) => send(await answerTask(c, client, task)))));
+      await withReader(c.env, (client) => Promise.all(batchTasks(items).map(async (task) => send(await answerTask(c, client, task)))));
     }
     await writer.close();
   } catch (error) {
@@ -136,7 +136,7 @@ async function streamAnswers(c: Context<ApiContext>, prepared: (BatchItem | Batc
   }
 }
 
-async function answerTask(c: Context<ApiContext>, client: ReturnType<typeof apiClickHouse>, task: BatchItem[]): Promise<BatchLine[]> {
+async function answerTask(c: Context<ApiContext>, client: ClickHouseClient, task: BatchItem[]): Promise<BatchLine[]> {
   try {
     const [{ query, context }] = task as [BatchItem];
     const answers = task.length > 1 ? await runCombined(client, task.map((item) => item.query), context) : [await runQuery(client, query, context)];
@@ -164,11 +164,3 @@ async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]
   }));
 }
 
-export async function withClickHouse<T>(c: Context<ApiContext>, use: (client: ReturnType<typeof apiClickHouse>) => Promise<T>): Promise<T> {
-  const client = apiClickHouse(c.env);
-  try {
-    return await use(client);
-  } finally {
-    await client.close();
-  }
-}

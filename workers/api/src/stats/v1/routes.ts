@@ -5,7 +5,8 @@ import { QueryBody } from "../../../../../lib/stats/query";
 import type { ApiContext } from "../../env";
 import { parseWith } from "../../validate";
 import { compileRealtimeVisitors } from "../realtime";
-import { answerQuery, siteOf, withClickHouse } from "../routes";
+import { withReader } from "../../clickhouse";
+import { answerQuery, siteOf } from "../routes";
 import { v1Answer, v2Query, type V1Report } from "./translate";
 
 /** Plausible's Stats API v1 (GET, query-string parameters), each report answered by the v2 query it translates to. */
@@ -19,7 +20,7 @@ export const v1StatsRoutes = new Hono<ApiContext>()
     const site = await siteOf(c, siteId);
     if (site instanceof Response) return site;
     const compiled = compileRealtimeVisitors(site.id, new Date());
-    const [counts] = await withClickHouse(c, (client) => selectRows<{ last_5_minutes: number }>(client, compiled.sql, compiled.params));
+    const [counts] = await withReader(c.env, (client) => selectRows<{ last_5_minutes: number }>(client, compiled.sql, compiled.params));
     return c.json(Number(counts?.last_5_minutes ?? 0));
   });
 
