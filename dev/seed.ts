@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@clickhouse/client-web";
-import { insertEvents } from "../workers/flusher/src/insert";
+import { insertEvents } from "../lib/clickhouse/tables/events";
 import { generateEventBatches, type TruthSite } from "./ground-truth/generate";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { parseCli } from "../lib/node/cli";

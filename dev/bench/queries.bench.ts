@@ -10,7 +10,7 @@ import { compileCombined, compileQuery } from "../../workers/api/src/stats/compi
 import { sitesOverview } from "../../workers/api/src/stats/overview";
 import type { CompileContext } from "../../workers/api/src/stats/planner";
 import { STATS_SETTINGS } from "../../workers/api/src/stats/run";
-import { insertEvents } from "../../workers/flusher/src/insert";
+import { insertEvents } from "../../lib/clickhouse/tables/events";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { generateEventBatches, type TruthSite } from "../ground-truth/generate";
 import type { Query as DashboardQuery } from "../../pages/dashboard/src/api/types";

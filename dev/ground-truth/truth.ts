@@ -1,5 +1,5 @@
 import { countryName } from "../../lib/stats/countries";
-import type { EventRow } from "../../lib/events/row";
+import type { EventRow } from "../../lib/clickhouse/tables/events";
 import { addDays } from "../../lib/time";
 import { localParts } from "./generate";
 

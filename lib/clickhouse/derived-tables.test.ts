@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { VISIT_DIMENSIONS } from "../stats/vocabulary";
 import { VISIT_SQL, visitColumn } from "../../workers/api/src/stats/catalog";
-import { PAGES_COLUMNS_SQL } from "./pages";
+import { PAGES_COLUMNS_SQL } from "./tables/pages";
 
 /**
  * The sessions and pages tables hold what the api would compute from events at query time; applied migrations

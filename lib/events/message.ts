@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { LIMITS } from "./hit";
-import type { EventRow } from "./row";
+import { epochMs, text, uint } from "../clickhouse/columns";
+import { EVENT_DEFAULTS, type EventRow, EventRowSchema } from "../clickhouse/tables/events";
 
 /** Why a hit was not stored, or (`pii_*`) why a part of it was not. The API shows these per site and day. */
 export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield", "rate_limited", "store_full", "pii_user_id", "pii_prop"] as const;
@@ -58,81 +59,23 @@ export type QueueBody = string | QueueMessage;
 
 export const encodeMessage = (message: QueueMessage): string => JSON.stringify(message);
 
-const ROW_DEFAULTS: Readonly<Record<string, unknown>> = {
-  user_id: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
-  utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
-  country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
-  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "",
-  screen_width: 0, scroll_depth: 0, engaged_ms: 0, retention_days: 0,
-};
 
 /** The row as queued: fields equal to their default are left out. */
 export function compactRow(row: EventRow): CompactRow {
   const compact: Record<string, unknown> = {};
   for (const key in row) {
     const value = row[key as keyof EventRow];
-    if (key === "props" ? Object.keys(value as object).length : value !== ROW_DEFAULTS[key]) compact[key] = value;
+    if (key === "props" ? Object.keys(value as object).length : value !== (EVENT_DEFAULTS as Record<string, unknown>)[key]) compact[key] = value;
   }
   return compact as CompactRow;
 }
 
 /** A queued row with its left-out fields filled in; a whole row (the old message shape) passes unchanged. */
 export function restoreRow(body: object): Record<string, unknown> {
-  return { ...ROW_DEFAULTS, props: {}, ...body };
+  return { ...EVENT_DEFAULTS, props: {}, ...body };
 }
 
 export const isDrop = (message: QueueMessage): message is DropMessage | DropsMessage => "kind" in message;
-
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const uint = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
-const uint64 = v.pipe(v.string(), v.check((value) => /^\d{1,20}$/.test(value) && BigInt(value) < 2n ** 64n, "must be a UInt64 in decimal"));
-/** DateTime64(3) holds 1900–2299; Pixel only ever writes times near now. */
-const epochMs = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Date.UTC(2200, 0, 1)));
-const lowCardinality = text(300);
-
-/** The shape the flusher accepts for `events`: anything else is kept aside for inspection, never inserted. */
-export const EventRowSchema = v.strictObject({
-  site_id: v.pipe(text(64), v.minLength(1)),
-  timestamp: epochMs,
-  event_id: v.pipe(text(64), v.minLength(1)),
-  name: v.pipe(text(100), v.minLength(1)),
-  visitor_id: uint64,
-  session_id: uint64,
-  user_id: text(64),
-  hostname: text(253),
-  pathname: text(2048),
-  query: text(2048),
-  title: text(300),
-  referrer: text(2048),
-  referrer_host: text(253),
-  channel: lowCardinality,
-  utm_source: lowCardinality,
-  utm_medium: lowCardinality,
-  utm_campaign: lowCardinality,
-  utm_term: lowCardinality,
-  utm_content: lowCardinality,
-  country: text(2),
-  region_code: text(10),
-  region: lowCardinality,
-  city: lowCardinality,
-  continent: text(2),
-  timezone: text(64),
-  asn: uint(2 ** 32 - 1),
-  as_org: lowCardinality,
-  browser: lowCardinality,
-  browser_version: lowCardinality,
-  os: lowCardinality,
-  os_version: lowCardinality,
-  device_type: lowCardinality,
-  device_vendor: lowCardinality,
-  device_model: lowCardinality,
-  screen_width: uint(65535),
-  scroll_depth: uint(255),
-  engaged_ms: uint(2 ** 32 - 1),
-  props: v.pipe(v.record(v.pipe(text(64), v.minLength(1)), text(500)), v.check((props) => Object.keys(props).length <= 30)),
-  ip_hash: uint64,
-  retention_days: uint(65535),
-});
 
 const dropId = v.pipe(text(64), v.minLength(1));
 const dropCount = { site_id: text(64), hostname: text(253), reason: v.picklist(DROP_REASONS), detail: text(32), hits: uint(LIMITS.lostHits) };

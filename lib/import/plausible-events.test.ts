@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventRow } from "../events/row";
+import type { EventRow } from "../clickhouse/tables/events";
 import { csvTable } from "./csv";
 import { detectFormat } from "./formats";
 import { applyBreakdown, synthesizeDay, visitorsDay } from "./plausible";

@@ -1,4 +1,4 @@
-import type { EventRow } from "../events/row";
+import type { EventRow } from "../clickhouse/tables/events";
 import { count, isCustomEvent, parseDate, type Shortfall, type Visit, visitsOf } from "./plausible";
 import { LineError } from "./site";
 

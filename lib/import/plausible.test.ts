@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventRow } from "../events/row";
+import type { EventRow } from "../clickhouse/tables/events";
 import { csvTable } from "./csv";
 import { detectFormat } from "./formats";
 import { applyBreakdown, type Breakdown, breakdownRow, type BreakdownTable, synthesizeDay, visitorsDay } from "./plausible";

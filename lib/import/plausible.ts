@@ -1,5 +1,5 @@
 import { hash64 } from "../events/hash";
-import type { EventRow } from "../events/row";
+import { EVENT_DEFAULTS, type EventRow } from "../clickhouse/tables/events";
 import { belongsToSite, trafficFrom } from "../events/traffic";
 import { addDays, zonedInstant } from "../time";
 import { type ImportSite, LineError } from "./site";
@@ -144,30 +144,7 @@ async function idRange(siteId: string, date: string, kind: string): Promise<(n: 
 
 /** A visit's event before any breakdown file gave it values; the caller sets ids, name and time. */
 function blankRow(site: ImportSite): Omit<EventRow, "event_id" | "name" | "timestamp" | "visitor_id" | "session_id"> {
-  return {
-    site_id: site.id,
-    user_id: "",
-    hostname: site.domain,
-    pathname: "",
-    query: "",
-    title: "",
-    ...BLANK.imported_sources,
-    ...BLANK.imported_locations,
-    ...BLANK.imported_devices,
-    ...BLANK.imported_browsers,
-    ...BLANK.imported_operating_systems,
-    continent: "",
-    timezone: "",
-    asn: 0,
-    as_org: "",
-    device_vendor: "",
-    device_model: "",
-    scroll_depth: 0,
-    engaged_ms: 0,
-    props: {},
-    ip_hash: "0",
-    retention_days: site.retentionDays,
-  };
+  return { ...EVENT_DEFAULTS, site_id: site.id, hostname: site.domain, props: {}, ip_hash: "0", retention_days: site.retentionDays };
 }
 
 /** The columns each breakdown file sets, blank: what a visit that the file does not mention gets. */

@@ -1,6 +1,6 @@
 import { hash64 } from "../events/hash";
 import { pageFrom } from "../events/page";
-import type { EventRow } from "../events/row";
+import type { EventRow } from "../clickhouse/tables/events";
 import { belongsToSite, trafficFrom } from "../events/traffic";
 import { LineError, type ImportSite } from "./site";
 

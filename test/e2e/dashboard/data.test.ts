@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
-import { insertEvents } from "../../../workers/flusher/src/insert";
+import { insertEvents } from "../../../lib/clickhouse/tables/events";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";

@@ -1,4 +1,4 @@
-import type { EventRow } from "../../../lib/events/row";
+import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { eventRow } from "../../support/event-row";
 
 /**

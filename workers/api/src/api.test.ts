@@ -4,8 +4,8 @@ import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
 import type { Site } from "../../../lib/d1/schema";
 import { eventRow } from "../../../test/support/event-row";
-import { insertEvents } from "../../flusher/src/insert";
-import { apiEnv, call, login } from "../../../test/support/api";
+import { insertEvents } from "../../../lib/clickhouse/tables/events";
+import { apiEnv, call, login } from "../../../test/support/workers/api";
 
 let shop: Site;
 let blog: Site;

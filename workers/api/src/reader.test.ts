@@ -4,8 +4,8 @@ import { CLICKHOUSE_USERS } from "../../../lib/clickhouse/users";
 import { EVENT_DIMENSIONS, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSIONS } from "../../../lib/stats/vocabulary";
 import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { eventRow } from "../../../test/support/event-row";
-import { insertEvents } from "../../flusher/src/insert";
-import { apiEnv, call, db, newSite, signedInUser } from "../../../test/support/api";
+import { insertEvents } from "../../../lib/clickhouse/tables/events";
+import { apiEnv, call, db, newSite, signedInUser } from "../../../test/support/workers/api";
 
 // The api's whole ClickHouse surface, run as the reader users.sql documents (readonly = 2, SELECT only, bounded
 // limits): every metric and dimension, a batch, realtime, drops, the SQL editor, the schema browser and exports.

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
 import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
-import type { EventRow } from "../../../lib/events/row";
+import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { compactRow, type DropMessage } from "../../../lib/events/message";
 import { queueMessages } from "./queue";
 import { serveScript } from "./scripts";

@@ -5,10 +5,12 @@ import { selectRows } from "../../../lib/clickhouse/client";
 import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { createSite } from "../../../lib/d1/accounts";
 import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/message";
-import { DROPPED_HITS, EVENTS, insertRows } from "../../flusher/src/insert";
+import { DROPPED_HITS } from "../../../lib/clickhouse/tables/dropped-hits";
+import { EVENTS } from "../../../lib/clickhouse/tables/events";
+import { insertRows } from "../../../lib/clickhouse/insert";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
-import { dropRows, recordingQueue } from "../../../test/support/collector";
+import { dropRows, recordingQueue } from "../../../test/support/workers/collector";
 
 /**
  * A seeded corpus of malformed requests, with good ones mixed in, through the real collector: no 5xx,

@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite } from "../../../lib/d1/accounts";
 import { PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
-import { collect, testEnv, type CollectInit } from "../../../test/support/collector";
+import { collect, testEnv, type CollectInit } from "../../../test/support/workers/collector";
 
 let siteId = "";
 beforeAll(async () => {

@@ -1,9 +1,11 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
 import { checkMessage, type DropMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/events/row";
+import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import type { FlusherEnv } from "./env";
-import { DROPPED_HITS, EVENTS, insertIsolating, type Rejected, type Table } from "./insert";
+import { DROPPED_HITS } from "../../../lib/clickhouse/tables/dropped-hits";
+import { EVENTS } from "../../../lib/clickhouse/tables/events";
+import { insertIsolating, type Rejected, type Table } from "../../../lib/clickhouse/insert";
 import { asFirstStored } from "./first-stored";
 import { forgottenSites, isForgotten } from "./forgotten";
 import { keep, type KeptMessage } from "./kept";

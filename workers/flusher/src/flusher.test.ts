@@ -4,10 +4,11 @@ import { describe, expect, it, vi } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { deleteSiteData, forgetSite } from "../../../lib/clickhouse/site-data";
 import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/events/row";
+import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
-import { EVENTS, insertIsolating, insertRows } from "./insert";
+import { EVENTS } from "../../../lib/clickhouse/tables/events";
+import { insertIsolating, insertRows } from "../../../lib/clickhouse/insert";
 import { FORGET_CRON } from "./forgotten";
 import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomId } from "../../../../lib/auth/ids";
 import { annotations } from "../../../../lib/d1/schema";
-import { accessWorld, call, db } from "../../../../test/support/api";
+import { accessWorld, call, db } from "../../../../test/support/workers/api";
 import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "../../../../lib/annotations";
 
 describe("annotations", () => {

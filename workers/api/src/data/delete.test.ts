@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { FOREVER, FORGOTTEN_SITES } from "../../../../lib/clickhouse/site-data";
 import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents, insertRows, DROPPED_HITS } from "../../../flusher/src/insert";
-import { accessWorld, call, signedInUser } from "../../../../test/support/api";
-import { clickHouse, countRows } from "../../../../test/support/api-data";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
+import { insertRows } from "../../../../lib/clickhouse/insert";
+import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
+import { accessWorld, call, signedInUser } from "../../../../test/support/workers/api";
+import { clickHouse, countRows } from "../../../../test/support/workers/api-data";
 
 async function seed(siteId: string) {
   const client = clickHouse();

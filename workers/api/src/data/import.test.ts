@@ -11,9 +11,9 @@ import browsersCsv from "../../../../lib/import/fixtures/plausible/imported_brow
 import locationsCsv from "../../../../lib/import/fixtures/plausible/imported_locations_20240301_20240302.csv?raw";
 import systemsCsv from "../../../../lib/import/fixtures/plausible/imported_operating_systems_20240301_20240302.csv?raw";
 import customCsv from "../../../../lib/import/fixtures/plausible/imported_custom_events_20240301_20240302.csv?raw";
-import { accessWorld, call, db, newSite, signedInUser } from "../../../../test/support/api";
+import { accessWorld, call, db, newSite, signedInUser } from "../../../../test/support/workers/api";
 import { MAX_IMPORT_BYTES } from "../../../../lib/import/split";
-import { countRows } from "../../../../test/support/api-data";
+import { countRows } from "../../../../test/support/workers/api-data";
 
 let cookie: string;
 let userId: string;

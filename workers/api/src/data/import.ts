@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import type { Context } from "hono";
-import type { EventRow } from "../../../../lib/events/row";
+import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import { csvTable } from "../../../../lib/import/csv";
 import { detectFormat, type ImportFormat } from "../../../../lib/import/formats";
 import { MAX_IMPORT_BYTES } from "../../../../lib/import/split";

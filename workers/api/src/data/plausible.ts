@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
-import { rebuildPages } from "../../../../lib/clickhouse/pages";
-import type { EventRow } from "../../../../lib/events/row";
+import { rebuildPages } from "../../../../lib/clickhouse/tables/pages";
+import { forgetSessions } from "../../../../lib/clickhouse/tables/sessions";
+import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import {
   applyBreakdown,
   type Breakdown,
@@ -32,7 +33,7 @@ export async function importVisitors(client: ClickHouseClient, rows: Rows, site:
       const events = await synthesizeDay(days.get(date)!, site);
       const before = stored.get(date) ?? [];
       if (sameVisits(before, events)) continue;
-      if (before.length) await Promise.all([forgetSessions(client, site, before), deleteDay(client, site, date)]);
+      if (before.length) await Promise.all([forgetSessions(client, site.id, before), deleteDay(client, site, date)]);
       await write(client, events, report);
       if (before.length) await rebuildPages(client, site.id, [...before, ...events].map((row) => row.timestamp));
     }
@@ -54,7 +55,7 @@ export async function importBreakdown(client: ClickHouseClient, table: Breakdown
     }
     const applied = applyBreakdown(table, events, breakdowns);
     for (const { line, error } of applied.shortfalls) report.skip(line, error);
-    await forgetSessions(client, site, events);
+    await forgetSessions(client, site.id, events);
     await write(client, applied.rows, report);
     await rebuildPages(client, site.id, [...events, ...applied.rows].map((row) => row.timestamp));
   }
@@ -78,7 +79,7 @@ export async function importCustomEvents(client: ClickHouseClient, rows: Rows, s
     const same = before.length === placed.rows.length && new Set(before.map(key)).size === new Set([...before, ...placed.rows].map(key)).size;
     if (same) continue;
     if (before.length) await deleteDay(client, site, date, "custom events");
-    await forgetSessions(client, site, stored);
+    await forgetSessions(client, site.id, stored);
     await write(client, [...stored.filter((row) => !isCustomEvent(row)), ...placed.rows], report);
     await rebuildPages(client, site.id, [...stored, ...placed.rows].map((row) => row.timestamp));
   }
@@ -133,20 +134,6 @@ function sameVisits(stored: EventRow[], made: EventRow[]): boolean {
   const key = (row: EventRow) => `${row.event_id}|${row.timestamp}|${row.name}|${row.visitor_id}|${row.session_id}`;
   const keys = new Set(stored.map(key));
   return made.every((row) => keys.has(key(row)));
-}
-
-/**
- * The sessions table sums events as they are inserted and never sees them change, so the visits an import rewrites
- * are dropped from it first; writing all their events again rebuilds them through the materialized view. The pages
- * table mixes visits in each row, so it is rebuilt for the hours an import touched once the events are written.
- */
-async function forgetSessions(client: ClickHouseClient, site: ImportSite, rows: EventRow[]) {
-  const sessions = [...new Set(rows.map((row) => String(row.session_id)))];
-  if (!sessions.length) return;
-  await client.command({
-    query: "DELETE FROM sessions WHERE site_id = {site:String} AND has({sessions:Array(String)}, toString(session_id))",
-    query_params: { site: site.id, sessions },
-  });
 }
 
 /** A day's synthetic events, or only the custom events placed into its visits. */

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseTime, insertJsonRows } from "../../../../lib/clickhouse/client";
-import type { EventRow } from "../../../../lib/events/row";
+import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import type { csvTable } from "../../../../lib/import/csv";
 import { LineError } from "../../../../lib/import/site";
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { eventRow } from "../../../../test/support/event-row";
-import { DROPPED_HITS, insertEvents, insertRows } from "../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../../../../test/support/api";
+import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
+import { insertRows } from "../../../../lib/clickhouse/insert";
+import { accessWorld, apiEnv, call } from "../../../../test/support/workers/api";
 import worker from "../index";
-import { clickHouse, countRows } from "../../../../test/support/api-data";
+import { clickHouse, countRows } from "../../../../test/support/workers/api-data";
 
 const DAY = 86_400_000;
 

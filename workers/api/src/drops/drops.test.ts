@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { DropMessage } from "../../../../lib/events/message";
-import { DROPPED_HITS, insertRows } from "../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../../../../test/support/api";
+import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
+import { insertRows } from "../../../../lib/clickhouse/insert";
+import { accessWorld, apiEnv, call } from "../../../../test/support/workers/api";
 
 let world: Awaited<ReturnType<typeof accessWorld>>;
 

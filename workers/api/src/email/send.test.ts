@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApiEnv } from "../env";
-import { apiEnv, call } from "../../../../test/support/api";
+import { apiEnv, call } from "../../../../test/support/workers/api";
 import { toMime } from "./mime";
 import { invitationMessage, passwordResetMessage } from "./render";
 import { mailerFor } from "./send";

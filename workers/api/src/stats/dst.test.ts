@@ -7,7 +7,7 @@ import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { createSite } from "../../../../lib/d1/accounts";
 import type { Site, User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../flusher/src/insert";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import type { ApiContext, ApiEnv } from "../env";
 import { normalizeQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
 import { runCompared } from "../../../../pages/dashboard/src/load";

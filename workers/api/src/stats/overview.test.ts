@@ -5,8 +5,8 @@ import { localDate } from "../../../../lib/stats/dates";
 import type { SiteOverview } from "../../../../lib/stats/overview";
 import { addDays } from "../../../../lib/time";
 import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../flusher/src/insert";
-import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/api";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
+import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/workers/api";
 
 const HOUR = 3_600_000;
 

@@ -7,7 +7,7 @@ import { createSite } from "../../../../lib/d1/accounts";
 import { goals, type Site, type User } from "../../../../lib/d1/schema";
 import { addDays } from "../../../../lib/time";
 import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../flusher/src/insert";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import type { ApiContext, ApiEnv, Caller } from "../env";
 import { statsRoutes } from "./routes";
 

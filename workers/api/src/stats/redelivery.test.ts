@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEventBatches, prng, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { trueAnswer } from "../../../../dev/ground-truth/truth";
 import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
-import type { EventRow } from "../../../../lib/events/row";
+import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import { consumeHits } from "../../../flusher/src/consume";
 import type { FlusherEnv } from "../../../flusher/src/env";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";

@@ -6,7 +6,7 @@ import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { createSite } from "../../../../lib/d1/accounts";
 import { goals, type Site, type User } from "../../../../lib/d1/schema";
 import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../flusher/src/insert";
+import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import type { ApiContext, ApiEnv } from "../env";
 import { statsRoutes } from "./routes";
 

@@ -1,5 +1,5 @@
 import type { Hit } from "../../../../lib/events/hit";
-import type { EventRow } from "../../../../lib/events/row";
+import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import type { DailySalts } from "../salts";
 import { belongsToSite, type SiteMatch } from "../sites";
 import { geoFrom } from "./geo";

@@ -1,6 +1,6 @@
 import UAParser from "ua-parser-js";
 
-import type { EventSoftware } from "../../../../lib/events/row";
+import type { EventSoftware } from "../../../../lib/clickhouse/tables/events";
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, EventSoftware>();

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { adminClickHouse } from "../../../../../test/setup/clickhouse";
 import type { Site } from "../../../../../lib/d1/schema";
 import { eventRow } from "../../../../../test/support/event-row";
-import { insertEvents } from "../../../../flusher/src/insert";
-import { accessWorld, apiEnv, call } from "../../../../../test/support/api";
+import { insertEvents } from "../../../../../lib/clickhouse/tables/events";
+import { accessWorld, apiEnv, call } from "../../../../../test/support/workers/api";
 
 let site: Site;
 let other: Site;

@@ -1,25 +1,10 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { clickHouseTime } from "../../../lib/clickhouse/client";
-import type { DropMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/events/row";
 
 export interface Table<T> {
   name: string;
   idOf: (row: T) => string;
   toColumns: (row: T) => Record<string, unknown>;
 }
-
-export const EVENTS: Table<EventRow> = {
-  name: "events",
-  idOf: (row) => row.event_id,
-  toColumns: (row) => ({ ...row, timestamp: clickHouseTime(row.timestamp) }),
-};
-
-export const DROPPED_HITS: Table<DropMessage> = {
-  name: "dropped_hits",
-  idOf: (drop) => drop.drop_id,
-  toColumns: ({ kind: _kind, ...drop }) => ({ ...drop, day: clickHouseTime(drop.timestamp).slice(0, 10), timestamp: clickHouseTime(drop.timestamp) }),
-};
 
 /**
  * Async inserts let ClickHouse Cloud merge many small batches into few parts; waiting for them keeps
@@ -78,12 +63,4 @@ export async function insertIsolating<T>(client: ClickHouseClient, table: Table<
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-export { clickHouseTime };
-
-/** One INSERT of events; the api's tests seed ClickHouse with it. */
-export async function insertEvents(client: ClickHouseClient, rows: EventRow[]): Promise<number> {
-  await insertRows(client, EVENTS, rows);
-  return rows.length;
 }

@@ -1,7 +1,7 @@
-import { parseMessage, type Received } from "../../../../test/support/mime";
-import { apiEnv } from "../../../../test/support/api";
+import { parseMessage, type Received } from "../mime";
+import { apiEnv } from "./api";
 
-export { linkIn } from "../../../../test/support/mime";
+export { linkIn } from "../mime";
 
 /** The test-only MAILBOX binding (vitest.config.ts) reads what Miniflare's `send_email` emulation stored. */
 const mailbox = () => (apiEnv as unknown as { MAILBOX: Fetcher }).MAILBOX;
