@@ -83,6 +83,33 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
   const goalBase = events.filter((event) => query.filters.every((filter) => isGoalFilter(filter) || holds(filter, event)));
   const goalBaseVisitors = new Set(goalBase.map((event) => event.visitor_id)).size;
 
+  // group_conversion_rate: over the visitors of the row's group (its dimensions but event:goal), without goal filters.
+  const grouped = query.dimensions.map((d, i) => [d, i] as const).filter(([d]) => d !== "event:goal");
+  const groupKey = (dimensions: string[]) => JSON.stringify(grouped.map(([, i]) => dimensions[i]));
+  const groupBase = query.metrics.includes("group_conversion_rate")
+    ? new Map(
+        trueAnswer(rows, siteId, timezone, goals, {
+          ...query,
+          dimensions: grouped.map(([d]) => d),
+          filters: query.filters.filter((filter) => !isGoalFilter(filter)),
+          metrics: ["visitors"],
+        }).map((row) => [JSON.stringify(row.dimensions), row.metrics[0]!]),
+      )
+    : undefined;
+
+  // Visit metrics beside event:page: those of the visits that entered on each page (Plausible's answer).
+  const entryMetrics = query.metrics.filter((metric) => VISIT_METRICS.has(metric) && metric !== "visits");
+  const byEntryPage =
+    query.dimensions.includes("event:page") && entryMetrics.length
+      ? new Map(
+          trueAnswer(rows, siteId, timezone, goals, {
+            ...query,
+            dimensions: query.dimensions.map((d) => (d === "event:page" ? "visit:entry_page" : d)),
+            metrics: entryMetrics,
+          }).map((row) => [JSON.stringify(row.dimensions), row.metrics]),
+        )
+      : undefined;
+
   const groups = new Map<string, { dimensions: string[]; events: Local[]; visits: Set<Visit> }>();
   const group = (dimensions: string[]) => {
     const key = JSON.stringify(dimensions);
@@ -118,6 +145,7 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
     const visitors = new Set(rows.map((event) => event.visitor_id)).size;
     const metric = (name: string): number => {
       if (hasEventDimension && name === "visits") return new Set(rows.map((event) => event.session_id)).size;
+      if (byEntryPage && entryMetrics.includes(name)) return byEntryPage.get(JSON.stringify(dimensions))?.[entryMetrics.indexOf(name)] ?? 0;
       if (VISIT_METRICS.has(name)) return visitMetric(name, visitList);
       switch (name) {
         case "visitors":
@@ -130,6 +158,10 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
           return totalVisitors === 0 ? 0 : (visitors * 100) / totalVisitors;
         case "conversion_rate":
           return goalBaseVisitors === 0 ? 0 : (visitors * 100) / goalBaseVisitors;
+        case "group_conversion_rate": {
+          const base = groupBase!.get(groupKey(dimensions)) ?? 0;
+          return base === 0 ? 0 : (visitors * 100) / base;
+        }
         case "scroll_depth":
           return scrollDepth(rows);
         case "time_on_page":

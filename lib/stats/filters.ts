@@ -24,6 +24,8 @@ export const isComparison = (filter: Filter): filter is Extract<Filter, [FilterO
 
 /** A top-level filter on goals: what conversion rates divide by is the same query without these. */
 export const isGoalFilter = (filter: Filter) => isComparison(filter) && filter[1] === "event:goal";
+/** A top-level filter on the page: it makes page-level metrics (scroll depth, time on page) answerable without the dimension. */
+export const isPageFilter = (filter: Filter) => isComparison(filter) && filter[1] === "event:page";
 
 /** What each kind of filter node becomes: the one fold every reader of a filter tree goes through. */
 export interface FilterFold<T> {

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { comparisonRange, localBounds, OFFSET_DATE_TIME, onCalendar, type QueriedSite, resolveDateRange, timeGrain } from "./dates";
 import { QueryError } from "./error";
-import { type Filter, isGoalFilter, parseFilters } from "./filters";
+import { type Filter, isGoalFilter, isPageFilter, parseFilters } from "./filters";
 import { rangeProblem } from "./limits";
 import {
   COMPARISON_MODES,
@@ -10,12 +10,15 @@ import {
   type Dimension,
   isDimension,
   isEventDimension,
+  isEventOnlyMetric,
   isSessionMetric,
   isTimeDimension,
+  isVisitOnlyDimension,
   LAST_DAYS,
   type LastDays,
   type Metric,
   METRICS,
+  PAGE_METRICS,
 } from "./vocabulary";
 
 export const isoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d\d-\d\d$/, "dates are YYYY-MM-DD"), v.check(onCalendar, "not a date on the calendar"));
@@ -125,16 +128,24 @@ function checkDimensions(dimensions: Dimension[], metrics: Metric[], filters: Fi
   if (repeated) throw new QueryError(`metrics: ${repeated} is repeated`);
   if (new Set(dimensions).size !== dimensions.length) throw new QueryError("dimensions: a dimension is repeated");
   if (dimensions.filter(isTimeDimension).length > 1) throw new QueryError("dimensions: at most one time dimension");
-  const eventDimension = dimensions.find(isEventDimension);
+  // As in Plausible: beside event:page alone, a visit metric describes the visits that entered on the page.
+  const eventDimensions = dimensions.filter(isEventDimension);
   const sessionMetric = metrics.find((metric) => isSessionMetric(metric) && metric !== "visits");
-  if (eventDimension && sessionMetric) {
-    throw new QueryError(`metrics: ${sessionMetric} describes whole visits and cannot be broken down by ${eventDimension}`);
+  if (sessionMetric && eventDimensions.length && !(eventDimensions.length === 1 && eventDimensions[0] === "event:page")) {
+    throw new QueryError(`metrics: ${sessionMetric} describes whole visits and cannot be broken down by ${eventDimensions.find((d) => d !== "event:page")}`);
   }
-  for (const metric of ["scroll_depth", "time_on_page"] as const) {
-    if (metrics.includes(metric) && !dimensions.includes("event:page")) throw new QueryError(`metrics: ${metric} needs the event:page dimension`);
+  const eventMetric = metrics.find(isEventOnlyMetric);
+  const visitOnly = dimensions.find(isVisitOnlyDimension);
+  if (eventMetric && visitOnly) throw new QueryError(`metrics: ${eventMetric} counts events, which have no ${visitOnly}: only whole visits do`);
+  for (const metric of PAGE_METRICS) {
+    if (metrics.includes(metric) && !dimensions.includes("event:page") && !filters.some(isPageFilter)) {
+      throw new QueryError(`metrics: ${metric} needs the event:page dimension or an event:page filter`);
+    }
   }
-  if (metrics.includes("conversion_rate") && !dimensions.includes("event:goal") && !filters.some(isGoalFilter)) {
-    throw new QueryError("metrics: conversion_rate needs the event:goal dimension or an event:goal filter");
+  for (const metric of ["conversion_rate", "group_conversion_rate"] as const) {
+    if (metrics.includes(metric) && !dimensions.includes("event:goal") && !filters.some(isGoalFilter)) {
+      throw new QueryError(`metrics: ${metric} needs the event:goal dimension or an event:goal filter`);
+    }
   }
 }
 

@@ -4,8 +4,10 @@
  */
 export const EVENT_METRICS = ["visitors", "pageviews", "events", "scroll_depth", "time_on_page"] as const;
 export const SESSION_METRICS = ["visits", "views_per_visit", "bounce_rate", "visit_duration"] as const;
-export const SHARE_METRICS = ["percentage", "conversion_rate"] as const;
+export const SHARE_METRICS = ["percentage", "conversion_rate", "group_conversion_rate"] as const;
 export const METRICS = [...EVENT_METRICS, ...SESSION_METRICS, ...SHARE_METRICS] as const;
+/** Metrics of what visitors did on a page: they need the page, as a dimension or a filter. */
+export const PAGE_METRICS = ["scroll_depth", "time_on_page"] as const satisfies readonly (typeof EVENT_METRICS)[number][];
 
 export const EVENT_DIMENSIONS = ["event:page", "event:hostname", "event:name", "event:goal"] as const;
 export const PROPS_PREFIX = "event:props:";
@@ -68,6 +70,11 @@ export function isDimension(value: string): value is Dimension {
   if (value.startsWith(PROPS_PREFIX)) return value.length > PROPS_PREFIX.length && value.length <= PROPS_PREFIX.length + MAX_PROP_KEY;
   return ([...EVENT_DIMENSIONS, ...VISIT_DIMENSIONS, ...VISIT_NAME_DIMENSIONS, ...TIME_DIMENSIONS] as string[]).includes(value);
 }
+/** Metrics that count events: a visit-only dimension (entry or exit page) cannot break them down. */
+export const isEventOnlyMetric = (metric: Metric) => ["pageviews", "events", ...PAGE_METRICS].includes(metric);
+/** Dimensions only a whole visit has, not each of its events. */
+export const isVisitOnlyDimension = (dimension: Dimension) => dimension === "visit:entry_page" || dimension === "visit:exit_page";
+export const isPageMetric = (metric: Metric) => (PAGE_METRICS as readonly string[]).includes(metric);
 export const isSessionMetric = (metric: Metric): metric is SessionMetric => (SESSION_METRICS as readonly string[]).includes(metric);
 export const isTimeDimension = (d: string): d is TimeDimension => d === "time" || d.startsWith("time:");
 export const isVisitDimension = (d: string): d is VisitDimension => d.startsWith("visit:");

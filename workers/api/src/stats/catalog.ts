@@ -139,12 +139,14 @@ export function ratio(numerator: string, denominator: string): string {
 }
 
 /**
- * Shares of a row's visitors: of the query's visitors without dimensions (`total_visitors`), and for conversion
- * rates, as Plausible defines them, of those visitors without the query's goal filters (`goal_base_visitors`).
+ * Shares of a row's visitors: of the query's visitors without dimensions (`total_visitors`); for conversion rates, as
+ * Plausible defines them, of those visitors without the query's goal filters (`goal_base_visitors`), or of the
+ * visitors of the row's own group (its dimensions but event:goal) without them (`group_base_visitors`).
  */
 export const SHARE_METRIC_SQL: Partial<Record<Metric, string>> = {
   percentage: ratio("visitors * 100", "total_visitors"),
   conversion_rate: ratio("visitors * 100", "goal_base_visitors"),
+  group_conversion_rate: ratio("visitors * 100", "group_base_visitors"),
 };
 
 export const BUCKET_FUNCTION: Record<TimeGrain, string> = {

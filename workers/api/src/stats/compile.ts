@@ -6,6 +6,7 @@ import {
   type Dimension,
   type EventDimension,
   isEventDimension,
+  isPageMetric,
   isSessionMetric,
   isTimeDimension,
   isVisitDimension,
@@ -87,20 +88,30 @@ class Compiler {
     const { query } = this;
     const dimensions = query.dimensions.map((_, i) => `d${i}`);
     const eventSide = this.eventMetrics();
-    const sessionSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
+    const visitSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
+    const byEntryPage = query.dimensions.includes("event:page");
+    const sessionSide = byEntryPage ? [] : visitSide;
+    // The rows are the pages' own: at least one metric is read from their events.
+    if (byEntryPage && !eventSide.length) eventSide.push("visitors");
     const shares = Object.entries({
       ...(query.metrics.includes("percentage") && { total_visitors: this.totalVisitorsQuery(query.filters) }),
       ...(query.metrics.includes("conversion_rate") && { goal_base_visitors: this.totalVisitorsQuery(query.filters.filter((f) => !isGoalFilter(f))) }),
     });
+    const groupBase = query.metrics.includes("group_conversion_rate") ? this.groupBaseVisitors() : undefined;
+    if (groupBase && !groupBase.join) shares.push(["group_base_visitors", groupBase.sql]);
     const derived = shares.length > 0;
-    if (derived && !eventSide.includes("visitors") && !sessionSide.includes("visitors")) {
+    if ((derived || groupBase) && !eventSide.includes("visitors") && !sessionSide.includes("visitors")) {
       (this.usesEventRows() ? eventSide : sessionSide).push("visitors");
     }
     const sources = [
       ...(eventSide.length ? [this.eventQuery(eventSide)] : []),
       ...(sessionSide.length || !eventSide.length ? [this.sessionQuery(sessionSide)] : []),
     ];
-    const from = sources.map((source, i) => (i === 0 ? `(${source}) AS q${i}` : `FULL OUTER JOIN (${source}) AS q${i} USING (${dimensions.join(", ")})`));
+    const join = dimensions.length ? `FULL OUTER JOIN` : "CROSS JOIN";
+    const using = dimensions.length ? ` USING (${dimensions.join(", ")})` : "";
+    const from = sources.map((source, i) => (i === 0 ? `(${source}) AS q${i}` : `${join} (${source}) AS q${i}${using}`));
+    if (groupBase?.join) from.push(`LEFT JOIN (${groupBase.sql}) AS g USING (${groupBase.join.join(", ")})`);
+    if (byEntryPage && visitSide.length) from.push(`LEFT JOIN (${this.entryPageVisits(visitSide)}) AS e${using}`);
     const select = [
       ...dimensions,
       ...query.metrics.map((metric, i) => `${SHARE_METRIC_SQL[metric] ?? metric} AS m${i}`),
@@ -158,7 +169,8 @@ class Compiler {
   }
 
   private usesEventRows(): boolean {
-    return this.query.dimensions.some((d) => isEventDimension(d) || isTimeDimension(d));
+    const { dimensions, metrics } = this.query;
+    return dimensions.some((d) => isEventDimension(d) || isTimeDimension(d)) || metrics.some(isPageMetric);
   }
 
   private eventQuery(metrics: Metric[]): string {
@@ -269,6 +281,28 @@ class Compiler {
   private totalVisitorsQuery(filters: Filter[]): string {
     const total = { ...this.query, dimensions: [], filters, metrics: ["visitors" as const] };
     return new Compiler(total, this.context, this.params).sessionQuery(["visitors"]);
+  }
+
+  /**
+   * group_conversion_rate's denominator: the visitors of each row's group (the row's dimensions but event:goal), without
+   * the goal filters. With no other dimension the group is the whole query: a scalar, as for conversion_rate.
+   */
+  private groupBaseVisitors(): { sql: string; join?: string[] } {
+    const kept = this.query.dimensions.flatMap((dimension, i) => (dimension === "event:goal" ? [] : [{ dimension, alias: `d${i}` }]));
+    const filters = this.query.filters.filter((filter) => !isGoalFilter(filter));
+    if (!kept.length) return { sql: this.totalVisitorsQuery(filters) };
+    const group = { ...this.query, dimensions: kept.map(({ dimension }) => dimension), filters, metrics: ["visitors" as const] };
+    const compiler = new Compiler(group, this.context, this.params);
+    const visitors = compiler.usesEventRows() ? compiler.eventQuery(["visitors"]) : compiler.sessionQuery(["visitors"]);
+    // Qualified: an alias made here (d1) must not be read as another group column of that name.
+    const renamed = kept.map(({ alias }, i) => `base.d${i} AS ${alias}`);
+    return { sql: `SELECT ${[...renamed, "base.visitors AS group_base_visitors"].join(", ")} FROM (${visitors}) AS base`, join: kept.map(({ alias }) => alias) };
+  }
+
+  /** Visit metrics beside event:page, as Plausible answers them: those of the visits that entered on each page. */
+  private entryPageVisits(metrics: Metric[]): string {
+    const dimensions = this.query.dimensions.map((d) => (d === "event:page" ? "visit:entry_page" : d));
+    return new Compiler({ ...this.query, dimensions, metrics }, this.context, this.params).sessionQuery(metrics);
   }
 
   /** Each top-level filter reads either event rows or visits (normalizeQuery checks it). */

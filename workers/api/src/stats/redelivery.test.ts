@@ -81,7 +81,7 @@ const QUERIES: [string[], string[]][] = [
   [["event:page"], ["visitors", "pageviews", "events"]],
   [["time:hour"], ["visitors", "pageviews", "events"]],
   [["time:day"], ["visitors", "visits", "pageviews", "events", "bounce_rate", "visit_duration"]],
-  [["visit:entry_page"], ["visitors", "visits", "pageviews", "bounce_rate"]],
+  [["visit:entry_page"], ["visitors", "visits", "bounce_rate"]],
   [["visit:source"], ["visitors", "visits", "pageviews"]],
 ];
 

@@ -142,8 +142,12 @@ describe("POST /query", () => {
   });
 
   it.each([
-    [{ metrics: ["bounce_rate"], dimensions: ["event:page"] }, "bounce_rate describes whole visits"],
-    [{ metrics: ["scroll_depth"] }, "scroll_depth needs the event:page dimension"],
+    [{ metrics: ["bounce_rate"], dimensions: ["event:name"] }, "bounce_rate describes whole visits and cannot be broken down by event:name"],
+    [{ metrics: ["bounce_rate"], dimensions: ["event:page", "event:hostname"] }, "cannot be broken down by event:hostname"],
+    [{ metrics: ["pageviews"], dimensions: ["visit:exit_page"] }, "pageviews counts events, which have no visit:exit_page"],
+    [{ metrics: ["scroll_depth"], dimensions: ["visit:entry_page"], filters: [["is", "event:page", ["/"]]] }, "scroll_depth counts events"],
+    [{ metrics: ["scroll_depth"] }, "scroll_depth needs the event:page dimension or an event:page filter"],
+    [{ metrics: ["group_conversion_rate"], dimensions: ["visit:source"] }, "group_conversion_rate needs the event:goal dimension or an event:goal filter"],
     [{ metrics: ["conversion_rate"] }, "conversion_rate needs the event:goal dimension"],
     [{ metrics: ["visitors"], filters: [["or", [["is", "event:page", ["/"]], ["is", "visit:source", ["x"]]]]] }, "filters[0]: combine event:* and visit:*"],
     [{ metrics: ["visitors"], filters: [["has_done", ["is", "visit:country", ["DE"]]]] }, "filters[0]: has_done takes event:* filters only"],

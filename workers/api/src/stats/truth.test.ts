@@ -6,7 +6,7 @@ import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/gr
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
+import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { isCombinable } from "./planner";
 import { runCombined, runQuery } from "./run";
@@ -29,16 +29,22 @@ const range: [string, string] = ["2026-06-02", "2026-06-04"];
 
 const EVENT_METRICS = ["visitors", "visits", "pageviews", "events", "percentage"];
 const VISIT_METRICS = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration", "percentage"];
+/** Entry and exit pages break down whole visits, not events (as in Plausible). */
+const VISIT_ONLY_METRICS = VISIT_METRICS.filter((metric) => metric !== "pageviews" && metric !== "events");
 const DIMENSION_SETS: [string[], string[]][] = [
   [[], VISIT_METRICS],
   [["event:page"], [...EVENT_METRICS, "scroll_depth", "time_on_page"]],
   [["event:page"], ["visitors", "pageviews", "events", "percentage"]], // the top pages: the pages table where it applies
+  [["event:page"], ["visitors", "bounce_rate", "visit_duration", "views_per_visit"]], // of the visits entering there
+  [["event:page", "visit:device"], ["bounce_rate"]],
   [["event:hostname"], EVENT_METRICS],
   [["event:name"], EVENT_METRICS],
   [["event:props:plan"], EVENT_METRICS],
   [["event:props:author"], EVENT_METRICS],
-  [["event:goal"], [...EVENT_METRICS, "conversion_rate"]],
-  ...[...VISIT_DIMENSIONS, ...VISIT_NAME_DIMENSIONS].map((d): [string[], string[]] => [[d], VISIT_METRICS]),
+  [["event:goal"], [...EVENT_METRICS, "conversion_rate", "group_conversion_rate"]],
+  [["event:goal", "visit:source"], ["visitors", "conversion_rate", "group_conversion_rate"]],
+  [["time:day", "event:goal"], ["visitors", "group_conversion_rate"]],
+  ...[...VISIT_DIMENSIONS, ...VISIT_NAME_DIMENSIONS].map((d): [string[], string[]] => [[d], isVisitOnlyDimension(d) ? VISIT_ONLY_METRICS : VISIT_METRICS]),
   [["visit:country_name", "event:page"], EVENT_METRICS],
   [["time:day"], VISIT_METRICS],
   [["time:hour"], VISIT_METRICS],
@@ -50,14 +56,23 @@ const DIMENSION_SETS: [string[], string[]][] = [
 ];
 /** With a top-level goal filter, conversion_rate needs no event:goal dimension (Plausible's conversion rate). */
 const GOAL_FILTER_DIMENSION_SETS: [string[], string[]][] = [
-  [[], ["visitors", "conversion_rate"]],
-  [["visit:source"], ["visitors", "conversion_rate"]],
-  [["time:day"], ["visitors", "conversion_rate"]],
+  [[], ["visitors", "conversion_rate", "group_conversion_rate"]],
+  [["visit:source"], ["visitors", "conversion_rate", "group_conversion_rate"]],
+  [["time:day"], ["visitors", "conversion_rate", "group_conversion_rate"]],
+  [["event:page"], ["visitors", "group_conversion_rate"]],
 ];
-const dimensionSets = (filters: TruthFilter[]) =>
-  filters.some((filter) => filter[1] === "event:goal" && typeof filter[0] === "string" && !["and", "or", "not"].includes(filter[0]))
-    ? [...DIMENSION_SETS, ...GOAL_FILTER_DIMENSION_SETS]
-    : DIMENSION_SETS;
+/** With a top-level page filter, scroll depth and time on page need no event:page dimension. */
+const PAGE_FILTER_DIMENSION_SETS: [string[], string[]][] = [
+  [[], ["visitors", "visits", "scroll_depth", "time_on_page", "bounce_rate"]],
+  [["visit:source"], ["visitors", "scroll_depth", "time_on_page"]],
+];
+const topLevel = (filters: TruthFilter[], dimension: string) =>
+  filters.some((filter) => filter[1] === dimension && typeof filter[0] === "string" && !["and", "or", "not"].includes(filter[0]));
+const dimensionSets = (filters: TruthFilter[]) => [
+  ...DIMENSION_SETS,
+  ...(topLevel(filters, "event:goal") ? GOAL_FILTER_DIMENSION_SETS : []),
+  ...(topLevel(filters, "event:page") ? PAGE_FILTER_DIMENSION_SETS : []),
+];
 const FILTER_SETS: TruthFilter[][] = [
   [],
   [["is", "event:page", ["/pricing"]]],
