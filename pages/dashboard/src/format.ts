@@ -57,6 +57,7 @@ const KINDS: Partial<Record<Metric, MetricKind>> = {
   views_per_visit: "ratio",
   bounce_rate: "percent",
   conversion_rate: "percent",
+  group_conversion_rate: "percent",
   percentage: "percent",
   scroll_depth: "percent",
   visit_duration: "duration",
@@ -76,6 +77,7 @@ export const METRIC_LABELS: Record<Metric, string> = {
   scroll_depth: "Scroll depth",
   time_on_page: "Time on page",
   conversion_rate: "Conversion rate",
+  group_conversion_rate: "Conversion rate in its group",
   percentage: "Share",
 };
 
