@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { goals, type Site } from "../../../lib/d1/schema";
 import { CLICKHOUSE_USERS } from "../../../lib/clickhouse/users";
-import { EVENT_DIMENSIONS, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSIONS } from "../../../lib/stats/vocabulary";
+import { type Dimension, EVENT_DIMENSIONS, isVisitOnlyDimension, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSIONS } from "../../../lib/stats/vocabulary";
 import { adminClickHouse } from "../../../test/setup/clickhouse";
 import { eventRow } from "../../../test/support/event-row";
 import { insertEvents } from "../../../lib/clickhouse/tables/events";
@@ -36,11 +36,13 @@ beforeAll(async () => {
 const query = (body: Record<string, unknown>) => call("/v2/query", { cookie, body: { site_id: site.id, date_range: range, ...body } });
 
 function metricsFor(dimension: string | undefined): string[] {
-  const shares = ["percentage", ...(dimension === "event:goal" ? ["conversion_rate"] : [])];
+  const shares = ["percentage", ...(dimension === "event:goal" ? ["conversion_rate", "group_conversion_rate"] : [])];
   const pages = dimension === "event:page" ? ["scroll_depth", "time_on_page"] : [];
-  const perEvent = dimension !== undefined && (EVENT_DIMENSIONS.includes(dimension as never) || dimension.startsWith(PROPS_PREFIX));
+  const perEvent = dimension !== undefined && dimension !== "event:page" && (EVENT_DIMENSIONS.includes(dimension as never) || dimension.startsWith(PROPS_PREFIX));
   const sessions = perEvent ? ["visits"] : ["visits", "views_per_visit", "bounce_rate", "visit_duration"];
-  return ["visitors", "pageviews", "events", ...sessions, ...(dimension ? shares : []), ...pages];
+  // Entry and exit pages belong to whole visits: event counts are refused there, as in Plausible.
+  const events = dimension && isVisitOnlyDimension(dimension as Dimension) ? [] : ["pageviews", "events"];
+  return ["visitors", ...events, ...sessions, ...(dimension ? shares : []), ...pages];
 }
 
 describe("the api as the documented reader", () => {
