@@ -19,6 +19,7 @@ export const SETTINGS: Setting[] = [
   { name: "PIXEL_DASHBOARD_ORIGIN", description: "cross-origin mode only (needs PIXEL_API_ROUTE): the dashboard's origin, which alone gets CORS answers with credentials from the api; empty (the default), the dashboard reaches the api on its own origin", default: "", readBy: "api" },
   { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
+  { name: "CLICKHOUSE_TOPOLOGY", description: "how the migrations write their DDL: single (one server or ClickHouse Cloud), replicated-database, or cluster:<name> for ON CLUSTER with Replicated engines", default: "single", readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create and alter Pixel's tables; used only to apply migrations", default: CLICKHOUSE_USERS.migrator, readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_PASSWORD", description: "password of CLICKHOUSE_ADMIN_USER", secret: true, readBy: "deploy" },
   { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: CLICKHOUSE_USERS.flusher, readBy: "flusher" },
@@ -47,6 +48,7 @@ export interface DeployConfig {
   clickHouse: {
     url: string;
     database: string;
+    topology: string;
     admin: { user: string; password: string };
     flusher: { user: string; password: string };
     api: { user: string; password: string };
@@ -81,6 +83,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     clickHouse: {
       url: value("CLICKHOUSE_URL")!,
       database: value("CLICKHOUSE_DATABASE")!,
+      topology: value("CLICKHOUSE_TOPOLOGY")!,
       admin: { user: value("CLICKHOUSE_ADMIN_USER")!, password: value("CLICKHOUSE_ADMIN_PASSWORD")! },
       flusher: { user: value("CLICKHOUSE_FLUSHER_USER")!, password: value("CLICKHOUSE_FLUSHER_PASSWORD")! },
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
