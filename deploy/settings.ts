@@ -1,3 +1,4 @@
+import { topologyOf } from "../lib/clickhouse/node/topology";
 import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
 import { senderAddress } from "../workers/api/src/email/sender";
 
@@ -71,6 +72,12 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
   const zone = value("PIXEL_ZONE")!;
   const apiRoute = value("PIXEL_API_ROUTE")!.replace("<zone>", zone);
   const dashboardOrigin = value("PIXEL_DASHBOARD_ORIGIN")!.replace(/\/+$/, "") || undefined;
+  const topology = value("CLICKHOUSE_TOPOLOGY")!;
+  try {
+    topologyOf(topology);
+  } catch (error) {
+    throw new MissingSettingsError((error as Error).message);
+  }
   if (dashboardOrigin && !apiRoute) {
     throw new MissingSettingsError("PIXEL_DASHBOARD_ORIGIN (cross-origin mode) needs PIXEL_API_ROUTE, the api's own address for the dashboard to call (see docs/deploy.md)");
   }
@@ -83,7 +90,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     clickHouse: {
       url: value("CLICKHOUSE_URL")!,
       database: value("CLICKHOUSE_DATABASE")!,
-      topology: value("CLICKHOUSE_TOPOLOGY")!,
+      topology,
       admin: { user: value("CLICKHOUSE_ADMIN_USER")!, password: value("CLICKHOUSE_ADMIN_PASSWORD")! },
       flusher: { user: value("CLICKHOUSE_FLUSHER_USER")!, password: value("CLICKHOUSE_FLUSHER_PASSWORD")! },
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
