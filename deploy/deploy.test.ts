@@ -143,6 +143,12 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(() => deployConfigFrom({ ...ENV, PIXEL_DASHBOARD_ORIGIN: "https://stats.shop.example" })).toThrow(/PIXEL_DASHBOARD_ORIGIN.*needs PIXEL_API_ROUTE/);
   });
 
+  it("takes CLICKHOUSE_TOPOLOGY for the migrations and stops before anything at one it does not know", () => {
+    expect(deployConfigFrom(ENV).clickHouse.topology).toBe("single");
+    expect(deployConfigFrom({ ...ENV, CLICKHOUSE_TOPOLOGY: "cluster:pixel_cluster" }).clickHouse.topology).toBe("cluster:pixel_cluster");
+    expect(() => deployConfigFrom({ ...ENV, CLICKHOUSE_TOPOLOGY: "sharded" })).toThrow(MissingSettingsError);
+  });
+
   it("deploys the dashboard with the Pages config that binds the api Worker as API", async () => {
     const account = fakeAccount();
     const dist = mkdtempSync(join(tmpdir(), "pixel-dist-"));

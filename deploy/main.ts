@@ -71,7 +71,7 @@ async function main() {
     workerConfig: readWorkerConfig,
     migrateClickHouse: dryRun
       ? async () => console.log(`  would migrate ClickHouse at ${config.clickHouse.url}`)
-      : (c) => migrateClickHouse({ url: c.clickHouse.url, database: c.clickHouse.database, username: c.clickHouse.admin.user, password: c.clickHouse.admin.password }),
+      : (c) => migrateClickHouse({ url: c.clickHouse.url, database: c.clickHouse.database, topology: c.clickHouse.topology, username: c.clickHouse.admin.user, password: c.clickHouse.admin.password }),
     buildDashboard: dryRun ? async () => join(ROOT, "pages/dashboard/dist") : buildDashboard,
     randomSecret: () => randomBytes(32).toString("hex"),
     // A plan must not overwrite the configs of a real deploy, which create-admin --remote reads.

@@ -1,3 +1,4 @@
+import { topologyOf } from "../lib/clickhouse/node/topology";
 import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
 import { senderAddress } from "../workers/api/src/email/sender";
 
@@ -19,6 +20,7 @@ export const SETTINGS: Setting[] = [
   { name: "PIXEL_DASHBOARD_ORIGIN", description: "cross-origin mode only (needs PIXEL_API_ROUTE): the dashboard's origin, which alone gets CORS answers with credentials from the api; empty (the default), the dashboard reaches the api on its own origin", default: "", readBy: "api" },
   { name: "CLICKHOUSE_URL", description: "ClickHouse HTTPS endpoint, e.g. https://abc123.eu-central-1.aws.clickhouse.cloud:8443", readBy: "flusher, api" },
   { name: "CLICKHOUSE_DATABASE", description: "database holding Pixel's tables", default: "pixel", readBy: "flusher, api" },
+  { name: "CLICKHOUSE_TOPOLOGY", description: "how the migrations write their DDL: single (one server or ClickHouse Cloud), replicated-database, or cluster:<name> for ON CLUSTER with Replicated engines", default: "single", readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_USER", description: "user that may create and alter Pixel's tables; used only to apply migrations", default: CLICKHOUSE_USERS.migrator, readBy: "deploy" },
   { name: "CLICKHOUSE_ADMIN_PASSWORD", description: "password of CLICKHOUSE_ADMIN_USER", secret: true, readBy: "deploy" },
   { name: "CLICKHOUSE_FLUSHER_USER", description: "insert-only user for the flusher", default: CLICKHOUSE_USERS.flusher, readBy: "flusher" },
@@ -47,6 +49,7 @@ export interface DeployConfig {
   clickHouse: {
     url: string;
     database: string;
+    topology: string;
     admin: { user: string; password: string };
     flusher: { user: string; password: string };
     api: { user: string; password: string };
@@ -69,6 +72,12 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
   const zone = value("PIXEL_ZONE")!;
   const apiRoute = value("PIXEL_API_ROUTE")!.replace("<zone>", zone);
   const dashboardOrigin = value("PIXEL_DASHBOARD_ORIGIN")!.replace(/\/+$/, "") || undefined;
+  const topology = value("CLICKHOUSE_TOPOLOGY")!;
+  try {
+    topologyOf(topology);
+  } catch (error) {
+    throw new MissingSettingsError((error as Error).message);
+  }
   if (dashboardOrigin && !apiRoute) {
     throw new MissingSettingsError("PIXEL_DASHBOARD_ORIGIN (cross-origin mode) needs PIXEL_API_ROUTE, the api's own address for the dashboard to call (see docs/deploy.md)");
   }
@@ -81,6 +90,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
     clickHouse: {
       url: value("CLICKHOUSE_URL")!,
       database: value("CLICKHOUSE_DATABASE")!,
+      topology,
       admin: { user: value("CLICKHOUSE_ADMIN_USER")!, password: value("CLICKHOUSE_ADMIN_PASSWORD")! },
       flusher: { user: value("CLICKHOUSE_FLUSHER_USER")!, password: value("CLICKHOUSE_FLUSHER_PASSWORD")! },
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },

@@ -19,6 +19,11 @@ describe("ClickHouse migrations", () => {
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["site_id", "event_id", "scroll_depth", "engaged_ms"]));
   });
 
+  it("writes its DDL for CLICKHOUSE_TOPOLOGY: a cluster the server does not know stops the run at the first statement", async () => {
+    const database = `pixel_migrate_cluster_${Date.now()}`;
+    await expect(migrateClickHouse({ ...server(), database, topology: "cluster:pixel_nowhere" }, () => {})).rejects.toThrow(/pixel_nowhere/);
+  });
+
   it("fills the sessions table from events stored before it, then from every insert, counting a resent hit once", async () => {
     const database = `pixel_migrate_sessions_${Date.now()}`;
     await migrateClickHouse({ ...server(), database }, () => {}, loadMigrations().filter((migration) => migration.version < 4));

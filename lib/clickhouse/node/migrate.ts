@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@clickhouse/client-web";
 import type { ClickHouseConfig } from "../client";
+import { statementFor, topologyOf } from "./topology";
 
 export interface Migration {
   version: number;
@@ -42,7 +43,7 @@ const checksum = (sql: string) => createHash("sha256").update(sql).digest("hex")
  * applied versions are skipped, and a changed applied migration stops the run instead of drifting.
  */
 export async function migrateClickHouse(
-  config: ClickHouseConfig,
+  config: ClickHouseConfig & { topology?: string },
   log: (line: string) => void = console.log,
   migrations: Migration[] = loadMigrations(),
 ): Promise<{ applied: string[] }> {
@@ -50,14 +51,15 @@ export async function migrateClickHouse(
   const server = createClient(auth);
   const db = createClient({ ...auth, database: config.database });
   try {
+    const topology = topologyOf(config.topology);
     await server.command({
-      query: "CREATE DATABASE IF NOT EXISTS {database:Identifier}",
+      query: statementFor("CREATE DATABASE IF NOT EXISTS {database:Identifier}", topology),
       query_params: { database: config.database },
     });
     await db.command({
-      query: `CREATE TABLE IF NOT EXISTS schema_migrations
+      query: statementFor(`CREATE TABLE IF NOT EXISTS schema_migrations
         (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
-        ENGINE = MergeTree ORDER BY version`,
+        ENGINE = MergeTree ORDER BY version`, topology),
     });
     const done = await (
       await db.query({ query: "SELECT version, checksum FROM schema_migrations", format: "JSONEachRow" })
@@ -75,7 +77,7 @@ export async function migrateClickHouse(
         continue;
       }
       const started = Date.now();
-      for (const statement of statementsOf(migration.sql)) await db.command({ query: statement });
+      for (const statement of statementsOf(migration.sql)) await db.command({ query: statementFor(statement, topology) });
       await db.insert({
         table: "schema_migrations",
         values: [{ version: migration.version, name: migration.name, checksum: checksum(migration.sql) }],
@@ -84,7 +86,7 @@ export async function migrateClickHouse(
       log(`  applied ${migration.name} (${Date.now() - started} ms)`);
       applied.push(migration.name);
     }
-    log(`ClickHouse schema up to date in database "${config.database}" (${applied.length} applied, ${migrations.length} total)`);
+    log(`ClickHouse schema up to date in database "${config.database}" (${topology.kind}, ${applied.length} applied, ${migrations.length} total)`);
     return { applied };
   } finally {
     await Promise.all([server.close(), db.close()]);
