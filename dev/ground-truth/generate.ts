@@ -138,6 +138,7 @@ function eventRow(
     visitor_id: visitor.id,
     session_id: sessionId,
     user_id: "",
+    visitor_type: "",
     hostname: fields.pathname.startsWith("/blog") ? `blog.${site.domain}` : site.domain,
     pathname: fields.pathname,
     query: "",

@@ -39,6 +39,7 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     visitor_id: ids.visitor_id,
     session_id: session,
     user_id: hit.user_id ?? "",
+    visitor_type: "",
     ...pageFrom(url),
     title: hit.title ?? "",
     ...trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host)),
