@@ -79,6 +79,16 @@ export const CARDS: readonly Card[] = [
     ],
   },
   {
+    id: "visitor-types",
+    title: "New vs returning",
+    tabs: [
+      {
+        ...visitTab("visitor_types", "Visitor type", "Visitor type", "visit:visitor_type"),
+        empty: "No visits in this period. Visits count as new or returning only when pixel.js loaded (docs/privacy.md).",
+      },
+    ],
+  },
+  {
     id: "goals",
     title: "Goals",
     tabs: [
