@@ -1,4 +1,4 @@
--- new or returning, from the collector's cache-validator signal (docs/privacy.md); '' when the hit did not say.
+-- new or returning, from the collector's cache-validator signal (docs/ingestion.md, "New and returning visitors"); '' when the hit did not say.
 ALTER TABLE events ADD COLUMN IF NOT EXISTS visitor_type LowCardinality(String) AFTER user_id;
 
 -- The visit's type is its first event's, as every visit attribute. Sessions stored before this have ''.

@@ -84,7 +84,7 @@ export const CARDS: readonly Card[] = [
     tabs: [
       {
         ...visitTab("visitor_types", "Visitor type", "Visitor type", "visit:visitor_type"),
-        empty: "No visits in this period. Visits count as new or returning only when pixel.js loaded (docs/privacy.md).",
+        empty: "No visits in this period. A visit counts as new or returning only when its page loaded pixel.js.",
       },
     ],
   },
