@@ -185,9 +185,8 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       result.limited++;
     } else {
       const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
-      const row = await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS });
-      row.visitor_type = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent, origin: new URL(request.url).origin });
-      result.rows.push(row);
+      const visitorType = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent, origin: new URL(request.url).origin });
+      result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, visitorType, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
     }
     result.site = site ?? result.site;
