@@ -85,11 +85,13 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
   let sessionCount = 0;
   for (const [siteIndex, site] of options.sites.entries()) {
     const visitorPool = Math.max(1, Math.floor((options.visitsPerSiteDay * options.days) / 2));
+    const firstDays = new Map<number, number>();
     for (let day = 0; day < options.days; day++) {
       const midnight = zonedMidnight(addDays(options.firstDay, day), site.timezone);
       for (let visit = 0; visit < options.visitsPerSiteDay; visit++) {
         const visitorNumber = between(1, visitorPool);
         const visitor = visitorOf(options.seed, siteIndex, visitorNumber);
+        const visitorType = visitorTypeOf(visitorNumber, day, firstDays);
         const source = pick(SOURCES, SOURCE_WEIGHTS);
         const crossesMidnight = random() < 0.08;
         let time = crossesMidnight ? midnight + 86_400_000 - between(30_000, 600_000) : midnight + Math.floor(random() * 86_000_000);
@@ -97,7 +99,7 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
         const pageviews = random() < 0.4 ? 1 : between(2, 6);
         const emit = (fields: { name: string; pathname: string; props?: Record<string, string>; scroll_depth?: number; engaged_ms?: number }) => {
           const first = batch.length === 0 || batch.at(-1)!.session_id !== sessionId;
-          batch.push(eventRow(site, visitor, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, fields));
+          batch.push(eventRow(site, visitor, visitorType, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, fields));
           time += between(1_000, 400_000);
         };
         for (let view = 0; view < pageviews; view++) {
@@ -118,10 +120,21 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
   if (batch.length) yield withDuplicates(batch, random, options.duplicateShare ?? 0);
 }
 
+/**
+ * As the collector's validator tells it: returning after a day with a visit, new before; every tenth visitor's hits
+ * come without pixel.js (the Events API), so their type is unknown. Draws no random numbers: the rows stay the same.
+ */
+function visitorTypeOf(visitorNumber: number, day: number, firstDays: Map<number, number>): EventRow["visitor_type"] {
+  if (visitorNumber % 10 === 0) return "";
+  if (!firstDays.has(visitorNumber)) firstDays.set(visitorNumber, day);
+  return firstDays.get(visitorNumber)! < day ? "returning" : "new";
+}
+
 /** One literal of one shape: spreads of 40-field objects made generation 10× slower. */
 function eventRow(
   site: TruthSite,
   visitor: ReturnType<typeof visitorOf>,
+  visitorType: EventRow["visitor_type"],
   sessionId: string,
   eventId: string,
   timestamp: number,
@@ -138,6 +151,7 @@ function eventRow(
     visitor_id: visitor.id,
     session_id: sessionId,
     user_id: "",
+    visitor_type: visitorType,
     hostname: fields.pathname.startsWith("/blog") ? `blog.${site.domain}` : site.domain,
     pathname: fields.pathname,
     query: "",

@@ -206,6 +206,7 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:os": first.os,
         "visit:os_version": first.os_version,
         "visit:screen": screenClass(first.screen_width),
+        "visit:visitor_type": first.visitor_type,
       };
       const interactions = list.filter((event) => event.name !== "pageview" && event.name !== "engagement").length;
       const durationMs = list.at(-1)!.timestamp - first.timestamp;

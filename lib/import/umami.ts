@@ -79,6 +79,7 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     visitor_id: await cachedHash(site.id, sessionKey),
     session_id: await cachedHash(site.id, get("visit_id") || sessionKey),
     user_id: "",
+    visitor_type: "",
     ...pageFrom(page),
     title: get("page_title").slice(0, 300),
     ...trafficFrom(campaign, referrer, (host) => belongsToSite(site, host)),

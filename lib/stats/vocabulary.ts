@@ -31,6 +31,7 @@ export const VISIT_DIMENSIONS = [
   "visit:os",
   "visit:os_version",
   "visit:screen",
+  "visit:visitor_type",
 ] as const;
 /**
  * Plausible's place names beside the codes: region and city are stored as names already, the country as its

@@ -10,6 +10,7 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     visitor_id: "1",
     session_id: "1",
     user_id: "",
+    visitor_type: "",
     hostname: "shop.example",
     pathname: "/",
     query: "",

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { clickHouseTime } from "../client";
 import { epochMs, lowCardinality, text, uint, uint64 } from "../columns";
 import { insertRows, type Table } from "../insert";
+import { VISITOR_TYPES } from "../../events/visitor-type";
 
 // The `events` table (migrations 0001 and 0002): one row per hit, as the collector enriches it. It holds nothing that
 // identifies a person: no raw IP, no full user agent. Every writer (the flusher, imports, the seeder) checks rows
@@ -19,6 +20,7 @@ export const EventRowSchema = v.strictObject({
   visitor_id: uint64,
   session_id: uint64,
   user_id: text(64),
+  visitor_type: v.picklist(["", ...VISITOR_TYPES]),
   hostname: text(253),
   pathname: text(2048),
   query: text(2048),
@@ -64,7 +66,7 @@ export type EventSoftware = Pick<EventRow, "browser" | "browser_version" | "os" 
 
 /** The value of each column a hit may leave empty. */
 export const EVENT_DEFAULTS = {
-  user_id: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
+  user_id: "", visitor_type: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
   country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
   browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "",

@@ -79,6 +79,16 @@ export const CARDS: readonly Card[] = [
     ],
   },
   {
+    id: "visitor-types",
+    title: "New vs returning",
+    tabs: [
+      {
+        ...visitTab("visitor_types", "Visitor type", "Visitor type", "visit:visitor_type"),
+        empty: "No visits in this period. A visit counts as new or returning only when its page loaded pixel.js.",
+      },
+    ],
+  },
+  {
     id: "goals",
     title: "Goals",
     tabs: [

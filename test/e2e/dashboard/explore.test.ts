@@ -30,15 +30,15 @@ let browser: BrowserContext;
 let dataDir: string;
 
 /**
- * Today: visitors 101 (DE, Chrome, organic search: / and /pricing), 102 (FR, Firefox: /), 103 (US, Safari: /blog and /),
- * 105 (US, Safari: the XSS path). Yesterday: 104 (DE). Nine days ago: 106 and 107 (FR), the previous 7 days.
+ * Today: visitors 101 (DE, Chrome, organic search, returning: / and /pricing), 102 (FR, Firefox, new: /), 103 (US, Safari,
+ * new: /blog and /), 105 (US, Safari, type unknown: the XSS path). Yesterday: 104 (DE). Nine days ago: 106 and 107 (FR), the previous 7 days.
  */
 function visits(siteId: string): EventRow[] {
   const { midnight, visit } = visitsOf(siteId);
   return [
-    ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com" }),
-    ...visit("102", ["/"], { country: "FR", browser: "Firefox" }),
-    ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari" }),
+    ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com", visitor_type: "returning" }),
+    ...visit("102", ["/"], { country: "FR", browser: "Firefox", visitor_type: "new" }),
+    ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari", visitor_type: "new" }),
     ...visit("105", [XSS_PATH], { country: "US", browser: "Safari" }),
     ...visit("104", ["/"], { country: "DE" }, () => midnight - 12 * 3_600_000),
     ...visit("106", ["/"], { country: "FR" }, () => midnight - 8.5 * DAY_MS),
@@ -112,6 +112,18 @@ async function apiSession(): Promise<string> {
 }
 
 describe("exploring the overview", () => {
+  it("breaks visitors down into new and returning, and filters by a clicked type", async () => {
+    const page = await overview();
+    // new: 102 and 103, first by visitors; returning: 101; 105's type is unknown.
+    await expect.poll(async () => (await values(page, "visitor-types"))[0], POLL).toBe("new");
+    expect((await values(page, "visitor-types")).sort()).toEqual(["(not set)", "new", "returning"]);
+    await page.getByTestId("card-visitor-types").locator('[data-testid="breakdown-value"][data-value="returning"]').click();
+    await expect.poll(() => filtersOf(page), POLL).toEqual(["is,visit:visitor_type,returning"]);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    expect(await page.getByTestId("filter-chip").allTextContents()).toEqual([expect.stringContaining("Visitor type is returning")]);
+    await page.close();
+  });
+
   it("filters every card by a clicked country row, through the URL", async () => {
     const page = await overview();
     await expect.poll(async () => (await values(page, "locations")).length, POLL).toBe(3);

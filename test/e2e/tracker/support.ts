@@ -23,6 +23,7 @@ export interface StoredEvent {
   title: string;
   referrer: string;
   user_id: string;
+  visitor_type: string;
   scroll_depth: number;
   engaged_ms: number;
   props: Record<string, string>;
@@ -68,7 +69,7 @@ export async function startTrackerRig(): Promise<TrackerRig> {
   const select = <T>(sql: string, prefix: string) => selectRows<T>(clickHouse, sql, { pattern: `${prefix}/%` });
   const storedEvents = (prefix: string) =>
     select<StoredEvent>(
-      `SELECT event_id, name, pathname, query, title, referrer, user_id, scroll_depth, engaged_ms, props
+      `SELECT event_id, name, pathname, query, title, referrer, user_id, visitor_type, scroll_depth, engaged_ms, props
        FROM events FINAL WHERE pathname LIKE {pattern:String} ORDER BY timestamp, name`,
       prefix,
     );

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { Hit } from "../../../lib/events/hit";
-import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
+import { EXTRA_SCRIPTS } from "../../../tracker/dist/pixel-script";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { compactRow, type DropMessage } from "../../../lib/events/message";
 import { queueMessages } from "./queue";
 import { serveScript } from "./scripts";
+import { recallVisitorType, servePixelScript } from "./returning";
 import { limitedAddress, refusedAllowed, TOO_MANY_REFUSED, tooManyHits, visitorLimiter } from "./limits";
 import { countDrops, DropTally, lostDrop, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
@@ -21,7 +22,7 @@ import { pathOf } from "../../../lib/http/path";
 import { errorFields } from "../../../lib/log/log";
 import { clientHintsFrom } from "./enrich/user-agent";
 import { shieldFor } from "./shields";
-import { belongsToSite, siteForHost, type SiteMatch } from "./sites";
+import { belongsToSite, hostOf, siteForHost, type SiteMatch } from "./sites";
 import { withoutPersonalData } from "./personal";
 
 type Router = Hono<{ Bindings: CollectorEnv }>;
@@ -63,7 +64,7 @@ function failed(error: unknown, request: Request): Response {
 
 function createRouter(routes: CollectorRoutes): Router {
   const app: Router = new Hono<{ Bindings: CollectorEnv }>().basePath(routes.basePath || "/");
-  app.get(`/${routes.scriptName}`, (c) => serveScript(c.req.raw, PIXEL_SCRIPT));
+  app.get(`/${routes.scriptName}`, (c) => servePixelScript(c.req.raw, c.env));
   for (const [name, script] of Object.entries(EXTRA_SCRIPTS)) {
     app.get(`/${name}`, (c) => serveScript(c.req.raw, script));
   }
@@ -85,7 +86,7 @@ const notFound = (request: Request) => Response.json({ error: `no such route: ${
 async function siteRoute(name: string, request: Request, env: CollectorEnv, ctx: WaitUntil): Promise<Response | null> {
   const site = await siteForHost(env.DB, new URL(request.url).hostname);
   if (!site) return null;
-  if (request.method === "GET" && name === site.scriptName) return serveScript(request, PIXEL_SCRIPT);
+  if (request.method === "GET" && name === site.scriptName) return servePixelScript(request, env);
   if (request.method === "GET" && name === `${site.endpointName}.gif`) return takePixel(request, env, ctx);
   if (request.method === "POST" && name === site.endpointName) return takeHits(request, env, ctx);
   if (request.method === "OPTIONS" && name === site.endpointName) return preflight(request);
@@ -160,15 +161,6 @@ async function countRefused(drops: DropTally, read: Extract<HitsResult, { ok: fa
   drops.add(read.status === 413 ? "too_large" : "invalid", site?.id ?? "", host, read.detail);
 }
 
-function hostOf(value: string | null): string | null {
-  if (!value) return null;
-  try {
-    return new URL(value).hostname || null;
-  } catch {
-    return null;
-  }
-}
-
 async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
   const userAgent = request.headers.get("user-agent") ?? "";
   const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
@@ -193,7 +185,8 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       result.limited++;
     } else {
       const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
-      result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, bridges: env.BRIDGE, links: env.LINKS }));
+      const visitorType = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent, origin: new URL(request.url).origin });
+      result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, visitorType, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
     }
     result.site = site ?? result.site;

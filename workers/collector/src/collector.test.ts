@@ -25,14 +25,15 @@ const hit = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe("serving pixel.js", () => {
-  it("serves the built tracker with an ETag and answers 304 to a matching If-None-Match", async () => {
+  it("serves the built tracker with an ETag and answers 304 to matching validators", async () => {
     const { response } = await collect(null, { method: "GET", path: "/telemetry/pixel.js" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("javascript");
     const body = await response.text();
     expect(body).toContain("_pixel");
     const etag = response.headers.get("etag")!;
-    const again = await collect(null, { method: "GET", path: "/telemetry/pixel.js", headers: { "if-none-match": etag } });
+    const validators = { "if-none-match": etag, "if-modified-since": response.headers.get("last-modified")! };
+    const again = await collect(null, { method: "GET", path: "/telemetry/pixel.js", headers: validators });
     expect(again.response.status).toBe(304);
   });
 });

@@ -5,17 +5,21 @@ type Encoding = "br" | "gzip" | "identity";
 /**
  * pixel.js and its extra scripts, compressed at build time (tracker/build.ts): the collector picks the
  * encoding the browser accepts and sends those bytes as they are, so serving costs no compression CPU.
+ * With `lastModified` (pixel.js: returning.ts) the browser revalidates on every page load.
  */
-export function serveScript(request: Request, script: ServedScript): Response {
+export function serveScript(request: Request, script: ServedScript, lastModified?: string): Response {
   const encoding = encodingFor(request.headers.get("accept-encoding"));
   const etag = encoding === "identity" ? `"${script.hash}"` : `"${script.hash}-${encoding}"`;
   const headers: Record<string, string> = {
     "content-type": "application/javascript; charset=utf-8",
-    "cache-control": "public, max-age=3600, stale-while-revalidate=86400",
+    "cache-control": lastModified ? "private, no-cache" : "public, max-age=3600, stale-while-revalidate=86400",
     etag,
     vary: "Accept-Encoding",
   };
-  if (etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  if (lastModified) headers["last-modified"] = lastModified;
+  // A new validator goes with the whole script: it replaces the cached one for certain, where a 304 might not.
+  const sameValidator = !lastModified || request.headers.get("if-modified-since") === lastModified;
+  if (sameValidator && etagMatches(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
   if (encoding === "identity") return new Response(script.js, { headers });
   headers["content-encoding"] = encoding;
   return new Response(compressed(script, encoding), { headers, encodeBody: "manual" });

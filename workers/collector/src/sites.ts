@@ -61,3 +61,13 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
 }
 
 export { belongsToSite };
+
+/** The hostname of a URL header (Origin, Referer), or null. */
+export function hostOf(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    return new URL(value).hostname || null;
+  } catch {
+    return null;
+  }
+}

@@ -87,6 +87,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["has_done", ["is", "event:name", ["signup"]]]],
   [["has_not_done", ["contains", "event:goal", ["doc"]]], ["is", "visit:channel", ["organic search"]]],
   [["is", "event:props:plan", ["pro"]]],
+  [["is", "visit:visitor_type", ["returning"]]],
   [["contains", "event:page", ["Blog"]]],
   [["or", [["is", "event:page", ["/pricing"]], ["not", ["matches", "event:page", ["^/BLOG/"], { case_sensitive: false }]]]]],
   [["contains", "event:page", ["Blog"], { case_sensitive: false }], ["is", "visit:country", ["de"], { case_sensitive: false }]],

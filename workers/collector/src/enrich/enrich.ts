@@ -21,6 +21,8 @@ export interface HitContext {
   hints?: ClientHints;
   cf: IncomingRequestCfProperties | undefined;
   receivedAt: number;
+  /** New or returning, as pixel.js's validator told it today (returning.ts). */
+  visitorType?: EventRow["visitor_type"];
   bridges: DurableObjectNamespace<VisitorBridge>;
   links: DurableObjectNamespace<DeviceLinks>;
 }
@@ -39,6 +41,7 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     visitor_id: ids.visitor_id,
     session_id: session,
     user_id: hit.user_id ?? "",
+    visitor_type: context.visitorType ?? "",
     ...pageFrom(url),
     title: hit.title ?? "",
     ...trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host)),
