@@ -185,7 +185,7 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       result.limited++;
     } else {
       const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
-      const visitorType = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent, origin: new URL(request.url).origin });
+      const visitorType = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent });
       result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, visitorType, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
     }

@@ -32,17 +32,16 @@ export interface VisitorKey {
   siteId: string;
   ip: string;
   userAgent: string;
-  /** The collector's origin: the edge cache is per zone. */
-  origin: string;
 }
 
 /**
  * The hits that follow pixel.js learn the day's answer through the edge cache, under the daily visitor hash (the
- * id the hits' rows carry anyway), until the next UTC midnight.
+ * id the hits' rows carry anyway), until the next UTC midnight. The key's host can never be asked for, so no request
+ * from outside reaches these entries through the zone's cache.
  */
 async function cacheKey(key: VisitorKey): Promise<Request> {
   const { visitor_id } = await visitorIds(key.salt, key.siteId, key.ip, key.userAgent);
-  return new Request(`${key.origin}/__pixel/visitor-type/${visitor_id}`);
+  return new Request(`https://visitor-type.pixel.invalid/${visitor_id}`);
 }
 
 export async function rememberVisitorType(key: VisitorKey, type: VisitorType, now: number): Promise<void> {
@@ -75,5 +74,5 @@ async function pixelVisitorKey(request: Request, env: CollectorEnv, now: number)
   const site = await siteForHost(env.DB, page);
   if (!site) return null;
   const salts = await saltsFor(env.SALTS, now);
-  return { salt: salts.current, siteId: site.id, ip: request.headers.get("cf-connecting-ip") ?? "", userAgent, origin: new URL(request.url).origin };
+  return { salt: salts.current, siteId: site.id, ip: request.headers.get("cf-connecting-ip") ?? "", userAgent };
 }
