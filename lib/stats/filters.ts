@@ -27,7 +27,9 @@ export type FilterNode =
   | { kind: "all"; operator: "and" | "or"; children: FilterNode[] }
   | { kind: "not"; child: FilterNode }
   | { kind: "behaviour"; operator: "has_done" | "has_not_done"; child: FilterNode }
-  | { kind: "condition"; dimension: FilterDimension; operator: FilterOperator; values: string[]; caseSensitive: boolean };
+  | FilterCondition;
+/** A comparison of one dimension with values: the leaf of a filter tree. */
+export type FilterCondition = { kind: "condition"; dimension: FilterDimension; operator: FilterOperator; values: string[]; caseSensitive: boolean };
 
 const trees = new WeakMap<Filter, FilterNode>();
 
@@ -65,7 +67,7 @@ export const isPageFilter = (filter: Filter) => isConditionOn(filter, "event:pag
 
 /** What each kind of filter node becomes: the one fold every reader of a filter tree goes through. */
 export interface FilterFold<T> {
-  compare(condition: Extract<FilterNode, { kind: "condition" }>): T;
+  compare(condition: FilterCondition): T;
   all(children: T[], operator: "and" | "or"): T;
   not(child: T): T;
   /** Whether the visitor has (not) done an event matching `child` in the range. */
