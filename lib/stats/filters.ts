@@ -22,39 +22,76 @@ export type Filter =
 export const isComparison = (filter: Filter): filter is Extract<Filter, [FilterOperator, ...unknown[]]> =>
   (FILTER_OPERATORS as readonly string[]).includes(filter[0]);
 
+/** A filter as the compiler reads it: the tuple parsed once into named parts (filterTree). */
+export type FilterNode =
+  | { kind: "all"; operator: "and" | "or"; children: FilterNode[] }
+  | { kind: "not"; child: FilterNode }
+  | { kind: "behaviour"; operator: "has_done" | "has_not_done"; child: FilterNode }
+  | FilterCondition;
+/** A comparison of one dimension with values: the leaf of a filter tree. */
+export type FilterCondition = { kind: "condition"; dimension: FilterDimension; operator: FilterOperator; values: string[]; caseSensitive: boolean };
+
+const trees = new WeakMap<Filter, FilterNode>();
+
+/** The node tree of a filter: built once per filter (parseFilters builds it), the only reader of tuple positions. */
+export function filterTree(filter: Filter): FilterNode {
+  let tree = trees.get(filter);
+  if (!tree) trees.set(filter, (tree = buildTree(filter)));
+  return tree;
+}
+
+function buildTree(filter: Filter): FilterNode {
+  switch (filter[0]) {
+    case "and":
+    case "or":
+      return { kind: "all", operator: filter[0], children: filter[1].map(filterTree) };
+    case "not":
+      return { kind: "not", child: filterTree(filter[1]) };
+    case "has_done":
+    case "has_not_done":
+      return { kind: "behaviour", operator: filter[0], child: filterTree(filter[1]) };
+    default:
+      return { kind: "condition", dimension: filter[1], operator: filter[0], values: filter[2], caseSensitive: filter[3]?.case_sensitive !== false };
+  }
+}
+
+/** A top-level condition on `dimension`. */
+const isConditionOn = (filter: Filter, dimension: FilterDimension) => {
+  const tree = filterTree(filter);
+  return tree.kind === "condition" && tree.dimension === dimension;
+};
 /** A top-level filter on goals: what conversion rates divide by is the same query without these. */
-export const isGoalFilter = (filter: Filter) => isComparison(filter) && filter[1] === "event:goal";
+export const isGoalFilter = (filter: Filter) => isConditionOn(filter, "event:goal");
 /** A top-level filter on the page: it makes page-level metrics (scroll depth, time on page) answerable without the dimension. */
-export const isPageFilter = (filter: Filter) => isComparison(filter) && filter[1] === "event:page";
+export const isPageFilter = (filter: Filter) => isConditionOn(filter, "event:page");
 
 /** What each kind of filter node becomes: the one fold every reader of a filter tree goes through. */
 export interface FilterFold<T> {
-  compare(dimension: FilterDimension, operator: FilterOperator, values: string[], caseSensitive: boolean): T;
+  compare(condition: FilterCondition): T;
   all(children: T[], operator: "and" | "or"): T;
   not(child: T): T;
   /** Whether the visitor has (not) done an event matching `child` in the range. */
   behaviour(child: T, operator: "has_done" | "has_not_done"): T;
 }
 
-export function foldFilter<T>(filter: Filter, fold: FilterFold<T>): T {
-  switch (filter[0]) {
-    case "and":
-    case "or":
-      return fold.all(filter[1].map((child) => foldFilter(child, fold)), filter[0]);
+export function foldFilter<T>(filter: Filter | FilterNode, fold: FilterFold<T>): T {
+  const node = Array.isArray(filter) ? filterTree(filter) : filter;
+  switch (node.kind) {
+    case "all":
+      return fold.all(node.children.map((child) => foldFilter(child, fold)), node.operator);
     case "not":
-      return fold.not(foldFilter(filter[1], fold));
-    case "has_done":
-    case "has_not_done":
-      return fold.behaviour(foldFilter(filter[1], fold), filter[0]);
-    default:
-      return fold.compare(filter[1], filter[0], filter[2], filter[3]?.case_sensitive !== false);
+      return fold.not(foldFilter(node.child, fold));
+    case "behaviour":
+      return fold.behaviour(foldFilter(node.child, fold), node.operator);
+    case "condition":
+      return fold.compare(node);
   }
 }
 
 /** Which kinds of dimension a filter reads: event rows or whole visits. */
-export const filterKinds = (filter: Filter): Set<"event" | "visit"> =>
+export const filterKinds = (filter: Filter | FilterNode): Set<"event" | "visit"> =>
   foldFilter<Set<"event" | "visit">>(filter, {
-    compare: (dimension) => new Set([isVisitDimension(dimension) ? "visit" : "event"]),
+    compare: ({ dimension }) => new Set([isVisitDimension(dimension) ? "visit" : "event"]),
     all: (children) => new Set(children.flatMap((kinds) => [...kinds])),
     not: (child) => child,
     behaviour: () => new Set(["event"]),
@@ -62,7 +99,7 @@ export const filterKinds = (filter: Filter): Set<"event" | "visit"> =>
 
 /** The dimensions a filter names, behavioural ones included. */
 export const dimensionsOf = (filter: Filter): FilterDimension[] =>
-  foldFilter<FilterDimension[]>(filter, { compare: (dimension) => [dimension], all: (children) => children.flat(), not: (child) => child, behaviour: (child) => child });
+  foldFilter<FilterDimension[]>(filter, { compare: ({ dimension }) => [dimension], all: (children) => children.flat(), not: (child) => child, behaviour: (child) => child });
 
 interface FilterScope {
   insideBehaviour: boolean;
@@ -76,6 +113,7 @@ export function parseFilters(raw: unknown[]): Filter[] {
   const counted = { filters: 0 };
   const filters = raw.map((filter, i) => parseFilter(filter, `filters[${i}]`, { insideBehaviour: false, depth: 1, counted }));
   filters.forEach((filter, i) => {
+    filterTree(filter);
     checkConjunct(filter, `filters[${i}]`);
     checkTopLevelOnly(filter, `filters[${i}]`);
   });
@@ -86,9 +124,9 @@ export function parseFilters(raw: unknown[]): Filter[] {
 const TOP_LEVEL_ONLY: readonly FilterDimension[] = ["event:goal", "event:hostname"];
 
 function checkTopLevelOnly(filter: Filter, path: string) {
-  if (isComparison(filter)) return;
+  if (filterTree(filter).kind === "condition") return;
   const nested = foldFilter<FilterDimension[]>(filter, {
-    compare: (dimension) => [dimension],
+    compare: ({ dimension }) => [dimension],
     all: (children) => children.flat(),
     not: (child) => child,
     behaviour: () => [],
@@ -100,7 +138,7 @@ function checkTopLevelOnly(filter: Filter, path: string) {
 export function checkGoalsConfigured(filters: Filter[], goalNames: string[]) {
   const unknownGoals = (filter: Filter) =>
     foldFilter<string[]>(filter, {
-      compare: (dimension, operator, values, sensitive) => {
+      compare: ({ dimension, operator, values, caseSensitive: sensitive }) => {
         if (dimension !== "event:goal" || operator !== "is") return [];
         const fold = (name: string) => (sensitive ? name : name.toLowerCase());
         const known = new Set(goalNames.map(fold));

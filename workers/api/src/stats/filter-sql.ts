@@ -1,5 +1,5 @@
-import { type Filter, foldFilter } from "../../../../lib/stats/filters";
-import { type EventDimension, type FilterDimension, type FilterOperator, PROPS_PREFIX, type VisitDimension } from "../../../../lib/stats/vocabulary";
+import { type Filter, type FilterFold, foldFilter } from "../../../../lib/stats/filters";
+import { type EventDimension, type FilterOperator, PROPS_PREFIX, type VisitDimension } from "../../../../lib/stats/vocabulary";
 import { EVENT_COLUMNS, EVENTS, visitColumn } from "./catalog";
 import type { Params } from "./params";
 
@@ -21,19 +21,19 @@ export interface FilterScope {
 
 /** A filter on event rows (event:* dimensions; has_done and has_not_done). */
 export const eventFilterSql = (filter: Filter, scope: FilterScope) =>
-  filterSql(filter, scope, (dimension, operator, values, sensitive) =>
+  filterSql(filter, scope, ({ dimension, operator, values, caseSensitive }) =>
     dimension === "event:goal"
-      ? goalCondition(scope, operator, values, sensitive)
-      : condition(scope.params, eventColumn(dimension as EventDimension, scope, false), operator, values, sensitive),
+      ? goalCondition(scope, operator, values, caseSensitive)
+      : condition(scope.params, eventColumn(dimension as EventDimension, scope, false), operator, values, caseSensitive),
   );
 
 /** A filter on visit rows, whose columns visitColumn names. */
 export const visitFilterSql = (filter: Filter, scope: FilterScope) =>
-  filterSql(filter, scope, (dimension, operator, values, sensitive) =>
-    condition(scope.params, visitColumn(dimension as VisitDimension), operator, values, sensitive),
+  filterSql(filter, scope, ({ dimension, operator, values, caseSensitive }) =>
+    condition(scope.params, visitColumn(dimension as VisitDimension), operator, values, caseSensitive),
   );
 
-type Leaf = (dimension: FilterDimension, operator: FilterOperator, values: string[], sensitive: boolean) => string;
+type Leaf = FilterFold<string>["compare"];
 
 function filterSql(filter: Filter, scope: FilterScope, leaf: Leaf): string {
   return foldFilter(filter, {

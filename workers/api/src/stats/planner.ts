@@ -81,7 +81,7 @@ export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metric
 
 /** Top pages: a breakdown by event:page alone, filtered on the page only, sums the pages table's hours. */
 export function storedPages(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
-  const onPage = { compare: (dimension: string) => dimension === "event:page", all: (children: boolean[]) => children.every(Boolean), not: (child: boolean) => child, behaviour: () => false };
+  const onPage = { compare: ({ dimension }: { dimension: string }) => dimension === "event:page", all: (children: boolean[]) => children.every(Boolean), not: (child: boolean) => child, behaviour: () => false };
   return (
     stored &&
     query.dimensions.length === 1 &&

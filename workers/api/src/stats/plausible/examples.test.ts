@@ -6,7 +6,7 @@ import { createSite } from "../../../../../lib/d1/accounts";
 import { goals, type User } from "../../../../../lib/d1/schema";
 import type { ApiContext, ApiEnv } from "../../env";
 import { statsRoutes } from "../routes";
-import { PLAUSIBLE_EXAMPLES, PLAUSIBLE_SITE } from "./examples";
+import { PLAUSIBLE_EXAMPLES, PLAUSIBLE_REFUSALS, PLAUSIBLE_SITE } from "./examples";
 
 const apiEnv = env as unknown as ApiEnv;
 const unique = crypto.randomUUID().slice(0, 8);
@@ -26,8 +26,11 @@ beforeAll(async () => {
   await db.insert(goals).values({ id: `signup_${unique}`, siteId: site.id, kind: "event", eventName: "Signup", displayName: "Signup" });
 });
 
-describe("Plausible's documented Stats API v2 example requests", () => {
-  it.each(PLAUSIBLE_EXAMPLES.map((example) => [example.name, example] as const))("%s", async (_, example) => {
+describe.each([
+  ["Plausible's documented Stats API v2 example requests", PLAUSIBLE_EXAMPLES],
+  ["queries Plausible refuses as invalid", PLAUSIBLE_REFUSALS],
+])("%s", (_, examples) => {
+  it.each(examples.map((example) => [example.name, example] as const))("%s", async (_, example) => {
     const response = await app.request("/query", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(example.body) }, apiEnv);
     const json = (await response.json()) as { error?: string; results?: unknown[]; meta?: Record<string, unknown> };
     expect({ status: response.status, error: json.error }).toMatchObject({ status: example.status });
