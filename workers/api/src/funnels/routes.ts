@@ -7,10 +7,19 @@ import { FunnelName, FunnelSteps, MAX_FUNNELS, type Funnel } from "../../../../l
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
-import { jsonBody } from "../validate";
+import { jsonBody, parseWith } from "../validate";
+import { QueryError } from "../../../../lib/stats/error";
+import { checkGoalsConfigured } from "../../../../lib/stats/filters";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { withReader } from "../clickhouse";
+import { goalsOf } from "../stats/routes";
+import { runFunnel } from "./report";
 
 const NewFunnel = v.strictObject({ name: FunnelName, steps: FunnelSteps });
 const FunnelChange = v.strictObject({ name: v.optional(FunnelName), steps: v.optional(FunnelSteps) });
+
+/** The report's date range and filters, as the v2 query language reads them. */
+const ReportBody = v.pick(QueryBody, ["date_range", "filters"]);
 
 const funnelBody = (row: FunnelRow): Funnel => ({ id: row.id, name: row.name, steps: row.steps });
 const ofSite = (siteId: string, funnelId: string) => and(eq(funnels.id, funnelId), eq(funnels.siteId, siteId));
@@ -26,6 +35,24 @@ export const funnelRoutes = new Hono<ApiContext>()
     const funnelId = c.req.param("funnelId");
     const row = await database(c.env.DB).select().from(funnels).where(ofSite(c.var.site.id, funnelId)).get();
     return row ? c.json({ funnel: funnelBody(row) }) : c.json(missing(funnelId), 404);
+  })
+  .post("/:funnelId/report", requireSiteRole("viewer"), jsonBody(ReportBody), async (c) => {
+    const funnelId = c.req.param("funnelId");
+    const site = c.var.site;
+    const row = await database(c.env.DB).select().from(funnels).where(ofSite(site.id, funnelId)).get();
+    if (!row) return c.json(missing(funnelId), 404);
+    const parsed = parseWith(QueryBody, { ...c.req.valid("json"), site_id: site.id, metrics: ["visitors"] });
+    if ("error" in parsed) return c.json({ error: parsed.error }, 400);
+    const goals = await goalsOf(c.env.DB, site.id);
+    try {
+      const query = normalizeQuery(parsed.output, site);
+      checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
+      const report = await withReader(c.env, (client) => runFunnel(client, row.steps, query, { timezone: site.timezone, goals }));
+      return c.json({ funnel: funnelBody(row), date_range: query.date_range, ...report });
+    } catch (error) {
+      if (error instanceof QueryError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
   })
   .post("/", requireSiteRole("admin"), jsonBody(NewFunnel), async (c) => {
     const db = database(c.env.DB);

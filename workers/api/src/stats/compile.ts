@@ -48,6 +48,11 @@ export function compileQuery(query: NormalizedQuery, context: CompileContext): C
   return { sql: compiler.sql(), params: compiler.params.values };
 }
 
+/** The session_id of each visit in range the query's filters select, as the visit metrics count them (funnels). */
+export function matchingVisitsSql(query: NormalizedQuery, context: CompileContext, params: Params): string {
+  return new Compiler(query, context, params).matchingVisits();
+}
+
 type Row = Record<string, unknown>;
 
 export interface CombinedQuery extends CompiledQuery {
@@ -219,6 +224,13 @@ class Compiler {
       `(${this.sessionsSubquery(this.neededVisitDimensions(), match, this.sessionColumns(metrics))})`,
       this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope)),
     );
+  }
+
+  matchingVisits(): string {
+    const eventFilters = this.filtersOf("event");
+    const match = eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
+    const visits = this.sessionsSubquery(this.neededVisitDimensions(), match);
+    return this.aggregate([], ["session_id"], `(${visits})`, this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope)));
   }
 
   private storedTotals(metrics: Metric[]): string {
