@@ -37,3 +37,22 @@ export interface Funnel {
   name: string;
   steps: FunnelStep[];
 }
+
+export interface FunnelStepReport {
+  visitors: number;
+  /** Percent of the first step's visitors who reached this step. */
+  conversion_rate: number;
+  /** Visitors who reached this step but not the next; null on the last step. */
+  drop_off: number | null;
+  /** Median time from the previous step, over the visits that took both; null on the first step or when none did. */
+  median_ms_from_previous: number | null;
+}
+
+export interface FunnelReport {
+  steps: FunnelStepReport[];
+  /** Percent of the first step's visitors who reached the last step. */
+  conversion_rate: number;
+}
+
+/** Percent with two decimals: the one rounding the api and the ground truth share. */
+export const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);

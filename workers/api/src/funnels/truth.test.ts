@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trueFunnel, upperMedian } from "../../../../dev/ground-truth/funnel";
 import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { type EventRow, insertEvents } from "../../../../lib/clickhouse/tables/events";
-import type { FunnelStep } from "../../../../lib/funnels";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { percentOf, runFunnel } from "./report";
+import { type FunnelStep, percentOf } from "../../../../lib/funnels";
+import { runFunnel } from "./report";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
 const client = adminClickHouse(truthEnv, truthEnv.TRUTH_CLICKHOUSE_DATABASE);
