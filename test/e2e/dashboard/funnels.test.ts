@@ -11,6 +11,7 @@ import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";
 import { signIn } from "../../support/sign-in";
 import { startTestStack } from "../../support/stack";
+import { DEFAULT_VIEW, viewSearch } from "../../../pages/dashboard/src/view";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-funnels-password";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await insertEvents(client, [
     ...visit("301", ["/", "/pricing"]),
     ...visit("301", ["/pricing"], { name: "signup", props: { plan: "pro" } }),
-    ...visit("302", ["/"]),
+    ...visit("302", ["/"], { browser: "Firefox" }),
     ...visit("303", ["/pricing", "/"]),
   ]);
   await client.close();
@@ -62,6 +63,10 @@ describe("funnels page", () => {
     await page.locator('[data-testid="funnel-form"] textarea[name="steps"]').fill("/");
     await page.locator('[data-testid="funnel-form"] button[type="submit"]').click();
     await expect.poll(() => page.getByRole("alert").textContent(), POLL).toContain("2 to 8 steps");
+
+    // The overview's filters apply: of the Firefox visitors, one reached the first step and went no further.
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/funnels${viewSearch({ ...DEFAULT_VIEW, filters: [["is", "visit:browser", ["Firefox"]]] })}`);
+    await expect.poll(() => visitors.allTextContents(), POLL).toEqual(["1", "0", "0"]);
     await page.close();
   });
 });

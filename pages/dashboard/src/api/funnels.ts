@@ -1,6 +1,6 @@
 import type { Funnel, FunnelReport, FunnelStep } from "../../../../lib/funnels";
 import { request } from "./client";
-import type { DateRange } from "./types";
+import type { DateRange, Filter } from "./types";
 
 export type { Funnel, FunnelReport, FunnelStep };
 
@@ -10,5 +10,5 @@ const base = (siteId: string) => `/api/sites/${encodeURIComponent(siteId)}/funne
 export const listFunnels = (siteId: string, signal?: AbortSignal) => request<{ funnels: Funnel[] }>("GET", base(siteId), undefined, signal);
 export const createFunnel = (siteId: string, name: string, steps: FunnelStep[]) =>
   request<{ funnel: Funnel }>("POST", base(siteId), { name, steps });
-export const funnelReport = (siteId: string, funnelId: string, range: DateRange, signal?: AbortSignal) =>
-  request<FunnelReport>("POST", `${base(siteId)}/${encodeURIComponent(funnelId)}/report`, { date_range: range }, signal);
+export const funnelReport = (siteId: string, funnelId: string, range: DateRange, filters: Filter[], signal?: AbortSignal) =>
+  request<FunnelReport>("POST", `${base(siteId)}/${encodeURIComponent(funnelId)}/report`, { date_range: range, filters }, signal);

@@ -17,18 +17,18 @@ const stepLabel = (step: FunnelStep) =>
   step.kind === "page" ? `Visit ${step.pagePath}` : step.property ? `${step.eventName} (${step.property.name} = ${step.property.value})` : step.eventName;
 const seconds = (ms: number | null) => (ms === null ? "" : `${Math.round(ms / 1000)} s`);
 
-/** A site's funnels: define one, and see each step's visitors and drop-off as bars, in the overview's date range. */
+/** A site's funnels: define one, and see each step's visitors and drop-off as bars, in the overview's date range and filters. */
 export function FunnelsPage(props: SiteSectionProps) {
   const [tick, setTick] = createSignal(0);
   const [chosen, setChosen] = createSignal<string | null>(null);
   const [error, setError] = createSignal("");
-  const range = createMemo(() => parseView(props.search).range);
+  const view = createMemo(() => parseView(props.search));
   const funnels = createLive(() => `${props.site.id}:${tick()}`, tick, (signal) => listFunnels(props.site.id, signal));
   const current = () => funnels.data()?.funnels.find((funnel) => funnel.id === chosen()) ?? funnels.data()?.funnels[0];
   const report = createLive(
-    () => (current() ? JSON.stringify([props.site.id, current()!.id, range()]) : null),
+    () => (current() ? JSON.stringify([props.site.id, current()!.id, view().range, view().filters]) : null),
     tick,
-    (signal) => funnelReport(props.site.id, current()!.id, range(), signal),
+    (signal) => funnelReport(props.site.id, current()!.id, view().range, view().filters, signal),
   );
   const define = async (event: SubmitEvent & { currentTarget: HTMLFormElement }) => {
     event.preventDefault();
