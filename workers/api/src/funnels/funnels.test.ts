@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FUNNEL_STEPS } from "../../../../lib/funnels";
-import { accessWorld, call } from "../../../../test/support/workers/api";
+import { randomId } from "../../../../lib/auth/ids";
+import { funnels } from "../../../../lib/d1/schema";
+import { type FunnelStep, MAX_FUNNEL_STEPS, MAX_FUNNELS } from "../../../../lib/funnels";
+import { accessWorld, call, db } from "../../../../test/support/workers/api";
 
-const signup = {
+const signup: { name: string; steps: FunnelStep[] } = {
   name: "Signup",
   steps: [
     { kind: "page", pagePath: "/pricing*" },
@@ -61,5 +63,14 @@ describe("funnels", () => {
     const response = await call(`/sites/${a.id}/funnels`, { cookie: siteAdmin.cookie, body });
     expect(response.status).toBe(400);
     expect(response.json.error).toContain(named);
+  });
+
+  it(`holds at most ${MAX_FUNNELS} funnels a site, refusing more with a 409 naming the limit`, async () => {
+    const { a, siteAdmin } = await accessWorld();
+    const rows = Array.from({ length: MAX_FUNNELS }, (_, i) => ({ id: randomId(), siteId: a.id, name: `funnel ${i}`, steps: signup.steps }));
+    for (let i = 0; i < rows.length; i += 10) await db().insert(funnels).values(rows.slice(i, i + 10));
+    const response = await call(`/sites/${a.id}/funnels`, { cookie: siteAdmin.cookie, body: signup });
+    expect(response.status).toBe(409);
+    expect(response.json.error).toContain(String(MAX_FUNNELS));
   });
 });
