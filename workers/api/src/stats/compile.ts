@@ -216,8 +216,7 @@ class Compiler {
 
   private sessionQuery(metrics: Metric[]): string {
     if (storedTotalVisitors(this.query, this.stored, metrics)) return this.storedTotals(metrics);
-    const eventFilters = this.filtersOf("event");
-    const match = eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
+    const match = this.eventMatch();
     return this.aggregate(
       this.query.dimensions.map((d) => (isTimeDimension(d) ? this.bucket(d, "started") : visitColumn(d as VisitDimension))),
       metrics.map((metric) => `${SESSION_METRIC_SQL[metric]} AS ${metric}`),
@@ -227,10 +226,14 @@ class Compiler {
   }
 
   matchingVisits(): string {
-    const eventFilters = this.filtersOf("event");
-    const match = eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
-    const visits = this.sessionsSubquery(this.neededVisitDimensions(), match);
+    const visits = this.sessionsSubquery(this.neededVisitDimensions(), this.eventMatch());
     return this.aggregate([], ["session_id"], `(${visits})`, this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope)));
+  }
+
+  /** The condition of the events the query's event filters select; null without any. */
+  private eventMatch(): string | null {
+    const eventFilters = this.filtersOf("event");
+    return eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
   }
 
   private storedTotals(metrics: Metric[]): string {
