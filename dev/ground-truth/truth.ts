@@ -237,7 +237,7 @@ function timeOnPage(rows: Local[]): number {
   return visits ? sum(engaged.map((event) => event.engaged_ms)) / 1000 / visits : 0;
 }
 
-function completes(goal: TruthGoal, event: Local): boolean {
+export function completes(goal: TruthGoal, event: EventRow): boolean {
   if (goal.kind === "event") return event.name === goal.value;
   if (event.name !== "pageview") return false;
   const [head, ...rest] = goal.value.split("*");

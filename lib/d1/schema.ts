@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { FunnelStep } from "../funnels";
 import { WIDGET_KINDS } from "./widget-kinds";
 
 const createdAt = () =>
@@ -195,6 +196,24 @@ export const annotations = sqliteTable(
 );
 
 export type Annotation = typeof annotations.$inferSelect;
+
+/** A funnel: 2 to 8 steps (lib/funnels.ts) a visit takes in order; its report reads them from ClickHouse. */
+export const funnels = sqliteTable(
+  "funnels",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** The steps as JSON, validated by lib/funnels.ts FunnelSteps on the way in. */
+    steps: text("steps", { mode: "json" }).$type<FunnelStep[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("funnels_site").on(table.siteId)],
+);
+
+export type FunnelRow = typeof funnels.$inferSelect;
 
 /** Read-only bearer tokens for the stats API, limited to some sites and to what their owner may still read. */
 export const apiKeys = sqliteTable("api_keys", {

@@ -79,6 +79,9 @@ export function SiteHeader(props: {
               <NavLink href={siteSectionUrl(site().id, "reports")} current={props.place === "reports"} testId="nav-reports">
                 Reports
               </NavLink>
+              <NavLink href={siteSectionUrl(site().id, "funnels")} current={props.place === "funnels"} testId="nav-funnels">
+                Funnels
+              </NavLink>
               <NavLink href={siteSectionUrl(site().id, "drops")} current={props.place === "drops"} testId="nav-drops">
                 Dropped hits
               </NavLink>

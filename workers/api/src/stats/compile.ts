@@ -48,6 +48,11 @@ export function compileQuery(query: NormalizedQuery, context: CompileContext): C
   return { sql: compiler.sql(), params: compiler.params.values };
 }
 
+/** The session_id of each visit in range the query's filters select, as the visit metrics count them (funnels). */
+export function matchingVisitsSql(query: NormalizedQuery, context: CompileContext, params: Params): string {
+  return new Compiler(query, context, params).matchingVisits();
+}
+
 type Row = Record<string, unknown>;
 
 export interface CombinedQuery extends CompiledQuery {
@@ -211,14 +216,24 @@ class Compiler {
 
   private sessionQuery(metrics: Metric[]): string {
     if (storedTotalVisitors(this.query, this.stored, metrics)) return this.storedTotals(metrics);
-    const eventFilters = this.filtersOf("event");
-    const match = eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
+    const match = this.eventMatch();
     return this.aggregate(
       this.query.dimensions.map((d) => (isTimeDimension(d) ? this.bucket(d, "started") : visitColumn(d as VisitDimension))),
       metrics.map((metric) => `${SESSION_METRIC_SQL[metric]} AS ${metric}`),
       `(${this.sessionsSubquery(this.neededVisitDimensions(), match, this.sessionColumns(metrics))})`,
       this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope)),
     );
+  }
+
+  matchingVisits(): string {
+    const visits = this.sessionsSubquery(this.neededVisitDimensions(), this.eventMatch());
+    return this.aggregate([], ["session_id"], `(${visits})`, this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope)));
+  }
+
+  /** The condition of the events the query's event filters select; null without any. */
+  private eventMatch(): string | null {
+    const eventFilters = this.filtersOf("event");
+    return eventFilters.length ? eventFilters.map((filter) => eventFilterSql(filter, this.filterScope)).join(" AND ") : null;
   }
 
   private storedTotals(metrics: Metric[]): string {

@@ -155,7 +155,7 @@ export async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Si
 
 const noSite = (siteId: string) => `site_id: no site ${siteId} that you can see`;
 
-async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]> {
+export async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]> {
   const rows = await database(d1).select().from(goals).where(eq(goals.siteId, siteId)).all();
   return rows.map((goal) => ({
     name: goal.displayName,

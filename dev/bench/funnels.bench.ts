@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import { connectClickHouse } from "../../lib/clickhouse/client";
+import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
+import type { FunnelStep } from "../../lib/funnels";
+import { normalizeQuery, QueryBody } from "../../lib/stats/query";
+import { runFunnel } from "../../workers/api/src/funnels/report";
+import { startClickHouseServer } from "../clickhouse-server/server";
+import { load, RANGE, SITES } from "./queries.bench";
+import type { Benchmark } from "./report";
+
+const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
+const STEPS: FunnelStep[] = [
+  { kind: "page", pagePath: "/" },
+  { kind: "page", pagePath: "/docs/*" },
+  { kind: "page", pagePath: "/pricing" },
+  { kind: "event", eventName: "signup", property: { name: "plan", value: "pro" } },
+];
+
+/** One site's 30-day funnel report on the queries benchmark's data set, without and with a filter. */
+const funnelsBench: Benchmark = async (progress) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pixel-bench-funnels-"));
+  const server = await startClickHouseServer({ port: 0, dataDir });
+  try {
+    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
+    await migrateClickHouse(config, () => {});
+    const client = connectClickHouse(config);
+    const inserted = await load(client, progress);
+    await client.command({ query: "OPTIMIZE TABLE events FINAL" });
+    const site = SITES[0]!;
+    const rows = [];
+    for (const [label, filters] of [["no filters", []], ["visit:country is not DE", [["is_not", "visit:country", ["DE"]]]]] as const) {
+      const query = normalizeQuery(v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: RANGE, filters }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
+      const report = () => runFunnel(client, STEPS, query, { timezone: site.timezone, goals: [] });
+      await report();
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        await report();
+        times.push(Math.round(performance.now() - started));
+      }
+      times.sort((a, b) => a - b);
+      progress(`${label}: median ${times[Math.floor(times.length / 2)]} ms`);
+      rows.push({
+        area: "funnels",
+        measure: `4-step funnel report, one site, 30 days, ${label}: median / max`,
+        value: `${times[Math.floor(times.length / 2)]} / ${times.at(-1)} ms`,
+        note: `${RUNS} runs in sequence on ${inserted.toLocaleString("en-US")} events loaded (${SITES.length} sites × 60 days)`,
+      });
+    }
+    await client.close();
+    return rows;
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+export default funnelsBench;

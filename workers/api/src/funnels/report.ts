@@ -1,0 +1,73 @@
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import { selectRows } from "../../../../lib/clickhouse/client";
+import { type FunnelReport, type FunnelStep, percentOf } from "../../../../lib/funnels";
+import { localBounds } from "../../../../lib/stats/dates";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { EVENTS } from "../stats/catalog";
+import { matchingVisitsSql } from "../stats/compile";
+import { goalPattern } from "../stats/filter-sql";
+import { Params } from "../stats/params";
+import type { CompileContext } from "../stats/planner";
+import { STATS_SETTINGS } from "../stats/run";
+
+function stepCondition(step: FunnelStep, params: Params): string {
+  if (step.kind === "page") {
+    return `(name = 'pageview' AND match(pathname, ${params.add(goalPattern({ name: "", kind: "page", value: step.pagePath }), "String")}))`;
+  }
+  const property = step.property
+    ? ` AND props[${params.add(step.property.name, "String")}] = ${params.add(step.property.value, "String")}`
+    : "";
+  return `(name = ${params.add(step.eventName, "String")}${property})`;
+}
+
+/**
+ * Per visit, its events in time order and the earliest in-order completion of each step (i1 … iN, 0 once a step is
+ * missed): the earliest completion of each step reaches as far as any order can. Visitors per step count each
+ * visitor once, at the furthest step one of their visits reached.
+ */
+export function compileFunnel(steps: FunnelStep[], query: NormalizedQuery, context: CompileContext) {
+  const params = new Params();
+  const conditions = steps.map((step) => stepCondition(step, params));
+  const [from, to] = localBounds(query.date_range);
+  const tz = params.add(context.timezone, "String");
+  const where = [
+    `site_id = ${params.add(query.site_id, "String")}`,
+    `timestamp >= toDateTime64(${params.add(from, "String")}, 3, ${tz})`,
+    `timestamp < toDateTime64(${params.add(to, "String")}, 3, ${tz})`,
+    `(${conditions.join(" OR ")})`,
+    ...(query.filters.length ? [`session_id IN (${matchingVisitsSql(query, context, params)})`] : []),
+  ];
+  const index = steps.map((_, k) =>
+    k === 0 ? "arrayFirstIndex(e -> e.3[1], ev) AS i1" : `if(i${k} = 0, 0, arrayFirstIndex((e, j) -> j > i${k} AND e.3[${k + 1}], ev, arrayEnumerate(ev))) AS i${k + 1}`,
+  );
+  const gaps = steps.slice(1).map((_, k) => `if(i${k + 2} = 0, 0, toUnixTimestamp64Milli(ev[i${k + 2}].1) - toUnixTimestamp64Milli(ev[i${k + 1}].1))`);
+  const visits = [
+    `SELECT visitor_id, arraySort(groupArray((timestamp, event_id, [${conditions.join(", ")}]))) AS ev, ${index.join(", ")},`,
+    `  ${steps.map((_, k) => `(i${k + 1} > 0)`).join(" + ")} AS reached, [${gaps.join(", ")}] AS gaps`,
+    `FROM ${EVENTS}`,
+    `WHERE ${where.join("\n  AND ")}`,
+    "GROUP BY visitor_id, session_id",
+  ].join("\n");
+  const columns = [
+    ...steps.map((_, k) => `uniqExactIf(visitor_id, reached >= ${k + 1}) AS visitors_${k + 1}`),
+    ...steps.slice(1).map((_, k) => `countIf(reached >= ${k + 2}) AS visits_${k + 2}`),
+    ...steps.slice(1).map((_, k) => `quantileExactIf(0.5)(gaps[${k + 1}], reached >= ${k + 2}) AS median_${k + 2}`),
+  ];
+  return { sql: `SELECT ${columns.join(", ")}\nFROM (${visits})`, params: params.values };
+}
+
+export async function runFunnel(client: ClickHouseClient, steps: FunnelStep[], query: NormalizedQuery, context: CompileContext): Promise<FunnelReport> {
+  const { sql, params } = compileFunnel(steps, query, context);
+  const [row = {}] = await selectRows<Record<string, string | number>>(client, sql, params, STATS_SETTINGS);
+  const visitors = steps.map((_, k) => Number(row[`visitors_${k + 1}`] ?? 0));
+  const first = visitors[0]!;
+  return {
+    steps: visitors.map((count, k) => ({
+      visitors: count,
+      conversion_rate: percentOf(count, first),
+      drop_off: k + 1 < visitors.length ? count - visitors[k + 1]! : null,
+      median_ms_from_previous: k > 0 && Number(row[`visits_${k + 1}`] ?? 0) > 0 ? Number(row[`median_${k + 1}`]) : null,
+    })),
+    conversion_rate: percentOf(visitors.at(-1)!, first),
+  };
+}

@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { and, count, eq } from "drizzle-orm";
+import * as v from "valibot";
+import { randomId } from "../../../../lib/auth/ids";
+import { funnels, type FunnelRow } from "../../../../lib/d1/schema";
+import { FunnelName, FunnelSteps, MAX_FUNNELS, type Funnel } from "../../../../lib/funnels";
+import { database } from "../db";
+import type { ApiContext } from "../env";
+import { requireSiteRole } from "../sites/access";
+import { jsonBody, parseWith } from "../validate";
+import { QueryError } from "../../../../lib/stats/error";
+import { checkGoalsConfigured } from "../../../../lib/stats/filters";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { withReader } from "../clickhouse";
+import { goalsOf } from "../stats/routes";
+import { runFunnel } from "./report";
+
+const NewFunnel = v.strictObject({ name: FunnelName, steps: FunnelSteps });
+const FunnelChange = v.strictObject({ name: v.optional(FunnelName), steps: v.optional(FunnelSteps) });
+
+/** The report's date range and filters, as the v2 query language reads them. */
+const ReportBody = v.pick(QueryBody, ["date_range", "filters"]);
+
+const funnelBody = (row: FunnelRow): Funnel => ({ id: row.id, name: row.name, steps: row.steps });
+const ofSite = (siteId: string, funnelId: string) => and(eq(funnels.id, funnelId), eq(funnels.siteId, siteId));
+const missing = (funnelId: string) => ({ error: `funnelId: no funnel ${funnelId} on this site` });
+
+/** Funnels of one site: viewers list them, site admins define, change and remove them. */
+export const funnelRoutes = new Hono<ApiContext>()
+  .get("/", requireSiteRole("viewer"), async (c) => {
+    const rows = await database(c.env.DB).select().from(funnels).where(eq(funnels.siteId, c.var.site.id)).orderBy(funnels.createdAt).all();
+    return c.json({ funnels: rows.map(funnelBody) });
+  })
+  .get("/:funnelId", requireSiteRole("viewer"), async (c) => {
+    const funnelId = c.req.param("funnelId");
+    const row = await database(c.env.DB).select().from(funnels).where(ofSite(c.var.site.id, funnelId)).get();
+    return row ? c.json({ funnel: funnelBody(row) }) : c.json(missing(funnelId), 404);
+  })
+  .post("/:funnelId/report", requireSiteRole("viewer"), jsonBody(ReportBody), async (c) => {
+    const funnelId = c.req.param("funnelId");
+    const site = c.var.site;
+    const row = await database(c.env.DB).select().from(funnels).where(ofSite(site.id, funnelId)).get();
+    if (!row) return c.json(missing(funnelId), 404);
+    const parsed = parseWith(QueryBody, { ...c.req.valid("json"), site_id: site.id, metrics: ["visitors"] });
+    if ("error" in parsed) return c.json({ error: parsed.error }, 400);
+    const goals = await goalsOf(c.env.DB, site.id);
+    try {
+      const query = normalizeQuery(parsed.output, site);
+      checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
+      const report = await withReader(c.env, (client) => runFunnel(client, row.steps, query, { timezone: site.timezone, goals }));
+      return c.json({ funnel: funnelBody(row), date_range: query.date_range, ...report });
+    } catch (error) {
+      if (error instanceof QueryError) return c.json({ error: error.message }, 400);
+      throw error;
+    }
+  })
+  .post("/", requireSiteRole("admin"), jsonBody(NewFunnel), async (c) => {
+    const db = database(c.env.DB);
+    const [held] = await db.select({ n: count() }).from(funnels).where(eq(funnels.siteId, c.var.site.id));
+    if ((held?.n ?? 0) >= MAX_FUNNELS) return c.json({ error: `this site has the most funnels it can hold (${MAX_FUNNELS}); delete some first` }, 409);
+    const [row] = await db.insert(funnels).values({ id: randomId(), siteId: c.var.site.id, ...c.req.valid("json") }).returning();
+    return c.json({ funnel: funnelBody(row!) }, 201);
+  })
+  .patch("/:funnelId", requireSiteRole("admin"), jsonBody(FunnelChange), async (c) => {
+    const funnelId = c.req.param("funnelId");
+    const change = c.req.valid("json");
+    const db = database(c.env.DB);
+    const [row] = Object.keys(change).length
+      ? await db.update(funnels).set(change).where(ofSite(c.var.site.id, funnelId)).returning()
+      : await db.select().from(funnels).where(ofSite(c.var.site.id, funnelId)).all();
+    return row ? c.json({ funnel: funnelBody(row) }) : c.json(missing(funnelId), 404);
+  })
+  .delete("/:funnelId", requireSiteRole("admin"), async (c) => {
+    const funnelId = c.req.param("funnelId");
+    const removed = await database(c.env.DB).delete(funnels).where(ofSite(c.var.site.id, funnelId)).returning({ id: funnels.id });
+    return removed.length ? c.body(null, 204) : c.json(missing(funnelId), 404);
+  });

@@ -1,0 +1,69 @@
+import { env } from "cloudflare:test";
+import * as v from "valibot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trueFunnel, upperMedian } from "../../../../dev/ground-truth/funnel";
+import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
+import { type EventRow, insertEvents } from "../../../../lib/clickhouse/tables/events";
+import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { adminClickHouse } from "../../../../test/setup/clickhouse";
+import { type FunnelStep, percentOf } from "../../../../lib/funnels";
+import { runFunnel } from "./report";
+
+const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
+const client = adminClickHouse(truthEnv, truthEnv.TRUTH_CLICKHOUSE_DATABASE);
+const run = crypto.randomUUID().slice(0, 8);
+const sites: TruthSite[] = [
+  { id: `funnel_${run}_berlin`, domain: "berlin.example", timezone: "Europe/Berlin" },
+  { id: `funnel_${run}_kolkata`, domain: "kolkata.example", timezone: "Asia/Kolkata" },
+];
+const range: [string, string] = ["2026-06-02", "2026-06-04"];
+const rows: EventRow[] = [];
+
+const FUNNELS: FunnelStep[][] = [
+  [{ kind: "page", pagePath: "/" }, { kind: "page", pagePath: "/pricing" }, { kind: "event", eventName: "signup", property: { name: "plan", value: "pro" } }],
+  [{ kind: "page", pagePath: "/blog/*" }, { kind: "page", pagePath: "/docs/*" }, { kind: "event", eventName: "download" }, { kind: "page", pagePath: "/" }],
+  [{ kind: "page", pagePath: "/" }, { kind: "page", pagePath: "/" }, { kind: "page", pagePath: "/*" }],
+];
+
+beforeAll(async () => {
+  const options = { seed: 7, sites, firstDay: "2026-06-01", days: 5, visitsPerSiteDay: 60, duplicateShare: 0.02 };
+  for (const batch of generateEventBatches(options, 2_000)) {
+    rows.push(...batch);
+    await insertEvents(client, batch);
+  }
+}, 60_000);
+
+afterAll(() => client.close());
+
+async function report(site: TruthSite, steps: FunnelStep[], filters: unknown[]) {
+  const input = v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: range, filters });
+  const query = normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
+  return runFunnel(client, steps, query, { timezone: site.timezone, goals: [] });
+}
+
+function expected(site: TruthSite, steps: FunnelStep[], visitFilter?: (events: EventRow[]) => boolean) {
+  const truth = trueFunnel(rows, site.id, site.timezone, steps, range, visitFilter);
+  const first = truth[0]!.visitors;
+  return {
+    steps: truth.map((step, k) => ({
+      visitors: step.visitors,
+      conversion_rate: percentOf(step.visitors, first),
+      drop_off: k + 1 < truth.length ? step.visitors - truth[k + 1]!.visitors : null,
+      median_ms_from_previous: upperMedian(step.gapsMs),
+    })),
+    conversion_rate: percentOf(truth.at(-1)!.visitors, first),
+  };
+}
+
+describe("funnel reports equal the ground truth", () => {
+  it.each(sites.flatMap((site) => FUNNELS.map((steps, i) => [site.timezone, i, site, steps] as const)))("%s, funnel %i", async (_, __, site, steps) => {
+    const truth = expected(site, steps);
+    expect(truth.steps[1]!.visitors, "the generated traffic takes the funnel's second step").toBeGreaterThan(0);
+    expect(await report(site, steps, [])).toEqual(truth);
+  });
+
+  it.each(sites.map((site) => [site.timezone, site] as const))("%s, with the visitors from France", async (_, site) => {
+    const fromFrance = (events: EventRow[]) => events[0]!.country === "FR";
+    expect(await report(site, FUNNELS[0]!, [["is", "visit:country", ["FR"]]])).toEqual(expected(site, FUNNELS[0]!, fromFrance));
+  });
+});
