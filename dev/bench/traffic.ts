@@ -16,7 +16,7 @@ export interface TrafficOptions {
   /** Exactly this many events land inside the days. */
   events: number;
   seed?: number;
-  /** Inserts to spread the events over. */
+  /** Inserts to spread the events over; each stays small enough for the client's request timeout. */
   chunks?: number;
 }
 
@@ -76,7 +76,7 @@ const EVENTS_PER_VISIT = 3.8;
 const VISITS_PER_VISITOR = 1.3;
 
 export async function generateTraffic(client: ClickHouseClient, options: TrafficOptions): Promise<void> {
-  const chunks = options.chunks ?? Math.max(1, Math.ceil(options.events / 500_000));
+  const chunks = options.chunks ?? Math.max(1, Math.ceil(options.events / 100_000));
   const visits = Math.ceil(options.events / EVENTS_PER_VISIT);
   const visitsPerDay = visits / options.days;
   const shape = { ...TRAFFIC_SHAPE, sections: SECTIONS, browsers: BROWSERS, oses: OSES, devices: DEVICES };
