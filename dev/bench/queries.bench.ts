@@ -5,10 +5,9 @@ import * as v from "valibot";
 import { connectClickHouse, selectRows } from "../../lib/clickhouse/client";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
 import { batchTasks } from "../../workers/api/src/stats/batch";
-import { runCombined, runQuery } from "../../workers/api/src/stats/run";
 import { normalizeQuery, QueryBody } from "../../lib/stats/query";
 import type { CompileContext } from "../../workers/api/src/stats/planner";
-import { STATS_SETTINGS } from "../../workers/api/src/stats/run";
+import { runCombined, runQuery, STATS_SETTINGS } from "../../workers/api/src/stats/run";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import type { TruthSite } from "../ground-truth/generate";
 import { generateTraffic } from "./traffic";
@@ -31,6 +30,7 @@ const TARGET_RATIO = 1.5;
 type Variant = { label: string; filters: SimpleFilter[]; compare: boolean };
 const VARIANTS: Variant[] = [
   { label: "no filter", filters: [], compare: false },
+  // The generator's top path and country (rank 0): filters that keep the most rows.
   { label: "a page filter", filters: [["is", "event:page", ["/blog/0"]]], compare: false },
   { label: "a country filter", filters: [["is", "visit:country", ["AA"]]], compare: false },
   { label: "the comparison on", filters: [], compare: true },
