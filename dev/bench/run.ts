@@ -7,14 +7,24 @@ import { parseCli } from "../../lib/node/cli";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
 
-const { positionals: only } = parseCli(
+const { positionals: only, values: flags } = parseCli(
   "bench",
   `Runs every dev/bench/*.bench.ts, or those whose names start with the given words, and writes docs/benchmarks.md
 (rows of benchmarks not run keep their earlier figures).
 
-  npm run bench -- [ingestion] [queries] [tracker] …`,
-  { options: {}, allowPositionals: true },
+  npm run bench -- [ingestion] [queries] [tracker] … [--events N]
+
+  --events N   events in the big site's 30 days (queries, dashboard); default 10000000 (PIXEL_BENCH_EVENTS)`,
+  { options: { events: { type: "string" } }, allowPositionals: true },
 );
+if (flags.events !== undefined) {
+  if (!/^[1-9]\d*$/.test(flags.events)) {
+    console.error("bench: --events takes a whole number of events, e.g. --events 100000000");
+    process.exit(2);
+  }
+  // Read by the benchmarks when they are imported below.
+  process.env.PIXEL_BENCH_EVENTS = flags.events;
+}
 
 async function main() {
   const files = readdirSync(HERE)
@@ -66,6 +76,10 @@ function render(rows: BenchRow[]): string {
     "",
     `Measured by \`npm run bench\` on ${date}, on ${machine}.`,
     "Shared machines are noisy: compare ratios measured in the same run, not absolute figures across runs.",
+    "The queries rows read one site whose 30 days hold `PIXEL_BENCH_EVENTS` events (default 10 M) with realistic cardinalities,",
+    "generated inside ClickHouse by `dev/bench/traffic.ts`; parts stay as background merges leave them (`PIXEL_BENCH_OPTIMIZED=1`",
+    "adds labelled figures after `OPTIMIZE … FINAL`). The overview is built by the dashboard's own code and answered by the api's",
+    "batch planner and runners (`runQuery`, `runCombined`), beside one exact scan of the same raw events.",
     "",
     "| area | measure | value | target | met | note |",
     "|---|---|---|---|---|---|",
