@@ -19,6 +19,9 @@ export const MAX_SEGMENTS = 500;
 export const isSegmentFilter = (filter: unknown): filter is ["is", "segment", unknown[]] =>
   Array.isArray(filter) && filter[1] === "segment";
 
+/** The filter that applies a saved segment in a query. */
+export const segmentFilter = (id: number) => ["is", "segment", [String(id)]] as const;
+
 /** Whether a segment filter hides anywhere in a filter tree, where only the top level may hold one. */
 const containsSegment = (node: unknown): boolean => Array.isArray(node) && (node[1] === "segment" || node.some(containsSegment));
 
