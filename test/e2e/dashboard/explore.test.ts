@@ -278,3 +278,26 @@ describe("realtime", () => {
     await page.close();
   });
 });
+
+describe("saved segments", () => {
+  it("saves the filters as a segment, applies it from the filter bar and keeps it in the URL", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:country,DE`);
+    await expect.poll(() => text(page, "stat-visitors"), { timeout: 30_000 }).toBe("1");
+    page.once("dialog", (dialog) => void dialog.accept("Germans"));
+    await page.getByTestId("save-segment").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
+    expect(filtersOf(page)).toEqual([]);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    const picker = page.getByTestId("segment");
+    expect(await picker.locator("option:checked").textContent()).toBe("Germans");
+    const segmentUrl = page.url();
+
+    await picker.selectOption({ label: "All visitors" });
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("4");
+    expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
+    await page.goto(segmentUrl);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    await page.close();
+  });
+});
