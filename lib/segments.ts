@@ -1,4 +1,4 @@
-/** Saved segments (docs/api.md, "Segments"): their shape, limits and Plausible's filter form, for the api and the dashboard. */
+/** Saved segments (docs/api.md, "Saved segments"): their shape, limits and Plausible's filter form, for the api and the dashboard. */
 import { QueryError } from "./stats/error";
 
 export const SEGMENT_VISIBILITIES = ["private", "shared"] as const;
