@@ -215,6 +215,32 @@ export const funnels = sqliteTable(
 
 export type FunnelRow = typeof funnels.$inferSelect;
 
+/**
+ * Saved segments: a named set of stats filters (docs/api.md, "Segments"). Private ones are their author's alone;
+ * shared ones are seen by every member of the site and managed by its admins. Ids are integers, as in Plausible's
+ * segment filter `["is", "segment", [id]]`.
+ */
+export const segments = sqliteTable(
+  "segments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    authorId: text("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    visibility: text("visibility", { enum: ["private", "shared"] }).notNull(),
+    /** The filters as the query language writes them, JSON; checked by parseFilters when saved. */
+    filters: text("filters", { mode: "json" }).$type<unknown[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("segments_site").on(table.siteId)],
+);
+
+export type Segment = typeof segments.$inferSelect;
+
 /** Read-only bearer tokens for the stats API, limited to some sites and to what their owner may still read. */
 export const apiKeys = sqliteTable("api_keys", {
   id: text("id").primaryKey(),

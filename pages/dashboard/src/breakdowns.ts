@@ -29,6 +29,11 @@ function visitTab(id: string, label: string, column: string, dimension: FilterDi
   return { id, label, column, dimension, metrics: ["visitors"], detailMetrics: VISIT_DETAIL };
 }
 
+/** The URLs or pages of one custom event the tracker sends, by visitors and events. */
+function eventTab(id: string, label: string, column: string, dimension: FilterDimension, event: string, empty: string): Tab {
+  return { id, label, column, dimension, metrics: ["visitors", "events"], detailMetrics: ["visitors", "events"], filters: [["is", "event:name", [event]]], empty };
+}
+
 export const CARDS: readonly Card[] = [
   {
     id: "sources",
@@ -111,6 +116,9 @@ export const CARDS: readonly Card[] = [
         filters: [["is_not", "event:name", ["pageview", "engagement"]]],
         empty: "No custom events in this period. Send them with pixel.js to see them here.",
       },
+      eventTab("outbound", "Outbound links", "Link", "event:props:url", "outbound", "No outbound link clicks in this period; pixel.js records them unless clickTracking is off."),
+      eventTab("downloads", "File downloads", "File", "event:props:url", "download", "No file downloads in this period; pixel.js records them unless downloadTracking is off."),
+      eventTab("not_found", "404 pages", "Page", "event:page", "404", "No 404 pages in this period. Mark your not-found page with the snippet in docs/tracker.md to see them here."),
     ],
   },
 ];

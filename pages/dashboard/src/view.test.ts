@@ -56,6 +56,7 @@ describe("the view in the URL", () => {
       range: ["2026-02-01", "2026-02-28"],
       compare: "year_over_year",
       filters: [["is", "visit:source", ["Google"]]],
+      segment: 12,
       metric: "bounce_rate",
       interval: "week",
       tabs: { sources: "utm_campaign", devices: "os" },
@@ -77,6 +78,8 @@ describe("the view in the URL", () => {
 
   it("falls back to defaults for anything unknown", () => {
     expect(parseView("?range=forever&compare=never&metric=money&interval=fortnight&pages=nope")).toEqual(DEFAULT_VIEW);
+    expect(parseView("?segment=-1").segment).toBeNull();
+    expect(parseView("?segment=x").segment).toBeNull();
     expect(parseView("")).toEqual(DEFAULT_VIEW);
   });
 

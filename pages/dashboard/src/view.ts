@@ -30,6 +30,8 @@ export interface View {
   range: DateRange;
   compare: ComparisonMode | null;
   filters: SimpleFilter[];
+  /** A saved segment's id; its filters apply besides `filters`. */
+  segment: number | null;
   metric: TopMetric;
   interval: Interval | null;
   /** Card id → tab id, for cards not on their first tab. */
@@ -48,6 +50,7 @@ export const DEFAULT_VIEW: View = {
   range: DEFAULT_RANGE,
   compare: null,
   filters: [],
+  segment: null,
   metric: "visitors",
   interval: null,
   tabs: {},
@@ -173,6 +176,7 @@ export function parseView(search: string): View {
     const filter = decodeFilter(text);
     if (filter && !filters.some((other) => sameFilter(other, filter))) filters.push(filter);
   }
+  const segment = Number(params.get("segment"));
   const tabs: Record<string, string> = {};
   for (const card of CARDS) {
     const tab = params.get(card.id);
@@ -182,6 +186,7 @@ export function parseView(search: string): View {
     range: parseRange(params),
     compare: (compare as ComparisonMode | undefined) ?? null,
     filters: filters.slice(0, MAX_FILTERS),
+    segment: Number.isSafeInteger(segment) && segment > 0 ? segment : null,
     metric: (TOP_METRICS as readonly string[]).includes(metric ?? "") ? (metric as TopMetric) : DEFAULT_VIEW.metric,
     interval: (INTERVALS as readonly string[]).includes(interval ?? "") ? (interval as Interval) : null,
     tabs,
@@ -199,6 +204,7 @@ export function viewSearch(view: View): string {
   } else params.set("range", view.range);
   if (view.compare) params.set("compare", COMPARE_PARAM[view.compare]);
   for (const filter of view.filters) params.append("f", encodeFilter(filter));
+  if (view.segment) params.set("segment", String(view.segment));
   if (view.metric !== DEFAULT_VIEW.metric) params.set("metric", view.metric);
   if (view.interval) params.set("interval", view.interval);
   for (const card of CARDS) {

@@ -290,3 +290,58 @@ describe("realtime", () => {
     await page.close();
   });
 });
+
+describe("the reports people look for first", () => {
+  it("lists outbound links and file downloads by URL, and the pages marked 404", async () => {
+    // Yesterday, so that today's counts in the other tests stay as they are.
+    const { midnight, visit } = visitsOf(stack.siteId);
+    let step = 0;
+    const yesterday = () => midnight - 6 * 3_600_000 + step++ * 1000;
+    const client = connectClickHouse(testClickHouse(DATABASE));
+    await insertEvents(client, [
+      ...visit("201", ["/"], { name: "outbound", props: { url: "https://example.org/a" } }, yesterday),
+      ...visit("202", ["/", "/"], { name: "outbound", props: { url: "https://example.org/a" } }, yesterday),
+      ...visit("202", ["/docs"], { name: "download", props: { url: "https://cdn.test/guide.pdf" } }, yesterday),
+      ...visit("203", ["/old-page"], { name: "404" }, yesterday),
+    ]);
+    await client.close();
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d&goals=outbound`);
+    const rows = () => values(page, "goals");
+    await expect.poll(rows, { timeout: 30_000 }).toEqual(["https://example.org/a"]);
+    // Visitors 201 and 202 clicked it, 202 twice: 2 visitors, 3 events.
+    expect(await page.getByTestId("card-goals").locator("tbody td.num").allTextContents()).toEqual(["2", "3"]);
+    await page.locator("#tab-downloads").click();
+    await expect.poll(rows, POLL).toEqual(["https://cdn.test/guide.pdf"]);
+    await page.locator("#tab-not_found").click();
+    await expect.poll(() => values(page, "goals", "top-page-path"), POLL).toEqual(["/old-page"]);
+    await page.close();
+  });
+});
+
+describe("saved segments", () => {
+  it("saves the filters as a segment, applies it from the filter bar and keeps it in the URL", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day`);
+    await expect.poll(() => text(page, "stat-visitors"), { timeout: 30_000 }).toMatch(/^\d+$/);
+    // The earlier tests add today's visitors of their own; only visitor 102 uses Firefox.
+    const everyone = await text(page, "stat-visitors");
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:browser,Firefox`);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    page.once("dialog", (dialog) => void dialog.accept("Firefox users"));
+    await page.getByTestId("save-segment").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
+    expect(filtersOf(page)).toEqual([]);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    const picker = page.getByTestId("segment");
+    expect(await picker.locator("option:checked").textContent()).toBe("Firefox users");
+    const segmentUrl = page.url();
+
+    await picker.selectOption({ label: "All visitors" });
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe(everyone);
+    expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
+    await page.goto(segmentUrl);
+    await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    await page.close();
+  });
+});

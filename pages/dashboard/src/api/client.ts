@@ -1,5 +1,6 @@
 import { createBatchedQuery } from "./batch";
 import type { Annotation } from "../annotations";
+import type { Segment } from "../../../../lib/segments";
 import type { SiteOverview } from "../../../../lib/stats/overview";
 import type { Query, QueryResponse, Site, User } from "./types";
 
@@ -138,6 +139,10 @@ export const api = {
     request<{ annotations: Annotation[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/annotations`, undefined, signal).then(
       (body) => body.annotations,
     ),
+  segments: (siteId: string) =>
+    request<{ segments: Segment[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/segments`).then((body) => body.segments),
+  saveSegment: (siteId: string, segment: Omit<Segment, "id">) =>
+    request<{ segment: Segment }>("POST", `/api/sites/${encodeURIComponent(siteId)}/segments`, segment).then((body) => body.segment),
   query: createBatchedQuery({
     one: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
     many: (queries: Query[]) => send("POST", "/api/v2/queries", { queries }),

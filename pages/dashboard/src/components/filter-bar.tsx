@@ -1,5 +1,6 @@
 import { For, Show } from "solid-js";
 import type { SimpleFilter } from "../api/types";
+import type { Segment } from "../../../../lib/segments";
 import { filterLabel } from "../labels";
 
 /** The dashboard's filters as chips: click one to edit it, ✕ to remove it; "Filter" adds one. */
@@ -8,9 +9,23 @@ export function FilterBar(props: {
   onRemove: (filter: SimpleFilter) => void;
   onClear: () => void;
   onEdit: (filter: SimpleFilter | null) => void;
+  /** Saved segments, for signed-in members; share links get none. */
+  segments?: Segment[];
+  segment: number | null;
+  onSegment: (id: number | null) => void;
+  onSaveSegment?: () => void;
 }) {
   return (
     <section class="filters" aria-label="Filters">
+      <Show when={props.segments?.length || props.segment}>
+        <label class="segment-picker">
+          Segment{" "}
+          <select data-testid="segment" value={props.segment ?? ""} onChange={(event) => props.onSegment(Number(event.currentTarget.value) || null)}>
+            <option value="">All visitors</option>
+            <For each={props.segments}>{(segment) => <option value={segment.id}>{segment.name}</option>}</For>
+          </select>
+        </label>
+      </Show>
       <ul>
         <For each={props.filters}>
           {(filter) => {
@@ -31,6 +46,11 @@ export function FilterBar(props: {
       <button type="button" class="button add-filter" data-testid="add-filter" onClick={() => props.onEdit(null)}>
         + Filter
       </button>
+      <Show when={props.onSaveSegment && props.filters.length > 0}>
+        <button type="button" class="link-button" data-testid="save-segment" onClick={() => props.onSaveSegment!()}>
+          Save as segment
+        </button>
+      </Show>
       <Show when={props.filters.length > 1}>
         <button type="button" class="link-button" onClick={() => props.onClear()}>
           Clear all

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, lazy, onCleanup, Show } from "solid-js";
 import { api, messageOf } from "../api/client";
 import type { Site, SimpleFilter, User } from "../api/types";
 import { type Card, CARDS, tabOf } from "../breakdowns";
@@ -19,6 +19,7 @@ import { navigate } from "../router";
 import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
 import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
+import { segmentFilter } from "../../../../lib/segments";
 
 export const REFRESH_MS = 10_000;
 
@@ -45,11 +46,24 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   }
   /** undefined: the filter editor is closed; null: it adds a filter; else the filter it edits. */
   const [editing, setEditing] = createSignal<SimpleFilter | null>();
+  const [segments, { refetch: reloadSegments }] = createResource(
+    () => props.access.kind === "user" && props.site.id,
+    (siteId) => api.segments(siteId).catch(() => []),
+  );
+  /** The current filters become a private segment, which the view then applies instead of them. */
+  async function saveSegment() {
+    const name = window.prompt("Name this segment")?.trim();
+    if (!name) return;
+    const segment = await api.saveSegment(props.site.id, { name, visibility: "private", filters: props.view.filters });
+    await reloadSegments();
+    setView({ segment: segment.id, filters: [], details: null });
+  }
   const addFilter = (filter: SimpleFilter) => setView({ filters: withFilter(props.view.filters, filter), details: null });
 
   // Every navigation parses a new view; keeping an equal scope stops the cards from reloading when only a tab changed.
   const scope = createMemo<Scope | undefined>((previous) => {
-    const next = { siteId: props.site.id, range: props.view.range, filters: props.view.filters };
+    const segment = props.view.segment ? [segmentFilter(props.view.segment) as unknown as SimpleFilter] : [];
+    const next = { siteId: props.site.id, range: props.view.range, filters: [...segment, ...props.view.filters] };
     return previous && JSON.stringify(previous) === JSON.stringify(next) ? previous : next;
   }) as () => Scope;
   const today = createMemo(() => (tick(), todayIn(props.site.timezone)));
@@ -124,6 +138,10 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
         </div>
 
         <FilterBar
+          segments={segments()}
+          segment={props.view.segment}
+          onSegment={(segment) => setView({ segment, details: null })}
+          onSaveSegment={props.access.kind === "user" ? saveSegment : undefined}
           filters={props.view.filters}
           onRemove={(filter) => setView({ filters: withoutFilter(props.view.filters, filter) })}
           onClear={() => setView({ filters: [] })}

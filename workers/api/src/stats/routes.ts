@@ -15,6 +15,8 @@ import { QueryError } from "../../../../lib/stats/error";
 import { checkGoalsConfigured } from "../../../../lib/stats/filters";
 import { normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
+import { expandSegments, segmentIdsOf } from "../../../../lib/segments";
+import { segmentFilters } from "../segments/routes";
 import { runCombined, runQuery } from "./run";
 import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
 import { logFor } from "../../../../lib/log/http";
@@ -75,6 +77,7 @@ function lookupsFor(c: Context<ApiContext>) {
   };
   return {
     site: (siteId: string) => once(sites, siteId, () => queryableSite(c.env.DB, c.var.caller, siteId)),
+    segments: (siteId: string, ids: number[]) => segmentFilters(c.env.DB, siteId, c.var.caller, ids),
     goals: (siteId: string) => once(goalsBySite, siteId, () => goalsOf(c.env.DB, siteId)),
   };
 }
@@ -84,7 +87,8 @@ async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepa
   const site = await lookups.site(input.site_id);
   if (!site) return { status: 404, error: noSite(input.site_id) };
   try {
-    const query = normalizeQuery({ ...input, site_id: site.id }, site);
+    const filters = await withSegments(input.filters, site.id, lookups);
+    const query = normalizeQuery({ ...input, filters, site_id: site.id }, site);
     const goals = await lookups.goals(site.id);
     checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
     return { query, context: { timezone: site.timezone, goals } };
@@ -92,6 +96,15 @@ async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepa
     if (error instanceof QueryError) return { status: 400, error: error.message };
     throw error;
   }
+}
+
+/** Plausible's `["is", "segment", [id]]` filters, replaced by the filters of segments the caller may use on this site. */
+async function withSegments(filters: unknown[], siteId: string, lookups: Lookups): Promise<unknown[]> {
+  const ids = segmentIdsOf(filters);
+  const found = await lookups.segments(siteId, ids);
+  const unknown = ids.find((id) => !found.has(id));
+  if (unknown !== undefined) throw new QueryError(`filters: no segment ${unknown} on this site that you can see`);
+  return expandSegments(filters, found);
 }
 
 const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";

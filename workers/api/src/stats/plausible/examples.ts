@@ -57,7 +57,7 @@ export const PLAUSIBLE_EXAMPLES: PlausibleExample[] = [
   {
     name: "filtering-by-segment-query.json",
     status: 400,
-    refusal: "unknown dimension",
+    refusal: "no segment 2",
     body: { site_id: "dummy.site", metrics: ["visitors", "events"], filters: [["is", "segment", [2]]], date_range: "7d" },
   },
   {
