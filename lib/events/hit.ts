@@ -64,6 +64,9 @@ export const Props = v.pipe(
 
 const REVENUE_AMOUNT = new RegExp(`^\\d{1,${LIMITS.revenueIntegerDigits}}(\\.\\d{1,${LIMITS.revenueDecimals}})?$`);
 
+/** A currency as ISO 4217 names it; a revenue goal has one too. */
+export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, three capital letters (EUR, USD)"));
+
 /**
  * What a conversion earned: an exact decimal (a string, or a number as JSON writes it) in an ISO 4217 currency.
  * Amounts stay strings so no float rounding reaches storage.
@@ -76,7 +79,7 @@ export const Revenue = v.strictObject({
       `must be a decimal of at most ${LIMITS.revenueIntegerDigits} digits and ${LIMITS.revenueDecimals} decimals, not negative`,
     ),
   ),
-  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, three capital letters (EUR, USD)")),
+  currency: Currency,
 });
 
 export const HitSchema = v.strictObject({
