@@ -7,6 +7,7 @@ import {
   type EventDimension,
   isEventDimension,
   isPageMetric,
+  isRevenueMetric,
   isSessionMetric,
   isTimeDimension,
   isVisitDimension,
@@ -19,6 +20,7 @@ import {
   EVENT_METRIC_SQL,
   EVENTS,
   PAGES,
+  REVENUE_CURRENCY_PARAM,
   SESSION_COLUMN_SQL,
   SESSION_METRIC_COLUMNS,
   SESSION_METRIC_SQL,
@@ -81,6 +83,7 @@ class Compiler {
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
     this.filterScope = { params: this.params, goals: goalsExpression(this.params, context.goals), eventsInRange: () => this.baseWhere() };
+    if (context.revenueCurrency) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency);
     this.stored = readsStoredTables(query, context);
   }
 
@@ -170,7 +173,7 @@ class Compiler {
 
   private usesEventRows(): boolean {
     const { dimensions, metrics } = this.query;
-    return dimensions.some((d) => isEventDimension(d) || isTimeDimension(d)) || metrics.some(isPageMetric);
+    return dimensions.some((d) => isEventDimension(d) || isTimeDimension(d)) || metrics.some((m) => isPageMetric(m) || isRevenueMetric(m));
   }
 
   private eventQuery(metrics: Metric[]): string {

@@ -15,6 +15,7 @@ import { QueryError } from "../../../../lib/stats/error";
 import { checkGoalsConfigured } from "../../../../lib/stats/filters";
 import { normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
+import { revenueCurrency } from "./revenue";
 import { runCombined, runQuery } from "./run";
 import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
 import { logFor } from "../../../../lib/log/http";
@@ -87,7 +88,7 @@ async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepa
     const query = normalizeQuery({ ...input, site_id: site.id }, site);
     const goals = await lookups.goals(site.id);
     checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
-    return { query, context: { timezone: site.timezone, goals } };
+    return { query, context: { timezone: site.timezone, goals, revenueCurrency: revenueCurrency(query, goals) } };
   } catch (error) {
     if (error instanceof QueryError) return { status: 400, error: error.message };
     throw error;
@@ -161,6 +162,7 @@ async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]
     name: goal.displayName,
     kind: goal.kind,
     value: (goal.kind === "event" ? goal.eventName : goal.pagePath) ?? "",
+    ...(goal.currency && { currency: goal.currency }),
   }));
 }
 
