@@ -62,7 +62,8 @@ export const Props = v.pipe(
   v.check((props) => Object.keys(props).length <= LIMITS.propCount, `at most ${LIMITS.propCount} props`),
 );
 
-const REVENUE_AMOUNT = new RegExp(`^\\d{1,${LIMITS.revenueIntegerDigits}}(\\.\\d{1,${LIMITS.revenueDecimals}})?$`);
+/** A revenue amount as ClickHouse Decimal(18, 4) takes it, not negative. */
+export const REVENUE_AMOUNT = new RegExp(`^\\d{1,${LIMITS.revenueIntegerDigits}}(\\.\\d{1,${LIMITS.revenueDecimals}})?$`);
 
 /** A currency as ISO 4217 names it; a revenue goal has one too. */
 export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, three capital letters (EUR, USD)"));

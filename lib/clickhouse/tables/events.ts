@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { clickHouseTime } from "../client";
 import { epochMs, lowCardinality, text, uint, uint64 } from "../columns";
 import { insertRows, type Table } from "../insert";
+import { Currency, REVENUE_AMOUNT } from "../../events/hit";
 
 // The `events` table (migrations 0001, 0002 and 0008): one row per hit, as the collector enriches it. It holds nothing that
 // identifies a person: no raw IP, no full user agent. Every writer (the flusher, imports, the seeder) checks rows
@@ -50,8 +51,8 @@ export const EventRowSchema = v.strictObject({
   scroll_depth: uint(255),
   engaged_ms: uint(2 ** 32 - 1),
   /** Decimal(18, 4) as a decimal string, so no float touches money; `0` with no currency when the hit earned nothing. */
-  revenue_amount: v.pipe(v.string(), v.regex(/^\d{1,14}(\.\d{1,4})?$/, "must be a Decimal(18, 4) not negative")),
-  revenue_currency: v.pipe(v.string(), v.regex(/^([A-Z]{3})?$/, "must be an ISO 4217 code or empty")),
+  revenue_amount: v.pipe(v.string(), v.regex(REVENUE_AMOUNT, "must be a Decimal(18, 4), not negative")),
+  revenue_currency: v.union([v.literal(""), Currency]),
   props: v.pipe(v.record(v.pipe(text(64), v.minLength(1)), text(500)), v.check((props) => Object.keys(props).length <= 30)),
   ip_hash: uint64,
   retention_days: uint(65535),
