@@ -35,6 +35,7 @@ import {
 } from "./catalog";
 import { eventColumn, eventFilterSql, type FilterScope, goalsExpression, visitFilterSql } from "./filter-sql";
 import { Params } from "./params";
+import { revenueCurrency } from "./revenue";
 import { type CompileContext, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
 
 /** Assembly: a normalized query to one SELECT, from the catalogs, the planner's choice of table and the filters' SQL. */
@@ -83,7 +84,8 @@ class Compiler {
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
     this.filterScope = { params: this.params, goals: goalsExpression(this.params, context.goals), eventsInRange: () => this.baseWhere() };
-    if (context.revenueCurrency) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency);
+    // Callers that did not check the currency beforehand (routes.ts does) get the same QueryError here.
+    if (query.metrics.some(isRevenueMetric)) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency ?? revenueCurrency(query, context.goals));
     this.stored = readsStoredTables(query, context);
   }
 

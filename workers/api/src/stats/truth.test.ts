@@ -9,7 +9,6 @@ import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { isCombinable } from "./planner";
-import { revenueCurrency } from "./revenue";
 import { runCombined, runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
@@ -117,7 +116,7 @@ const byDimensions = (results: { dimensions: string[]; metrics: number[] }[]) =>
 async function answer(site: TruthSite, metrics: string[], dimensions: string[], filters: TruthFilter[], sessionsTable: boolean) {
   const input = v.parse(QueryBody, { site_id: site.id, metrics, date_range: range, dimensions, filters });
   const query = normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
-  return (await runQuery(client, query, { timezone: site.timezone, goals, sessionsTable, revenueCurrency: revenueCurrency(query, goals) })).results;
+  return (await runQuery(client, query, { timezone: site.timezone, goals, sessionsTable })).results;
 }
 
 describe("revenue metrics equal the ground truth: exact sums in the goal's currency only", () => {
