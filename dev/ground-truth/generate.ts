@@ -57,11 +57,14 @@ const DEVICES = [
   { device_type: "tablet", browser: "Chrome", browser_version: "130", os: "Android", os_version: "14", screen_width: 800 },
 ];
 
+type EmittedFields = { name: string; pathname: string; props?: Record<string, string>; scroll_depth?: number; engaged_ms?: number; revenue?: [amount: string, currency: string] };
+
 const CUSTOM_EVENTS = [
   { name: "signup", share: 0.15, props: () => ({ plan: "pro" }) },
   { name: "download", share: 0.1, props: () => ({ file: "guide.pdf" }) },
   { name: "outbound", share: 0.05, props: () => ({ url: "https://example.org/" }) },
   { name: "form_submit", share: 0.05, props: () => ({}) },
+  { name: "purchase", share: 0.05, props: () => ({}) },
 ];
 
 /** mulberry32: small, fast, and the same on every platform. */
@@ -80,6 +83,8 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
   const random = prng(options.seed);
   const pick = <T>(items: T[], weights?: number[]) => items[weighted(random, weights ?? items.map(() => 1))]!;
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  /** Purchases earn an amount with cents in one of two currencies: revenue metrics must count only the goal's. */
+  const revenue = (): EmittedFields["revenue"] => [(between(100, 9_999_999) / 100).toFixed(2), random() < 0.8 ? "EUR" : "USD"];
   let batch: EventRow[] = [];
   let eventCount = 0;
   let sessionCount = 0;
@@ -97,7 +102,7 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
         let time = crossesMidnight ? midnight + 86_400_000 - between(30_000, 600_000) : midnight + Math.floor(random() * 86_000_000);
         const sessionId = String(1_000_000_000 + options.seed * 100_000_000 + ++sessionCount);
         const pageviews = random() < 0.4 ? 1 : between(2, 6);
-        const emit = (fields: { name: string; pathname: string; props?: Record<string, string>; scroll_depth?: number; engaged_ms?: number }) => {
+        const emit = (fields: EmittedFields) => {
           const first = batch.length === 0 || batch.at(-1)!.session_id !== sessionId;
           batch.push(eventRow(site, visitor, visitorType, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, fields));
           time += between(1_000, 400_000);
@@ -107,7 +112,7 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
           emit({ name: "pageview", pathname, props: pathname.startsWith("/blog") ? { author: random() < 0.5 ? "ann" : "bob" } : {} });
           if (random() < 0.7) emit({ name: "engagement", pathname, scroll_depth: between(0, 100), engaged_ms: between(500, 120_000) });
           for (const custom of CUSTOM_EVENTS) {
-            if (random() < custom.share / pageviews) emit({ name: custom.name, pathname, props: custom.props() });
+            if (random() < custom.share / pageviews) emit({ name: custom.name, pathname, props: custom.props(), ...(custom.name === "purchase" && { revenue: revenue() }) });
           }
         }
         if (batch.length >= batchSize) {
@@ -139,7 +144,7 @@ function eventRow(
   eventId: string,
   timestamp: number,
   landing: Source | undefined,
-  fields: { name: string; pathname: string; props?: Record<string, string>; scroll_depth?: number; engaged_ms?: number },
+  fields: EmittedFields,
 ): EventRow {
   const { place, device } = visitor;
   const utm = landing?.utm ?? NO_UTM;
@@ -182,6 +187,8 @@ function eventRow(
     screen_width: device.screen_width,
     scroll_depth: fields.scroll_depth ?? 0,
     engaged_ms: fields.engaged_ms ?? 0,
+    revenue_amount: fields.revenue?.[0] ?? "0",
+    revenue_currency: fields.revenue?.[1] ?? "",
     props: fields.props ?? {},
     ip_hash: visitor.id,
     retention_days: 0,

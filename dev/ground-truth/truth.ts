@@ -21,6 +21,7 @@ export interface TruthGoal {
   name: string;
   kind: "event" | "page";
   value: string;
+  currency?: string;
 }
 
 export interface TruthRow {
@@ -140,6 +141,9 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
   }
   if (!query.dimensions.length) group([]);
 
+  // Revenue in the one currency of the query's revenue goals; the events' amounts summed exactly, in ten-thousandths.
+  const named = query.filters.filter(isGoalFilter).flatMap((filter) => filter[2] as string[]);
+  const revenueCurrency = goals.find((goal) => goal.currency && (!named.length || named.includes(goal.name)))?.currency;
   return [...groups.values()].map(({ dimensions, events: rows, visits: groupVisits }) => {
     const visitList = hasEventDimension ? [] : [...groupVisits];
     const visitors = new Set(rows.map((event) => event.visitor_id)).size;
@@ -166,6 +170,9 @@ export function trueAnswer(rows: EventRow[], siteId: string, timezone: string, g
           return scrollDepth(rows);
         case "time_on_page":
           return timeOnPage(rows);
+        case "total_revenue":
+        case "average_revenue":
+          return revenue(name, rows, revenueCurrency!);
       }
       throw new Error(`no truth for metric ${name}`);
     };
@@ -286,3 +293,15 @@ function combinations(lists: string[][]): string[][] {
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+function revenue(metric: "total_revenue" | "average_revenue", rows: Local[], currency: string): number {
+  const earned = rows.filter((event) => event.revenue_currency === currency);
+  const total = earned.reduce((sum, event) => sum + tenThousandths(event.revenue_amount), 0n);
+  if (metric === "total_revenue") return Number(total) / 10_000;
+  return earned.length ? Number(total / BigInt(earned.length)) / 10_000 : 0;
+}
+
+const tenThousandths = (amount: string): bigint => {
+  const [whole, fraction = ""] = amount.split(".");
+  return BigInt(whole!) * 10_000n + BigInt(fraction.padEnd(4, "0"));
+};

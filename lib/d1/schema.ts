@@ -172,6 +172,8 @@ export const goals = sqliteTable(
     eventName: text("event_name"),
     pagePath: text("page_path"),
     displayName: text("display_name").notNull(),
+    /** A revenue goal's ISO 4217 currency: its revenue metrics count only conversions in this currency. */
+    currency: text("currency"),
     createdAt: createdAt(),
   },
   (table) => [index("goals_site").on(table.siteId)],

@@ -20,6 +20,9 @@ export const LIMITS = {
   maxAgeMs: 25 * 60 * 60 * 1000,
   /** The most hits one hit may report as dropped by the sender's store (`lost`). */
   lostHits: 1_000_000,
+  /** Revenue fits ClickHouse Decimal(18, 4): 14 integer digits, 4 decimals. */
+  revenueIntegerDigits: 14,
+  revenueDecimals: 4,
 } as const;
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -59,6 +62,27 @@ export const Props = v.pipe(
   v.check((props) => Object.keys(props).length <= LIMITS.propCount, `at most ${LIMITS.propCount} props`),
 );
 
+/** A revenue amount as ClickHouse Decimal(18, 4) takes it, not negative. */
+export const REVENUE_AMOUNT = new RegExp(`^\\d{1,${LIMITS.revenueIntegerDigits}}(\\.\\d{1,${LIMITS.revenueDecimals}})?$`);
+
+/** A currency as ISO 4217 names it; a revenue goal has one too. */
+export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, three capital letters (EUR, USD)"));
+
+/**
+ * What a conversion earned: an exact decimal (a string, or a number as JSON writes it) in an ISO 4217 currency.
+ * Amounts stay strings so no float rounding reaches storage.
+ */
+export const Revenue = v.strictObject({
+  amount: v.pipe(
+    v.union([v.string(), v.pipe(v.number(), v.finite(), v.transform(String))], "must be a decimal number or string"),
+    v.regex(
+      REVENUE_AMOUNT,
+      `must be a decimal of at most ${LIMITS.revenueIntegerDigits} digits and ${LIMITS.revenueDecimals} decimals, not negative`,
+    ),
+  ),
+  currency: Currency,
+});
+
 export const HitSchema = v.strictObject({
   /** Generated in the browser; retries and resends carry the same id, so storage can drop duplicates. */
   id: token,
@@ -80,6 +104,8 @@ export const HitSchema = v.strictObject({
   /** Opt-in (`identity: 'device'`): a hash of stable device signals, used only to link sessions across sites. */
   device: v.optional(token),
   props: v.optional(Props),
+  /** Only on custom events (a goal's conversion); see `Revenue`. */
+  revenue: v.optional(Revenue),
   /**
    * Hits the sender's own store dropped (its size cap) before they could be sent; counted as `store_full` drops once
    * this hit is stored. pixel.js puts the count on the hit it was adding when the cap was passed.

@@ -100,6 +100,8 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     screen_width: Math.min(Number(width) || 0, 65535),
     scroll_depth: 0,
     engaged_ms: 0,
+    revenue_amount: "0",
+    revenue_currency: "",
     props: {},
     ip_hash: "0",
     retention_days: site.retentionDays,

@@ -2,7 +2,7 @@
  * The words of the stats query language (Plausible Stats API v2 shape): the api validates against them and the
  * dashboard builds its queries from them. No imports, so the dashboard bundle takes only these lists and types.
  */
-export const EVENT_METRICS = ["visitors", "pageviews", "events", "scroll_depth", "time_on_page"] as const;
+export const EVENT_METRICS = ["visitors", "pageviews", "events", "scroll_depth", "time_on_page", "total_revenue", "average_revenue"] as const;
 export const SESSION_METRICS = ["visits", "views_per_visit", "bounce_rate", "visit_duration"] as const;
 export const SHARE_METRICS = ["percentage", "conversion_rate", "group_conversion_rate"] as const;
 export const METRICS = [...EVENT_METRICS, ...SESSION_METRICS, ...SHARE_METRICS] as const;
@@ -75,6 +75,9 @@ export function isDimension(value: string): value is Dimension {
 export const isEventOnlyMetric = (metric: Metric) => ["pageviews", "events", ...PAGE_METRICS].includes(metric);
 /** Dimensions only a whole visit has, not each of its events. */
 export const isVisitOnlyDimension = (dimension: Dimension) => dimension === "visit:entry_page" || dimension === "visit:exit_page";
+/** Revenue of revenue goals, in their currency: read from the events that carry it. */
+export const REVENUE_METRICS: readonly Metric[] = ["total_revenue", "average_revenue"];
+export const isRevenueMetric = (metric: Metric) => REVENUE_METRICS.includes(metric);
 export const isPageMetric = (metric: Metric) => (PAGE_METRICS as readonly string[]).includes(metric);
 export const isSessionMetric = (metric: Metric): metric is SessionMetric => (SESSION_METRICS as readonly string[]).includes(metric);
 export const isTimeDimension = (d: string): d is TimeDimension => d === "time" || d.startsWith("time:");

@@ -39,6 +39,8 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     device_vendor: "",
     device_model: "",
     screen_width: 1920,
+    revenue_amount: "0",
+    revenue_currency: "",
     scroll_depth: 0,
     engaged_ms: 0,
     props: {},

@@ -4,8 +4,9 @@ import { clickHouseTime } from "../client";
 import { epochMs, lowCardinality, text, uint, uint64 } from "../columns";
 import { insertRows, type Table } from "../insert";
 import { VISITOR_TYPES } from "../../events/visitor-type";
+import { Currency, REVENUE_AMOUNT } from "../../events/hit";
 
-// The `events` table (migrations 0001 and 0002): one row per hit, as the collector enriches it. It holds nothing that
+// The `events` table (migrations 0001, 0002, 0008 and 0009): one row per hit, as the collector enriches it. It holds nothing that
 // identifies a person: no raw IP, no full user agent. Every writer (the flusher, imports, the seeder) checks rows
 // against this one schema, and the row type is inferred from it.
 
@@ -51,6 +52,9 @@ export const EventRowSchema = v.strictObject({
   screen_width: uint(65535),
   scroll_depth: uint(255),
   engaged_ms: uint(2 ** 32 - 1),
+  /** Decimal(18, 4) as a decimal string, so no float touches money; `0` with no currency when the hit earned nothing. */
+  revenue_amount: v.pipe(v.string(), v.regex(REVENUE_AMOUNT, "must be a Decimal(18, 4), not negative")),
+  revenue_currency: v.union([v.literal(""), Currency]),
   props: v.pipe(v.record(v.pipe(text(64), v.minLength(1)), text(500)), v.check((props) => Object.keys(props).length <= 30)),
   ip_hash: uint64,
   retention_days: uint(65535),
@@ -70,7 +74,7 @@ export const EVENT_DEFAULTS = {
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
   country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
   browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "",
-  screen_width: 0, scroll_depth: 0, engaged_ms: 0, retention_days: 0,
+  screen_width: 0, scroll_depth: 0, engaged_ms: 0, revenue_amount: "0", revenue_currency: "", retention_days: 0,
 } as const satisfies Partial<EventRow>;
 
 export const EVENTS: Table<EventRow> = {

@@ -78,6 +78,8 @@ export const METRIC_LABELS: Record<Metric, string> = {
   time_on_page: "Time on page",
   conversion_rate: "Conversion rate",
   group_conversion_rate: "Conversion rate in its group",
+  total_revenue: "Revenue",
+  average_revenue: "Average revenue",
   percentage: "Share",
 };
 

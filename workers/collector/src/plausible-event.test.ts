@@ -27,7 +27,16 @@ describe("Plausible's Events API at /telemetry/api/event", () => {
     expect(await response.text()).toBe("ok");
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ site_id: siteId, name: "Signup", pathname: "/pricing", utm_source: "newsletter", referrer_host: "google.com", country: "DE", browser: "Chrome", props: { plan: "pro", seats: "3" } });
-    expect(JSON.stringify(sent)).not.toContain("EUR");
+  });
+
+  it("keeps Plausible's revenue (long key or $) as an exact decimal and its currency", async () => {
+    const long = await send({ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: "19.99", currency: "EUR" } });
+    expect(long.response.status).toBe(202);
+    expect(long.sent[0]).toMatchObject({ name: "Purchase", revenue_amount: "19.99", revenue_currency: "EUR" });
+    const short = await send({ n: "Purchase", u: "https://plausible-app.example/", d: "plausible-app.example", $: { amount: 1234.5, currency: "USD" } });
+    expect(short.sent[0]).toMatchObject({ revenue_amount: "1234.5", revenue_currency: "USD" });
+    const none = await send({ n: "pageview", u: "https://plausible-app.example/", d: "plausible-app.example", $: null });
+    expect(none.sent[0]).toMatchObject({ revenue_amount: "0", revenue_currency: "" });
   });
 
   it("takes the short keys Plausible's tracker sends as text/plain, props as an object or a JSON string", async () => {
@@ -47,6 +56,11 @@ describe("Plausible's Events API at /telemetry/api/event", () => {
       [{ name: "pageview", url: "https://plausible-app.example/", domain: "plausible-app.example", props: ["a"] }, /^props: must be an object/],
       [{ name: "pageview", url: "https://plausible-app.example/", domain: "plausible-app.example", user: "joe" }, /^user: not a field/],
       [[{ name: "pageview" }], /must be a Plausible event object/],
+      [{ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: "19.99", currency: "euro" } }, /^revenue\.currency: must be an ISO 4217 code/],
+      [{ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: "-5", currency: "EUR" } }, /^revenue\.amount: must be a decimal of at most 14 digits and 4 decimals, not negative/],
+      [{ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: "1".repeat(15), currency: "EUR" } }, /^revenue\.amount: must be a decimal of at most 14 digits/],
+      [{ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: 0.1 + 0.2, currency: "EUR" } }, /^revenue\.amount: must be a decimal of at most 14 digits and 4 decimals/],
+      [{ name: "Purchase", url: "https://plausible-app.example/", domain: "plausible-app.example", revenue: { amount: "1" } }, /^revenue\.currency: /],
       [{ name: 42, url: "https://plausible-app.example/", domain: "plausible-app.example" }, /^name: Invalid type: Expected string/],
       ["{", /not valid UTF-8 JSON/],
     ];

@@ -6,8 +6,9 @@ import { readJson, validateHits, type HitsResult } from "./hits";
 export const PLAUSIBLE_EVENT_PATH = "/api/event";
 
 /**
- * Plausible's event body, in its documented long keys or the short ones its tracker sends. `revenue` ($), `interactive` (i),
- * `hashMode` (h) and the tracker's version (v) are accepted and not stored: the hit wire format has no place for them.
+ * Plausible's event body, in its documented long keys or the short ones its tracker sends. `revenue` ($) becomes the hit's
+ * revenue, checked as the wire format checks it; `interactive` (i), `hashMode` (h) and the tracker's version (v) are
+ * accepted and not stored: the hit wire format has no place for them.
  */
 const PlausibleEvent = v.looseObject({
   name: v.optional(v.string()),
@@ -22,6 +23,8 @@ const PlausibleEvent = v.looseObject({
   p: v.optional(v.unknown()),
   meta: v.optional(v.unknown()),
   m: v.optional(v.unknown()),
+  revenue: v.optional(v.unknown()),
+  $: v.optional(v.unknown()),
 });
 
 const KNOWN_KEYS = new Set(["name", "n", "url", "u", "domain", "d", "referrer", "r", "props", "p", "meta", "m", "revenue", "$", "interactive", "i", "h", "v"]);
@@ -39,12 +42,14 @@ export async function readPlausibleEvent(request: Request): Promise<HitsResult> 
   const props = propsOf(event.props ?? event.p ?? event.meta ?? event.m);
   if (props === undefined) return { ok: false, status: 400, error: "props: must be an object of key-value pairs (or that object as a JSON string)" };
   const referrer = event.referrer ?? event.r;
+  const revenue = event.revenue ?? event.$;
   return validateHits({
     id: crypto.randomUUID().replaceAll("-", ""),
     name: event.name ?? event.n,
     url: event.url ?? event.u,
     ...(referrer && { referrer }),
     ...(props && Object.keys(props).length > 0 && { props }),
+    ...(revenue != null && { revenue }),
   });
 }
 

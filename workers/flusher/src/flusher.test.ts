@@ -70,6 +70,21 @@ describe("flushing hits into ClickHouse", () => {
     expect(stored).toEqual({ ts: "2026-11-27 10:11:12.345", plan: "pro", pathname: "/ü'\"\\" });
   });
 
+  it("stores revenue as an exact Decimal(18, 4) with its currency, to the largest amount the wire format takes", async () => {
+    const site = newSite();
+    const largest = eventRow({ site_id: site, name: "Purchase", pathname: "/a", revenue_amount: "99999999999999.9999", revenue_currency: "EUR" });
+    const cents = compactRow(eventRow({ site_id: site, name: "Purchase", pathname: "/b", revenue_amount: "0.1", revenue_currency: "USD" }));
+    expect(await deliver([largest, encodeMessage(cents)])).toMatchObject({ acked: 2, retried: 0 });
+    const stored = await select<{ amount: string; currency: string; type: string }>(
+      "SELECT toString(revenue_amount) AS amount, revenue_currency AS currency, toTypeName(revenue_amount) AS type FROM events FINAL WHERE site_id = {site:String} ORDER BY pathname",
+      site,
+    );
+    expect(stored).toEqual([
+      { amount: "99999999999999.9999", currency: "EUR", type: "Decimal(18, 4)" },
+      { amount: "0.1", currency: "USD", type: "Decimal(18, 4)" },
+    ]);
+  });
+
   it("stores compact rows sent as JSON text (empty fields left out) beside whole rows sent as objects by older collectors", async () => {
     const site = newSite();
     const whole = eventRow({ site_id: site, pathname: "/whole", user_id: "u1" });

@@ -19,6 +19,17 @@ describe("goals", () => {
     expect((await call(path, { cookie: viewer.cookie })).json.goals).toHaveLength(1);
   });
 
+  it("gives an event goal a currency, which makes it a revenue goal", async () => {
+    const { a, siteAdmin, viewer } = await accessWorld();
+    const path = `/sites/${a.id}/goals`;
+    const purchase = await call(path, { cookie: siteAdmin.cookie, body: { kind: "event", eventName: "purchase", currency: "EUR" } });
+    expect(purchase.status).toBe(201);
+    expect(purchase.json.goal).toMatchObject({ eventName: "purchase", currency: "EUR" });
+    await call(path, { cookie: siteAdmin.cookie, body: { kind: "event", eventName: "signup" } });
+    const listed = await call(path, { cookie: viewer.cookie });
+    expect(listed.json.goals.map((goal: { currency: string | null }) => goal.currency)).toEqual(["EUR", null]);
+  });
+
   it("keeps goals to their site", async () => {
     const { a, b, siteAdmin, globalAdmin } = await accessWorld();
     const goal = await call(`/sites/${b.id}/goals`, { cookie: globalAdmin.cookie, body: { kind: "event", eventName: "b-only" } });
@@ -33,6 +44,8 @@ describe("goals", () => {
     [{ kind: "event" }, "eventName"],
     [{ kind: "page", pagePath: "pricing" }, "pagePath"],
     [{ kind: "event", eventName: "x", pagePath: "/x" }, "pagePath"],
+    [{ kind: "event", eventName: "x", currency: "euro" }, "currency: must be an ISO 4217 code"],
+    [{ kind: "page", pagePath: "/x", currency: "EUR" }, "currency"],
   ])("refuses a bad goal %# with a 400 naming the field", async (body, field) => {
     const { a, siteAdmin } = await accessWorld();
     const response = await call(`/sites/${a.id}/goals`, { cookie: siteAdmin.cookie, body });

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { randomId } from "../../../../lib/auth/ids";
 import { goals, type Goal } from "../../../../lib/d1/schema";
+import { Currency } from "../../../../lib/events/hit";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
@@ -15,6 +16,8 @@ const NewGoal = v.variant("kind", [
     kind: v.literal("event"),
     eventName: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
     displayName: DisplayName,
+    /** Makes it a revenue goal: only custom events carry revenue. */
+    currency: v.optional(Currency),
   }),
   v.strictObject({
     kind: v.literal("page"),
@@ -29,6 +32,7 @@ const goalBody = (goal: Goal) => ({
   eventName: goal.eventName,
   pagePath: goal.pagePath,
   displayName: goal.displayName,
+  currency: goal.currency,
 });
 
 /** Goals of one site: viewers list them, site admins add and remove them. */
@@ -39,7 +43,7 @@ export const goalRoutes = new Hono<ApiContext>()
   })
   .post("/", requireSiteRole("admin"), jsonBody(NewGoal), async (c) => {
     const input = c.req.valid("json");
-    const [eventName, pagePath] = input.kind === "event" ? [input.eventName, null] : [null, input.pagePath];
+    const [eventName, pagePath, currency] = input.kind === "event" ? [input.eventName, null, input.currency ?? null] : [null, input.pagePath, null];
     const displayName = input.displayName ?? (input.kind === "event" ? input.eventName : `Visit ${input.pagePath}`);
     const db = database(c.env.DB);
     const existing = await db
@@ -50,7 +54,7 @@ export const goalRoutes = new Hono<ApiContext>()
     if (existing) return c.json({ error: `displayName: this site already has a goal called ${displayName}` }, 409);
     const [goal] = await db
       .insert(goals)
-      .values({ id: randomId(), siteId: c.var.site.id, kind: input.kind, eventName, pagePath, displayName })
+      .values({ id: randomId(), siteId: c.var.site.id, kind: input.kind, eventName, pagePath, displayName, currency })
       .returning();
     return c.json({ goal: goalBody(goal!) }, 201);
   })

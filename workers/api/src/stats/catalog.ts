@@ -65,6 +65,10 @@ export const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string
   "event:name": "name",
 };
 
+/** A conversion's revenue counts only in the query's revenue currency (revenue.ts): Pixel has no exchange rates. */
+export const REVENUE_CURRENCY_PARAM = "revenue_currency";
+const REVENUE_MATCH = `revenue_currency = {${REVENUE_CURRENCY_PARAM}:String}`;
+
 /** Metrics over matching event rows. */
 export const EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
   visitors: "uniqExact(visitor_id)",
@@ -76,6 +80,8 @@ export const EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
     "length(maxMapIf([session_id], [toUInt64(scroll_depth)], name = 'engagement').2)",
   ),
   time_on_page: ratio("sumIf(engaged_ms, name = 'engagement') / 1000", "uniqExactIf(session_id, name = 'engagement')"),
+  total_revenue: `sumIf(revenue_amount, ${REVENUE_MATCH})`,
+  average_revenue: ratio(`sumIf(revenue_amount, ${REVENUE_MATCH})`, `countIf(${REVENUE_MATCH})`),
 };
 
 /** Metrics over matching visits (rows of the sessions subquery). */

@@ -7,6 +7,7 @@ import {
   type EventDimension,
   isEventDimension,
   isPageMetric,
+  isRevenueMetric,
   isSessionMetric,
   isTimeDimension,
   isVisitDimension,
@@ -19,6 +20,7 @@ import {
   EVENT_METRIC_SQL,
   EVENTS,
   PAGES,
+  REVENUE_CURRENCY_PARAM,
   SESSION_COLUMN_SQL,
   SESSION_METRIC_COLUMNS,
   SESSION_METRIC_SQL,
@@ -33,6 +35,7 @@ import {
 } from "./catalog";
 import { eventColumn, eventFilterSql, type FilterScope, goalsExpression, visitFilterSql } from "./filter-sql";
 import { Params } from "./params";
+import { revenueCurrency } from "./revenue";
 import { type CompileContext, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
 
 /** Assembly: a normalized query to one SELECT, from the catalogs, the planner's choice of table and the filters' SQL. */
@@ -86,6 +89,8 @@ class Compiler {
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
     this.filterScope = { params: this.params, goals: goalsExpression(this.params, context.goals), eventsInRange: () => this.baseWhere() };
+    // Callers that did not check the currency beforehand (routes.ts does) get the same QueryError here.
+    if (query.metrics.some(isRevenueMetric)) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency ?? revenueCurrency(query, context.goals));
     this.stored = readsStoredTables(query, context);
   }
 
@@ -175,7 +180,7 @@ class Compiler {
 
   private usesEventRows(): boolean {
     const { dimensions, metrics } = this.query;
-    return dimensions.some((d) => isEventDimension(d) || isTimeDimension(d)) || metrics.some(isPageMetric);
+    return dimensions.some((d) => isEventDimension(d) || isTimeDimension(d)) || metrics.some((m) => isPageMetric(m) || isRevenueMetric(m));
   }
 
   private eventQuery(metrics: Metric[]): string {

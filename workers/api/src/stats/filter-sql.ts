@@ -8,6 +8,8 @@ export interface GoalDefinition {
   name: string;
   kind: "event" | "page";
   value: string;
+  /** A revenue goal's ISO 4217 currency. */
+  currency?: string;
 }
 
 /** What filters compile against: the query's parameters, its goals expression and its events in range. */

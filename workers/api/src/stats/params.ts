@@ -3,6 +3,11 @@ export class Params {
   readonly values: Record<string, unknown> = {};
   private count = 0;
 
+  /** A parameter the catalog names itself (catalog.ts: REVENUE_CURRENCY_PARAM). */
+  set(name: string, value: unknown): void {
+    this.values[name] = value;
+  }
+
   add(value: unknown, type: string): string {
     const name = `p${this.count++}`;
     this.values[name] = value;

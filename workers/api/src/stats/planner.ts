@@ -14,6 +14,8 @@ import type { GoalDefinition } from "./filter-sql";
 export interface CompileContext {
   timezone: string;
   goals: GoalDefinition[];
+  /** The currency of the query's revenue goals, when it asks for revenue metrics (revenue.ts). */
+  revenueCurrency?: string;
   /** false: read events at query time even where the sessions or pages table could answer (to compare both paths). */
   sessionsTable?: boolean;
 }

@@ -17,6 +17,7 @@ import { normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from ".
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
 import { expandSegments, segmentIdsOf } from "../../../../lib/segments";
 import { segmentFilters } from "../segments/routes";
+import { revenueCurrency } from "./revenue";
 import { runCombined, runQuery } from "./run";
 import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
 import { logFor } from "../../../../lib/log/http";
@@ -91,7 +92,7 @@ async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepa
     const query = normalizeQuery({ ...input, filters, site_id: site.id }, site);
     const goals = await lookups.goals(site.id);
     checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
-    return { query, context: { timezone: site.timezone, goals } };
+    return { query, context: { timezone: site.timezone, goals, revenueCurrency: revenueCurrency(query, goals) } };
   } catch (error) {
     if (error instanceof QueryError) return { status: 400, error: error.message };
     throw error;
@@ -174,6 +175,7 @@ export async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefin
     name: goal.displayName,
     kind: goal.kind,
     value: (goal.kind === "event" ? goal.eventName : goal.pagePath) ?? "",
+    ...(goal.currency && { currency: goal.currency }),
   }));
 }
 

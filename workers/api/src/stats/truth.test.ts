@@ -23,6 +23,7 @@ const goals: TruthGoal[] = [
   { name: "Signup", kind: "event", value: "signup" },
   { name: "Visit pricing", kind: "page", value: "/pricing" },
   { name: "Docs", kind: "page", value: "/docs/*" },
+  { name: "Purchase", kind: "event", value: "purchase", currency: "EUR" },
 ];
 const rows: EventRow[] = [];
 const range: [string, string] = ["2026-06-02", "2026-06-04"];
@@ -119,10 +120,28 @@ async function answer(site: TruthSite, metrics: string[], dimensions: string[], 
   return (await runQuery(client, query, { timezone: site.timezone, goals, sessionsTable })).results;
 }
 
+describe("revenue metrics equal the ground truth: exact sums in the goal's currency only", () => {
+  const REVENUE_FILTERS: TruthFilter[][] = [[["is", "event:goal", ["Purchase"]]], [["is", "event:goal", ["Purchase"]], ["is", "visit:device", ["desktop"]]]];
+  const REVENUE_DIMENSIONS = [[], ["visit:country"], ["event:page"], ["time:day"], ["event:goal"]];
+  it.each(sites.map((site) => [site.timezone, site] as const))("%s", async (_, site) => {
+    for (const filters of REVENUE_FILTERS) {
+      for (const dimensions of REVENUE_DIMENSIONS) {
+        const metrics = ["visitors", "total_revenue", "average_revenue"];
+        const actual = await answer(site, metrics, dimensions, filters, false);
+        const expected = trueAnswer(rows, site.id, site.timezone, goals, { metrics, dimensions, filters, date_range: range });
+        expect(byDimensions(actual), `${dimensions.join("+") || "totals"} ${JSON.stringify(filters)}`).toEqual(byDimensions(expected));
+      }
+    }
+    const [total] = await answer(site, ["total_revenue"], [], REVENUE_FILTERS[0]!, false);
+    expect(total!.metrics[0]).toBeGreaterThan(0);
+  });
+});
+
 describe("every metric for every dimension equals the ground truth", () => {
   it("generated traffic with visits across local midnight, bounces, goals and resent events", () => {
     const names = new Set(rows.map((row) => row.name));
-    expect([...names].sort()).toEqual(["download", "engagement", "form_submit", "outbound", "pageview", "signup"]);
+    expect([...names].sort()).toEqual(["download", "engagement", "form_submit", "outbound", "pageview", "purchase", "signup"]);
+    expect(new Set(rows.map((row) => row.revenue_currency))).toEqual(new Set(["", "EUR", "USD"]));
     expect(rows.length).toBeGreaterThan(new Set(rows.map((row) => row.event_id)).size);
   });
 

@@ -50,6 +50,8 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     screen_width: hit.screen_width ?? 0,
     scroll_depth: hit.scroll_depth ?? 0,
     engaged_ms: hit.engaged_ms ?? 0,
+    revenue_amount: hit.revenue?.amount ?? "0",
+    revenue_currency: hit.revenue?.currency ?? "",
     props: stringProps(hit.props),
     ip_hash: ids.ip_hash,
     retention_days: site.retentionDays,
