@@ -30,6 +30,7 @@ export const VISIT_DIMENSIONS = [
   "visit:browser_version",
   "visit:os",
   "visit:os_version",
+  "visit:webview",
   "visit:screen",
 ] as const;
 /**

@@ -41,6 +41,7 @@ export const VISIT_SQL: Record<VisitDimension, string> = {
   "visit:browser_version": first("browser_version"),
   "visit:os": first("os"),
   "visit:os_version": first("os_version"),
+  "visit:webview": first("webview"),
   "visit:screen": first("multiIf(screen_width = 0, '', screen_width < 576, 'Mobile', screen_width < 992, 'Tablet', screen_width < 1440, 'Laptop', 'Desktop')"),
   "visit:country_name": countryNameSql(first("country")),
   "visit:region_name": first("region"),
