@@ -205,6 +205,7 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:browser_version": first.browser_version,
         "visit:os": first.os,
         "visit:os_version": first.os_version,
+        "visit:webview": first.webview,
         "visit:screen": screenClass(first.screen_width),
       };
       const interactions = list.filter((event) => event.name !== "pageview" && event.name !== "engagement").length;

@@ -37,6 +37,7 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     device_type: "desktop",
     device_vendor: "",
     device_model: "",
+    webview: "",
     screen_width: 1920,
     scroll_depth: 0,
     engaged_ms: 0,

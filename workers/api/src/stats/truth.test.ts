@@ -93,6 +93,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["matches_not", "visit:browser", ["^chr"], { case_sensitive: false }], ["is_not", "event:goal", ["signup"], { case_sensitive: false }]],
   // Goals and hostnames are filtered at the top level only, as in Plausible.
   [["is", "event:goal", ["Visit pricing", "Docs"]], ["is_not", "event:hostname", ["blog.berlin.example"]]],
+  [["is", "visit:webview", ["Instagram"]]],
 ];
 
 beforeAll(async () => {
