@@ -55,8 +55,11 @@ function asEventSql(stored: string): string {
   return first ? `argMin(${first[1]}, timestamp)` : stored;
 }
 
-describe("the sessions table (0004_sessions.sql)", () => {
-  const [view, backfill] = selectLists(migration("0004_sessions.sql"), "sessions");
+/** The migration that last (re)created the sessions view: its SELECT is what the table holds now. */
+const SESSIONS_VIEW = "0008_webview.sql";
+
+describe(`the sessions table (0004_sessions.sql, view from ${SESSIONS_VIEW})`, () => {
+  const [view, backfill] = selectLists(migration(SESSIONS_VIEW), "sessions");
 
   it("fills existing installs with the view's own SELECT", () => {
     expect(backfill).toBe(view);

@@ -30,8 +30,8 @@ export const VISIT_DIMENSIONS = [
   "visit:browser_version",
   "visit:os",
   "visit:os_version",
-  "visit:webview",
   "visit:screen",
+  "visit:webview",
 ] as const;
 /**
  * Plausible's place names beside the codes: region and city are stored as names already, the country as its
