@@ -51,10 +51,10 @@ const PLACES = [
 ];
 
 const DEVICES = [
-  { device_type: "desktop", browser: "Chrome", browser_version: "131", os: "Windows", os_version: "11", screen_width: 1920 },
-  { device_type: "desktop", browser: "Firefox", browser_version: "133", os: "Linux", os_version: "", screen_width: 1280 },
-  { device_type: "mobile", browser: "Safari", browser_version: "18", os: "iOS", os_version: "18.1", screen_width: 390 },
-  { device_type: "tablet", browser: "Chrome", browser_version: "130", os: "Android", os_version: "14", screen_width: 800 },
+  { device_type: "desktop", browser: "Chrome", browser_version: "131", os: "Windows", os_version: "11", screen_width: 1920, webview: "" },
+  { device_type: "desktop", browser: "Firefox", browser_version: "133", os: "Linux", os_version: "", screen_width: 1280, webview: "" },
+  { device_type: "mobile", browser: "Safari", browser_version: "18", os: "iOS", os_version: "18.1", screen_width: 390, webview: "Instagram" },
+  { device_type: "tablet", browser: "Chrome", browser_version: "130", os: "Android", os_version: "14", screen_width: 800, webview: "" },
 ];
 
 type EmittedFields = { name: string; pathname: string; props?: Record<string, string>; scroll_depth?: number; engaged_ms?: number; revenue?: [amount: string, currency: string] };
@@ -184,6 +184,7 @@ function eventRow(
     device_type: device.device_type,
     device_vendor: "",
     device_model: "",
+    webview: device.webview,
     screen_width: device.screen_width,
     scroll_depth: fields.scroll_depth ?? 0,
     engaged_ms: fields.engaged_ms ?? 0,

@@ -212,6 +212,7 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:browser_version": first.browser_version,
         "visit:os": first.os,
         "visit:os_version": first.os_version,
+        "visit:webview": first.webview,
         "visit:screen": screenClass(first.screen_width),
         "visit:visitor_type": first.visitor_type,
       };

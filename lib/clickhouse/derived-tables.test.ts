@@ -66,7 +66,7 @@ function asEventSql(stored: string): string {
   return first ? `argMin(${first[1]}, timestamp)` : stored;
 }
 
-describe("the sessions table (0004_sessions.sql)", () => {
+describe("the sessions table (0004_sessions.sql, and the view as later migrations leave it)", () => {
   const [view, backfill] = selectLists(migration("0004_sessions.sql"), "sessions");
 
   it("fills existing installs with the view's own SELECT", () => {

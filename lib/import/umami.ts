@@ -97,6 +97,7 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     device_type: DEVICES[get("device")] ?? (get("device") ? "other" : ""),
     device_vendor: "",
     device_model: "",
+    webview: "",
     screen_width: Math.min(Number(width) || 0, 65535),
     scroll_depth: 0,
     engaged_ms: 0,

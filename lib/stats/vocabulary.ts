@@ -32,6 +32,7 @@ export const VISIT_DIMENSIONS = [
   "visit:os_version",
   "visit:screen",
   "visit:visitor_type",
+  "visit:webview",
 ] as const;
 /**
  * Plausible's place names beside the codes: region and city are stored as names already, the country as its

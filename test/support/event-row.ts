@@ -38,6 +38,7 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     device_type: "desktop",
     device_vendor: "",
     device_model: "",
+    webview: "",
     screen_width: 1920,
     revenue_amount: "0",
     revenue_currency: "",

@@ -49,6 +49,8 @@ export const EventRowSchema = v.strictObject({
   device_type: lowCardinality,
   device_vendor: lowCardinality,
   device_model: lowCardinality,
+  /** The app of an in-app WebView (Instagram, Facebook…), "" for a browser (migration 0008). */
+  webview: lowCardinality,
   screen_width: uint(65535),
   scroll_depth: uint(255),
   engaged_ms: uint(2 ** 32 - 1),
@@ -66,14 +68,14 @@ export type EventRow = v.InferOutput<typeof EventRowSchema>;
 export type EventGeo = Pick<EventRow, "country" | "region_code" | "region" | "city" | "continent" | "timezone" | "asn" | "as_org">;
 
 /** The visitor's software, parsed from the user agent. */
-export type EventSoftware = Pick<EventRow, "browser" | "browser_version" | "os" | "os_version" | "device_type" | "device_vendor" | "device_model">;
+export type EventSoftware = Pick<EventRow, "browser" | "browser_version" | "os" | "os_version" | "device_type" | "device_vendor" | "device_model" | "webview">;
 
 /** The value of each column a hit may leave empty. */
 export const EVENT_DEFAULTS = {
   user_id: "", visitor_type: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
   country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
-  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "",
+  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "", webview: "",
   screen_width: 0, scroll_depth: 0, engaged_ms: 0, revenue_amount: "0", revenue_currency: "", retention_days: 0,
 } as const satisfies Partial<EventRow>;
 

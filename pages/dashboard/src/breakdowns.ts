@@ -81,6 +81,11 @@ export const CARDS: readonly Card[] = [
       visitTab("browsers", "Browsers", "Browser", "visit:browser"),
       visitTab("os", "Operating systems", "OS", "visit:os"),
       visitTab("screens", "Screen sizes", "Screen size", "visit:screen"),
+      {
+        ...visitTab("webviews", "In-app browsers", "App", "visit:webview"),
+        filters: [["is_not", "visit:webview", [""]]],
+        empty: "No visits from an app's in-app browser (Instagram, Facebook, TikTok…) in this period.",
+      },
     ],
   },
   {

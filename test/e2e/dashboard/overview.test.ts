@@ -30,7 +30,7 @@ function visits(siteId: string): EventRow[] {
     ...visit("101", ["/", "/pricing"], { country: "DE", browser: "Chrome", channel: "organic search", referrer_host: "google.com" }),
     ...visit("101", ["/pricing"], { name: "signup" }),
     ...visit("102", ["/"], { country: "FR", browser: "Firefox" }),
-    ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari" }),
+    ...visit("103", ["/blog", "/"], { country: "US", browser: "Safari", webview: "Instagram" }),
     ...visit("104", ["/"], {}, () => midnight - 12 * 3_600_000),
   ];
 }
@@ -88,6 +88,16 @@ describe("the site overview", () => {
     await page.goBack();
     await expect.poll(() => text(page, "stat-pageviews"), POLL).toBe("5");
     expect(await page.getByTestId("filter-chip").count()).toBe(0);
+    await page.close();
+  });
+
+  it("names the app of each in-app browser visit in the devices card, and leaves browser visits out", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day`);
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("5");
+    const card = page.getByTestId("card-devices");
+    await card.getByRole("tab", { name: "In-app browsers" }).click();
+    await expect.poll(() => card.getByTestId("breakdown-value").allTextContents(), POLL).toEqual(["Instagram"]);
     await page.close();
   });
 

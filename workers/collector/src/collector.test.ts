@@ -181,7 +181,17 @@ describe("taking hits", () => {
 
   it.each([
     ["desktop", CHROME_UA, { browser: "Chrome", browser_version: "131", os: "Windows", os_version: "10", device_type: "desktop" }],
-    ["mobile", IPHONE_UA, { browser: "Mobile Safari", browser_version: "17", os: "iOS", os_version: "17.5", device_type: "mobile", device_vendor: "Apple", device_model: "iPhone" }],
+    ["mobile", IPHONE_UA, { browser: "Mobile Safari", browser_version: "17", os: "iOS", os_version: "17.5", device_type: "mobile", device_vendor: "Apple", device_model: "iPhone", webview: "" }],
+    [
+      "Instagram in-app",
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.1.1.28.108 (iPhone13,3; iOS 17_1_2; en_US; en; scale=3.00; 1170x2532; 537288532)",
+      { os: "iOS", device_type: "mobile", webview: "Instagram" },
+    ],
+    [
+      "Android WebView",
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UD1A.230803.041; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.43 Mobile Safari/537.36",
+      { os: "Android", device_type: "mobile", webview: "Android WebView" },
+    ],
     [
       "tablet",
       "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",

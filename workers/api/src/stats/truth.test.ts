@@ -95,6 +95,8 @@ const FILTER_SETS: TruthFilter[][] = [
   [["matches_not", "visit:browser", ["^chr"], { case_sensitive: false }], ["is_not", "event:goal", ["signup"], { case_sensitive: false }]],
   // Goals and hostnames are filtered at the top level only, as in Plausible.
   [["is", "event:goal", ["Visit pricing", "Docs"]], ["is_not", "event:hostname", ["blog.berlin.example"]]],
+  [["is", "visit:webview", ["Instagram"]]],
+  [["is_not", "visit:webview", [""]]], // the dashboard's in-app browsers tab
 ];
 
 beforeAll(async () => {

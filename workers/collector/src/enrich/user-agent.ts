@@ -1,5 +1,6 @@
 import UAParser from "ua-parser-js";
 
+import { webviewFrom } from "./webview";
 import type { EventSoftware } from "../../../../lib/clickhouse/tables/events";
 
 const CACHE_LIMIT = 2000;
@@ -62,6 +63,7 @@ function parse(userAgent: string): EventSoftware {
     device_type: deviceType(result.device.type, result.os.name),
     device_vendor: result.device.vendor ?? "",
     device_model: result.device.model ?? "",
+    webview: webviewFrom(userAgent),
   };
 }
 
