@@ -18,7 +18,7 @@ beforeAll(async () => {
   site = await newSite("Europe/Berlin");
   cookie = (await signedInUser("admin")).cookie;
   await db().insert(goals).values([
-    { id: `g_signup_${site.id}`, siteId: site.id, kind: "event", eventName: "signup", displayName: "Signup" },
+    { id: `g_signup_${site.id}`, siteId: site.id, kind: "event", eventName: "signup", displayName: "Signup", currency: "EUR" },
     { id: `g_docs_${site.id}`, siteId: site.id, kind: "page", pagePath: "/docs/*", displayName: "Docs" },
   ]);
   const s = site.id;
@@ -36,7 +36,8 @@ beforeAll(async () => {
 const query = (body: Record<string, unknown>) => call("/v2/query", { cookie, body: { site_id: site.id, date_range: range, ...body } });
 
 function metricsFor(dimension: string | undefined): string[] {
-  const shares = ["percentage", ...(dimension === "event:goal" ? ["conversion_rate", "group_conversion_rate"] : [])];
+  const goal = dimension === "event:goal" ? ["conversion_rate", "group_conversion_rate", "total_revenue", "average_revenue"] : [];
+  const shares = ["percentage", ...goal];
   const pages = dimension === "event:page" ? ["scroll_depth", "time_on_page"] : [];
   const perEvent = dimension !== undefined && dimension !== "event:page" && (EVENT_DIMENSIONS.includes(dimension as never) || dimension.startsWith(PROPS_PREFIX));
   const sessions = perEvent ? ["visits"] : ["visits", "views_per_visit", "bounce_rate", "visit_duration"];
