@@ -8,7 +8,7 @@ import type { FunnelStep } from "../../lib/funnels";
 import { normalizeQuery, QueryBody } from "../../lib/stats/query";
 import { runFunnel } from "../../workers/api/src/funnels/report";
 import { startClickHouseServer } from "../clickhouse-server/server";
-import { load, RANGE, SITE, TARGET_EVENTS } from "./queries.bench";
+import { load, median, p95, RANGE, SITE, TARGET_EVENTS, timeRuns } from "./queries.bench";
 import type { Benchmark } from "./report";
 
 const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
@@ -30,18 +30,12 @@ const funnelsBench: Benchmark = async (progress) => {
       const query = normalizeQuery(v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: RANGE, filters }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
       const report = () => runFunnel(client, STEPS, query, { timezone: site.timezone, goals: [] });
       await report();
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const started = performance.now();
-        await report();
-        times.push(Math.round(performance.now() - started));
-      }
-      times.sort((a, b) => a - b);
-      progress(`${label}: median ${times[Math.floor(times.length / 2)]} ms`);
+      const times = await timeRuns(report, RUNS);
+      progress(`${label}: median ${median(times)} ms`);
       rows.push({
         area: "funnels",
-        measure: `4-step funnel report, one site, 30 days, ${label}: median / max`,
-        value: `${times[Math.floor(times.length / 2)]} / ${times.at(-1)} ms`,
+        measure: `4-step funnel report, one site, 30 days, ${label}: median / p95`,
+        value: `${median(times)} / ${p95(times)} ms`,
         note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
       });
     }

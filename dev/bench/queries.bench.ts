@@ -144,7 +144,7 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
   }
 }
 
-async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
+export async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -154,7 +154,7 @@ async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<n
   return times.sort((a, b) => a - b);
 }
 
-const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
-const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+export const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
+export const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
 
 export default queriesBench;
