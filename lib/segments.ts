@@ -1,5 +1,6 @@
 /** Saved segments (docs/api.md, "Saved segments"): their shape, limits and Plausible's filter form, for the api and the dashboard. */
 import { QueryError } from "./stats/error";
+import { MAX_FILTER_DEPTH } from "./stats/limits";
 
 export const SEGMENT_VISIBILITIES = ["private", "shared"] as const;
 export type SegmentVisibility = (typeof SEGMENT_VISIBILITIES)[number];
@@ -22,8 +23,13 @@ export const isSegmentFilter = (filter: unknown): filter is ["is", "segment", un
 /** The filter that applies a saved segment in a query. */
 export const segmentFilter = (id: number) => ["is", "segment", [String(id)]] as const;
 
-/** Whether a segment filter hides anywhere in a filter tree, where only the top level may hold one. */
-const containsSegment = (node: unknown): boolean => Array.isArray(node) && (node[1] === "segment" || node.some(containsSegment));
+/**
+ * Whether a segment filter hides anywhere in a filter tree, where only the top level may hold one. It looks no deeper
+ * than a valid filter nests (each level is a filter and its list of children): parseFilters refuses deeper ones, and
+ * an unbounded walk would let a 5,000-deep filter overflow the stack before that.
+ */
+const containsSegment = (node: unknown, arrays = 0): boolean =>
+  Array.isArray(node) && arrays <= 2 * MAX_FILTER_DEPTH && (node[1] === "segment" || node.some((child) => containsSegment(child, arrays + 1)));
 
 /** The segment ids a query's top-level filters name; nested or malformed segment filters are refused, as Plausible does. */
 export function segmentIdsOf(filters: unknown[]): number[] {

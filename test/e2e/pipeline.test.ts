@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../dev/stack/index";
+import { shot } from "../support/screenshots";
 import { startTestStack } from "../support/stack";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "../support/chromium";
@@ -11,7 +12,6 @@ import { until } from "../support/poll";
 import { testClickHouse } from "../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-password-123";
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 let stack: Stack;
 let browser: BrowserContext;
 let dataDir: string;
@@ -21,7 +21,6 @@ beforeAll(async () => {
   stack = await startTestStack(dataDir, ADMIN_PASSWORD, testClickHouse(TEST_DATABASES.e2e));
   browser = await launchBrowser();
   await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
@@ -86,7 +85,7 @@ describe("a visit, from the browser to the dashboard", () => {
     await expect.poll(() => page.getByTestId("stat-pageviews").textContent(), { timeout: 15_000 }).toBe("2");
     expect(await page.getByTestId("stat-visitors").textContent()).toBe("1");
     await expect.poll(async () => (await page.getByTestId("top-page-path").allTextContents()).sort()).toEqual(["/", "/pricing.html"]);
-    await page.screenshot({ path: join(SCREENSHOTS, "site-overview.png"), fullPage: true });
+    await shot(page, "site-overview", { fullPage: true });
     await page.close();
   });
 

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { signIn } from "../../support/sign-in";
+import { shot } from "../../support/screenshots";
 import { startTestStack } from "../../support/stack";
 import { TEST_DATABASES } from "../../setup/databases";
 import { launchBrowser } from "../../support/chromium";
@@ -18,7 +19,6 @@ const VIEWER = { email: "viewer@e2e.test", password: "viewer-first-password", ne
 const NEW_DOMAIN = "first-run.example";
 /** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 15_000 };
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 let stack: Stack;
 let browser: BrowserContext;
 let dataDir: string;
@@ -31,7 +31,6 @@ beforeAll(async () => {
   stack = await startTestStack(dataDir, ADMIN_PASSWORD, testClickHouse(TEST_DATABASES.dashboard));
   browser = await launchBrowser();
   await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.urls.dashboard });
-  mkdirSync(SCREENSHOTS, { recursive: true });
   adminCookie = await apiLogin(stack.admin.email, ADMIN_PASSWORD);
   const page = await browser.newPage();
   await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
@@ -65,7 +64,6 @@ async function callApi(method: string, path: string, auth: { cookie?: string; be
 }
 
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `admin-${name}.png`), fullPage: true });
 
 describe("adding a site", () => {
   it("takes someone without sites to the first run, which adds the site; the install check turns green when a hit arrives", async () => {
@@ -109,12 +107,12 @@ async function addFirstSite(page: Page) {
 
   await page.getByTestId("copy-snippet").click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), POLL).toBe(snippet);
-  await shot(page, "new-site-waiting");
+  await shot(page, "admin-new-site-waiting", { fullPage: true });
 
   expect(await sendHits(stack.urls.collector, [pageview(NEW_DOMAIN, 1)])).toBe(204);
   await expect.poll(() => page.getByTestId("install-check").getAttribute("data-state"), { timeout: 60_000 }).toBe("receiving");
   expect(await page.getByTestId("install-status").textContent()).toContain("Receiving data — 1 pageview");
-  await shot(page, "new-site-receiving");
+  await shot(page, "admin-new-site-receiving", { fullPage: true });
 
   await page.getByTestId("go-to-overview").click();
   await page.waitForURL(`**/sites/${newSiteId}*`);
@@ -145,7 +143,7 @@ describe("site settings", () => {
     expect(await page.getByLabel("Time zone").inputValue()).toBe("Asia/Tokyo");
     expect(await page.getByLabel("More hostnames").inputValue()).toBe("first-run.example.net\nalias.example.org");
     expect(await page.getByLabel("Endpoint name").inputValue()).toBe("e");
-    await shot(page, "settings-general");
+    await shot(page, "admin-settings-general", { fullPage: true });
 
     await page.getByTestId("settings-tab-shields").click();
     await page.waitForURL(`**/sites/${newSiteId}/settings/shields`);
@@ -166,7 +164,7 @@ describe("site settings", () => {
     expect(stored.body).toMatchObject({
       site: { shields: { ipRanges: ["203.0.113.0/24", "2001:db8::/32"], countries: ["DE", "FR"], paths: ["/admin/*"], hostnames: [] } },
     });
-    await shot(page, "settings-shields");
+    await shot(page, "admin-settings-shields", { fullPage: true });
     await page.close();
   });
 
@@ -188,7 +186,7 @@ describe("site settings", () => {
     await page.getByTestId("goal-target").fill("signup");
     await page.getByTestId("create-goal").click();
     await expect.poll(() => page.getByTestId("goal-error").textContent(), POLL).toContain("already has a goal called signup");
-    await shot(page, "settings-goals");
+    await shot(page, "admin-settings-goals", { fullPage: true });
 
     await page.getByTestId("goal-row").filter({ hasText: "signup" }).getByTestId("delete-goal").click();
     await page.getByTestId("delete-goal-confirm").click();
@@ -212,7 +210,7 @@ describe("site settings", () => {
     const token = decodeURIComponent(link.pathname.replace("/share/", ""));
     expect(token).toMatch(/^pxs_/);
     expect((await callApi("GET", `/api/share/${token}`, {})).body).toMatchObject({ site: { id: newSiteId } });
-    await shot(page, "settings-share");
+    await shot(page, "admin-settings-share", { fullPage: true });
 
     await page.getByTestId("revoke-share").click();
     await page.getByTestId("revoke-share-confirm").click();
@@ -234,11 +232,11 @@ describe("site settings", () => {
     }
     await page.goto(`${stack.urls.dashboard}/sites/${newSiteId}/settings`);
     await page.getByTestId("general-form").waitFor(POLL);
-    await shot(page, "settings-mobile");
+    await shot(page, "admin-settings-mobile", { fullPage: true });
     const dark = () => page.evaluate(() => document.documentElement.dataset.theme === "dark");
     await page.getByTestId("theme-toggle").click();
     if (!(await dark())) await page.getByTestId("theme-toggle").click();
-    await shot(page, "settings-mobile-dark");
+    await shot(page, "admin-settings-mobile-dark", { fullPage: true });
     await page.getByTestId("theme-toggle").click();
     expect(await dark()).toBe(false);
     await page.close();
@@ -271,7 +269,7 @@ describe("users and roles", () => {
     await row.getByTestId("grant-site-role").selectOption("viewer");
     await row.getByTestId("grant-site-submit").click();
     await expect.poll(() => row.getByTestId("user-row-note").textContent(), POLL).toContain(`${VIEWER.email} is now viewer of Demo site`);
-    await shot(page, "users");
+    await shot(page, "admin-users", { fullPage: true });
     const members = await callApi("GET", `/api/sites/${stack.siteId}/members`, { cookie: adminCookie });
     expect(members.body?.members).toContainEqual(expect.objectContaining({ email: VIEWER.email, role: "viewer" }));
     await page.close();
@@ -290,7 +288,7 @@ describe("users and roles", () => {
       await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings`);
       await page.getByTestId("no-access").waitFor(POLL);
       expect(await page.getByTestId("general-form").count()).toBe(0);
-      await shot(page, "viewer-no-access");
+      await shot(page, "admin-viewer-no-access", { fullPage: true });
       await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/goals`);
       await page.getByTestId("no-access").waitFor(POLL);
       await page.goto(`${stack.urls.dashboard}/users`);
@@ -324,7 +322,7 @@ describe("users and roles", () => {
       await page.getByTestId("password-repeat").fill(VIEWER.next);
       await page.getByTestId("password-submit").click();
       await expect.poll(() => page.getByTestId("password-changed").textContent(), POLL).toContain("Password changed");
-      await shot(page, "account");
+      await shot(page, "admin-account", { fullPage: true });
 
       await page.getByTestId("logout").click();
       await page.waitForURL("**/login*");
@@ -355,7 +353,7 @@ describe("sessions", () => {
       await page.getByTestId("end-session-confirm").click();
       await expect.poll(() => page.getByTestId("session-row").count(), POLL).toBe(1);
       expect((await callApi("GET", "/api/auth/me", { cookie: elsewhere })).status).toBe(401);
-      await shot(page, "sessions");
+      await shot(page, "admin-sessions", { fullPage: true });
 
       await page.getByTestId("sign-out-everywhere").click();
       await page.getByTestId("sign-out-everywhere-confirm").click();
@@ -391,7 +389,7 @@ describe("site members", () => {
       const members = await callApi("GET", `/api/sites/${newSiteId}/members`, { cookie: adminCookie });
       return (members.body?.members as { email: string; role: string }[]).find((member) => member.email === VIEWER.email)?.role;
     }, POLL).toBe("viewer");
-    await shot(page, "settings-members");
+    await shot(page, "admin-settings-members", { fullPage: true });
     await row.getByTestId("remove-member").click();
     await row.getByTestId("remove-member-confirm").click();
     await expect.poll(() => page.getByTestId("member-row").count(), POLL).toBe(1);
@@ -415,7 +413,7 @@ describe("API keys", () => {
     const token = await secret.inputValue();
     expect(token).toMatch(/^pxk_/);
     await expect.poll(() => page.getByTestId("key-name").allTextContents(), POLL).toEqual(["Grafana"]);
-    await shot(page, "keys");
+    await shot(page, "admin-keys", { fullPage: true });
 
     const [siteId] = (await callApi("GET", "/api/keys", { cookie: adminCookie })).body!.keys as { siteIds: string[] }[];
     const query = { site_id: siteId!.siteIds[0], metrics: ["pageviews"], date_range: "all" };

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { signIn } from "../../support/sign-in";
+import { shot } from "../../support/screenshots";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { DropMessage } from "../../../lib/events/message";
@@ -22,7 +23,6 @@ const ADMIN_PASSWORD = "e2e-explore-password";
 const DATABASE = TEST_DATABASES.dashboard;
 /** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 20_000 };
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 const XSS_PATH = "/<img src=x onerror=window.__xss=1>";
 const DAY_MS = 86_400_000;
 let stack: Stack;
@@ -73,7 +73,6 @@ beforeAll(async () => {
   ]);
   await client.close();
   browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
   await signInAsAdmin();
 });
 
@@ -136,7 +135,7 @@ describe("exploring the overview", () => {
     await expect.poll(() => values(page, "devices"), POLL).toEqual(["Chrome"]);
     await expect.poll(() => values(page, "locations"), POLL).toEqual(["Germany"]);
     expect(await page.getByTestId("filter-chip").allTextContents()).toEqual([expect.stringContaining("Country is Germany")]);
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-country-filter.png"), fullPage: true });
+    await shot(page, "explore-country-filter", { fullPage: true });
     await page.close();
   });
 
@@ -147,7 +146,7 @@ describe("exploring the overview", () => {
     expect(await map.locator('[data-code="US"]').getAttribute("aria-label")).toMatch(/^United States: 2 visitors$/);
     expect(await map.locator('[data-code="DE"]').getAttribute("aria-label")).toBe("Germany: 1 visitor");
     expect(await map.locator('[data-code="BR"]').getAttribute("aria-hidden")).toBe("true");
-    await map.screenshot({ path: join(SCREENSHOTS, "explore-map.png") });
+    await shot(map, "explore-map");
     await map.locator('[data-code="FR"]').click();
     await expect.poll(() => filtersOf(page), POLL).toEqual(["is,visit:country,FR"]);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
@@ -168,7 +167,7 @@ describe("exploring the overview", () => {
 
     await editor.getByTestId("filter-operator").selectOption("contains");
     await editor.getByTestId("filter-value").fill("pric");
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-filter-editor.png") });
+    await shot(page, "explore-filter-editor");
     await editor.getByTestId("filter-save").click();
     await expect.poll(() => filtersOf(page), POLL).toEqual(["contains,event:page,pric"]);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
@@ -197,7 +196,7 @@ describe("exploring the overview", () => {
     await expect.poll(() => text(page, "change-visitors"), POLL).toBe("↑150%");
     expect(await text(page, "stat-visitors")).toBe("5");
     await page.getByTestId("chart").locator("canvas").first().waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-compare.png"), fullPage: true });
+    await shot(page, "explore-compare", { fullPage: true });
     await page.getByTestId("range-select").selectOption("30d");
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("7");
     expect(new URL(page.url()).searchParams.get("compare")).toBe("previous");
@@ -214,7 +213,7 @@ describe("exploring the overview", () => {
     expect(await page.getByTestId("filter-value").inputValue()).toBe(XSS_PATH);
     expect(await page.locator("img[src=x]").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-xss.png") });
+    await shot(page, "explore-xss");
     await page.close();
   });
 });
@@ -236,12 +235,12 @@ describe("a share link", () => {
       await expect.poll(() => new URL(page.url()).pathname, POLL).toBe(`/share/${token}`);
       expect(filtersOf(page)).toEqual(["is,visit:country,US"]);
       await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("2");
-      await page.screenshot({ path: join(SCREENSHOTS, "explore-share.png"), fullPage: true });
+      await shot(page, "explore-share", { fullPage: true });
 
       await page.goto(`${stack.urls.dashboard}/share/pxs_not_a_real_token`);
       await expect.poll(() => page.getByTestId("share-invalid").isVisible(), POLL).toBe(true);
       expect(await page.getByTestId("stat-visitors").count()).toBe(0);
-      await page.screenshot({ path: join(SCREENSHOTS, "explore-share-invalid.png") });
+      await shot(page, "explore-share-invalid");
     } finally {
       await anonymous.close();
     }
@@ -260,7 +259,7 @@ describe("dropped hits", () => {
     expect(await hits("too_large")).toBe("0");
     const today = new Date().toISOString().slice(0, 10);
     expect(await page.locator(`[data-testid="drops-day"][data-day="${today}"] [data-testid="drops-day-total"]`).textContent()).toBe("9");
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-drops.png"), fullPage: true });
+    await shot(page, "explore-drops", { fullPage: true });
     await page.getByTestId("drops-range").selectOption("30d");
     await expect.poll(() => text(page, "drops-total"), POLL).toBe("110");
     await page.close();
@@ -286,7 +285,7 @@ describe("realtime", () => {
 
     await expect.poll(() => realtime.getByTestId("current-page-path").allTextContents(), { timeout: 60_000 }).toContain("/pricing.html");
     expect(Number(await realtime.getByTestId("realtime-5").textContent())).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: join(SCREENSHOTS, "explore-realtime.png"), fullPage: true });
+    await shot(page, "explore-realtime", { fullPage: true });
     await page.close();
   });
 });

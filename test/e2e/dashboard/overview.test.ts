@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { signIn } from "../../support/sign-in";
+import { shot } from "../../support/screenshots";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
@@ -18,7 +19,6 @@ const ADMIN_PASSWORD = "e2e-dashboard-password";
 const DATABASE = TEST_DATABASES.dashboard;
 /** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 10_000 };
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 let stack: Stack;
 let browser: BrowserContext;
 let dataDir: string;
@@ -44,7 +44,6 @@ beforeAll(async () => {
   await insertEvents(client, visits(stack.siteId));
   await client.close();
   browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
   await signInAsAdmin();
 });
 
@@ -73,14 +72,14 @@ describe("the site overview", () => {
     expect(await text(page, "change-visitors")).toBe("↑200%");
     await expect.poll(async () => (await page.getByTestId("top-page-path").allTextContents()).sort(), POLL).toEqual(["/", "/blog", "/pricing"]);
     await page.getByTestId("chart").locator("canvas").first().waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-overview.png"), fullPage: true });
+    await shot(page, "dashboard-overview", { fullPage: true });
 
     await page.getByTestId("top-page-path").filter({ hasText: "/pricing" }).click();
     await expect.poll(() => new URL(page.url()).searchParams.getAll("f"), POLL).toEqual(["is,event:page,/pricing"]);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
     expect(await text(page, "stat-pageviews")).toBe("1");
     expect(await page.getByTestId("filter-chip").allTextContents()).toEqual([expect.stringContaining("Page is /pricing")]);
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-filtered.png"), fullPage: true });
+    await shot(page, "dashboard-filtered", { fullPage: true });
 
     // The filter survives a reload, and going back removes it.
     await page.reload();
@@ -113,7 +112,7 @@ describe("the site overview", () => {
     await dialog.getByTestId("details-search").fill("bl");
     await expect.poll(() => dialog.getByTestId("details-value").allTextContents(), POLL).toEqual(["/blog"]);
     expect(new URL(page.url()).searchParams.get("q")).toBe("bl");
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-details.png") });
+    await shot(page, "dashboard-details");
 
     const [download] = await Promise.all([page.waitForEvent("download"), dialog.getByTestId("details-export").click()]);
     expect(download.suggestedFilename()).toBe("localhost-top-day.csv");
@@ -140,7 +139,7 @@ describe("the site overview", () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-mobile-dark.png"), fullPage: true });
+    await shot(page, "dashboard-mobile-dark", { fullPage: true });
 
     // A custom range that takes in yesterday's visitor too.
     const today = new Date().toISOString().slice(0, 10);
@@ -205,7 +204,7 @@ describe("annotations", () => {
     await mark.hover();
     const tip = await mark.evaluate((element) => getComputedStyle(element, "::after").content);
     expect(tip).toBe('"launched pricing v2"');
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-annotation.png") });
+    await shot(page, "dashboard-annotation");
     await page.close();
   });
 });
@@ -246,7 +245,7 @@ describe("all sites at a glance", () => {
     expect(await demo.getByTestId("site-change").textContent()).toBe("—");
     expect(await page.getByTestId("sparkline").count()).toBe(2);
     expect(asked).toEqual(["/api/sites/overview"]);
-    await page.screenshot({ path: join(SCREENSHOTS, "dashboard-all-sites.png") });
+    await shot(page, "dashboard-all-sites");
 
     await second.getByRole("link").click();
     await page.waitForURL(`**/sites/${created}*`);

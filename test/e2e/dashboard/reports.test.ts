@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
 import { signIn } from "../../support/sign-in";
+import { shot } from "../../support/screenshots";
 import { startTestStack } from "../../support/stack";
 import { connectClickHouse } from "../../../lib/clickhouse/client";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
@@ -18,7 +19,6 @@ const ADMIN_PASSWORD = "e2e-reports-password";
 const VIEWER_PASSWORD = "e2e-reports-viewer-password";
 /** The local ClickHouse answers one query at a time, so an answer can wait behind other widgets' queries. */
 const POLL = { timeout: 20_000 };
-const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 let stack: Stack;
 let browser: BrowserContext;
 let dataDir: string;
@@ -43,7 +43,6 @@ beforeAll(async () => {
   await insertEvents(client, visits(stack.siteId));
   await client.close();
   browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
   await signInWith(browser, stack.admin.email, ADMIN_PASSWORD);
 });
 
@@ -117,7 +116,7 @@ describe("reports", () => {
     expect(await builder.getByTestId("builder-problems").textContent()).toContain("Give the widget a title.");
     await builder.getByTestId("builder-title").fill("Top pages");
     await expect.poll(() => builder.getByTestId("widget-preview").getByTestId("widget-value").allTextContents(), POLL).toEqual(["/", "/blog", "/pricing"]);
-    await page.screenshot({ path: join(SCREENSHOTS, "reports-builder.png") });
+    await shot(page, "reports-builder");
     await builder.getByTestId("builder-save").click();
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Visitors today", "Top pages"]);
     expect(await page.getByTestId("widget-builder").count()).toBe(0);
@@ -138,7 +137,7 @@ describe("reports", () => {
     expect(expectedRows).toEqual(["/=3", "/blog=1", "/pricing=1"]);
     await expect.poll(() => figures(page), POLL).toEqual(expectedFigures);
     await expect.poll(() => barRows(page), POLL).toEqual(expectedRows);
-    await page.screenshot({ path: join(SCREENSHOTS, "reports-grid.png"), fullPage: true });
+    await shot(page, "reports-grid", { fullPage: true });
 
     await page.reload();
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Visitors today", "Top pages"]);
@@ -186,7 +185,7 @@ describe("reports", () => {
       }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: join(SCREENSHOTS, "reports-viewer-mobile.png"), fullPage: true });
+      await shot(page, "reports-viewer-mobile", { fullPage: true });
     } finally {
       await viewerBrowser.close();
     }
@@ -219,7 +218,7 @@ describe("reports", () => {
     await editor.getByTestId("sql-kind").selectOption("number");
     await editor.getByTestId("sql-run").click();
     await expect.poll(() => editor.getByTestId("sql-result").getByTestId("widget-figure").allTextContents(), POLL).toEqual(["6"]);
-    await page.screenshot({ path: join(SCREENSHOTS, "reports-sql-editor.png") });
+    await shot(page, "reports-sql-editor");
 
     await editor.getByTestId("sql-title").fill("Events (SQL)");
     await editor.getByTestId("sql-save").click();
@@ -228,7 +227,7 @@ describe("reports", () => {
     await page.reload();
     await expect.poll(() => page.getByTestId("widget-title").allTextContents(), POLL).toEqual(["Top pages", "Visitors today", "Events (SQL)"]);
     await expect.poll(() => widget.getByTestId("widget-figure").allTextContents(), POLL).toEqual(["6"]);
-    await page.screenshot({ path: join(SCREENSHOTS, "reports-with-sql.png"), fullPage: true });
+    await shot(page, "reports-with-sql", { fullPage: true });
 
     // The report's date range is shared by its widgets and saved with it.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -261,7 +260,7 @@ describe("reports", () => {
     await expect.poll(() => builder.getByTestId("widget-preview").getByTestId("widget-value").allTextContents(), POLL).toEqual(["Germany"]);
     const overflow = await builder.evaluate((dialog) => dialog.scrollWidth - dialog.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: join(SCREENSHOTS, "reports-builder-mobile.png"), fullPage: true });
+    await shot(page, "reports-builder-mobile", { fullPage: true });
     await builder.getByTestId("builder-title").fill("Browsers");
     await builder.getByTestId("builder-kind-table").check();
     await builder.getByTestId("builder-dimension").selectOption("event:page");
