@@ -1,10 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { type FunnelReport, type FunnelStep, percentOf } from "../../../../lib/funnels";
-import { localBounds } from "../../../../lib/stats/dates";
 import type { NormalizedQuery } from "../../../../lib/stats/query";
 import { EVENTS } from "../stats/catalog";
-import { matchingVisitsSql } from "../stats/compile";
+import { eventsInRangeSql, matchingVisitsSql } from "../stats/compile";
 import { goalPattern } from "../stats/filter-sql";
 import { Params } from "../stats/params";
 import type { CompileContext } from "../stats/planner";
@@ -28,12 +27,8 @@ function stepCondition(step: FunnelStep, params: Params): string {
 export function compileFunnel(steps: FunnelStep[], query: NormalizedQuery, context: CompileContext) {
   const params = new Params();
   const conditions = steps.map((step) => stepCondition(step, params));
-  const [from, to] = localBounds(query.date_range);
-  const tz = params.add(context.timezone, "String");
   const where = [
-    `site_id = ${params.add(query.site_id, "String")}`,
-    `timestamp >= toDateTime64(${params.add(from, "String")}, 3, ${tz})`,
-    `timestamp < toDateTime64(${params.add(to, "String")}, 3, ${tz})`,
+    eventsInRangeSql(query, context, params),
     `(${conditions.join(" OR ")})`,
     ...(query.filters.length ? [`session_id IN (${matchingVisitsSql(query, context, params)})`] : []),
   ];

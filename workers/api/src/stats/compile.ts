@@ -56,6 +56,11 @@ export function matchingVisitsSql(query: NormalizedQuery, context: CompileContex
   return new Compiler(query, context, params).matchingVisits();
 }
 
+/** The WHERE that keeps a site's events inside the query's date range, in its time zone. */
+export function eventsInRangeSql(query: NormalizedQuery, context: CompileContext, params: Params): string {
+  return new Compiler(query, context, params).baseWhere();
+}
+
 type Row = Record<string, unknown>;
 
 export interface CombinedQuery extends CompiledQuery {
@@ -335,7 +340,7 @@ class Compiler {
     return [...new Set([...this.query.dimensions.filter(isVisitDimension), ...fromFilters])];
   }
 
-  private baseWhere(): string {
+  baseWhere(): string {
     return [
       `site_id = ${this.params.add(this.query.site_id, "String")}`,
       `timestamp >= toDateTime64(${this.from}, 3, ${this.tz})`,
