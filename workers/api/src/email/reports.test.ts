@@ -80,6 +80,26 @@ describe("e-mail reports", () => {
     expect(report!.html).not.toMatch(/<img/i);
   });
 
+  it("a monthly report goes out once, at 08:00 on the 1st in the site's timezone, for the month before", async () => {
+    const { user: reader, cookie: readerCookie } = await signedInUser();
+    await grantSite(db(), reader.id, site.id, "viewer");
+    await call(`/sites/${site.id}/email/reports`, { cookie: readerCookie, method: "PUT", body: { frequencies: ["monthly"] } });
+    await apiEnv.DB.prepare("update email_reports set last_period = '2026-10-01' where user_id = ?").bind(reader.id).run();
+
+    await cron("2026-11-30T18:55:00Z"); // 07:55 on Tuesday 1 December in Auckland
+    expect(await inbox(reader.email)).toEqual([]);
+    await cron("2026-11-30T19:00:00Z"); // 08:00
+    await cron("2026-12-01T19:00:00Z"); // a day later: nothing new
+    const [report, ...more] = await inbox(reader.email);
+    expect(more).toEqual([]);
+    expect(report!.subject).toBe(`${site.name}: monthly report, 2026-11-01 to 2026-11-30`);
+    const month = await call("/v2/query", { cookie: readerCookie, body: { site_id: site.id, metrics: ["visitors", "pageviews", "bounce_rate"], date_range: ["2026-11-01", "2026-11-30"] } });
+    const [visitors, pageviews, bounceRate] = month.json.results[0].metrics;
+    expect([visitors, pageviews, bounceRate]).toEqual([4, 5, 75]);
+    for (const line of [`  Visitors: ${visitors} (`, `  Pageviews: ${pageviews} (`, `  Bounce rate: ${bounceRate}% (`]) expect(report!.text).toContain(line);
+    expect(linkIn(report!, "http://pixel.test/api/email/unsubscribe?token=monthly.")).toBeTruthy();
+  });
+
   it("stops by its unsubscribe link, which needs no sign-in and works as mail clients' one-click", async () => {
     await call(`/sites/${site.id}/email/reports`, { cookie, method: "PUT", body: { frequencies: ["weekly"] } });
     await apiEnv.DB.prepare("update email_reports set last_period = '2026-11-09' where site_id = ?").bind(site.id).run();
