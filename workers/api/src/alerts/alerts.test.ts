@@ -3,7 +3,7 @@ import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { eventRow } from "../../../../test/support/event-row";
 import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import { grantSite } from "../../../../lib/d1/accounts";
-import { inbox, linkIn } from "../../../../test/support/workers/email";
+import { inbox, lastMessage, linkIn } from "../../../../test/support/workers/email";
 import { scheduled } from "../scheduled";
 import { apiEnv, call, db, newSite, signedInUser } from "../../../../test/support/workers/api";
 import { DROP_MINIMUM } from "./check";
@@ -112,6 +112,27 @@ describe("traffic alerts", () => {
     await visits(site.id, DROP_MINIMUM - 1, T - WEEK - 30 * MINUTE);
     await cron(T);
     expect(await inbox(user.email)).toEqual([]);
+  });
+
+  it("stops by the unsubscribe link in the alert, which needs no sign-in", async () => {
+    const { site, user, cookie } = await member();
+    await call(`/sites/${site.id}/email/alerts`, { cookie, method: "PUT", body: { spikeVisitors: 1, cooldownMinutes: 15 } });
+    await visits(site.id, 2, T - MINUTE);
+    await cron(T);
+    const alert = await lastMessage(user.email);
+    const link = linkIn(alert, "http://pixel.test/api/email/unsubscribe?token=alerts.");
+    expect(alert.headers["list-unsubscribe"]).toBe(`<${link}>`);
+    expect(alert.html).toContain(`<a href="${link.replaceAll("&", "&amp;")}">Stop these e-mails</a>`);
+    expect(alert.html).not.toMatch(/<img/i);
+
+    const path = link.replace("http://pixel.test/api", "");
+    const page = await call(path, {});
+    expect([page.status, page.text]).toEqual([200, expect.stringContaining("Stop the traffic alerts of this site?")]);
+    expect((await call(path, { method: "POST", headers: { origin: "", "content-type": "application/x-www-form-urlencoded" }, body: "" })).status).toBe(200);
+    expect((await call(`/sites/${site.id}/email`, { cookie })).json.alerts).toBeNull();
+    await visits(site.id, 3, T + HOUR - MINUTE);
+    await cron(T + HOUR);
+    expect(await inbox(user.email)).toHaveLength(1);
   });
 
   it("names what is wrong with the settings, and can be turned off", async () => {
