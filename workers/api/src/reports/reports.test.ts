@@ -3,6 +3,7 @@ import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { eventRow } from "../../../../test/support/event-row";
 import { accessWorld, apiEnv, call, newSite, signedInUser } from "../../../../test/support/workers/api";
 import { moveTo } from "./positions";
+import { QUERY_LIMITS } from "../clickhouse";
 import { notASelect, runReadOnlySql, SqlRefused } from "./sql";
 
 const VISITORS = { metrics: ["visitors"], dimensions: ["event:page"] };
@@ -153,6 +154,21 @@ describe("SQL widgets", () => {
     await expect(runReadOnlySql(apiEnv, "CREATE TABLE sql_widget_probe (x UInt8) ENGINE = Memory", params, "UTC")).rejects.toThrow(/Not enough privileges/);
     await expect(runReadOnlySql(apiEnv, "SELECT number FROM system.numbers LIMIT 20000", params, "UTC")).rejects.toThrow(SqlRefused);
     await expect(runReadOnlySql(apiEnv, "SELECT * FROM url('http://127.0.0.1:9/', CSV, 'a String')", params, "UTC")).rejects.toThrow(/Not enough privileges/);
+  });
+
+  it("run within the SQL editor's ClickHouse limits, and one past its read limit is a 400 naming it", async () => {
+    const { a, globalAdmin } = await accessWorld();
+    const params = { site_id: a.id, from: "2026-11-01 00:00:00", to: "2026-11-02 00:00:00" };
+    const names = Object.keys(QUERY_LIMITS.sqlEditor);
+    const [row] = await runReadOnlySql(apiEnv, `SELECT ${names.map((name) => `toUInt64(getSetting('${name}')) AS ${name}`).join(", ")}`, params, "UTC");
+    expect(Object.fromEntries(names.map((name) => [name, Number(row![name])]))).toEqual(QUERY_LIMITS.sqlEditor);
+
+    const { path } = await reportWith(globalAdmin.cookie, a.id, []);
+    const sql = `SELECT count() AS n FROM numbers(${QUERY_LIMITS.sqlEditor.max_rows_to_read + 1})`;
+    const widget = (await call(`${path}/widgets`, { cookie: globalAdmin.cookie, body: { title: "too much", kind: "number", sql } })).json.widget;
+    const rows = await call(`${path}/widgets/${widget.id}/rows`, { cookie: globalAdmin.cookie });
+    expect(rows.status).toBe(400);
+    expect(rows.json.error).toContain("max_rows_to_read");
   });
 });
 
