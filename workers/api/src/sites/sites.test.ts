@@ -167,6 +167,11 @@ describe("sites", () => {
       expect(under.json.error).toContain(`hostnames.1: shop.${a.domain} is under ${a.domain}, another site's domain`);
       expect((await patch({ domain: `shop.${a.domain}` })).status).toBe(403);
       expect((await call("/sites", { cookie: stranger.cookie, body: { domain: `shop.${a.domain}` } })).status).toBe(403);
+      for (const domain of [a.domain, `www.${a.domain.toUpperCase()}`]) {
+        const same = await call("/sites", { cookie: stranger.cookie, body: { domain } });
+        expect([same.status, same.json.error]).toEqual([409, `domain: ${a.domain} already belongs to another site in this Pixel`]);
+        expect((await patch({ domain })).status).toBe(409);
+      }
       const clash = await call("/sites", { cookie: stranger.cookie, body: { domain: `${unique("mine")}.example`, hostnames: [a.domain] } });
       expect(clash.status).toBe(409);
       expect(clash.json.error).toContain("hostnames.0");
