@@ -46,7 +46,7 @@ function metricsFor(dimension: string | undefined): string[] {
   return ["visitors", ...events, ...sessions, ...(dimension ? shares : []), ...pages];
 }
 
-describe("the api as the documented reader", () => {
+describe("the api as the documented reader", { timeout: 30_000 }, () => {
   it("runs as pixel_reader", () => {
     expect(apiEnv.CLICKHOUSE_USER).toBe(CLICKHOUSE_USERS.api);
   });

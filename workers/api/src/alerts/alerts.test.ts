@@ -47,7 +47,8 @@ function receiveWebhooks(url: string) {
   return received;
 }
 
-describe("traffic alerts", () => {
+// Each test runs several crons over every alert; one cut off by a timeout would go on mailing the next test's users.
+describe("traffic alerts", { timeout: 30_000 }, () => {
   it("mails a spike once per cool-down", async () => {
     const { site, user, cookie } = await member();
     const set = await call(`/sites/${site.id}/email/alerts`, { cookie, method: "PUT", body: { spikeVisitors: 2, cooldownMinutes: 60 } });

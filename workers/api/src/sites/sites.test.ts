@@ -61,7 +61,7 @@ describe("sites", () => {
     expect((await call(`/sites/${a.id}`, { cookie: siteAdmin.cookie })).json.site.retentionDays).toBe(400);
   });
 
-  describe("the access matrix", () => {
+  describe("the access matrix", { timeout: 30_000 }, () => {
     it("anonymous callers get 401 everywhere but health and login", async () => {
       const { a } = await accessWorld();
       for (const [method, path] of [
