@@ -284,7 +284,7 @@ describe("retry backoff", () => {
   });
 });
 
-describe("deleted site data stays deleted", () => {
+describe("deleted site data stays deleted", { timeout: 30_000 }, () => {
   /** The api's side of a deletion runs as its data writer: the test setup's ClickHouse user where one is given. */
   async function asDataWriter(use: (client: ReturnType<typeof connectClickHouse>) => Promise<void>) {
     const { TEST_CLICKHOUSE_USER: user, TEST_CLICKHOUSE_PASSWORD: password } = env as { TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
