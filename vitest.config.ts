@@ -26,6 +26,8 @@ export default defineConfig(async () => {
             TEST_CLICKHOUSE_USER: LOCAL_ADMIN,
             TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[LOCAL_ADMIN]!,
             TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
+            // The flusher's users.sql user, for tests that run its store path from another room (redelivery.test.ts).
+            ...Object.fromEntries(Object.entries(workerClickHouseEnv("flusher", inject("clickHousePasswords"))).map(([name, value]) => [`FLUSHER_${name}`, value])),
             ...extraBindings,
           },
           serviceBindings,

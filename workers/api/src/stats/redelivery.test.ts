@@ -3,27 +3,29 @@ import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEventBatches, prng, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { trueAnswer } from "../../../../dev/ground-truth/truth";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../../lib/clickhouse/client";
+import type { ClickHouseEnv } from "../../../../lib/clickhouse/client";
 import type { EventRow } from "../../../../lib/clickhouse/tables/events";
 import { consumeHits } from "../../../flusher/src/consume";
 import type { FlusherEnv } from "../../../flusher/src/env";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { apiClickHouse } from "../clickhouse";
 import { runQuery } from "./run";
 
 /**
  * The flusher's store path under what a queue and a tracker really do: the same messages redelivered in other
  * batch compositions, and hits sent again with another server time (a hit without a client time is stamped when it
  * arrives), across an hour and across midnight. Each event counts once, as first stored, on every read path.
- * The flusher's part runs as the test setup's ClickHouse user where one is given (TEST_CLICKHOUSE_USER).
+ * The flusher's part runs as the flusher's documented user (FLUSHER_CLICKHOUSE_USER, vitest.config.ts), with its settings.
  */
-const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string; TEST_CLICKHOUSE_USER?: string; TEST_CLICKHOUSE_PASSWORD?: string };
+const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string; FLUSHER_CLICKHOUSE_USER: string; FLUSHER_CLICKHOUSE_PASSWORD: string };
 const flusherEnv = {
   CLICKHOUSE_URL: truthEnv.CLICKHOUSE_URL,
   CLICKHOUSE_DATABASE: truthEnv.TRUTH_CLICKHOUSE_DATABASE,
-  CLICKHOUSE_USER: truthEnv.TEST_CLICKHOUSE_USER,
-  CLICKHOUSE_PASSWORD: truthEnv.TEST_CLICKHOUSE_PASSWORD,
+  CLICKHOUSE_USER: truthEnv.FLUSHER_CLICKHOUSE_USER,
+  CLICKHOUSE_PASSWORD: truthEnv.FLUSHER_CLICKHOUSE_PASSWORD,
 } as FlusherEnv;
-const client = connectClickHouse(clickHouseConfigFromEnv(flusherEnv));
+/** The api's reader, on the truth database. */
+const client = apiClickHouse({ ...(env as ClickHouseEnv), CLICKHOUSE_DATABASE: truthEnv.TRUTH_CLICKHOUSE_DATABASE });
 const run = crypto.randomUUID().slice(0, 8);
 const sites: TruthSite[] = [
   { id: `redelivery_${run}_utc`, domain: "utc.example", timezone: "UTC" },
