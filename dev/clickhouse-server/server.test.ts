@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, ClickHouseError, createClient } from "@clickhouse/client-web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ClickHouseServer, startClickHouseServer } from "./server";
+import { type ClickHouseServer, KEEP_ALIVE_SECONDS, startClickHouseServer } from "./server";
 import { analyzeStatement } from "./sql";
 
 // A non-UTC zone for this process (and chDB inside it), so the UTC assertions can fail.
@@ -121,6 +121,15 @@ describe("health checks", () => {
     expect(head.status).toBe(200);
     expect(await client.ping()).toEqual({ success: true });
     expect((await fetch(`${server.url}/play`)).status).toBe(404);
+  });
+});
+
+describe("connections", () => {
+  it(`keep an idle connection open for ClickHouse's keep_alive_timeout (${KEEP_ALIVE_SECONDS} s), and say so`, async () => {
+    const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      http.get(`${server.url}/ping`, { agent: new http.Agent({ keepAlive: true }) }, (response) => (response.resume(), resolve(response.headers))).on("error", reject);
+    });
+    expect(headers["keep-alive"]).toBe(`timeout=${KEEP_ALIVE_SECONDS}`);
   });
 });
 

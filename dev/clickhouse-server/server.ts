@@ -54,6 +54,9 @@ interface ServerContext {
   closing: boolean;
 }
 
+/** ClickHouse's default keep_alive_timeout (DEFAULT_HTTP_KEEP_ALIVE_TIMEOUT in its Defines.h), in seconds. */
+export const KEEP_ALIVE_SECONDS = 30;
+
 /** Serves ClickHouse's HTTP interface (the part `@clickhouse/client-web` and curl use) over chDB. */
 export async function startClickHouseServer(options: ClickHouseServerOptions): Promise<ClickHouseServer> {
   const dataDir = path.resolve(options.dataDir);
@@ -96,6 +99,9 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
       response.destroy();
     });
   });
+  // ClickHouse's keep_alive_timeout: its clients (workerd's pool among them) reuse an idle connection for up to 30 s.
+  // Node's default of 5 s closed connections workerd then reused, failing their next query as "Network connection lost".
+  server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
   const host = options.host ?? "127.0.0.1";
   const port = await listen(server, options.port ?? 0, host);
   let closed: Promise<void> | undefined;
