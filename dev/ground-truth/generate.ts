@@ -137,11 +137,11 @@ function visitorTypeOf(visitorNumber: number, day: number, firstDays: Map<number
 }
 
 /**
- * A direct browser visit of every fifth visitor followed their in-app visit from Instagram (the collector's WebView to
+ * A direct browser visit of two visitors in three followed their in-app visit from Instagram (the collector's WebView to
  * browser link): its hits carry that visit's source. Draws no random numbers: the rows stay the same.
  */
 function linkedFrom(visitorNumber: number, webview: string, source: Source): Linked {
-  return visitorNumber % 5 === 1 && !webview && source.channel === "direct" ? INSTAGRAM_LINK : NOT_LINKED;
+  return visitorNumber % 3 !== 0 && !webview && source.channel === "direct" ? INSTAGRAM_LINK : NOT_LINKED;
 }
 type Linked = Pick<EventRow, "linked_source" | "linked_channel">;
 const NOT_LINKED: Linked = { linked_source: "", linked_channel: "" };
