@@ -98,13 +98,14 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
         const visitor = visitorOf(options.seed, siteIndex, visitorNumber);
         const visitorType = visitorTypeOf(visitorNumber, day, firstDays);
         const source = pick(SOURCES, SOURCE_WEIGHTS);
+        const linked = linkedFrom(visitorNumber, visitor.device.webview, source);
         const crossesMidnight = random() < 0.08;
         let time = crossesMidnight ? midnight + 86_400_000 - between(30_000, 600_000) : midnight + Math.floor(random() * 86_000_000);
         const sessionId = String(1_000_000_000 + options.seed * 100_000_000 + ++sessionCount);
         const pageviews = random() < 0.4 ? 1 : between(2, 6);
         const emit = (fields: EmittedFields) => {
           const first = batch.length === 0 || batch.at(-1)!.session_id !== sessionId;
-          batch.push(eventRow(site, visitor, visitorType, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, fields));
+          batch.push(eventRow(site, visitor, visitorType, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, linked, fields));
           time += between(1_000, 400_000);
         };
         for (let view = 0; view < pageviews; view++) {
@@ -135,6 +136,17 @@ function visitorTypeOf(visitorNumber: number, day: number, firstDays: Map<number
   return firstDays.get(visitorNumber)! < day ? "returning" : "new";
 }
 
+/**
+ * A direct browser visit of two visitors in three followed their in-app visit from Instagram (the collector's WebView to
+ * browser link): its hits carry that visit's source. Draws no random numbers: the rows stay the same.
+ */
+function linkedFrom(visitorNumber: number, webview: string, source: Source): Linked {
+  return visitorNumber % 3 !== 0 && !webview && source.channel === "direct" ? INSTAGRAM_LINK : NOT_LINKED;
+}
+type Linked = Pick<EventRow, "linked_source" | "linked_channel">;
+const NOT_LINKED: Linked = { linked_source: "", linked_channel: "" };
+const INSTAGRAM_LINK: Linked = { linked_source: "l.instagram.com", linked_channel: "organic social" };
+
 /** One literal of one shape: spreads of 40-field objects made generation 10× slower. */
 function eventRow(
   site: TruthSite,
@@ -144,6 +156,7 @@ function eventRow(
   eventId: string,
   timestamp: number,
   landing: Source | undefined,
+  linked: Linked,
   fields: EmittedFields,
 ): EventRow {
   const { place, device } = visitor;
@@ -185,6 +198,8 @@ function eventRow(
     device_vendor: "",
     device_model: "",
     webview: device.webview,
+    linked_source: linked.linked_source,
+    linked_channel: linked.linked_channel,
     screen_width: device.screen_width,
     scroll_depth: fields.scroll_depth ?? 0,
     engaged_ms: fields.engaged_ms ?? 0,

@@ -213,6 +213,8 @@ function visitsOf(events: Local[]): Map<string, Visit> {
         "visit:os": first.os,
         "visit:os_version": first.os_version,
         "visit:webview": first.webview,
+        "visit:linked_source": first.linked_source,
+        "visit:linked_channel": first.linked_channel,
         "visit:screen": screenClass(first.screen_width),
         "visit:visitor_type": first.visitor_type,
       };

@@ -101,7 +101,7 @@ export const HitSchema = v.strictObject({
   scroll_depth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
   /** Visible and focused time on the page, in milliseconds; sent with engagement hits. */
   engaged_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxAgeMs))),
-  /** Opt-in (`identity: 'device'`): a hash of stable device signals, used only to link sessions across sites. */
+  /** Opt-in (`identity: 'device'`): a hash of stable device signals, used only to link visitors across sites and from an in-app WebView to the browser. */
   device: v.optional(token),
   props: v.optional(Props),
   /** Only on custom events (a goal's conversion); see `Revenue`. */

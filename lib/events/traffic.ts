@@ -91,3 +91,8 @@ export function belongsToSite(site: { domain: string; hostnames: string[] }, hos
   const host = hostname.toLowerCase().replace(/^www\./, "");
   return host === site.domain || host.endsWith(`.${site.domain}`) || site.hostnames.includes(host);
 }
+
+/** A visit's source as `visit:source` reads it from the visit's first hit: its campaign's source, else its referrer's host. */
+export function sourceOf(traffic: Pick<Traffic, "utm_source" | "referrer_host">): string {
+  return traffic.utm_source || traffic.referrer_host || "Direct / None";
+}

@@ -98,6 +98,8 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     device_vendor: "",
     device_model: "",
     webview: "",
+    linked_source: "",
+    linked_channel: "",
     screen_width: Math.min(Number(width) || 0, 65535),
     scroll_depth: 0,
     engaged_ms: 0,

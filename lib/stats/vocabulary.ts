@@ -33,6 +33,8 @@ export const VISIT_DIMENSIONS = [
   "visit:screen",
   "visit:visitor_type",
   "visit:webview",
+  "visit:linked_source",
+  "visit:linked_channel",
 ] as const;
 /**
  * Plausible's place names beside the codes: region and city are stored as names already, the country as its

@@ -8,6 +8,7 @@ import { shot } from "../support/screenshots";
 import { startTestStack } from "../support/stack";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "../support/chromium";
+import { apiSession } from "../support/sign-in";
 import { until } from "../support/poll";
 import { testClickHouse } from "../support/clickhouse";
 
@@ -29,16 +30,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function apiSession(): Promise<string> {
-  const response = await fetch(`${stack.urls.api}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: stack.urls.api },
-    body: JSON.stringify({ email: stack.admin.email, password: ADMIN_PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.get("set-cookie")!.split(";")[0]!;
-}
-
 async function query(cookie: string, body: Record<string, unknown>) {
   const response = await fetch(`${stack.urls.api}/api/v2/query`, {
     method: "POST",
@@ -59,7 +50,7 @@ describe("a visit, from the browser to the dashboard", () => {
     await page.goto("about:blank");
     await page.close();
 
-    const cookie = await apiSession();
+    const cookie = await apiSession(stack.urls.api, stack.admin.email, ADMIN_PASSWORD);
     const events = await until(
       () => query(cookie, { metrics: ["events"], dimensions: ["event:name"] }),
       (rows) => rows.reduce((sum, row) => sum + row.metrics[0]!, 0) >= 3,

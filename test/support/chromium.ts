@@ -30,12 +30,12 @@ export function findChromium(): string {
 export const DESKTOP_CHROME_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-export async function launchBrowser(): Promise<BrowserContext> {
+export async function launchBrowser(userAgent = DESKTOP_CHROME_UA): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "pixel-chromium-")), {
     executablePath: findChromium(),
     headless: true,
-    userAgent: DESKTOP_CHROME_UA,
+    userAgent,
     viewport: { width: 1280, height: 900 },
-    args: [`--user-agent=${DESKTOP_CHROME_UA}`, "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [`--user-agent=${userAgent}`, "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }

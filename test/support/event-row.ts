@@ -39,6 +39,8 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     device_vendor: "",
     device_model: "",
     webview: "",
+    linked_source: "",
+    linked_channel: "",
     screen_width: 1920,
     revenue_amount: "0",
     revenue_currency: "",

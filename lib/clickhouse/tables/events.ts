@@ -6,7 +6,7 @@ import { insertRows, type Table } from "../insert";
 import { VISITOR_TYPES } from "../../events/visitor-type";
 import { Currency, REVENUE_AMOUNT } from "../../events/hit";
 
-// The `events` table (migrations 0001, 0002, 0008 and 0009): one row per hit, as the collector enriches it. It holds nothing that
+// The `events` table (migrations 0001, 0002, 0008, 0009, 0010 and 0012): one row per hit, as the collector enriches it. It holds nothing that
 // identifies a person: no raw IP, no full user agent. Every writer (the flusher, imports, the seeder) checks rows
 // against this one schema, and the row type is inferred from it.
 
@@ -49,8 +49,14 @@ export const EventRowSchema = v.strictObject({
   device_type: lowCardinality,
   device_vendor: lowCardinality,
   device_model: lowCardinality,
-  /** The app of an in-app WebView (Instagram, Facebook…), "" for a browser (migration 0008). */
+  /** The app of an in-app WebView (Instagram, Facebook…), "" for a browser (migration 0010). */
   webview: lowCardinality,
+  /**
+   * A browser visit linked to the in-app WebView visit before it (same site and device identity, 15 minutes, migration
+   * 0012): that visit's source and channel. "" when not linked.
+   */
+  linked_source: lowCardinality,
+  linked_channel: lowCardinality,
   screen_width: uint(65535),
   scroll_depth: uint(255),
   engaged_ms: uint(2 ** 32 - 1),
@@ -75,7 +81,7 @@ export const EVENT_DEFAULTS = {
   user_id: "", visitor_type: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
   country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
-  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "", webview: "",
+  browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "", webview: "", linked_source: "", linked_channel: "",
   screen_width: 0, scroll_depth: 0, engaged_ms: 0, revenue_amount: "0", revenue_currency: "", retention_days: 0,
 } as const satisfies Partial<EventRow>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useTrackerRig } from "./rig-hooks";
-import { countBy, pushFirst, pushNow, sleep, watchRequests } from "./support";
+import { until } from "../../support/poll";
+import { countBy, openBrowser, pushFirst, pushNow, sleep, type StatsRow, watchRequests } from "./support";
 
 const { rig, browser } = useTrackerRig();
 
@@ -125,5 +126,73 @@ describe("device identity", () => {
     expect(sent.scripts).toContain("/telemetry/pixel-device.js");
     expect(sent.hits().filter((hit) => "device" in hit)).toEqual([]);
     expect(countBy(await rig().storedEvents(prefix, 1))).toMatchObject({ pageview: 1 });
+  });
+});
+
+describe("in-app WebView to browser, with identity 'device'", () => {
+  const INSTAGRAM_UA =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Instagram 309.1.1.28.108 (iPhone13,3; iOS 17_1_2; en_US; en; scale=3.00; 1170x2532; 537288532)";
+
+  const sorted = (rows: StatsRow[]) => [...rows].sort((a, b) => a.dimensions.join().localeCompare(b.dimensions.join()));
+
+  /**
+   * One device's two browsers: Instagram's WebView, then (its own storage, the same device signals) the browser. Every
+   * test here runs on the same machine, so the device's languages are its own: the other tests' hits on the site are
+   * another device, not a browser seen before the WebView (which would make the signal weak).
+   */
+  async function visit(device: string, url: string, userAgent?: string, ...then: unknown[][]): Promise<string[]> {
+    const browser = await openBrowser(userAgent);
+    const page = await browser.newPage();
+    const sent = watchRequests(page);
+    await page.addInitScript((language) => Object.defineProperty(Navigator.prototype, "languages", { get: () => ["en-US", language] }), device);
+    await pushFirst(page, [["config", "identity", "device"]]);
+    await page.goto(url);
+    if (then.length) await pushNow(page, ...then);
+    await sleep(1500);
+    await page.goto("about:blank");
+    await browser.close();
+    return sent.hits().map((hit) => hit.device ?? "");
+  }
+
+  it("links the browser visit to the Instagram visit before it: one visitor, and the signup counts for Instagram's source", async () => {
+    const prefix = rig().prefix("webview-link");
+    const device = `x-${prefix.slice(-8)}`;
+    const inApp = await visit(device, `${rig().siteUrl}${prefix}/spring-sale?utm_source=instagram`, INSTAGRAM_UA);
+    const inBrowser = await visit(device, `${rig().siteUrl}${prefix}/pricing`, undefined, ["track", "signup"]);
+    expect(inApp[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set([...inApp, ...inBrowser])).toEqual(new Set([inApp[0]])); // the same device signals in both
+
+    const onPrefix = ["contains", "event:page", [prefix]];
+    const visits = () =>
+      rig().stats({ metrics: ["visitors", "visits"], dimensions: ["visit:webview", "visit:linked_source", "visit:linked_channel"], filters: [onPrefix], date_range: "day" });
+    const both = await until(visits, (rows) => rows.length === 2);
+    expect(sorted(both)).toEqual([
+      { dimensions: ["", "instagram", "organic social"], metrics: [1, 1] },
+      { dimensions: ["Instagram", "", ""], metrics: [1, 1] },
+    ]);
+    expect(await rig().stats({ metrics: ["visitors", "visits"], filters: [onPrefix], date_range: "day" })).toEqual([{ dimensions: [], metrics: [1, 2] }]);
+    const signups = await rig().stats({ metrics: ["visitors"], dimensions: ["visit:source", "visit:linked_source"], filters: [onPrefix, ["is", "event:name", ["signup"]]], date_range: "day" });
+    expect(signups).toEqual([{ dimensions: ["Direct / None", "instagram"], metrics: [1] }]);
+  });
+
+  it("links nothing without the identity: two visitors, no linked source", async () => {
+    const prefix = rig().prefix("webview-anonymous");
+    for (const [path, userAgent] of [["/spring-sale?utm_source=instagram", INSTAGRAM_UA], ["/pricing", undefined]] as const) {
+      const browser = await openBrowser(userAgent);
+      const page = await browser.newPage();
+      await page.goto(`${rig().siteUrl}${prefix}${path}`);
+      await sleep(1500);
+      await page.goto("about:blank");
+      await browser.close();
+    }
+    const onPrefix = ["contains", "event:page", [prefix]];
+    const rows = await until(
+      () => rig().stats({ metrics: ["visitors"], dimensions: ["visit:webview", "visit:linked_source"], filters: [onPrefix], date_range: "day" }),
+      (rows) => rows.length === 2,
+    );
+    expect(sorted(rows)).toEqual([
+      { dimensions: ["", ""], metrics: [1] },
+      { dimensions: ["Instagram", ""], metrics: [1] },
+    ]);
   });
 });

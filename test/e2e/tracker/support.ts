@@ -8,10 +8,12 @@ import { connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { closeServer, listen, proxy } from "../../../dev/stack/proxy";
 import { startStack, type Stack } from "../../../dev/stack/index";
 import { launchBrowser } from "../../support/chromium";
+import { apiSession } from "../../support/sign-in";
 import { testClickHouse, testClickHousePasswords } from "../../support/clickhouse";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const DATABASE = "pixel_test_tracker";
+const ADMIN_PASSWORD = "tracker-e2e-password";
 /** The queue waits up to 2 s before it hands a batch to the flusher; rows arriving later than this would be extra. */
 const SETTLE_MS = 4_000;
 
@@ -27,6 +29,11 @@ export interface StoredEvent {
   scroll_depth: number;
   engaged_ms: number;
   props: Record<string, string>;
+}
+
+export interface StatsRow {
+  dimensions: string[];
+  metrics: number[];
 }
 
 /** A site with the seed's snippet, its /telemetry/* routed to the local collector, and what reached ClickHouse. */
@@ -46,6 +53,8 @@ export interface TrackerRig {
    * 503 and lets later ones through, so they fail even with no page left to hear it (a browser's routing can't).
    */
   stallSends(): { stalled: () => number; fail: () => void };
+  /** The api's answer to a stats query (`POST /api/v2/query`) on the site, asked by its admin. */
+  stats(query: Record<string, unknown>): Promise<StatsRow[]>;
   /** Hits counted as dropped for `reason` by the drop rows with these ids (deduplicated, as the drops report reads them). */
   droppedHits(reason: string, dropIds: string[]): Promise<number>;
   stop(): Promise<void>;
@@ -56,7 +65,7 @@ export async function startTrackerRig(): Promise<TrackerRig> {
   const stack: Stack = await startStack({
     dataDir,
     ports: { clickhouse: 0, collector: 0, api: 0, dashboard: 0, demo: 0 },
-    adminPassword: "tracker-e2e-password",
+    adminPassword: ADMIN_PASSWORD,
     sessionSecret: "tracker-e2e-session-secret-long-enough",
     clickHouse: testClickHouse(DATABASE),
     clickHousePasswords: testClickHousePasswords(),
@@ -66,6 +75,7 @@ export async function startTrackerRig(): Promise<TrackerRig> {
   let stalled: http.ServerResponse[] | null = null;
   const site = await startSite(stack.urls.collector, (response) => (stalled ? stalled.push(response) > 0 : false));
   const clickHouse = connectClickHouse(testClickHouse(DATABASE));
+  let cookie: string | undefined;
   const select = <T>(sql: string, prefix: string) => selectRows<T>(clickHouse, sql, { pattern: `${prefix}/%` });
   const storedEvents = (prefix: string) =>
     select<StoredEvent>(
@@ -89,6 +99,16 @@ export async function startTrackerRig(): Promise<TrackerRig> {
           for (const response of held) response.writeHead(503, { "content-type": "application/json" }).end('{"error":"stalled"}');
         },
       };
+    },
+    stats: async (query) => {
+      cookie ??= await apiSession(stack.urls.api, stack.admin.email, ADMIN_PASSWORD);
+      const response = await fetch(`${stack.urls.api}/api/v2/query`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: stack.urls.api, cookie },
+        body: JSON.stringify({ site_id: stack.siteId, ...query }),
+      });
+      if (!response.ok) throw new Error(`stats query answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { results: StatsRow[] }).results;
     },
     droppedHits: async (reason, dropIds) => {
       const sql = "SELECT sum(hits) AS hits FROM dropped_hits FINAL WHERE reason = {reason:String} AND drop_id IN {ids:Array(String)}";
@@ -143,9 +163,9 @@ async function startSite(collectorUrl: string, stall: (response: http.ServerResp
   return { server, port };
 }
 
-/** A fresh Chromium (its own storage) that tracks despite `navigator.webdriver`, as the tracker's test flag allows. */
-export async function openBrowser(): Promise<BrowserContext> {
-  const browser = await launchBrowser();
+/** A fresh Chromium (its own storage, and the user agent given) that tracks despite `navigator.webdriver`, as the tracker's test flag allows. */
+export async function openBrowser(userAgent?: string): Promise<BrowserContext> {
+  const browser = await launchBrowser(userAgent);
   await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
   return browser;
 }

@@ -44,6 +44,8 @@ export const VISIT_SQL: Record<VisitDimension, string> = {
   "visit:screen": first("multiIf(screen_width = 0, '', screen_width < 576, 'Mobile', screen_width < 992, 'Tablet', screen_width < 1440, 'Laptop', 'Desktop')"),
   "visit:visitor_type": first("visitor_type"),
   "visit:webview": first("webview"),
+  "visit:linked_source": first("linked_source"),
+  "visit:linked_channel": first("linked_channel"),
   "visit:country_name": countryNameSql(first("country")),
   "visit:region_name": first("region"),
   "visit:city_name": first("city"),

@@ -59,6 +59,7 @@ const DIMENSION_SETS: [string[], string[]][] = [
 const GOAL_FILTER_DIMENSION_SETS: [string[], string[]][] = [
   [[], ["visitors", "conversion_rate", "group_conversion_rate"]],
   [["visit:source"], ["visitors", "conversion_rate", "group_conversion_rate"]],
+  [["visit:linked_source"], ["visitors", "conversion_rate", "group_conversion_rate"]], // conversions after an in-app visit
   [["time:day"], ["visitors", "conversion_rate", "group_conversion_rate"]],
   [["event:page"], ["visitors", "group_conversion_rate"]],
 ];
@@ -97,6 +98,7 @@ const FILTER_SETS: TruthFilter[][] = [
   [["is", "event:goal", ["Visit pricing", "Docs"]], ["is_not", "event:hostname", ["blog.berlin.example"]]],
   [["is", "visit:webview", ["Instagram"]]],
   [["is_not", "visit:webview", [""]]], // the dashboard's in-app browsers tab
+  [["is", "event:goal", ["Signup"]], ["is_not", "visit:linked_source", [""]]], // browser visits linked to an in-app visit
 ];
 
 beforeAll(async () => {
@@ -145,6 +147,13 @@ describe("every metric for every dimension equals the ground truth", () => {
     expect([...names].sort()).toEqual(["download", "engagement", "form_submit", "outbound", "pageview", "purchase", "signup"]);
     expect(new Set(rows.map((row) => row.revenue_currency))).toEqual(new Set(["", "EUR", "USD"]));
     expect(rows.length).toBeGreaterThan(new Set(rows.map((row) => row.event_id)).size);
+    expect(rows.filter((row) => row.linked_source && row.name === "signup").length).toBeGreaterThan(0);
+  });
+
+  it("credits signups after an in-app visit to that visit's source (visit:linked_source)", async () => {
+    const [site] = sites;
+    const results = await answer(site!, ["visitors"], ["visit:linked_source"], [["is", "event:goal", ["Signup"]]], true);
+    expect(results.find((row) => row.dimensions[0] === "l.instagram.com")?.metrics[0]).toBeGreaterThan(0);
   });
 
   // Every filter set on the first site; the other timezones with a few, to keep the suite under a minute.

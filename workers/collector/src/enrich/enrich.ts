@@ -8,7 +8,7 @@ import { trafficFrom } from "../../../../lib/events/traffic";
 import { type ClientHints, softwareFrom } from "./user-agent";
 import { hash64 } from "./visitor";
 import { bridgedVisitorIds, type VisitorBridge } from "../bridge";
-import { linkedVisitor, type DeviceLinks } from "../devices";
+import { linkedVisitor, linkFrom, type DeviceLinks } from "../devices";
 import { LIMITS } from "../../../../lib/events/hit";
 
 export interface HitContext {
@@ -31,22 +31,26 @@ export interface HitContext {
 export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<EventRow> {
   const { site, salts, ip, userAgent } = context;
   const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt, context.ipHash);
-  ids.visitor_id = await linkedVisitor(context.links, site.account, hit.device, site.id, ids.visitor_id, context.receivedAt);
-  const session = hit.session_id ? await hash64(site.id, hit.session_id) : await hash64(ids.visitor_id, "session");
+  const traffic = trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host));
+  const software = softwareFrom(userAgent, context.hints);
+  const seen = { site: site.id, visitor: ids.visitor_id, webview: software.webview, passes: linkFrom(traffic) };
+  const { visitor_id, ...linked } = await linkedVisitor(context.links, site.account, hit.device, seen, context.receivedAt);
+  const session = hit.session_id ? await hash64(site.id, hit.session_id) : await hash64(visitor_id, "session");
   return {
     site_id: site.id,
     timestamp: eventTime(hit, context.receivedAt),
     event_id: hit.id,
     name: hit.name,
-    visitor_id: ids.visitor_id,
+    visitor_id,
     session_id: session,
     user_id: hit.user_id ?? "",
     visitor_type: context.visitorType ?? "",
     ...pageFrom(url),
     title: hit.title ?? "",
-    ...trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host)),
+    ...traffic,
     ...geoFrom(context.cf),
-    ...softwareFrom(userAgent, context.hints),
+    ...software,
+    ...linked,
     screen_width: hit.screen_width ?? 0,
     scroll_depth: hit.scroll_depth ?? 0,
     engaged_ms: hit.engaged_ms ?? 0,
