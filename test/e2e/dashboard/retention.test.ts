@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
-import { connectClickHouse } from "../../../lib/clickhouse/client";
+import { describe, expect, it } from "vitest";
 import { insertEvents } from "../../../lib/clickhouse/tables/events";
 import { dayOfNumber, localDayNumber } from "../../../lib/time";
-import { TEST_DATABASES } from "../../setup/databases";
-import { launchBrowser } from "../../support/chromium";
-import { testClickHouse } from "../../support/clickhouse";
 import { shot } from "../../support/screenshots";
 import { signIn } from "../../support/sign-in";
-import { startTestStack } from "../../support/stack";
+import { useDashboardStack } from "./stack-hooks";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-retention-password";
@@ -20,41 +11,26 @@ const POLL = { timeout: 30_000 };
 const DAY_MS = 86_400_000;
 /** The test site is in UTC: its days are UTC days. */
 const today = localDayNumber(Date.now(), "UTC");
-let stack: Stack;
-let browser: BrowserContext;
-let dataDir: string;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-retention-"));
-  const clickHouse = testClickHouse(TEST_DATABASES.dashboard);
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
+const hooks = useDashboardStack("retention", ADMIN_PASSWORD, (stack, client) => {
   const { visit } = visitsOf(stack.siteId);
   const eightDaysAgo = () => (today - 8) * DAY_MS + 12 * 3_600_000;
-  const client = connectClickHouse(clickHouse);
   // Eight days ago two browsers came for the first time: 400 (the Chromium below, back today) and 402 (never back).
-  await insertEvents(client, [
+  return insertEvents(client, [
     ...visit("400", ["/"], { first_visit: today - 8 }, eightDaysAgo),
     ...visit("402", ["/", "/pricing"], { first_visit: today - 8 }, eightDaysAgo),
   ]);
-  await client.close();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A page of the demo site in real Chromium; `etag` stands in for the pixel.js its cache kept from an earlier day. */
 async function loadDemoPage(etag?: string) {
-  const page = await browser.newPage();
+  const page = await hooks.browser().newPage();
   await page.addInitScript(() => Object.assign(window, { __pixel_test: true }));
   const etags: string[] = [];
   await page.route("**/telemetry/pixel.js", (route) => route.continue({ headers: { ...route.request().headers(), ...(etag && { "if-none-match": etag }) } }));
   page.on("response", (response) => void (response.url().endsWith("/telemetry/pixel.js") && etags.push(response.headers().etag ?? "")));
   const sent = page.waitForResponse((response) => response.url().includes("/telemetry/") && response.request().method() === "POST");
-  await page.goto(`${stack.urls.demo}/`);
+  await page.goto(`${hooks.stack().urls.demo}/`);
   expect((await sent).status()).toBeLessThan(300);
   await page.goto("about:blank");
   await page.close();
@@ -69,6 +45,7 @@ describe("retention page", () => {
     const fresh = await loadDemoPage();
     expect(fresh[0]).toMatch(new RegExp(`\\.d${today}-${today}"$`));
 
+    const [stack, browser] = [hooks.stack(), hooks.browser()];
     const page = await browser.newPage();
     await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`);
