@@ -49,3 +49,11 @@ export function zonedInstant(local: string, timeZone: string): number {
   const candidates = [asUtc - before, asUtc - after].filter((at) => Date.parse(`${wallClock(at, timeZone)}Z`) === asUtc);
   return candidates.length ? Math.min(...candidates) : asUtc - before;
 }
+
+/** The local calendar day at `at` in `timeZone`, as days since 1970-01-01 (ClickHouse's `Date`). */
+export function localDayNumber(at: Date | number, timeZone: string): number {
+  return Date.parse(`${wallClock(at, timeZone).slice(0, 10)}T00:00:00Z`) / 86_400_000;
+}
+
+/** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
+export const dayOfNumber = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);

@@ -232,7 +232,7 @@ const LOGIC = `
 import { readHits } from "./workers/collector/src/hits";
 import { enrich } from "./workers/collector/src/enrich/enrich";
 import { botReason } from "./workers/collector/src/enrich/bots";
-const site = { id: "site_bench", domain: "${SITE}", hostnames: [], retentionDays: 0, account: "acct" };
+const site = { id: "site_bench", domain: "${SITE}", hostnames: [], retentionDays: 0, timezone: "UTC", account: "acct" };
 const salts = { day: "2026-01-01", current: "a".repeat(64), previous: "b".repeat(64) };
 const noon = Date.parse("2026-01-01T12:00:00Z");
 export default {

@@ -154,6 +154,41 @@ export async function timeRuns(action: () => Promise<unknown>, runs: number): Pr
   return times.sort((a, b) => a - b);
 }
 
+/** A fresh local ClickHouse holding the big site's data set, as background merges leave it, for a report benchmark. */
+export async function onBigSite<T>(name: string, progress: (message: string) => void, use: (client: ReturnType<typeof connectClickHouse>) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
+  const server = await startClickHouseServer({ port: 0, dataDir });
+  try {
+    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
+    await migrateClickHouse(config, () => {});
+    const client = connectClickHouse(config);
+    await load(client, progress, SITE.id);
+    const result = await use(client);
+    await client.close();
+    return result;
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A report on the big site timed after one warm-up run: its median and p95 as a benchmark row. */
+export async function reportRow(area: string, measure: string, report: () => Promise<unknown>, progress: (message: string) => void): Promise<BenchRow> {
+  await report();
+  const times = await timeRuns(report, RUNS);
+  progress(`${measure}: median ${median(times)} ms`);
+  return {
+    area,
+    measure: `${measure}: median / p95`,
+    value: `${median(times)} / ${p95(times)} ms`,
+    note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
+  };
+}
+
+/** The big site's 30 days as a query of the v2 language. */
+export const bigSiteQuery = (filters: unknown[] = []) =>
+  normalizeQuery(v.parse(QueryBody, { site_id: SITE.id, metrics: ["visitors"], date_range: RANGE, filters }), { timezone: SITE.timezone, createdAt: new Date("2026-01-01") });
+
 export const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
 export const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
 

@@ -5,6 +5,7 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
  * 10 million events load in seconds and the sessions and pages views fill as they do from the flusher's inserts.
  * Paths, referrers and cities are Zipf-distributed (rank = ⌊N^u⌋, so rank r has weight ~1/r); visitors return within
  * their UTC day (the daily salt rotates the id at midnight); each visit has 1–10 pageviews, each with an engagement hit.
+ * A visit's browser was first seen on a day of the month so far, its first page load came after a gap of up to a week.
  * Every chunk is its own INSERT, leaving parts as batched inserts and background merges leave them.
  */
 export interface TrafficOptions {
@@ -41,7 +42,9 @@ WITH
   u('direct') < 0.35 AS direct,
   least(10, 1 + toUInt8(floor(log(1 - u('depth')) / log(0.47)))) AS pageviews,
   toDateTime64({firstDay:Date}, 3, 'UTC') + toIntervalSecond(day * 86400 + toUInt32(u('start') * 86000)) AS started,
-  cityHash64(seed, visit, 'session') AS session
+  cityHash64(seed, visit, 'session') AS session,
+  toDate(started) AS visit_day,
+  visit_day - toUInt32(floor(vu('age') * (day + 1))) AS first_seen
 SELECT
   {site:String} AS site_id,
   started + toIntervalSecond(intDiv(hit, 2) * 40 + (hit % 2) * 25) AS timestamp,
@@ -62,13 +65,15 @@ SELECT
   {oses:Array(String)}[1 + cityHash64(visitor, 'os') % length({oses:Array(String)})] AS os,
   {devices:Array(String)}[1 + cityHash64(visitor, 'device') % length({devices:Array(String)})] AS device_type,
   if(hit % 2 = 1, toUInt8(cityHash64(seed, visit, hit, 'scroll') % 101), 0) AS scroll_depth,
-  if(hit % 2 = 1, toUInt32(cityHash64(seed, visit, hit, 'engaged') % 120000), 0) AS engaged_ms
+  if(hit % 2 = 1, toUInt32(cityHash64(seed, visit, hit, 'engaged') % 120000), 0) AS engaged_ms,
+  first_seen AS first_visit,
+  multiIf(hit > 1, visit_day, first_seen = visit_day, toDate(0), greatest(first_seen, visit_day - 1 - toUInt32(floor(u('gap') * 7)))) AS previous_visit
 FROM numbers({from:UInt64}, {count:UInt64})
 ARRAY JOIN range(toUInt8(pageviews * 2)) AS hit
 LIMIT {events:UInt64}`;
 
 const COLUMNS =
-  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms";
+  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, first_visit, previous_visit";
 
 /** Mean events per visit: two hits per pageview, pageviews geometric with p = 0.53, capped at 10. */
 const EVENTS_PER_VISIT = 3.8;

@@ -91,8 +91,10 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
   for (const [siteIndex, site] of options.sites.entries()) {
     const visitorPool = Math.max(1, Math.floor((options.visitsPerSiteDay * options.days) / 2));
     const firstDays = new Map<number, number>();
+    const browsers = new Map<number, { first: number; last: number }>();
     for (let day = 0; day < options.days; day++) {
-      const midnight = zonedMidnight(addDays(options.firstDay, day), site.timezone);
+      const date = addDays(options.firstDay, day);
+      const midnight = zonedMidnight(date, site.timezone);
       for (let visit = 0; visit < options.visitsPerSiteDay; visit++) {
         const visitorNumber = between(1, visitorPool);
         const visitor = visitorOf(options.seed, siteIndex, visitorNumber);
@@ -103,13 +105,15 @@ export function* generateEventBatches(options: GenerateOptions, batchSize = 10_0
         let time = crossesMidnight ? midnight + 86_400_000 - between(30_000, 600_000) : midnight + Math.floor(random() * 86_000_000);
         const sessionId = String(1_000_000_000 + options.seed * 100_000_000 + ++sessionCount);
         const pageviews = random() < 0.4 ? 1 : between(2, 6);
+        let days: VisitDays = NO_DAYS;
         const emit = (fields: EmittedFields) => {
           const first = batch.length === 0 || batch.at(-1)!.session_id !== sessionId;
-          batch.push(eventRow(site, visitor, visitorType, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, linked, fields));
+          batch.push(eventRow(site, visitor, visitorType, days, sessionId, `ev${options.seed}_${++eventCount}`, time, first ? source : undefined, linked, fields));
           time += between(1_000, 400_000);
         };
         for (let view = 0; view < pageviews; view++) {
           const pathname = pick(PAGES, PAGE_WEIGHTS);
+          days = pageLoadDays(visitorNumber, Date.parse(`${date}T00:00:00Z`) / DAY_MS + Math.floor((time - midnight) / DAY_MS), browsers);
           emit({ name: "pageview", pathname, props: pathname.startsWith("/blog") ? { author: random() < 0.5 ? "ann" : "bob" } : {} });
           if (random() < 0.7) emit({ name: "engagement", pathname, scroll_depth: between(0, 100), engaged_ms: between(500, 120_000) });
           for (const custom of CUSTOM_EVENTS) {
@@ -147,11 +151,28 @@ type Linked = Pick<EventRow, "linked_source" | "linked_channel">;
 const NOT_LINKED: Linked = { linked_source: "", linked_channel: "" };
 const INSTAGRAM_LINK: Linked = { linked_source: "l.instagram.com", linked_channel: "organic social" };
 
+const DAY_MS = 86_400_000;
+type VisitDays = Pick<EventRow, "first_visit" | "previous_visit">;
+const NO_DAYS: VisitDays = { first_visit: 0, previous_visit: 0 };
+
+/**
+ * A page load's visit days, as pixel.js's ETag tells the collector: the browser's first day and its latest page load
+ * before this one (site calendar day numbers). The tenth visitors without pixel.js have none. Draws no random numbers.
+ */
+function pageLoadDays(visitorNumber: number, today: number, browsers: Map<number, { first: number; last: number }>): VisitDays {
+  if (visitorNumber % 10 === 0) return NO_DAYS;
+  const known = browsers.get(visitorNumber) ?? { first: today, last: 0 };
+  // A visit that crossed midnight was generated before the next day's earlier visits: the cache keeps the latest day.
+  browsers.set(visitorNumber, { first: known.first, last: Math.max(known.last, today) });
+  return { first_visit: known.first, previous_visit: known.last };
+}
+
 /** One literal of one shape: spreads of 40-field objects made generation 10× slower. */
 function eventRow(
   site: TruthSite,
   visitor: ReturnType<typeof visitorOf>,
   visitorType: EventRow["visitor_type"],
+  days: VisitDays,
   sessionId: string,
   eventId: string,
   timestamp: number,
@@ -170,6 +191,8 @@ function eventRow(
     session_id: sessionId,
     user_id: "",
     visitor_type: visitorType,
+    first_visit: days.first_visit,
+    previous_visit: days.previous_visit,
     hostname: fields.pathname.startsWith("/blog") ? `blog.${site.domain}` : site.domain,
     pathname: fields.pathname,
     query: "",

@@ -80,6 +80,8 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
     session_id: await cachedHash(site.id, get("visit_id") || sessionKey),
     user_id: "",
     visitor_type: "",
+    first_visit: 0,
+    previous_visit: 0,
     ...pageFrom(page),
     title: get("page_title").slice(0, 300),
     ...trafficFrom(campaign, referrer, (host) => belongsToSite(site, host)),

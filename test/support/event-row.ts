@@ -11,6 +11,8 @@ export function eventRow(overrides: Partial<EventRow> = {}): EventRow {
     session_id: "1",
     user_id: "",
     visitor_type: "",
+    first_visit: 0,
+    previous_visit: 0,
     hostname: "shop.example",
     pathname: "/",
     query: "",

@@ -5,8 +5,9 @@ import { epochMs, lowCardinality, text, uint, uint64 } from "../columns";
 import { insertRows, type Table } from "../insert";
 import { VISITOR_TYPES } from "../../events/visitor-type";
 import { Currency, REVENUE_AMOUNT } from "../../events/hit";
+import { dayOfNumber } from "../../time";
 
-// The `events` table (migrations 0001, 0002, 0008, 0009, 0010 and 0012): one row per hit, as the collector enriches it. It holds nothing that
+// The `events` table (migrations 0001, 0002, 0008, 0009, 0010, 0011 and 0012): one row per hit, as the collector enriches it. It holds nothing that
 // identifies a person: no raw IP, no full user agent. Every writer (the flusher, imports, the seeder) checks rows
 // against this one schema, and the row type is inferred from it.
 
@@ -22,6 +23,13 @@ export const EventRowSchema = v.strictObject({
   session_id: uint64,
   user_id: text(64),
   visitor_type: v.picklist(["", ...VISITOR_TYPES]),
+  /**
+   * The browser's first-seen day and the day of its page load before this one, in the site's calendar, as days since
+   * 1970-01-01 (ClickHouse `Date`); 0 when the hit did not say, or (previous_visit) for the browser's first page load.
+   * From pixel.js's validator (returning.ts), they place the visitor in a retention cohort (migration 0011).
+   */
+  first_visit: uint(65535),
+  previous_visit: uint(65535),
   hostname: text(253),
   pathname: text(2048),
   query: text(2048),
@@ -78,7 +86,7 @@ export type EventSoftware = Pick<EventRow, "browser" | "browser_version" | "os" 
 
 /** The value of each column a hit may leave empty. */
 export const EVENT_DEFAULTS = {
-  user_id: "", visitor_type: "", hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
+  user_id: "", visitor_type: "", first_visit: 0, previous_visit: 0, hostname: "", pathname: "", query: "", title: "", referrer: "", referrer_host: "", channel: "",
   utm_source: "", utm_medium: "", utm_campaign: "", utm_term: "", utm_content: "",
   country: "", region_code: "", region: "", city: "", continent: "", timezone: "", asn: 0, as_org: "",
   browser: "", browser_version: "", os: "", os_version: "", device_type: "", device_vendor: "", device_model: "", webview: "", linked_source: "", linked_channel: "",
@@ -88,7 +96,12 @@ export const EVENT_DEFAULTS = {
 export const EVENTS: Table<EventRow> = {
   name: "events",
   idOf: (row) => row.event_id,
-  toColumns: (row) => ({ ...row, timestamp: clickHouseTime(row.timestamp) }),
+  toColumns: (row) => ({
+    ...row,
+    timestamp: clickHouseTime(row.timestamp),
+    first_visit: dayOfNumber(row.first_visit),
+    previous_visit: dayOfNumber(row.previous_visit),
+  }),
 };
 
 /** One INSERT of events, deduplicated as the flusher's are; the tests, the seeder and the benchmarks seed with it. */

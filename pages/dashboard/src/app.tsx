@@ -23,6 +23,7 @@ import { loginUrl, parseRoute, type Route, siteUrl } from "./routes";
 // Everything but sign-in and the overview loads on demand, so the first paint ships only what it shows.
 const ReportsPage = lazy(() => import("./pages/reports").then((m) => ({ default: m.ReportsPage })));
 const FunnelsPage = lazy(() => import("./pages/funnels").then((m) => ({ default: m.FunnelsPage })));
+const RetentionPage = lazy(() => import("./pages/retention").then((m) => ({ default: m.RetentionPage })));
 const DropsPage = lazy(() => import("./pages/drops").then((m) => ({ default: m.DropsPage })));
 const SettingsPage = lazy(() => import("./pages/settings").then((m) => ({ default: m.SettingsPage })));
 const UsersPage = lazy(() => import("./pages/users").then((m) => ({ default: m.UsersPage })));
@@ -36,7 +37,7 @@ const ResetPasswordPage = lazy(() => import("./pages/password-reset").then((m) =
 const InvitationPage = lazy(() => import("./pages/invitation").then((m) => ({ default: m.InvitationPage })));
 const PUBLIC_PAGE_COMPONENTS = { "forgot-password": ForgotPasswordPage, "reset-password": ResetPasswordPage, invitation: InvitationPage };
 
-const SITE_SECTION_PAGES = { reports: ReportsPage, funnels: FunnelsPage, drops: DropsPage, settings: SettingsPage };
+const SITE_SECTION_PAGES = { reports: ReportsPage, funnels: FunnelsPage, retention: RetentionPage, drops: DropsPage, settings: SettingsPage };
 const ACCOUNT_PAGE_COMPONENTS = { users: UsersPage, keys: KeysPage, account: AccountPage };
 
 export function App() {

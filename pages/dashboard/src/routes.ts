@@ -1,7 +1,7 @@
 import { DEFAULT_VIEW, parseView, type View, viewSearch } from "./view";
 
 /** Pages under /sites/:siteId/ besides the overview; each reads its own query string. */
-export const SITE_SECTIONS = ["reports", "funnels", "drops", "settings"] as const;
+export const SITE_SECTIONS = ["reports", "funnels", "retention", "drops", "settings"] as const;
 export type SiteSection = (typeof SITE_SECTIONS)[number];
 
 /** Pages that belong to the signed-in person rather than to a site. */

@@ -1,51 +1,28 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
-import { connectClickHouse } from "../../../lib/clickhouse/client";
+import { describe, expect, it } from "vitest";
 import { insertEvents } from "../../../lib/clickhouse/tables/events";
-import { TEST_DATABASES } from "../../setup/databases";
-import { launchBrowser } from "../../support/chromium";
-import { testClickHouse } from "../../support/clickhouse";
 import { signIn } from "../../support/sign-in";
-import { startTestStack } from "../../support/stack";
 import { DEFAULT_VIEW, viewSearch } from "../../../pages/dashboard/src/view";
+import { useDashboardStack } from "./stack-hooks";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-funnels-password";
 /** The local ClickHouse answers one query at a time. */
 const POLL = { timeout: 20_000 };
-let stack: Stack;
-let browser: BrowserContext;
-let dataDir: string;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-funnels-"));
-  const clickHouse = testClickHouse(TEST_DATABASES.dashboard);
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
+const hooks = useDashboardStack("funnels", ADMIN_PASSWORD, (stack, client) => {
   const { visit } = visitsOf(stack.siteId);
-  const client = connectClickHouse(clickHouse);
   // 301 takes every step; 302 stops after the first; 303 sees /pricing before / (out of order).
-  await insertEvents(client, [
+  return insertEvents(client, [
     ...visit("301", ["/", "/pricing"]),
     ...visit("301", ["/pricing"], { name: "signup", props: { plan: "pro" } }),
     ...visit("302", ["/"], { browser: "Firefox" }),
     ...visit("303", ["/pricing", "/"]),
   ]);
-  await client.close();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("funnels page", () => {
   it("defines a funnel and shows each step's visitors and drop-off", async () => {
+    const [stack, browser] = [hooks.stack(), hooks.browser()];
     const page = await browser.newPage();
     await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`);

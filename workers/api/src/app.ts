@@ -18,6 +18,7 @@ import { annotationRoutes } from "./annotations/routes";
 import { segmentRoutes } from "./segments/routes";
 import { emailSettingsRoutes } from "./email/settings";
 import { funnelRoutes } from "./funnels/routes";
+import { retentionRoutes } from "./cohorts/routes";
 import { goalRoutes } from "./goals/routes";
 import { invitationRoutes, publicInvitationRoutes } from "./invitations/routes";
 import { reportRoutes } from "./reports/routes";
@@ -60,6 +61,7 @@ app.route("/sites/:siteId/drops", dropRoutes);
 app.route("/users", userRoutes);
 app.route("/keys", keyRoutes);
 app.route("/settings", settingsRoutes);
+app.route("/v2/retention", retentionRoutes);
 app.route("/v2", statsRoutes);
 app.route("/v1/stats", v1StatsRoutes);
 

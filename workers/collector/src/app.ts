@@ -5,11 +5,11 @@ import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { compactRow, type DropMessage } from "../../../lib/events/message";
 import { queueMessages } from "./queue";
 import { serveScript } from "./scripts";
-import { recallVisitorType, servePixelScript } from "./returning";
+import { recallVisit, type RecalledVisit, servePixelScript } from "./returning";
 import { limitedAddress, refusedAllowed, TOO_MANY_REFUSED, tooManyHits, visitorLimiter } from "./limits";
 import { countDrops, DropTally, lostDrop, type WaitUntil } from "./drops";
 import { enrich } from "./enrich/enrich";
-import { ipHash } from "./enrich/visitor";
+import { ipHash, visitorIds, type VisitorIds } from "./enrich/visitor";
 import { botReason } from "./enrich/bots";
 import type { CollectorEnv } from "./env";
 import { readHits, readPixel, type HitsResult } from "./hits";
@@ -172,6 +172,14 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
   const todaysIpHash = salts ? await ipHash(salts.current, ip) : "";
   const address = limitedAddress(ip);
   const allowed = salts && visitorLimiter(env.VISITOR_LIMIT, address === ip ? todaysIpHash : await ipHash(salts.current, address));
+  // Today's ids and pixel.js's answer, once per site of the request: a batch's hits share them.
+  const visitors = new Map<string, Promise<{ todays: VisitorIds; visit: RecalledVisit }>>();
+  const visitorOn = (siteId: string, salt: string) => {
+    if (!visitors.has(siteId)) {
+      visitors.set(siteId, visitorIds(salt, siteId, ip, userAgent, todaysIpHash).then(async (todays) => ({ todays, visit: await recallVisit(todays.visitor_id) })));
+    }
+    return visitors.get(siteId)!;
+  };
   for (let i = 0; i < hits.length; i++) {
     const hit = hits[i]!;
     const url = urls[i]!;
@@ -185,8 +193,8 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       result.limited++;
     } else {
       const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
-      const visitorType = await recallVisitorType({ salt: salts.current, siteId: site.id, ip, userAgent });
-      result.rows.push(await enrich(stored, url, { site, salts, ip, ipHash: todaysIpHash, userAgent, hints, cf, receivedAt, visitorType, bridges: env.BRIDGE, links: env.LINKS }));
+      const { todays, visit } = await visitorOn(site.id, salts.current);
+      result.rows.push(await enrich(stored, url, { site, salts, ip, todays, userAgent, hints, cf, receivedAt, visit, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));
     }
     result.site = site ?? result.site;

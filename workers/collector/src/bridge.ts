@@ -37,9 +37,9 @@ export async function bridgedVisitorIds(
   ip: string,
   userAgent: string,
   now: number,
-  todaysIpHash?: string,
+  todays?: VisitorIds,
 ): Promise<VisitorIds> {
-  const ids = await visitorIds(salts.current, site, ip, userAgent, todaysIpHash);
+  const ids = todays ? { ...todays } : await visitorIds(salts.current, site, ip, userAgent);
   const sinceMidnight = now % DAY_MS;
   const bridge = () => bridges.get(bridges.idFromName(site));
   if (DAY_MS - sinceMidnight <= SESSION_MS) {

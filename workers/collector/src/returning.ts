@@ -1,4 +1,6 @@
 import type { VisitorType } from "../../../lib/events/visitor-type";
+import type { EventRow } from "../../../lib/clickhouse/tables/events";
+import { localDayNumber } from "../../../lib/time";
 import { PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
 import { logFor } from "../../../lib/log/http";
 import { errorFields } from "../../../lib/log/log";
@@ -27,52 +29,83 @@ export function visitFrom(ifModifiedSince: string | null, now: number): { type: 
   return { type, lastModified: new Date(midnight + (type === "new" ? 0 : 1000)).toUTCString() };
 }
 
-export interface VisitorKey {
-  salt: string;
-  siteId: string;
-  ip: string;
-  userAgent: string;
-}
+/** What pixel.js learned about a browser, for the hits of its page: the day's type and its visit days (0: not told). */
+export type RecalledVisit = Pick<EventRow, "visitor_type" | "first_visit" | "previous_visit">;
+
+export const UNKNOWN_VISIT: RecalledVisit = { visitor_type: "", first_visit: 0, previous_visit: 0 };
+
+/** The visit days in pixel.js's ETag: `.d<first>-<last>` after the script's own tag, site-calendar day numbers. */
+const DAYS_TAG = /\.d(\d{1,5})-(\d{1,5})"/;
 
 /**
- * The hits that follow pixel.js learn the day's answer through the edge cache, under the daily visitor hash (the
- * id the hits' rows carry anyway), until the next UTC midnight. The key's host can never be asked for, so no request
- * from outside reaches these entries through the zone's cache.
+ * A browser's visit days from pixel.js's If-None-Match, and the ETag suffix that carries them on: its first-seen day,
+ * and its latest page load before this one (`previous`: today for the day's later pages, 0 for a browser's first).
+ * Two dates shared by everyone who came on those days, never a value of its own (docs/ingestion.md).
  */
-async function cacheKey(key: VisitorKey): Promise<Request> {
-  const { visitor_id } = await visitorIds(key.salt, key.siteId, key.ip, key.userAgent);
-  return new Request(`https://visitor-type.pixel.invalid/${visitor_id}`);
+export function visitDaysFrom(ifNoneMatch: string | null, today: number): { first: number; previous: number; tag: string } {
+  const echoed = DAYS_TAG.exec(ifNoneMatch ?? "");
+  const first = Number(echoed?.[1] ?? 0);
+  const last = Number(echoed?.[2] ?? 0);
+  if (!first || first > last || first > today) return { first: today, previous: 0, tag: daysTag(today, today) };
+  return { first, previous: Math.min(last, today), tag: daysTag(first, today) };
 }
 
-export async function rememberVisitorType(key: VisitorKey, type: VisitorType, now: number): Promise<void> {
+const daysTag = (first: number, last: number) => `d${first}-${last}`;
+
+/** The suffix of an ETag the browser echoed, kept as it was when the page's site is unknown. */
+const echoedDaysTag = (ifNoneMatch: string | null): string => {
+  const echoed = DAYS_TAG.exec(ifNoneMatch ?? "");
+  return echoed ? daysTag(Number(echoed[1]), Number(echoed[2])) : "";
+};
+
+/**
+ * The hits that follow pixel.js learn its answer through the edge cache, under the daily visitor hash (the id the
+ * hits' rows carry anyway), until the next UTC midnight. The key's host can never be asked for, so no request from
+ * outside reaches these entries through the zone's cache.
+ */
+const cacheKey = (visitorId: string) => new Request(`https://visitor-type.pixel.invalid/${visitorId}`);
+
+export async function rememberVisit(visitorId: string, visit: RecalledVisit, now: number): Promise<void> {
   const maxAge = Math.max(1, Math.ceil((DAY_MS - (now % DAY_MS)) / 1000));
-  await caches.default.put(await cacheKey(key), new Response(type, { headers: { "cache-control": `max-age=${maxAge}` } }));
+  const text = `${visit.visitor_type} ${visit.first_visit} ${visit.previous_visit}`;
+  await caches.default.put(cacheKey(visitorId), new Response(text, { headers: { "cache-control": `max-age=${maxAge}` } }));
 }
 
-export async function recallVisitorType(key: VisitorKey): Promise<VisitorType | ""> {
-  const text = await (await caches.default.match(await cacheKey(key)))?.text();
-  return text === "new" || text === "returning" ? text : "";
+/** One Cache API match: the caller asks once per visitor and request (app.ts). */
+export async function recallVisit(visitorId: string): Promise<RecalledVisit> {
+  const text = await (await caches.default.match(cacheKey(visitorId)))?.text();
+  const [type, first, previous] = (text ?? "").split(" ");
+  if (type !== "new" && type !== "returning") return UNKNOWN_VISIT;
+  return { visitor_type: type, first_visit: Number(first) || 0, previous_visit: Number(first) ? Number(previous) || 0 : 0 };
 }
 
-/** pixel.js with the day's validator; the answer is remembered for the hits of the page that asked (its Referer). */
+/** pixel.js with the day's validators; the answer is remembered for the hits of the page that asked (its Referer). */
 export async function servePixelScript(request: Request, env: CollectorEnv): Promise<Response> {
   const now = Date.now();
+  const ifNoneMatch = request.headers.get("if-none-match");
   const visit = visitFrom(request.headers.get("if-modified-since"), now);
+  let tag = echoedDaysTag(ifNoneMatch);
   try {
-    const key = await pixelVisitorKey(request, env, now);
-    if (key) await rememberVisitorType(key, visit.type, now);
+    const visitor = await pixelVisitor(request, env, now);
+    if (visitor) {
+      const days = visitDaysFrom(ifNoneMatch, localDayNumber(now, visitor.timezone));
+      tag = days.tag;
+      await rememberVisit(visitor.id, { visitor_type: visit.type, first_visit: days.first, previous_visit: days.previous }, now);
+    }
   } catch (error) {
     logFor(request, "collector").error("visitor type not remembered", errorFields(error));
   }
-  return serveScript(request, PIXEL_SCRIPT, visit.lastModified);
+  return serveScript(request, PIXEL_SCRIPT, { lastModified: visit.lastModified, tag });
 }
 
-async function pixelVisitorKey(request: Request, env: CollectorEnv, now: number): Promise<VisitorKey | null> {
+/** Today's visitor id of the browser asking for pixel.js, and its site's timezone; null for a bot or an unknown page. */
+async function pixelVisitor(request: Request, env: CollectorEnv, now: number): Promise<{ id: string; timezone: string } | null> {
   const userAgent = request.headers.get("user-agent") ?? "";
   const page = hostOf(request.headers.get("referer"));
   if (!page || botReason(userAgent, request.cf as IncomingRequestCfProperties | undefined)) return null;
   const site = await siteForHost(env.DB, page);
   if (!site) return null;
   const salts = await saltsFor(env.SALTS, now);
-  return { salt: salts.current, siteId: site.id, ip: request.headers.get("cf-connecting-ip") ?? "", userAgent };
+  const { visitor_id } = await visitorIds(salts.current, site.id, request.headers.get("cf-connecting-ip") ?? "", userAgent);
+  return { id: visitor_id, timezone: site.timezone };
 }

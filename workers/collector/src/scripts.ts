@@ -5,11 +5,14 @@ type Encoding = "br" | "gzip" | "identity";
 /**
  * pixel.js and its extra scripts, compressed at build time (tracker/build.ts): the collector picks the
  * encoding the browser accepts and sends those bytes as they are, so serving costs no compression CPU.
- * With `lastModified` (pixel.js: returning.ts) the browser revalidates on every page load.
+ * With validators (pixel.js: returning.ts) the browser revalidates on every page load: `lastModified` and the
+ * ETag's `tag` after the script's own carry what returning.ts reads back.
  */
-export function serveScript(request: Request, script: ServedScript, lastModified?: string): Response {
+export function serveScript(request: Request, script: ServedScript, validators?: { lastModified: string; tag: string }): Response {
   const encoding = encodingFor(request.headers.get("accept-encoding"));
-  const etag = encoding === "identity" ? `"${script.hash}"` : `"${script.hash}-${encoding}"`;
+  const lastModified = validators?.lastModified;
+  const tag = validators?.tag ? `.${validators.tag}` : "";
+  const etag = encoding === "identity" ? `"${script.hash}${tag}"` : `"${script.hash}-${encoding}${tag}"`;
   const headers: Record<string, string> = {
     "content-type": "application/javascript; charset=utf-8",
     "cache-control": lastModified ? "private, no-cache" : "public, max-age=3600, stale-while-revalidate=86400",

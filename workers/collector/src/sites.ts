@@ -7,6 +7,8 @@ export interface SiteMatch {
   domain: string;
   hostnames: string[];
   retentionDays: number;
+  /** The site's IANA timezone: its calendar days date each browser's visits (returning.ts). */
+  timezone: string;
   /** The owner's user id: sites of one account may link visitors across each other (identity: 'device'). */
   account: string;
   /** Hits the site's owner asked not to count (docs/api.md). */
@@ -39,20 +41,21 @@ async function lookup(db: D1Database, host: string): Promise<SiteMatch | null> {
   const candidates = parentDomains(host);
   const row = await db
     .prepare(
-      `SELECT id, domain, hostnames, retention_days, shields, script_name, endpoint_name,
+      `SELECT id, domain, hostnames, retention_days, timezone, shields, script_name, endpoint_name,
               (SELECT user_id FROM memberships WHERE site_id = sites.id AND role = 'owner' ORDER BY user_id LIMIT 1) AS account
        FROM site_hostnames JOIN sites ON sites.id = site_hostnames.site_id
        WHERE hostname IN (SELECT value FROM json_each(?1)) AND (kind = 'domain' OR hostname = ?2)
        ORDER BY length(hostname) DESC LIMIT 1`,
     )
     .bind(JSON.stringify(candidates), host)
-    .first<{ id: string; domain: string; hostnames: string; retention_days: number; shields: string; script_name: string; endpoint_name: string; account: string | null }>();
+    .first<{ id: string; domain: string; hostnames: string; retention_days: number; timezone: string; shields: string; script_name: string; endpoint_name: string; account: string | null }>();
   if (!row) return null;
   return {
     id: row.id,
     domain: row.domain,
     hostnames: JSON.parse(row.hostnames),
     retentionDays: row.retention_days,
+    timezone: row.timezone,
     account: row.account ?? row.id,
     shields: JSON.parse(row.shields),
     scriptName: row.script_name,

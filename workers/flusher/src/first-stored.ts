@@ -27,7 +27,8 @@ export async function asFirstStored(client: ClickHouseClient, rows: EventRow[]):
     client,
     // The filter sits in a subquery: in the outer WHERE, `timestamp` would be the milliseconds alias.
     `SELECT * REPLACE (toUnixTimestamp64Milli(timestamp) AS timestamp, toString(visitor_id) AS visitor_id,
-        toString(session_id) AS session_id, toString(ip_hash) AS ip_hash)
+        toString(session_id) AS session_id, toString(ip_hash) AS ip_hash, toUInt16(first_visit) AS first_visit,
+        toUInt16(previous_visit) AS previous_visit)
      FROM (
        SELECT * FROM events
        WHERE site_id IN {sites:Array(String)} AND event_id IN {ids:Array(String)}

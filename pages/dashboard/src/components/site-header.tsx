@@ -82,6 +82,9 @@ export function SiteHeader(props: {
               <NavLink href={siteSectionUrl(site().id, "funnels")} current={props.place === "funnels"} testId="nav-funnels">
                 Funnels
               </NavLink>
+              <NavLink href={siteSectionUrl(site().id, "retention")} current={props.place === "retention"} testId="nav-retention">
+                Retention
+              </NavLink>
               <NavLink href={siteSectionUrl(site().id, "drops")} current={props.place === "drops"} testId="nav-drops">
                 Dropped hits
               </NavLink>

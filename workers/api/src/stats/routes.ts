@@ -69,7 +69,7 @@ type Prepared = Omit<BatchItem, "index"> | { status: 400 | 404; error: string };
 type Lookups = ReturnType<typeof lookupsFor>;
 
 /** The caller's sites and their goals, each read once per request. */
-function lookupsFor(c: Context<ApiContext>) {
+export function lookupsFor(c: Context<ApiContext>) {
   const sites = new Map<string, Promise<Site | undefined>>();
   const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
   const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
@@ -84,7 +84,7 @@ function lookupsFor(c: Context<ApiContext>) {
 }
 
 /** A query checked against the caller's sites and normalized, with its site's timezone and goals; or why it can't run. */
-async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepared> {
+export async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepared> {
   const site = await lookups.site(input.site_id);
   if (!site) return { status: 404, error: noSite(input.site_id) };
   try {
@@ -108,8 +108,8 @@ async function withSegments(filters: unknown[], siteId: string, lookups: Lookups
   return expandSegments(filters, found);
 }
 
-const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";
-const isBadRegex = (error: unknown) => error instanceof ClickHouseError && error.type === "CANNOT_COMPILE_REGEXP";
+export const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";
+export const isBadRegex = (error: unknown) => error instanceof ClickHouseError && error.type === "CANNOT_COMPILE_REGEXP";
 
 /**
  * Several queries in one request, answered line by line as each finishes (NDJSON), so a page can show each

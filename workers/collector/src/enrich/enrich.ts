@@ -6,7 +6,8 @@ import { geoFrom } from "./geo";
 import { pageFrom } from "../../../../lib/events/page";
 import { trafficFrom } from "../../../../lib/events/traffic";
 import { type ClientHints, softwareFrom } from "./user-agent";
-import { hash64 } from "./visitor";
+import { hash64, type VisitorIds } from "./visitor";
+import { type RecalledVisit, UNKNOWN_VISIT } from "../returning";
 import { bridgedVisitorIds, type VisitorBridge } from "../bridge";
 import { linkedVisitor, linkFrom, type DeviceLinks } from "../devices";
 import { LIMITS } from "../../../../lib/events/hit";
@@ -15,14 +16,14 @@ export interface HitContext {
   site: SiteMatch;
   salts: DailySalts;
   ip: string;
-  /** hash(today's salt, IP), when already computed for this request. */
-  ipHash?: string;
+  /** The visitor's ids under today's salt, when already computed for this request. */
+  todays?: VisitorIds;
   userAgent: string;
   hints?: ClientHints;
   cf: IncomingRequestCfProperties | undefined;
   receivedAt: number;
-  /** New or returning, as pixel.js's validator told it today (returning.ts). */
-  visitorType?: EventRow["visitor_type"];
+  /** New or returning, and the visit days, as pixel.js's validators told them (returning.ts). */
+  visit?: RecalledVisit;
   bridges: DurableObjectNamespace<VisitorBridge>;
   links: DurableObjectNamespace<DeviceLinks>;
 }
@@ -30,7 +31,7 @@ export interface HitContext {
 /** Turns a validated hit into the row stored for it. */
 export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<EventRow> {
   const { site, salts, ip, userAgent } = context;
-  const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt, context.ipHash);
+  const ids = await bridgedVisitorIds(context.bridges, salts, site.id, ip, userAgent, context.receivedAt, context.todays);
   const traffic = trafficFrom(url, hit.referrer, (host) => belongsToSite(site, host));
   const software = softwareFrom(userAgent, context.hints);
   const seen = { site: site.id, visitor: ids.visitor_id, webview: software.webview, passes: linkFrom(traffic) };
@@ -44,7 +45,7 @@ export async function enrich(hit: Hit, url: URL, context: HitContext): Promise<E
     visitor_id,
     session_id: session,
     user_id: hit.user_id ?? "",
-    visitor_type: context.visitorType ?? "",
+    ...(context.visit ?? UNKNOWN_VISIT),
     ...pageFrom(url),
     title: hit.title ?? "",
     ...traffic,

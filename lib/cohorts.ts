@@ -1,0 +1,26 @@
+import * as v from "valibot";
+
+/** Retention cohorts (docs/stats-api.md, "Retention"): the report as the api answers it and the dashboard reads it. */
+
+export const COHORT_PERIODS = ["day", "week", "month"] as const;
+export type CohortPeriod = (typeof COHORT_PERIODS)[number];
+
+export const CohortPeriod = v.picklist(COHORT_PERIODS, `period is ${COHORT_PERIODS.join(", ")}`);
+
+/** Cohorts (and so later periods) one report holds: a triangle of at most 100 × 100 cells. */
+export const MAX_COHORTS = 100;
+
+export interface CohortRow {
+  /** The first local day of the cohort's period, `YYYY-MM-DD`. */
+  cohort: string;
+  /** Browsers whose first visit fell in this period (and whose first page load passed the filters). */
+  visitors: number;
+  /** Period 0 (the cohort's own) and each later period up to the date range's end: visitors active in it, and percent of the cohort. */
+  periods: { visitors: number; share: number }[];
+}
+
+export interface RetentionReport {
+  period: CohortPeriod;
+  date_range: [string, string];
+  cohorts: CohortRow[];
+}

@@ -1,0 +1,9 @@
+import type { CohortPeriod, RetentionReport } from "../../../../lib/cohorts";
+import { request } from "./client";
+import type { DateRange, Filter } from "./types";
+
+export type { CohortPeriod, RetentionReport };
+
+/** A site's retention cohorts (docs/stats-api.md, "Retention"). */
+export const retentionReport = (siteId: string, period: CohortPeriod, range: DateRange, filters: Filter[], signal?: AbortSignal) =>
+  request<RetentionReport>("POST", "/api/v2/retention", { site_id: siteId, period, date_range: range, filters }, signal);

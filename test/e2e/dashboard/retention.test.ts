@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { insertEvents } from "../../../lib/clickhouse/tables/events";
+import { dayOfNumber, localDayNumber } from "../../../lib/time";
+import { shot } from "../../support/screenshots";
+import { signIn } from "../../support/sign-in";
+import { useDashboardStack } from "./stack-hooks";
+import { visitsOf } from "./visits";
+
+const ADMIN_PASSWORD = "e2e-retention-password";
+const POLL = { timeout: 30_000 };
+const DAY_MS = 86_400_000;
+/** The test site is in UTC: its days are UTC days. */
+const today = localDayNumber(Date.now(), "UTC");
+
+const hooks = useDashboardStack("retention", ADMIN_PASSWORD, (stack, client) => {
+  const { visit } = visitsOf(stack.siteId);
+  const eightDaysAgo = () => (today - 8) * DAY_MS + 12 * 3_600_000;
+  // Eight days ago two browsers came for the first time: 400 (the Chromium below, back today) and 402 (never back).
+  return insertEvents(client, [
+    ...visit("400", ["/"], { first_visit: today - 8 }, eightDaysAgo),
+    ...visit("402", ["/", "/pricing"], { first_visit: today - 8 }, eightDaysAgo),
+  ]);
+});
+
+/** A page of the demo site in real Chromium; `etag` stands in for the pixel.js its cache kept from an earlier day. */
+async function loadDemoPage(etag?: string) {
+  const page = await hooks.browser().newPage();
+  await page.addInitScript(() => Object.assign(window, { __pixel_test: true }));
+  const etags: string[] = [];
+  await page.route("**/telemetry/pixel.js", (route) => route.continue({ headers: { ...route.request().headers(), ...(etag && { "if-none-match": etag }) } }));
+  page.on("response", (response) => void (response.url().endsWith("/telemetry/pixel.js") && etags.push(response.headers().etag ?? "")));
+  const sent = page.waitForResponse((response) => response.url().includes("/telemetry/") && response.request().method() === "POST");
+  await page.goto(`${hooks.stack().urls.demo}/`);
+  expect((await sent).status()).toBeLessThan(300);
+  await page.goto("about:blank");
+  await page.close();
+  return etags;
+}
+
+describe("retention page", () => {
+  it("places a browser back after eight days in its cohort's eighth day, and a new one in today's cohort", async () => {
+    // pixel.js's ETag from eight days ago, as the browser's cache would echo it: first seen then, last seen a day later.
+    const back = await loadDemoPage(`"cached-br.d${today - 8}-${today - 7}"`);
+    expect(back[0]).toMatch(new RegExp(`\\.d${today - 8}-${today}"$`));
+    const fresh = await loadDemoPage();
+    expect(fresh[0]).toMatch(new RegExp(`\\.d${today}-${today}"$`));
+
+    const [stack, browser] = [hooks.stack(), hooks.browser()];
+    const page = await browser.newPage();
+    await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
+    await page.waitForURL(`**/sites/${stack.siteId}?*`);
+    await page.getByTestId("nav-retention").click();
+    await page.waitForURL(`**/sites/${stack.siteId}/retention*`);
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/retention?range=30d`);
+    await page.getByTestId("retention-period").filter({ hasText: "By day" }).click();
+    const cohort = (day: number) => page.getByTestId("retention-cohort").filter({ has: page.getByRole("rowheader", { name: dayOfNumber(day), exact: true }) });
+    const cells = (day: number) => cohort(day).getByTestId("retention-cell").allTextContents();
+    await expect.poll(() => cells(today), POLL).toEqual(["100%"]);
+    expect(await cohort(today).getByTestId("retention-size").textContent()).toBe("1");
+    await expect.poll(async () => (await cells(today - 8))[8], POLL).toBe("50%");
+    expect(await cohort(today - 8).getByTestId("retention-size").textContent()).toBe("2");
+    expect((await cells(today - 8)).slice(0, 8)).toEqual(["100%", "0%", "0%", "0%", "0%", "0%", "0%", "0%"]);
+    await shot(page, "retention", { fullPage: true });
+    await page.close();
+  });
+});
