@@ -76,20 +76,11 @@ function funnelVisits(
   siteId: string,
   timezone: string,
   steps: FunnelStep[],
-  [from, to]: [string, string],
+  range: [string, string],
   visitFilter: (visitEvents: EventRow[]) => boolean,
 ): { events: EventRow[]; positions: number[] }[] {
-  const unique = new Map(rows.filter((row) => row.site_id === siteId).map((row) => [row.event_id, row]));
-  const visits = new Map<string, EventRow[]>();
-  for (const row of unique.values()) {
-    const day = localParts(row.timestamp, timezone).slice(0, 10);
-    if (day < from || day > to) continue;
-    visits.set(row.session_id, [...(visits.get(row.session_id) ?? []), row]);
-  }
   const walked: { events: EventRow[]; positions: number[] }[] = [];
-  for (const events of visits.values()) {
-    events.sort((a, b) => a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
-    if (!visitFilter(events)) continue;
+  for (const events of visitsInRange(rows, siteId, timezone, range, visitFilter)) {
     const positions: number[] = [];
     for (const step of steps) {
       const next = events.findIndex((event, i) => i > (positions.at(-1) ?? -1) && takes(step, event));
@@ -99,6 +90,27 @@ function funnelVisits(
     walked.push({ events, positions });
   }
   return walked;
+}
+
+/** Each visit's events in the range (local dates), once per event id, in time order (by time, then event id). */
+export function visitsInRange(
+  rows: EventRow[],
+  siteId: string,
+  timezone: string,
+  [from, to]: [string, string],
+  visitFilter: (visitEvents: EventRow[]) => boolean = () => true,
+): EventRow[][] {
+  const unique = new Map(rows.filter((row) => row.site_id === siteId).map((row) => [row.event_id, row]));
+  const visits = new Map<string, EventRow[]>();
+  for (const row of unique.values()) {
+    const day = localParts(row.timestamp, timezone).slice(0, 10);
+    if (day < from || day > to) continue;
+    visits.set(row.session_id, [...(visits.get(row.session_id) ?? []), row]);
+  }
+  const sorted = [...visits.values()].map((events) =>
+    events.sort((a, b) => a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)),
+  );
+  return sorted.filter(visitFilter);
 }
 
 /** The middle value; of an even count, the upper of the two middle ones (ClickHouse's quantileExact(0.5)). */
