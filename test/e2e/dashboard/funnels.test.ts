@@ -27,12 +27,13 @@ beforeAll(async () => {
   stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
   const { visit } = visitsOf(stack.siteId);
   const client = connectClickHouse(clickHouse);
-  // 301 takes every step; 302 stops after the first; 303 sees /pricing before / (out of order).
+  // 301 takes every step; 302 stops after the first; 303 sees /pricing before / (out of order); 304 reads /about after /.
   await insertEvents(client, [
     ...visit("301", ["/", "/pricing"]),
     ...visit("301", ["/pricing"], { name: "signup", props: { plan: "pro" } }),
     ...visit("302", ["/"], { browser: "Firefox" }),
     ...visit("303", ["/pricing", "/"]),
+    ...visit("304", ["/", "/about"]),
   ]);
   await client.close();
   browser = await launchBrowser();
@@ -55,9 +56,14 @@ describe("funnels page", () => {
     await page.locator('[data-testid="funnel-form"] textarea[name="steps"]').fill("/\n/pricing*\nsignup plan=pro");
     await page.locator('[data-testid="funnel-form"] button[type="submit"]').click();
     const visitors = page.getByTestId("funnel-step-visitors");
-    await expect.poll(() => visitors.allTextContents(), POLL).toEqual(["3", "1", "1"]);
-    expect(await page.getByTestId("funnel-step-drop-off").allTextContents()).toEqual(["2 dropped off", "0 dropped off"]);
-    expect(await page.getByTestId("funnel-conversion").textContent()).toBe("Conversion: 33.33%");
+    await expect.poll(() => visitors.allTextContents(), POLL).toEqual(["4", "1", "1"]);
+    expect(await page.getByTestId("funnel-step-drop-off").allTextContents()).toEqual(["3 dropped off", "0 dropped off"]);
+    expect(await page.getByTestId("funnel-conversion").textContent()).toBe("Conversion: 25%");
+
+    // The first step's drop-off opens where those visitors went next: two left, one read /about.
+    await page.getByTestId("funnel-step-drop-off").first().click();
+    const nextPages = page.getByTestId("funnel-next-page");
+    await expect.poll(() => nextPages.allTextContents(), POLL).toEqual(["(left the site) 2 visitors", "/about 1 visitors"]);
 
     await page.locator('[data-testid="funnel-form"] input[name="name"]').fill("Too short");
     await page.locator('[data-testid="funnel-form"] textarea[name="steps"]').fill("/");
