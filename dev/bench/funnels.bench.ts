@@ -6,7 +6,7 @@ import { connectClickHouse } from "../../lib/clickhouse/client";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
 import type { FunnelStep } from "../../lib/funnels";
 import { normalizeQuery, QueryBody } from "../../lib/stats/query";
-import { runFunnel } from "../../workers/api/src/funnels/report";
+import { runDropOff, runFunnel } from "../../workers/api/src/funnels/report";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { load, median, p95, RANGE, SITE, TARGET_EVENTS, timeRuns } from "./queries.bench";
 import type { Benchmark } from "./report";
@@ -28,16 +28,22 @@ const funnelsBench: Benchmark = async (progress) => {
     const rows = [];
     for (const [label, filters] of [["no filters", []], ["visit:country is not AA", [["is_not", "visit:country", ["AA"]]]]] as const) {
       const query = normalizeQuery(v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: RANGE, filters }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
-      const report = () => runFunnel(client, STEPS, query, { timezone: site.timezone, goals: [] });
-      await report();
-      const times = await timeRuns(report, RUNS);
-      progress(`${label}: median ${median(times)} ms`);
-      rows.push({
-        area: "funnels",
-        measure: `4-step funnel report, one site, 30 days, ${label}: median / p95`,
-        value: `${median(times)} / ${p95(times)} ms`,
-        note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
-      });
+      const context = { timezone: site.timezone, goals: [] };
+      const runs: [string, () => Promise<unknown>][] = [
+        ["4-step funnel report", () => runFunnel(client, STEPS, query, context)],
+        ["the first step's drop-off next pages", () => runDropOff(client, STEPS, 1, query, context)],
+      ];
+      for (const [name, report] of runs) {
+        await report();
+        const times = await timeRuns(report, RUNS);
+        progress(`${name}, ${label}: median ${median(times)} ms`);
+        rows.push({
+          area: "funnels",
+          measure: `${name}, one site, 30 days, ${label}: median / p95`,
+          value: `${median(times)} / ${p95(times)} ms`,
+          note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
+        });
+      }
     }
     await client.close();
     return rows;
