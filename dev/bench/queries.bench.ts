@@ -144,6 +144,41 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
   }
 }
 
+type Client = ReturnType<typeof connectClickHouse>;
+
+/** A fresh local ClickHouse holding the big site's traffic (load) for `use`, removed afterwards: each report's benchmark. */
+export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
+  const server = await startClickHouseServer({ port: 0, dataDir });
+  try {
+    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
+    await migrateClickHouse(config, () => {});
+    const client = connectClickHouse(config);
+    try {
+      await load(client, progress, SITE.id);
+      return await use(client);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** One report on the big site's 30 days, warmed up once then run RUNS times in sequence: its median and p95. */
+export async function timedRow(area: string, measure: string, report: () => Promise<unknown>, progress: (message: string) => void): Promise<BenchRow> {
+  await report();
+  const times = await timeRuns(report, RUNS);
+  progress(`${measure}: median ${median(times)} ms`);
+  return {
+    area,
+    measure: `${measure}: median / p95`,
+    value: `${median(times)} / ${p95(times)} ms`,
+    note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
+  };
+}
+
 export async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

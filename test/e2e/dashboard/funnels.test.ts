@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
-import { connectClickHouse } from "../../../lib/clickhouse/client";
-import { insertEvents } from "../../../lib/clickhouse/tables/events";
-import { TEST_DATABASES } from "../../setup/databases";
-import { launchBrowser } from "../../support/chromium";
-import { testClickHouse } from "../../support/clickhouse";
 import { signIn } from "../../support/sign-in";
-import { startTestStack } from "../../support/stack";
+import { seededDashboard } from "../../support/stack";
 import { DEFAULT_VIEW, viewSearch } from "../../../pages/dashboard/src/view";
 import { visitsOf } from "./visits";
 
@@ -19,31 +11,23 @@ const ADMIN_PASSWORD = "e2e-funnels-password";
 const POLL = { timeout: 20_000 };
 let stack: Stack;
 let browser: BrowserContext;
-let dataDir: string;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-funnels-"));
-  const clickHouse = testClickHouse(TEST_DATABASES.dashboard);
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
-  const { visit } = visitsOf(stack.siteId);
-  const client = connectClickHouse(clickHouse);
   // 301 takes every step; 302 stops after the first; 303 sees /pricing before / (out of order); 304 reads /about after /.
-  await insertEvents(client, [
-    ...visit("301", ["/", "/pricing"]),
-    ...visit("301", ["/pricing"], { name: "signup", props: { plan: "pro" } }),
-    ...visit("302", ["/"], { browser: "Firefox" }),
-    ...visit("303", ["/pricing", "/"]),
-    ...visit("304", ["/", "/about"]),
-  ]);
-  await client.close();
-  browser = await launchBrowser();
+  ({ stack, browser, stop } = await seededDashboard("funnels", ADMIN_PASSWORD, (siteId) => {
+    const { visit } = visitsOf(siteId);
+    return [
+      ...visit("301", ["/", "/pricing"]),
+      ...visit("301", ["/pricing"], { name: "signup", props: { plan: "pro" } }),
+      ...visit("302", ["/"], { browser: "Firefox" }),
+      ...visit("303", ["/pricing", "/"]),
+      ...visit("304", ["/", "/about"]),
+    ];
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stop?.());
 
 describe("funnels page", () => {
   it("defines a funnel and shows each step's visitors and drop-off", async () => {

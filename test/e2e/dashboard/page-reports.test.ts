@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../../dev/stack/index";
-import { connectClickHouse } from "../../../lib/clickhouse/client";
-import { insertEvents } from "../../../lib/clickhouse/tables/events";
-import { TEST_DATABASES } from "../../setup/databases";
-import { launchBrowser } from "../../support/chromium";
-import { testClickHouse } from "../../support/clickhouse";
 import { signIn } from "../../support/sign-in";
-import { startTestStack } from "../../support/stack";
+import { seededDashboard } from "../../support/stack";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-page-reports-password";
@@ -18,34 +10,27 @@ const ADMIN_PASSWORD = "e2e-page-reports-password";
 const POLL = { timeout: 20_000 };
 let stack: Stack;
 let browser: BrowserContext;
-let dataDir: string;
+let stop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "pixel-e2e-page-reports-"));
-  const clickHouse = testClickHouse(TEST_DATABASES.dashboard);
-  stack = await startTestStack(dataDir, ADMIN_PASSWORD, clickHouse);
-  const { visit } = visitsOf(stack.siteId);
-  const client = connectClickHouse(clickHouse);
-  // Three visits of /docs that scrolled to 40 %, 95 % and 100 %; two sign up, on the pro and the free plan.
-  await insertEvents(client, [
-    ...visit("401", ["/docs"]),
-    ...visit("401", ["/docs"], { name: "engagement", scroll_depth: 40, engaged_ms: 5000 }),
-    ...visit("401", ["/docs"], { name: "Signup", props: { plan: "free" } }),
-    ...visit("402", ["/docs"]),
-    ...visit("402", ["/docs"], { name: "engagement", scroll_depth: 95, engaged_ms: 5000 }),
-    ...visit("402", ["/docs"], { name: "Signup", props: { plan: "pro" } }),
-    ...visit("403", ["/docs"]),
-    ...visit("403", ["/docs"], { name: "engagement", scroll_depth: 100, engaged_ms: 5000 }),
-  ]);
-  await client.close();
-  browser = await launchBrowser();
+  // Three visits of /docs that scrolled to 40 %, 95 % and 100 %; two sign up, on the free and the pro plan.
+  ({ stack, browser, stop } = await seededDashboard("page-reports", ADMIN_PASSWORD, (siteId) => {
+    const { visit } = visitsOf(siteId);
+    const read = (visitor: string, scroll_depth: number) => [
+      ...visit(visitor, ["/docs"]),
+      ...visit(visitor, ["/docs"], { name: "engagement", scroll_depth, engaged_ms: 5000 }),
+    ];
+    return [
+      ...read("401", 40),
+      ...visit("401", ["/docs"], { name: "Signup", props: { plan: "free" } }),
+      ...read("402", 95),
+      ...visit("402", ["/docs"], { name: "Signup", props: { plan: "pro" } }),
+      ...read("403", 100),
+    ];
+  }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stop?.());
 
 describe("the properties card and the scroll depth distribution", () => {
   it("shows a property's values with visitors, events and share, and filters the dashboard by one", async () => {
