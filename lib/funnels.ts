@@ -54,5 +54,13 @@ export interface FunnelReport {
   conversion_rate: number;
 }
 
+/** Where the visitors who dropped off after a step went next (docs/api.md, "Funnels"). */
+export interface FunnelDropOff {
+  /** The step (1-based) they reached and went no further than. */
+  step: number;
+  /** Each first page viewed after completing the step, '' when the visit ended there, by visitors, most first. */
+  next_pages: { page: string; visitors: number }[];
+}
+
 /** Percent with two decimals: the one rounding the api and the ground truth share. */
 export const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);

@@ -144,36 +144,30 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
   }
 }
 
-export async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await action();
-    times.push(Math.round(performance.now() - started));
-  }
-  return times.sort((a, b) => a - b);
-}
+type Client = ReturnType<typeof connectClickHouse>;
 
-/** A fresh local ClickHouse holding the big site's data set, as background merges leave it, for a report benchmark. */
-export async function onBigSite<T>(name: string, progress: (message: string) => void, use: (client: ReturnType<typeof connectClickHouse>) => Promise<T>): Promise<T> {
+/** A fresh local ClickHouse holding the big site's traffic (load) for `use`, removed afterwards: each report's benchmark. */
+export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
     const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);
-    await load(client, progress, SITE.id);
-    const result = await use(client);
-    await client.close();
-    return result;
+    try {
+      await load(client, progress, SITE.id);
+      return await use(client);
+    } finally {
+      await client.close();
+    }
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** A report on the big site timed after one warm-up run: its median and p95 as a benchmark row. */
-export async function reportRow(area: string, measure: string, report: () => Promise<unknown>, progress: (message: string) => void): Promise<BenchRow> {
+/** One report on the big site's 30 days, warmed up once then run RUNS times in sequence: its median and p95. */
+export async function timedRow(area: string, measure: string, report: () => Promise<unknown>, progress: (message: string) => void): Promise<BenchRow> {
   await report();
   const times = await timeRuns(report, RUNS);
   progress(`${measure}: median ${median(times)} ms`);
@@ -183,6 +177,16 @@ export async function reportRow(area: string, measure: string, report: () => Pro
     value: `${median(times)} / ${p95(times)} ms`,
     note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
   };
+}
+
+export async function timeRuns(action: () => Promise<unknown>, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await action();
+    times.push(Math.round(performance.now() - started));
+  }
+  return times.sort((a, b) => a - b);
 }
 
 /** The big site's 30 days as a query of the v2 language. */

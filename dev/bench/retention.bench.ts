@@ -1,15 +1,15 @@
 import { COHORT_PERIODS } from "../../lib/cohorts";
 import { runRetention } from "../../workers/api/src/cohorts/report";
-import { bigSiteQuery, onBigSite, reportRow, SITE } from "./queries.bench";
+import { bigSiteQuery, withBigSite, timedRow, SITE } from "./queries.bench";
 import type { Benchmark } from "./report";
 
 /** The big site's 30-day retention table by day, week and month on the queries benchmark's data set, as background merges leave it. */
 const retentionBench: Benchmark = (progress) =>
-  onBigSite("retention", progress, async (client) => {
+  withBigSite("retention", progress, async (client) => {
     const rows = [];
     for (const period of COHORT_PERIODS) {
       const report = () => runRetention(client, period, bigSiteQuery(), { timezone: SITE.timezone, goals: [] });
-      rows.push(await reportRow("retention", `retention cohorts by ${period}, one site, 30 days, no filters`, report, progress));
+      rows.push(await timedRow("retention", `retention cohorts by ${period}, one site, 30 days, no filters`, report, progress));
     }
     return rows;
   });

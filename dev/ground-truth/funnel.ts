@@ -23,10 +23,83 @@ export function trueFunnel(
   siteId: string,
   timezone: string,
   steps: FunnelStep[],
-  [from, to]: [string, string],
+  range: [string, string],
   /** Which visits count, given their events in time order. */
   visitFilter: (visitEvents: EventRow[]) => boolean = () => true,
 ): TrueFunnelStep[] {
+  const reachedBy = steps.map(() => new Set<string>());
+  const gaps: number[][] = steps.map(() => []);
+  for (const { events, positions } of funnelVisits(rows, siteId, timezone, steps, range, visitFilter)) {
+    for (const [k, position] of positions.entries()) {
+      reachedBy[k]!.add(events[position]!.visitor_id);
+      if (k > 0) gaps[k]!.push(events[position]!.timestamp - events[positions[k - 1]!]!.timestamp);
+    }
+  }
+  return steps.map((_, k) => ({ visitors: reachedBy[k]!.size, gapsMs: gaps[k]! }));
+}
+
+/**
+ * A step's drop-off with plain loops: the visitors whose furthest visit took `step` (1-based) steps, under the first
+ * page each such visit viewed after that step ('' when it ended there); page → visitors.
+ */
+export function trueDropOff(
+  rows: EventRow[],
+  siteId: string,
+  timezone: string,
+  steps: FunnelStep[],
+  range: [string, string],
+  step: number,
+  visitFilter: (visitEvents: EventRow[]) => boolean = () => true,
+): Map<string, number> {
+  const visits = funnelVisits(rows, siteId, timezone, steps, range, visitFilter);
+  const furthest = new Map<string, number>();
+  for (const { events, positions } of visits) {
+    const visitor = events[0]!.visitor_id;
+    furthest.set(visitor, Math.max(furthest.get(visitor) ?? 0, positions.length));
+  }
+  const visitorsByPage = new Map<string, Set<string>>();
+  for (const { events, positions } of visits) {
+    const visitor = events[0]!.visitor_id;
+    if (positions.length !== step || furthest.get(visitor) !== step) continue;
+    const page = events.find((event, i) => i > positions[step - 1]! && event.name === "pageview")?.pathname ?? "";
+    visitorsByPage.set(page, (visitorsByPage.get(page) ?? new Set()).add(visitor));
+  }
+  return new Map([...visitorsByPage].map(([page, visitors]) => [page, visitors.size]));
+}
+
+/**
+ * Each visit in range with its events in time order (by time, then event id) and the position of each step it took:
+ * each step's first event after the previous step's; the list stops at the first step it missed.
+ */
+function funnelVisits(
+  rows: EventRow[],
+  siteId: string,
+  timezone: string,
+  steps: FunnelStep[],
+  range: [string, string],
+  visitFilter: (visitEvents: EventRow[]) => boolean,
+): { events: EventRow[]; positions: number[] }[] {
+  const walked: { events: EventRow[]; positions: number[] }[] = [];
+  for (const events of visitsInRange(rows, siteId, timezone, range, visitFilter)) {
+    const positions: number[] = [];
+    for (const step of steps) {
+      const next = events.findIndex((event, i) => i > (positions.at(-1) ?? -1) && takes(step, event));
+      if (next < 0) break;
+      positions.push(next);
+    }
+    walked.push({ events, positions });
+  }
+  return walked;
+}
+
+/** Each visit's events in the range (local dates), once per event id, in time order (by time, then event id). */
+export function visitsInRange(
+  rows: EventRow[],
+  siteId: string,
+  timezone: string,
+  [from, to]: [string, string],
+  visitFilter: (visitEvents: EventRow[]) => boolean = () => true,
+): EventRow[][] {
   const unique = new Map(rows.filter((row) => row.site_id === siteId).map((row) => [row.event_id, row]));
   const visits = new Map<string, EventRow[]>();
   for (const row of unique.values()) {
@@ -34,23 +107,10 @@ export function trueFunnel(
     if (day < from || day > to) continue;
     visits.set(row.session_id, [...(visits.get(row.session_id) ?? []), row]);
   }
-  const reachedBy = steps.map(() => new Set<string>());
-  const gaps: number[][] = steps.map(() => []);
-  for (const events of visits.values()) {
-    events.sort((a, b) => a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0));
-    if (!visitFilter(events)) continue;
-    let position = -1;
-    let previous = 0;
-    for (const [k, step] of steps.entries()) {
-      const next = events.findIndex((event, i) => i > position && takes(step, event));
-      if (next < 0) break;
-      reachedBy[k]!.add(events[next]!.visitor_id);
-      if (k > 0) gaps[k]!.push(events[next]!.timestamp - previous);
-      previous = events[next]!.timestamp;
-      position = next;
-    }
-  }
-  return steps.map((_, k) => ({ visitors: reachedBy[k]!.size, gapsMs: gaps[k]! }));
+  const sorted = [...visits.values()].map((events) =>
+    events.sort((a, b) => a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0)),
+  );
+  return sorted.filter(visitFilter);
 }
 
 /** The middle value; of an even count, the upper of the two middle ones (ClickHouse's quantileExact(0.5)). */

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startStack, type Stack } from "../../dev/stack/index";
-import type { ClickHouseConfig } from "../../lib/clickhouse/client";
-import { testClickHousePasswords } from "./clickhouse";
+import { type ClickHouseConfig, connectClickHouse } from "../../lib/clickhouse/client";
+import { type EventRow, insertEvents } from "../../lib/clickhouse/tables/events";
+import { TEST_DATABASES } from "../setup/databases";
+import { launchBrowser } from "./chromium";
+import { testClickHouse, testClickHousePasswords } from "./clickhouse";
 
 /** The whole local stack on free ports with the built dashboard, against the test run's ClickHouse database. */
 export function startTestStack(dataDir: string, adminPassword: string, clickHouse: ClickHouseConfig): Promise<Stack> {
@@ -14,4 +20,24 @@ export function startTestStack(dataDir: string, adminPassword: string, clickHous
     dashboard: "static",
     log: () => {},
   });
+}
+
+/**
+ * A stack in a fresh data folder whose site already holds `rows` (built from the site's id), and a browser: what a
+ * dashboard e2e file starts from. `stop` closes both and removes the folder.
+ */
+export async function seededDashboard(name: string, adminPassword: string, rows: (siteId: string) => EventRow[]) {
+  const dataDir = mkdtempSync(join(tmpdir(), `pixel-e2e-${name}-`));
+  const clickHouse = testClickHouse(TEST_DATABASES.dashboard);
+  const stack = await startTestStack(dataDir, adminPassword, clickHouse);
+  const client = connectClickHouse(clickHouse);
+  await insertEvents(client, rows(stack.siteId));
+  await client.close();
+  const browser = await launchBrowser();
+  const stop = async () => {
+    await browser.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { stack, browser, stop };
 }

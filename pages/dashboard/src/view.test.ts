@@ -61,6 +61,8 @@ describe("the view in the URL", () => {
       interval: "week",
       tabs: { sources: "utm_campaign", devices: "os" },
       details: { tab: "countries", search: "ger", sort: { by: "visits", dir: "asc" }, page: 3 },
+      property: "plan, tier",
+      scroll: "/docs/a b",
     };
     expect(roundTrip(view)).toEqual(view);
     expect(roundTrip({ ...view, range: "12mo", compare: "previous_period", details: null })).toEqual({
@@ -80,6 +82,7 @@ describe("the view in the URL", () => {
     expect(parseView("?range=forever&compare=never&metric=money&interval=fortnight&pages=nope")).toEqual(DEFAULT_VIEW);
     expect(parseView("?segment=-1").segment).toBeNull();
     expect(parseView("?segment=x").segment).toBeNull();
+    expect(parseView(`?property=${"k".repeat(301)}&scroll=docs`)).toEqual(DEFAULT_VIEW);
     expect(parseView("")).toEqual(DEFAULT_VIEW);
   });
 

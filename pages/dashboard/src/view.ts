@@ -12,6 +12,7 @@ import {
   type SimpleFilter,
 } from "./api/types";
 import { CARDS, findTab } from "./breakdowns";
+import { MAX_PROP_KEY, PROPS_PREFIX } from "../../../lib/stats/vocabulary";
 import { INTERVALS, isDay } from "./dates";
 
 /** The six headline numbers; each can drive the chart. */
@@ -37,6 +38,10 @@ export interface View {
   /** Card id → tab id, for cards not on their first tab. */
   tabs: Record<string, string>;
   details: Details | null;
+  /** The custom property key the properties card shows; null: the one most visitors' events carry. */
+  property: string | null;
+  /** The page whose scroll depth distribution is open. */
+  scroll: string | null;
 }
 
 export const DEFAULT_RANGE: DateRangeKey = "7d";
@@ -55,6 +60,8 @@ export const DEFAULT_VIEW: View = {
   interval: null,
   tabs: {},
   details: null,
+  property: null,
+  scroll: null,
 };
 
 const COMPARE_PARAM: Record<ComparisonMode, string> = { previous_period: "previous", year_over_year: "year" };
@@ -72,7 +79,7 @@ export function reportCompareSearch(mode: ComparisonMode | null): string {
 }
 
 export function isFilterDimension(value: string): value is FilterDimension {
-  if (value.startsWith("event:props:")) return value.length > 12 && value.length <= 312;
+  if (value.startsWith(PROPS_PREFIX)) return value.length > PROPS_PREFIX.length && value.length <= PROPS_PREFIX.length + MAX_PROP_KEY;
   return (FILTER_DIMENSIONS as readonly string[]).includes(value);
 }
 
@@ -166,6 +173,12 @@ function parseDetails(params: URLSearchParams): Details | null {
   };
 }
 
+/** A free-text parameter within its length (and starting with `prefix`), else null. */
+function textParam(params: URLSearchParams, name: string, max: number, prefix = ""): string | null {
+  const value = params.get(name);
+  return value && value.length <= max && value.startsWith(prefix) ? value : null;
+}
+
 export function parseView(search: string): View {
   const params = new URLSearchParams(search);
   const compare = Object.entries(COMPARE_PARAM).find(([, value]) => value === params.get("compare"))?.[0];
@@ -191,6 +204,8 @@ export function parseView(search: string): View {
     interval: (INTERVALS as readonly string[]).includes(interval ?? "") ? (interval as Interval) : null,
     tabs,
     details: parseDetails(params),
+    property: textParam(params, "property", MAX_PROP_KEY),
+    scroll: textParam(params, "scroll", MAX_VALUE_LENGTH, "/"),
   };
 }
 
@@ -211,6 +226,8 @@ export function viewSearch(view: View): string {
     const tab = view.tabs[card.id];
     if (tab && tab !== card.tabs[0]!.id) params.set(card.id, tab);
   }
+  if (view.property) params.set("property", view.property);
+  if (view.scroll) params.set("scroll", view.scroll);
   if (view.details) {
     params.set("details", view.details.tab);
     if (view.details.search) params.set("q", view.details.search);

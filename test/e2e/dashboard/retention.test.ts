@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../../lib/clickhouse/tables/events";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Stack } from "../../../dev/stack/index";
 import { dayOfNumber, localDayNumber } from "../../../lib/time";
 import { shot } from "../../support/screenshots";
 import { signIn } from "../../support/sign-in";
-import { useDashboardStack } from "./stack-hooks";
+import { seededDashboard } from "../../support/stack";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-retention-password";
@@ -12,25 +13,33 @@ const DAY_MS = 86_400_000;
 /** The test site is in UTC: its days are UTC days. */
 const today = localDayNumber(Date.now(), "UTC");
 
-const hooks = useDashboardStack("retention", ADMIN_PASSWORD, (stack, client) => {
-  const { visit } = visitsOf(stack.siteId);
-  const eightDaysAgo = () => (today - 8) * DAY_MS + 12 * 3_600_000;
-  // Eight days ago two browsers came for the first time: 400 (the Chromium below, back today) and 402 (never back).
-  return insertEvents(client, [
-    ...visit("400", ["/"], { first_visit: today - 8 }, eightDaysAgo),
-    ...visit("402", ["/", "/pricing"], { first_visit: today - 8 }, eightDaysAgo),
-  ]);
+let stack: Stack;
+let browser: BrowserContext;
+let stop: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  ({ stack, browser, stop } = await seededDashboard("retention", ADMIN_PASSWORD, (siteId) => {
+    const { visit } = visitsOf(siteId);
+    const eightDaysAgo = () => (today - 8) * DAY_MS + 12 * 3_600_000;
+    // Eight days ago two browsers came for the first time: 400 (the Chromium below, back today) and 402 (never back).
+    return [
+      ...visit("400", ["/"], { first_visit: today - 8 }, eightDaysAgo),
+      ...visit("402", ["/", "/pricing"], { first_visit: today - 8 }, eightDaysAgo),
+    ];
+  }));
 });
+
+afterAll(() => stop?.());
 
 /** A page of the demo site in real Chromium; `etag` stands in for the pixel.js its cache kept from an earlier day. */
 async function loadDemoPage(etag?: string) {
-  const page = await hooks.browser().newPage();
+  const page = await browser.newPage();
   await page.addInitScript(() => Object.assign(window, { __pixel_test: true }));
   const etags: string[] = [];
   await page.route("**/telemetry/pixel.js", (route) => route.continue({ headers: { ...route.request().headers(), ...(etag && { "if-none-match": etag }) } }));
   page.on("response", (response) => void (response.url().endsWith("/telemetry/pixel.js") && etags.push(response.headers().etag ?? "")));
   const sent = page.waitForResponse((response) => response.url().includes("/telemetry/") && response.request().method() === "POST");
-  await page.goto(`${hooks.stack().urls.demo}/`);
+  await page.goto(`${stack.urls.demo}/`);
   expect((await sent).status()).toBeLessThan(300);
   await page.goto("about:blank");
   await page.close();
@@ -45,7 +54,6 @@ describe("retention page", () => {
     const fresh = await loadDemoPage();
     expect(fresh[0]).toMatch(new RegExp(`\\.d${today}-${today}"$`));
 
-    const [stack, browser] = [hooks.stack(), hooks.browser()];
     const page = await browser.newPage();
     await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`);

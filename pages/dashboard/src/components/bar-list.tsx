@@ -17,6 +17,8 @@ export function BarList(props: {
   rows: BreakdownRow[];
   valueTestId: string;
   onPick?: (value: string) => void;
+  /** Makes one metric's cells open more about their row (the pages' scroll depth opens its distribution). */
+  metricPick?: { metric: Metric; label: string; pick: (value: string) => void };
   sort?: SortState;
   onSort?: (sort: SortState) => void;
 }) {
@@ -87,7 +89,13 @@ export function BarList(props: {
               <Index each={props.metrics}>
                 {(metric, i) => (
                   <td class="num" title={metricKind(metric()) === "count" ? fullNumber(row().metrics[i] ?? 0) : undefined}>
-                    {formatMetric(metric(), row().metrics[i] ?? 0)}
+                    <Show when={props.metricPick?.metric === metric() && props.metricPick} fallback={formatMetric(metric(), row().metrics[i] ?? 0)}>
+                      {(picked) => (
+                        <button type="button" class="pick" data-testid={`${metric()}-pick`} title={`${picked().label} ${row().value}`} onClick={() => picked().pick(row().value)}>
+                          {formatMetric(metric(), row().metrics[i] ?? 0)}
+                        </button>
+                      )}
+                    </Show>
                   </td>
                 )}
               </Index>

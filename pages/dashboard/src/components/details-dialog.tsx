@@ -30,6 +30,8 @@ export function DetailsDialog(props: {
   tick: number;
   onChange: (details: Details, replace?: boolean) => void;
   onFilter: (filter: SimpleFilter) => void;
+  /** Opens a page's scroll depth distribution from its scroll depth cell. */
+  onScrollDepth?: (page: string) => void;
   onClose: () => void;
   onRetry: () => void;
 }) {
@@ -129,6 +131,11 @@ export function DetailsDialog(props: {
                   sort={props.details.sort ?? { by: data().metrics[0]!, dir: "desc" }}
                   onSort={(sort) => props.onChange({ ...props.details, sort, page: 1 })}
                   onPick={(value) => props.onFilter(["is", data().tab.dimension, [value]])}
+                  metricPick={
+                    props.onScrollDepth && data().tab.dimension === "event:page"
+                      ? { metric: "scroll_depth", label: "Scroll depth distribution of", pick: props.onScrollDepth }
+                      : undefined
+                  }
                 />
               </Show>
             )}

@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
-import { createFunnel, funnelReport, listFunnels, type FunnelStep } from "../api/funnels";
+import { createFunnel, funnelDropOff, funnelReport, listFunnels, type FunnelStep } from "../api/funnels";
 import { PageFrame, type SiteSectionProps } from "../components/page-frame";
 import { LiveState } from "../components/panel";
 import { formatNumber } from "../format";
@@ -29,6 +29,17 @@ export function FunnelsPage(props: SiteSectionProps) {
     () => (current() ? JSON.stringify([props.site.id, current()!.id, view().range, view().filters]) : null),
     tick,
     (signal) => funnelReport(props.site.id, current()!.id, view().range, view().filters, signal),
+  );
+  /** The step (1-based) whose drop-off is open, with the funnel it belongs to. */
+  const [dropped, setDropped] = createSignal<{ funnelId: string; step: number } | null>(null);
+  const openDropOff = () => {
+    const open = dropped();
+    return open && open.funnelId === current()?.id ? open : null;
+  };
+  const dropOff = createLive(
+    () => (openDropOff() ? JSON.stringify([props.site.id, openDropOff(), view().range, view().filters]) : null),
+    tick,
+    (signal) => funnelDropOff(props.site.id, openDropOff()!.funnelId, openDropOff()!.step, view().range, view().filters, signal),
   );
   const define = async (event: SubmitEvent & { currentTarget: HTMLFormElement }) => {
     event.preventDefault();
@@ -74,7 +85,36 @@ export function FunnelsPage(props: SiteSectionProps) {
                         {seconds(step.median_ms_from_previous)}
                         <div class="bar" style={{ width: `${step.conversion_rate}%`, background: "var(--accent, #4a7)", height: "1rem" }} />
                         <Show when={step.drop_off !== null}>
-                          <small data-testid="funnel-step-drop-off">{formatNumber(step.drop_off!)} dropped off</small>
+                          <button
+                            type="button"
+                            class="link-button"
+                            data-testid="funnel-step-drop-off"
+                            aria-expanded={openDropOff()?.step === k() + 1}
+                            onClick={() => setDropped(openDropOff()?.step === k() + 1 ? null : { funnelId: current()!.id, step: k() + 1 })}
+                          >
+                            {formatNumber(step.drop_off!)} dropped off
+                          </button>
+                          <Show when={openDropOff()?.step === k() + 1}>
+                            <LiveState live={dropOff} onRetry={() => setTick((count) => count + 1)}>
+                              {(next) => (
+                                <div class="drop-off" data-testid="funnel-drop-off">
+                                  <p>Where they went next, in the visit that reached this step:</p>
+                                  <Show when={next().next_pages.length} fallback={<p class="empty">Nobody dropped off here.</p>}>
+                                    <ul>
+                                      <For each={next().next_pages}>
+                                        {(page) => (
+                                          <li data-testid="funnel-next-page">
+                                            <span data-testid="funnel-next-page-path">{page.page || "(left the site)"}</span>{" "}
+                                            <span data-testid="funnel-next-page-visitors">{formatNumber(page.visitors)}</span> visitors
+                                          </li>
+                                        )}
+                                      </For>
+                                    </ul>
+                                  </Show>
+                                </div>
+                              )}
+                            </LiveState>
+                          </Show>
                         </Show>
                       </li>
                     )}

@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createResource, createSignal, For, lazy, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, lazy, onCleanup, Show, Suspense } from "solid-js";
 import { api, messageOf } from "../api/client";
 import type { Site, SimpleFilter, User } from "../api/types";
 import { type Card, CARDS, tabOf } from "../breakdowns";
@@ -23,6 +23,8 @@ import { segmentFilter } from "../../../../lib/segments";
 
 export const REFRESH_MS = 10_000;
 
+const PropertiesCard = lazy(() => import("../components/properties-card"));
+const ScrollDepthDialog = lazy(() => import("../components/scroll-depth-dialog"));
 const FilterEditor = lazy(() => import("../components/filter-editor").then((module) => ({ default: module.FilterEditor })));
 
 /** Signed in: the person's sites and account; shared: a share link's token, read-only and without an account. */
@@ -115,7 +117,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
             sites={access().sites}
             user={access().user}
             place="overview"
-            onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null }))}
+            onSiteChange={(siteId) => navigate(siteUrl(siteId, { ...props.view, filters: [], details: null, property: null, scroll: null }))}
             onLogout={access().onLogout}
           />
         )}
@@ -201,6 +203,16 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
               />
             )}
           </For>
+          <Suspense fallback={<section class="card panel breakdown" aria-busy="true" />}>
+            <PropertiesCard
+              scope={scope()}
+              property={props.view.property}
+              tick={tick()}
+              onProperty={(property) => setView({ property }, { replace: true })}
+              onFilter={addFilter}
+              onRetry={refresh}
+            />
+          </Suspense>
         </div>
       </main>
       <Show when={editing() !== undefined}>
@@ -220,9 +232,17 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
             tick={tick()}
             onChange={(next, replace) => setView({ details: next }, { replace })}
             onFilter={addFilter}
+            onScrollDepth={(page) => setView({ details: null, scroll: page })}
             onClose={() => props.view.details && setView({ details: null })}
             onRetry={refresh}
           />
+        )}
+      </Show>
+      <Show when={props.view.scroll}>
+        {(page) => (
+          <Suspense>
+            <ScrollDepthDialog scope={scope()} page={page()} tick={tick()} onClose={() => props.view.scroll && setView({ scroll: null })} onRetry={refresh} />
+          </Suspense>
         )}
       </Show>
     </>

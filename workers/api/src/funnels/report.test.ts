@@ -12,7 +12,10 @@ const steps = [
 const t0 = Date.parse("2026-11-20T10:00:00Z");
 const pro = { plan: "pro" };
 
-/** Four visitors: one converts, one takes the steps out of order, one signs up in another visit, one from France. */
+/**
+ * Four visitors: one converts, one takes the steps out of order (and reads /docs after the home page), one signs up
+ * in another visit (after reading /about on the pricing page), one from France who leaves at the pricing page.
+ */
 async function funnelWorld() {
   const world = await accessWorld();
   const site_id = world.a.id;
@@ -25,9 +28,11 @@ async function funnelWorld() {
     hit("1", "11", 180, { name: "Signup", pathname: "/pricing/pro", props: pro }),
     hit("2", "21", 0, { pathname: "/pricing" }),
     hit("2", "21", 10, { pathname: "/" }),
+    hit("2", "21", 15, { pathname: "/docs" }),
     hit("2", "21", 20, { name: "Signup", pathname: "/", props: pro }),
     hit("3", "31", 0, { pathname: "/" }),
     hit("3", "31", 30, { pathname: "/pricing" }),
+    hit("3", "31", 35, { pathname: "/about" }),
     hit("3", "31", 40, { name: "Signup", pathname: "/pricing", props: { plan: "free" } }),
     hit("3", "32", 3600, { name: "Signup", pathname: "/", props: pro }),
     hit("4", "41", 0, { pathname: "/", country: "FR" }),
@@ -36,7 +41,8 @@ async function funnelWorld() {
   await client.close();
   const funnel = (await call(`/sites/${site_id}/funnels`, { cookie: world.siteAdmin.cookie, body: { name: "Pro signup", steps } })).json.funnel;
   const report = (body: unknown) => call(`/sites/${site_id}/funnels/${funnel.id}/report`, { cookie: world.viewer.cookie, body });
-  return { ...world, funnel, report };
+  const dropOff = (body: unknown) => call(`/sites/${site_id}/funnels/${funnel.id}/drop-off`, { cookie: world.viewer.cookie, body });
+  return { ...world, funnel, report, dropOff };
 }
 
 const november = { date_range: ["2026-11-01", "2026-11-30"] };
@@ -82,5 +88,42 @@ describe("funnel report", () => {
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toContain("funnelId");
     expect((await call(`/sites/${a.id}/funnels/${funnel.id}/report`, { body: november })).status).toBe(401);
+  });
+});
+
+describe("funnel drop-off", () => {
+  it("lists where the visitors who stopped at a step went next, '' for a visit that ended there", async () => {
+    const { dropOff, funnel } = await funnelWorld();
+    const first = await dropOff({ ...november, step: 1 });
+    expect(first.status).toBe(200);
+    expect(first.json).toEqual({ funnel, date_range: ["2026-11-01", "2026-11-30"], step: 1, next_pages: [{ page: "/docs", visitors: 1 }] });
+    const second = await dropOff({ ...november, step: 2 });
+    expect(second.json.next_pages).toEqual([
+      { page: "", visitors: 1 },
+      { page: "/about", visitors: 1 },
+    ]);
+  });
+
+  it("applies the filters and the date range, and its visitors add up to the report's drop-off", async () => {
+    const { dropOff, report } = await funnelWorld();
+    const french = { ...november, filters: [["is", "visit:country", ["FR"]]] };
+    expect((await dropOff({ ...french, step: 2 })).json.next_pages).toEqual([{ page: "", visitors: 1 }]);
+    expect((await dropOff({ ...french, step: 1 })).json.next_pages).toEqual([]);
+    expect((await dropOff({ date_range: ["2026-10-01", "2026-10-31"], step: 1 })).json.next_pages).toEqual([]);
+    const steps = (await report(november)).json.steps as { drop_off: number | null }[];
+    for (const step of [1, 2]) {
+      const pages = (await dropOff({ ...november, step })).json.next_pages as { visitors: number }[];
+      expect(pages.reduce((sum, page) => sum + page.visitors, 0)).toBe(steps[step - 1]!.drop_off);
+    }
+  });
+
+  it("refuses a step without a next one, or none, with a 400 naming it", async () => {
+    const { dropOff, a, funnel } = await funnelWorld();
+    for (const step of [3, 0, 1.5, "1", undefined]) {
+      const refused = await dropOff({ ...november, step });
+      expect(refused.status, String(step)).toBe(400);
+      expect(refused.json.error).toContain("step");
+    }
+    expect((await call(`/sites/${a.id}/funnels/${funnel.id}/drop-off`, { body: { ...november, step: 1 } })).status).toBe(401);
   });
 });

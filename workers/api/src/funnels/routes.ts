@@ -3,7 +3,7 @@ import { and, count, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { randomId } from "../../../../lib/auth/ids";
 import { funnels, type FunnelRow } from "../../../../lib/d1/schema";
-import { FunnelName, FunnelSteps, MAX_FUNNELS, type Funnel } from "../../../../lib/funnels";
+import { type Funnel, FunnelName, type FunnelStep, FunnelSteps, MAX_FUNNEL_STEPS, MAX_FUNNELS } from "../../../../lib/funnels";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
@@ -11,15 +11,25 @@ import { jsonBody, parseWith } from "../validate";
 import { QueryError } from "../../../../lib/stats/error";
 import { checkGoalsConfigured } from "../../../../lib/stats/filters";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import type { Context } from "hono";
 import { withReader } from "../clickhouse";
 import { goalsOf } from "../stats/routes";
-import { runFunnel } from "./report";
+import { runDropOff, runFunnel } from "./report";
+import type { CompileContext } from "../stats/planner";
+import type { NormalizedQuery } from "../../../../lib/stats/query";
 
 const NewFunnel = v.strictObject({ name: FunnelName, steps: FunnelSteps });
 const FunnelChange = v.strictObject({ name: v.optional(FunnelName), steps: v.optional(FunnelSteps) });
 
 /** The report's date range and filters, as the v2 query language reads them. */
 const ReportBody = v.pick(QueryBody, ["date_range", "filters"]);
+
+/** A step's drop-off: the report's body and the step (1-based) whose drop-off visitors to follow. */
+const DropOffBody = v.strictObject({
+  ...ReportBody.entries,
+  step: v.pipe(v.number("step is a number"), v.integer("step is a whole number"), v.minValue(1, "steps count from 1"), v.maxValue(MAX_FUNNEL_STEPS - 1, `step is at most ${MAX_FUNNEL_STEPS - 1}`)),
+});
 
 const funnelBody = (row: FunnelRow): Funnel => ({ id: row.id, name: row.name, steps: row.steps });
 const ofSite = (siteId: string, funnelId: string) => and(eq(funnels.id, funnelId), eq(funnels.siteId, siteId));
@@ -36,23 +46,15 @@ export const funnelRoutes = new Hono<ApiContext>()
     const row = await database(c.env.DB).select().from(funnels).where(ofSite(c.var.site.id, funnelId)).get();
     return row ? c.json({ funnel: funnelBody(row) }) : c.json(missing(funnelId), 404);
   })
-  .post("/:funnelId/report", requireSiteRole("viewer"), jsonBody(ReportBody), async (c) => {
-    const funnelId = c.req.param("funnelId");
-    const site = c.var.site;
-    const row = await database(c.env.DB).select().from(funnels).where(ofSite(site.id, funnelId)).get();
-    if (!row) return c.json(missing(funnelId), 404);
-    const parsed = parseWith(QueryBody, { ...c.req.valid("json"), site_id: site.id, metrics: ["visitors"] });
-    if ("error" in parsed) return c.json({ error: parsed.error }, 400);
-    const goals = await goalsOf(c.env.DB, site.id);
-    try {
-      const query = normalizeQuery(parsed.output, site);
-      checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
-      const report = await withReader(c.env, (client) => runFunnel(client, row.steps, query, { timezone: site.timezone, goals }));
-      return c.json({ funnel: funnelBody(row), date_range: query.date_range, ...report });
-    } catch (error) {
-      if (error instanceof QueryError) return c.json({ error: error.message }, 400);
-      throw error;
-    }
+  .post("/:funnelId/report", requireSiteRole("viewer"), jsonBody(ReportBody), (c) =>
+    answerFunnel(c, c.req.valid("json"), (client, steps, query, context) => runFunnel(client, steps, query, context)),
+  )
+  .post("/:funnelId/drop-off", requireSiteRole("viewer"), jsonBody(DropOffBody), (c) => {
+    const { step, ...body } = c.req.valid("json");
+    return answerFunnel(c, body, (client, steps, query, context) => {
+      if (step >= steps.length) throw new QueryError(`step: this funnel has ${steps.length} steps, and after the last one nobody drops off`);
+      return runDropOff(client, steps, step, query, context);
+    });
   })
   .post("/", requireSiteRole("admin"), jsonBody(NewFunnel), async (c) => {
     const db = database(c.env.DB);
@@ -75,3 +77,25 @@ export const funnelRoutes = new Hono<ApiContext>()
     const removed = await database(c.env.DB).delete(funnels).where(ofSite(c.var.site.id, funnelId)).returning({ id: funnels.id });
     return removed.length ? c.body(null, 204) : c.json(missing(funnelId), 404);
   });
+
+type FunnelRun<T> = (client: ClickHouseClient, steps: FunnelStep[], query: NormalizedQuery, context: CompileContext) => Promise<T>;
+
+/** A funnel of the site read in the body's date range and filters: its report, or a step's drop-off. */
+async function answerFunnel<T extends object>(c: Context<ApiContext>, body: v.InferOutput<typeof ReportBody>, run: FunnelRun<T>) {
+  const funnelId = c.req.param("funnelId")!;
+  const site = c.var.site;
+  const row = await database(c.env.DB).select().from(funnels).where(ofSite(site.id, funnelId)).get();
+  if (!row) return c.json(missing(funnelId), 404);
+  const parsed = parseWith(QueryBody, { ...body, site_id: site.id, metrics: ["visitors"] });
+  if ("error" in parsed) return c.json({ error: parsed.error }, 400);
+  const goals = await goalsOf(c.env.DB, site.id);
+  try {
+    const query = normalizeQuery(parsed.output, site);
+    checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
+    const answer = await withReader(c.env, (client) => run(client, row.steps, query, { timezone: site.timezone, goals }));
+    return c.json({ funnel: funnelBody(row), date_range: query.date_range, ...answer });
+  } catch (error) {
+    if (error instanceof QueryError) return c.json({ error: error.message }, 400);
+    throw error;
+  }
+}

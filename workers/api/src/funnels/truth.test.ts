@@ -1,13 +1,13 @@
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trueFunnel, upperMedian } from "../../../../dev/ground-truth/funnel";
+import { trueDropOff, trueFunnel, upperMedian } from "../../../../dev/ground-truth/funnel";
 import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
 import { type EventRow, insertEvents } from "../../../../lib/clickhouse/tables/events";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { adminClickHouse } from "../../../../test/setup/clickhouse";
 import { type FunnelStep, percentOf } from "../../../../lib/funnels";
-import { runFunnel } from "./report";
+import { runDropOff, runFunnel } from "./report";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
 const client = adminClickHouse(truthEnv, truthEnv.TRUTH_CLICKHOUSE_DATABASE);
@@ -35,11 +35,13 @@ beforeAll(async () => {
 
 afterAll(() => client.close());
 
-async function report(site: TruthSite, steps: FunnelStep[], filters: unknown[]) {
+function queryOf(site: TruthSite, filters: unknown[]) {
   const input = v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: range, filters });
-  const query = normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
-  return runFunnel(client, steps, query, { timezone: site.timezone, goals: [] });
+  return normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
 }
+
+const report = (site: TruthSite, steps: FunnelStep[], filters: unknown[]) =>
+  runFunnel(client, steps, queryOf(site, filters), { timezone: site.timezone, goals: [] });
 
 function expected(site: TruthSite, steps: FunnelStep[], visitFilter?: (events: EventRow[]) => boolean) {
   const truth = trueFunnel(rows, site.id, site.timezone, steps, range, visitFilter);
@@ -65,5 +67,28 @@ describe("funnel reports equal the ground truth", () => {
   it.each(sites.map((site) => [site.timezone, site] as const))("%s, with the visitors from France", async (_, site) => {
     const fromFrance = (events: EventRow[]) => events[0]!.country === "FR";
     expect(await report(site, FUNNELS[0]!, [["is", "visit:country", ["FR"]]])).toEqual(expected(site, FUNNELS[0]!, fromFrance));
+  });
+});
+
+describe("funnel drop-offs equal the ground truth", () => {
+  it.each(sites.flatMap((site) => FUNNELS.map((steps, i) => [site.timezone, i, site, steps] as const)))("%s, funnel %i", async (_, __, site, steps) => {
+    for (let step = 1; step < steps.length; step++) {
+      const truth = trueDropOff(rows, site.id, site.timezone, steps, range, step);
+      const answer = await runDropOff(client, steps, step, queryOf(site, []), { timezone: site.timezone, goals: [] });
+      expect(new Map(answer.next_pages.map(({ page, visitors }) => [page, visitors])), `step ${step}`).toEqual(truth);
+    }
+  });
+
+  it("has next pages and ended visits to compare", () => {
+    const truth = trueDropOff(rows, sites[0]!.id, sites[0]!.timezone, FUNNELS[0]!, range, 1);
+    expect(truth.get("")).toBeGreaterThan(0);
+    expect([...truth.keys()].filter(Boolean).length).toBeGreaterThan(1);
+  });
+
+  it.each(sites.map((site) => [site.timezone, site] as const))("%s, with the visitors from France", async (_, site) => {
+    const fromFrance = (events: EventRow[]) => events[0]!.country === "FR";
+    const truth = trueDropOff(rows, site.id, site.timezone, FUNNELS[0]!, range, 2, fromFrance);
+    const answer = await runDropOff(client, FUNNELS[0]!, 2, queryOf(site, [["is", "visit:country", ["FR"]]]), { timezone: site.timezone, goals: [] });
+    expect(new Map(answer.next_pages.map(({ page, visitors }) => [page, visitors]))).toEqual(truth);
   });
 });

@@ -13,7 +13,10 @@ import type { GoalDefinition } from "./filter-sql";
 import { toCsv } from "./csv";
 import { QueryError } from "../../../../lib/stats/error";
 import { checkGoalsConfigured } from "../../../../lib/stats/filters";
-import { normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
+import { type NormalizedQuery, normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
+import { PropertyKeysBody, type ReportScope, ScrollDepthBody } from "../../../../lib/stats/page-reports";
+import { runPropertyKeys, runScrollDepth } from "./page-reports";
+import type { CompileContext } from "./planner";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
 import { expandSegments, segmentIdsOf } from "../../../../lib/segments";
 import { segmentFilters } from "../segments/routes";
@@ -38,6 +41,11 @@ export const statsRoutes = new Hono<ApiContext>()
       "content-disposition": `attachment; filename="pixel-${answer.query.date_range.join("-to-").replaceAll(":", "")}.csv"`,
     });
   })
+  .post("/property-keys", jsonBody(PropertyKeysBody), (c) => answerBeside(c, c.req.valid("json"), runPropertyKeys))
+  .post("/scroll-depth", jsonBody(ScrollDepthBody), (c) => {
+    const { page, ...scope } = c.req.valid("json");
+    return answerBeside(c, scope, (client, query, context) => runScrollDepth(client, page, query, context));
+  })
   .post("/queries", jsonBody(BatchBody), (c) => answerBatch(c, c.req.valid("json").queries))
   .post("/realtime", jsonBody(RealtimeBody), async (c) => {
     const site = await siteOf(c, c.req.valid("json").site_id);
@@ -58,6 +66,26 @@ export async function answerQuery(c: Context<ApiContext>, input: ParsedQuery): P
   return withReader(c.env, async (client) => {
     try {
       return await runQuery(client, prepared.query, prepared.context);
+    } catch (error) {
+      if (isBadRegex(error)) return c.json({ error: BAD_REGEX }, 400);
+      throw error;
+    }
+  });
+}
+
+/** A report beside the query language (lib/stats/page-reports.ts), checked and prepared as a query is. */
+async function answerBeside<T extends object>(
+  c: Context<ApiContext>,
+  scope: v.InferOutput<typeof ReportScope>,
+  run: (client: ClickHouseClient, query: NormalizedQuery, context: CompileContext) => Promise<T>,
+): Promise<Response> {
+  const parsed = parseWith(QueryBody, { ...scope, metrics: ["visitors"] });
+  if ("error" in parsed) return c.json({ error: parsed.error }, 400);
+  const prepared = await prepareQuery(parsed.output, lookupsFor(c));
+  if ("error" in prepared) return c.json({ error: prepared.error }, prepared.status);
+  return withReader(c.env, async (client) => {
+    try {
+      return c.json(await run(client, prepared.query, prepared.context));
     } catch (error) {
       if (isBadRegex(error)) return c.json({ error: BAD_REGEX }, 400);
       throw error;

@@ -9,6 +9,9 @@ import { insertEvents } from "../../../../lib/clickhouse/tables/events";
 import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
 import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { isCombinable } from "./planner";
+import { PAGES } from "../../../../dev/ground-truth/generate";
+import { truePropertyKeys, trueScrollBuckets } from "../../../../dev/ground-truth/page-reports";
+import { runPropertyKeys, runScrollDepth } from "./page-reports";
 import { runCombined, runQuery } from "./run";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };
@@ -62,6 +65,7 @@ const GOAL_FILTER_DIMENSION_SETS: [string[], string[]][] = [
   [["visit:linked_source"], ["visitors", "conversion_rate", "group_conversion_rate"]], // conversions after an in-app visit
   [["time:day"], ["visitors", "conversion_rate", "group_conversion_rate"]],
   [["event:page"], ["visitors", "group_conversion_rate"]],
+  [["event:props:plan"], ["visitors", "events", "conversion_rate"]], // the properties card under a goal filter
 ];
 /** With a top-level page filter, scroll depth and time on page need no event:page dimension. */
 const PAGE_FILTER_DIMENSION_SETS: [string[], string[]][] = [
@@ -203,4 +207,44 @@ describe("queries combined into one pass over the stored visits", () => {
     },
     60_000,
   );
+});
+
+describe("the property keys and scroll depth reports equal the ground truth", () => {
+  const FILTERS = [
+    { filters: [], visits: undefined },
+    { filters: [["is", "visit:country", ["FR"]]], visits: (events: EventRow[]) => events[0]!.country === "FR" },
+  ];
+  const queryOf = (site: TruthSite, filters: TruthFilter[]) =>
+    normalizeQuery(v.parse(QueryBody, { site_id: site.id, metrics: ["visitors"], date_range: range, filters }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
+
+  it.each(sites.map((site) => [site.timezone, site] as const))("%s", async (_, site) => {
+    const context = { timezone: site.timezone, goals };
+    for (const { filters, visits } of FILTERS) {
+      const query = queryOf(site, filters as TruthFilter[]);
+      const keys = await runPropertyKeys(client, query, context);
+      const byKey = new Map(keys.keys.map(({ key, visitors, events }) => [key, [visitors, events]]));
+      expect(byKey, `keys ${JSON.stringify(filters)}`).toEqual(truePropertyKeys(rows, site.id, site.timezone, range, visits));
+      for (const page of PAGES) {
+        const answer = await runScrollDepth(client, page, query, context);
+        const expected = trueScrollBuckets(rows, site.id, site.timezone, range, page, visits);
+        expect(answer.buckets.map((bucket) => bucket.visits), `${page} ${JSON.stringify(filters)}`).toEqual(expected);
+      }
+    }
+    const pricing = await runScrollDepth(client, "/pricing", queryOf(site, []), context);
+    expect(pricing.buckets.filter((bucket) => bucket.visits > 0).length, "the generated scroll depths spread over the buckets").toBeGreaterThan(5);
+  });
+
+  it("counts the visits the page's scroll_depth metric averages: its average falls within the buckets' bounds", async () => {
+    const site = sites[0]!;
+    const average = normalizeQuery(
+      v.parse(QueryBody, { site_id: site.id, metrics: ["scroll_depth", "visits"], date_range: range, filters: [["is", "event:page", ["/pricing"]]] }),
+      { timezone: site.timezone, createdAt: new Date("2026-01-01") },
+    );
+    const [row] = (await runQuery(client, average, { timezone: site.timezone, goals })).results;
+    const answer = await runScrollDepth(client, "/pricing", queryOf(site, []), { timezone: site.timezone, goals });
+    const low = answer.buckets.reduce((sum, bucket) => sum + bucket.from * bucket.visits, 0) / answer.visits;
+    const high = answer.buckets.reduce((sum, bucket) => sum + bucket.to * bucket.visits, 0) / answer.visits;
+    expect(row!.metrics[0]).toBeGreaterThanOrEqual(low);
+    expect(row!.metrics[0]).toBeLessThan(high);
+  });
 });

@@ -1,0 +1,33 @@
+import * as v from "valibot";
+import { normalizeQuery, QueryBody } from "../../lib/stats/query";
+import { runPropertyKeys, runScrollDepth } from "../../workers/api/src/stats/page-reports";
+import { runQuery } from "../../workers/api/src/stats/run";
+import { RANGE, SITE, timedRow, withBigSite } from "./queries.bench";
+import type { Benchmark, BenchRow } from "./report";
+
+/** The generated traffic's most visited path (dev/bench/traffic.ts: /<section>/<rank>, rank 0 in the first section). */
+const PAGE = "/blog/0";
+
+/**
+ * The properties card (its keys and a key's values) and a page's scroll depth distribution, on the queries
+ * benchmark's 30 days as background merges leave them. The generated traffic carries no custom properties, so the
+ * properties rows time the scan of the range's events and their (empty) props, not a grouping of many values.
+ */
+const pageReportsBench: Benchmark = (progress) =>
+  withBigSite("page-reports", progress, async (client) => {
+    const context = { timezone: SITE.timezone, goals: [] };
+    const query = (body: object) =>
+      normalizeQuery(v.parse(QueryBody, { site_id: SITE.id, metrics: ["visitors"], date_range: RANGE, ...body }), { timezone: SITE.timezone, createdAt: new Date("2026-01-01") });
+    const scope = query({});
+    const values = query({ metrics: ["visitors", "events", "percentage"], dimensions: ["event:props:plan"], pagination: { limit: 9 } });
+    const reports: [string, () => Promise<unknown>][] = [
+      ["property keys (the properties card's picker)", () => runPropertyKeys(client, scope, context)],
+      ["a property's values with visitors, events and share (the properties card)", () => runQuery(client, values, context)],
+      [`scroll depth distribution of ${PAGE}`, () => runScrollDepth(client, PAGE, scope, context)],
+    ];
+    const rows: BenchRow[] = [];
+    for (const [label, report] of reports) rows.push(await timedRow("reports", `${label}, one site, 30 days`, report, progress));
+    return rows;
+  });
+
+export default pageReportsBench;
