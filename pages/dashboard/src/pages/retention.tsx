@@ -35,32 +35,32 @@ export function RetentionPage(props: SiteSectionProps) {
         <LiveState live={report} onRetry={() => setTick((count) => count + 1)}>
           {(data) => (
             <div class="table-scroll">
-            <table class="retention">
-              <thead>
-                <tr>
-                  <th>First visit</th>
-                  <th>Visitors</th>
-                  <Index each={data().cohorts}>{(_, k) => <th>{k === 0 ? `${period()} 0` : `+${k}`}</th>}</Index>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={data().cohorts}>
-                  {(cohort) => (
-                    <tr data-testid="retention-cohort">
-                      <th scope="row">{cohort.cohort}</th>
-                      <td data-testid="retention-size">{formatNumber(cohort.visitors)}</td>
-                      <For each={cohort.periods}>
-                        {(cell) => (
-                          <td data-testid="retention-cell" style={shade(cell.share)} title={`${formatNumber(cell.visitors)} visitors`}>
-                            {cell.share}%
-                          </td>
-                        )}
-                      </For>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+              <table class="retention">
+                <thead>
+                  <tr>
+                    <th>First visit</th>
+                    <th>Visitors</th>
+                    <Index each={data().cohorts}>{(_, k) => <th>{k === 0 ? `${period()} 0` : `+${k}`}</th>}</Index>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={data().cohorts}>
+                    {(cohort) => (
+                      <tr data-testid="retention-cohort">
+                        <th scope="row">{cohort.cohort}</th>
+                        <td data-testid="retention-size">{formatNumber(cohort.visitors)}</td>
+                        <For each={cohort.periods}>
+                          {(cell) => (
+                            <td data-testid="retention-cell" style={shade(cell.share)} title={`${formatNumber(cell.visitors)} visitors`}>
+                              {cell.share}%
+                            </td>
+                          )}
+                        </For>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
             </div>
           )}
         </LiveState>
