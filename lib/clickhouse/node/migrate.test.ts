@@ -6,7 +6,8 @@ import { loadMigrations, migrateClickHouse, statementsOf } from "./migrate";
 /** The run's local ClickHouse as its admin: these tests create databases of their own. */
 const server = () => ({ url: inject("clickHouseUrl"), ...testAdmin() });
 
-describe("ClickHouse migrations", () => {
+// Each run applies every migration to a fresh database: seconds, and more with each migration.
+describe("ClickHouse migrations", { timeout: 60_000 }, () => {
   it("applies every migration once, and a second run applies nothing", async () => {
     const database = `pixel_migrate_${Date.now()}`;
     const first = await migrateClickHouse({ ...server(), database }, () => {});

@@ -19,7 +19,7 @@ async function parsed(statement: string): Promise<string> {
   }
 }
 
-describe("migration DDL per ClickHouse topology", () => {
+describe("migration DDL per ClickHouse topology", { timeout: 60_000 }, () => {
   it("leaves every statement byte-identical on one server or ClickHouse Cloud", () => {
     for (const statement of statements) expect(statementFor(statement, { kind: "single" })).toBe(statement);
   });
