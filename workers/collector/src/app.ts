@@ -146,7 +146,7 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
   }
   const kept = await enrichAll(read, request, env, receivedAt, drops);
   // At most 50 rows and 50 store_full counts: within sendBatch's 100 messages.
-  if (kept.rows.length) await queueMessages(env.HITS, [...kept.rows.map(compactRow), ...kept.lost]);
+  if (kept.rows.length) await queueMessages(env, [...kept.rows.map(compactRow), ...kept.lost]);
   else if (!kept.limited && !(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
   countDrops(env, ctx, drops);
   return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };
