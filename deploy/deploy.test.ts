@@ -58,7 +58,7 @@ const deps = (account: ReturnType<typeof fakeAccount>, migrated: string[]) => ({
 });
 
 describe("npm run deploy against a fake wrangler", () => {
-  it("creates every resource once, keeps secrets on a second run, and deploys every part each time", async () => {
+  it("creates every resource once, keeps secrets on a second run, and deploys every part each time, the flusher before the collector", async () => {
     const account = fakeAccount();
     const migrated: string[] = [];
     const config = deployConfigFrom(ENV);
@@ -71,7 +71,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect([...account.state.queues]).toEqual(expect.arrayContaining(queues));
     expect([...account.state.d1.keys()]).toEqual(["pixel"]);
     expect(account.state.calls.filter((call) => call.startsWith("d1 create"))).toHaveLength(1);
-    expect(account.state.deploys.sort()).toEqual(["pixel-api", "pixel-api", "pixel-collector", "pixel-collector", "pixel-flusher", "pixel-flusher"]);
+    expect(account.state.deploys).toEqual(["pixel-flusher", "pixel-collector", "pixel-api", "pixel-flusher", "pixel-collector", "pixel-api"]);
     expect(account.state.secrets.get("pixel-api")!.get("PIXEL_SESSION_SECRET")).toBe(sessionSecret);
     expect(account.state.secrets.get("pixel-flusher")!.get("CLICKHOUSE_PASSWORD")).toBe("writer-pw");
     expect(account.state.secrets.get("pixel-api")!.get("CLICKHOUSE_PASSWORD")).toBe("reader-pw");

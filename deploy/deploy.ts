@@ -60,7 +60,10 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   await deps.migrateClickHouse(config);
   deps.log(`✓ ClickHouse migrations on ${new URL(config.clickHouse.url).host}`);
 
-  for (const worker of workers) await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
+  // The flusher first: a collector that queues a new message shape (e.g. packs) must find a flusher that reads it.
+  for (const worker of [...workers].sort((a, b) => Number(b.worker === "flusher") - Number(a.worker === "flusher"))) {
+    await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
+  }
   for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
 
   const apiOrigin = config.dashboardOrigin ? `https://${config.apiRoute.split("/")[0]}` : "";
