@@ -17,13 +17,13 @@ export function queueMessages(env: CollectorEnv, messages: QueueMessage[]): Prom
 const shardKey = (message: QueueMessage) => (isDrop(message) ? message.drop_id : (message.visitor_id ?? message.event_id));
 
 /** The queue of a key's shard among the bindings the deploy generated (`HITS`, `HITS_1` … `HITS_<n-1>`). */
-export function hitsQueue(env: CollectorEnv, key: string): Queue<QueueBody> {
+function hitsQueue(env: CollectorEnv, key: string): Queue<QueueBody> {
   const shards = shardCount(env);
   return shards === 1 ? env.HITS : bound(env, shardOf(key, shards))!;
 }
 
 /** How many shards the bindings make: `HITS`, then `HITS_1`, `HITS_2` … while they are bound. */
-export function shardCount(env: CollectorEnv): number {
+function shardCount(env: CollectorEnv): number {
   let shards = 1;
   while (bound(env, shards)) shards++;
   return shards;
