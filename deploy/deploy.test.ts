@@ -58,7 +58,7 @@ const deps = (account: ReturnType<typeof fakeAccount>, migrated: string[]) => ({
 });
 
 describe("npm run deploy against a fake wrangler", () => {
-  it("creates every resource once, keeps secrets on a second run, and deploys every part each time", async () => {
+  it("creates every resource once, keeps secrets on a second run, and deploys every part each time, the flusher before the collector", async () => {
     const account = fakeAccount();
     const migrated: string[] = [];
     const config = deployConfigFrom(ENV);
@@ -71,7 +71,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect([...account.state.queues]).toEqual(expect.arrayContaining(queues));
     expect([...account.state.d1.keys()]).toEqual(["pixel"]);
     expect(account.state.calls.filter((call) => call.startsWith("d1 create"))).toHaveLength(1);
-    expect(account.state.deploys.sort()).toEqual(["pixel-api", "pixel-api", "pixel-collector", "pixel-collector", "pixel-flusher", "pixel-flusher"]);
+    expect(account.state.deploys).toEqual(["pixel-flusher", "pixel-collector", "pixel-api", "pixel-flusher", "pixel-collector", "pixel-api"]);
     expect(account.state.secrets.get("pixel-api")!.get("PIXEL_SESSION_SECRET")).toBe(sessionSecret);
     expect(account.state.secrets.get("pixel-flusher")!.get("CLICKHOUSE_PASSWORD")).toBe("writer-pw");
     expect(account.state.secrets.get("pixel-api")!.get("CLICKHOUSE_PASSWORD")).toBe("reader-pw");
@@ -202,6 +202,40 @@ describe("the generated configs are the repo's configs", () => {
     const d1 = (config: Record<string, unknown>) => (config.d1_databases as Record<string, unknown>[]).map(({ database_id: _, ...rest }) => rest);
     expect(d1(generated)).toEqual(d1(repo));
     for (const database of generated.d1_databases as { database_id: string }[]) expect(database.database_id).toBe("uuid-pixel");
+  });
+
+  it("with PIXEL_QUEUE_SHARDS=4 deploys a collector binding and a flusher consumer per hits queue, and the rest as the repo declares it", async () => {
+    const account = fakeAccount();
+    await deploy(deployConfigFrom({ ...ENV, PIXEL_QUEUE_SHARDS: "4" }), deps(account, []));
+    const shards = ["pixel-hits", "pixel-hits-1", "pixel-hits-2", "pixel-hits-3"];
+    expect([...account.state.queues]).toEqual(expect.arrayContaining(shards));
+    const read = (worker: (typeof WORKER_NAMES)[number], where: "repo" | "generated") =>
+      unstable_readConfig({ config: where === "repo" ? wranglerConfigPath(worker) : deployedConfigPath(outDir, worker) });
+    const collector = read("collector", "generated");
+    expect(collector.queues.producers).toEqual([
+      { binding: "HITS", queue: "pixel-hits" },
+      { binding: "HITS_1", queue: "pixel-hits-1" },
+      { binding: "HITS_2", queue: "pixel-hits-2" },
+      { binding: "HITS_3", queue: "pixel-hits-3" },
+    ]);
+    const flusher = read("flusher", "generated");
+    type Consumer = { queue: string };
+    const hitsConsumer = read("flusher", "repo").queues.consumers!.find((consumer: Consumer) => consumer.queue === "pixel-hits")!;
+    for (const queue of shards) expect(flusher.queues.consumers!.find((consumer: Consumer) => consumer.queue === queue)).toEqual({ ...hitsConsumer, queue });
+    expect(flusher.queues.consumers!.map((consumer: Consumer) => consumer.queue)).toEqual([...shards, "pixel-hits-dead", "pixel-hits-dead-final"]);
+    // Replay goes back to shard 0 only: the flusher needs no producer per shard.
+    expect(flusher.queues.producers).toEqual(read("flusher", "repo").queues.producers);
+    for (const worker of WORKER_NAMES) {
+      const { queues: _, ...repo } = withAbsolutePaths(read(worker, "repo"));
+      const { queues: __, ...generated } = withAbsolutePaths(read(worker, "generated"));
+      for (const field of Object.keys(repo).filter((field) => ![...ACCOUNT_FIELDS, "d1_databases"].includes(field))) expect({ [field]: generated[field] }).toEqual({ [field]: repo[field] });
+    }
+  });
+
+  it("refuses a PIXEL_QUEUE_SHARDS that is not a whole number from 1 to 16", () => {
+    for (const shards of ["0", "17", "2.5", "many"]) expect(() => deployConfigFrom({ ...ENV, PIXEL_QUEUE_SHARDS: shards })).toThrow(/PIXEL_QUEUE_SHARDS is a whole number from 1 to 16/);
+    expect(deployConfigFrom({ ...ENV, PIXEL_QUEUE_SHARDS: "16" }).queueShards).toBe(16);
+    expect(deployConfigFrom(ENV).queueShards).toBe(1);
   });
 
   it("the repo's configs declare every kind of binding the comparison above must carry", () => {

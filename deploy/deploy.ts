@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { DeployConfig } from "./settings";
-import { deployedConfigPath, PAGES_CONFIG_PATH, queuesOf, readRawConfig, ROOT, WORKER_NAMES, type WorkerConfig, type WorkerName } from "./workers";
+import { deployedConfigPath, PAGES_CONFIG_PATH, queuesOf, readRawConfig, ROOT, WORKER_NAMES, withQueueShards, type WorkerConfig, type WorkerName } from "./workers";
 
 /** wrangler run in `cwd` (default: the repo), the input on its stdin. */
 export type Wrangler = (args: string[], options?: { input?: string; cwd?: string }) => Promise<{ ok: boolean; output: string }>;
@@ -27,7 +27,7 @@ export class DeployError extends Error {}
  * dashboard, and sets missing secrets. Safe to run again: what exists is reused, set secrets are kept.
  */
 export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<string[]> {
-  const workers = WORKER_NAMES.map((worker) => deps.workerConfig(worker));
+  const workers = WORKER_NAMES.map((worker) => withQueueShards(deps.workerConfig(worker), config.queueShards));
   const step: Step = async (title, args, options = {}) => {
     const result = await deps.wrangler(args, { input: options.input, cwd: options.cwd });
     if (!result.ok && !options.tolerate?.test(result.output)) {
@@ -60,7 +60,10 @@ export async function deploy(config: DeployConfig, deps: DeployDeps): Promise<st
   await deps.migrateClickHouse(config);
   deps.log(`✓ ClickHouse migrations on ${new URL(config.clickHouse.url).host}`);
 
-  for (const worker of workers) await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
+  // The flusher first: a collector that queues a new message shape (e.g. packs) must find a flusher that reads it.
+  for (const worker of [...workers].sort((a, b) => Number(b.worker === "flusher") - Number(a.worker === "flusher"))) {
+    await step(`Worker ${worker.name}`, ["deploy", "-c", configPaths.get(worker.worker)!]);
+  }
   for (const worker of workers) await setSecrets(worker, config, deps, step, configPaths.get(worker.worker)!);
 
   const apiOrigin = config.dashboardOrigin ? `https://${config.apiRoute.split("/")[0]}` : "";

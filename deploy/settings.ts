@@ -1,5 +1,6 @@
 import { topologyOf } from "../lib/clickhouse/node/topology";
 import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
+import { MAX_QUEUE_SHARDS } from "../lib/events/shards";
 import { senderAddress } from "../workers/api/src/email/sender";
 
 /** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
@@ -29,6 +30,7 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
   { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert, delete and update, for deleting and importing a site's data and applying retention changes from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
   { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },
+  { name: "PIXEL_QUEUE_SHARDS", description: `hits queues (1 to ${MAX_QUEUE_SHARDS}): past one queue's 5,000 messages a second, the collector spreads requests by visitor over pixel-hits, pixel-hits-1 …, each consumed by the flusher (docs/ingestion.md)`, default: "1", readBy: "deploy" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_ALERT_WEBHOOK_URL", description: "the flusher's hourly cron posts a JSON alert here while dead letters wait for replay; unset, it only logs", default: "", secret: true, readBy: "flusher" },
   { name: "PIXEL_EMAIL_FROM", description: "sender of invitations, password resets, reports and alerts, e.g. Pixel <pixel@example.com>, on a domain set up for sending; empty (the default), those features answer 503", default: "", readBy: "api" },
@@ -55,6 +57,8 @@ export interface DeployConfig {
     api: { user: string; password: string };
     writer?: { user: string; password: string };
   };
+  /** How many hits queues (shards) the collector spreads over, each with its flusher consumer. */
+  queueShards: number;
   sessionSecret?: string;
   adminToken?: string;
   alertWebhookUrl?: string;
@@ -78,6 +82,10 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
   } catch (error) {
     throw new MissingSettingsError((error as Error).message);
   }
+  const queueShards = Number(value("PIXEL_QUEUE_SHARDS"));
+  if (!Number.isInteger(queueShards) || queueShards < 1 || queueShards > MAX_QUEUE_SHARDS) {
+    throw new MissingSettingsError(`PIXEL_QUEUE_SHARDS is a whole number from 1 to ${MAX_QUEUE_SHARDS}, not ${value("PIXEL_QUEUE_SHARDS")}`);
+  }
   if (dashboardOrigin && !apiRoute) {
     throw new MissingSettingsError("PIXEL_DASHBOARD_ORIGIN (cross-origin mode) needs PIXEL_API_ROUTE, the api's own address for the dashboard to call (see docs/deploy.md)");
   }
@@ -96,6 +104,7 @@ export function deployConfigFrom(env: Record<string, string | undefined>): Deplo
       api: { user: value("CLICKHOUSE_API_USER")!, password: value("CLICKHOUSE_API_PASSWORD")! },
       writer: env.CLICKHOUSE_WRITE_USER ? { user: env.CLICKHOUSE_WRITE_USER, password: env.CLICKHOUSE_WRITE_PASSWORD ?? "" } : undefined,
     },
+    queueShards,
     sessionSecret: env.PIXEL_SESSION_SECRET,
     adminToken: env.PIXEL_ADMIN_TOKEN || undefined,
     alertWebhookUrl: env.PIXEL_ALERT_WEBHOOK_URL || undefined,

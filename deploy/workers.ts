@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { experimental_readRawConfig, type Unstable_RawConfig } from "wrangler";
+import { HITS_BINDING, HITS_QUEUE, shardBinding, shardQueue } from "../lib/events/shards";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const WORKER_NAMES = ["collector", "flusher", "api"] as const;
@@ -80,4 +81,24 @@ export function bindingNames(config: WorkerConfig): string[] {
     ...config.durableObjects.map((object) => object.name),
     ...(config.raw.ratelimits ?? []).map((limit) => limit.name),
   ];
+}
+
+/**
+ * A Worker's config with the hits queue split into `shards` queues (docs/ingestion.md, "Past one queue"): the
+ * collector gets a producer binding per shard (`HITS`, `HITS_1` …), and whoever consumes `pixel-hits` consumes every
+ * shard with the same settings and dead-letter queue. Shard 0 is `pixel-hits` itself; one shard is the config as written.
+ */
+export function withQueueShards(config: WorkerConfig, shards: number): WorkerConfig {
+  if (shards <= 1) return config;
+  const more = Array.from({ length: shards - 1 }, (_, i) => i + 1);
+  const producers = config.queueProducers.flatMap((producer) =>
+    config.worker === "collector" && producer.binding === HITS_BINDING && producer.queue === HITS_QUEUE
+      ? [producer, ...more.map((shard) => ({ ...producer, binding: shardBinding(shard), queue: shardQueue(shard) }))]
+      : [producer],
+  );
+  const consumers = (config.raw.queues?.consumers ?? []).flatMap((consumer) =>
+    consumer.queue === HITS_QUEUE ? [consumer, ...more.map((shard) => ({ ...consumer, queue: shardQueue(shard) }))] : [consumer],
+  );
+  const queues = { ...config.raw.queues, ...(producers.length ? { producers } : {}), ...(consumers.length ? { consumers } : {}) };
+  return { ...config, raw: { ...config.raw, queues }, queueProducers: producers, queueConsumers: consumers };
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -48,8 +48,8 @@ const direct = (name: string, script: string, extra: Partial<WorkerOptions> = {}
     ...extra,
   }) as WorkerOptions;
 
-const realWorker = (name: "collector" | "flusher", bindings: Record<string, string>, extra: Partial<WorkerOptions> = {}) =>
-  workerOptionsFor(name, bindings, extra);
+const realWorker = (name: "collector" | "flusher", bindings: Record<string, string>, extra: Partial<WorkerOptions> = {}, queueShards = 1) =>
+  workerOptionsFor(name, bindings, extra, queueShards);
 
 async function registerSite(mf: Miniflare): Promise<void> {
   const d1 = await mf.getD1Database("DB", "collector");
@@ -287,12 +287,16 @@ async function collectorLogic(progress: (message: string) => void): Promise<Benc
 /** Counts INSERTs on their way to ClickHouse. */
 async function insertCounter(target: string) {
   const upstream = new URL(target);
-  const counts = { events: 0 };
+  /** INSERTs into events; every request the Workers sent ClickHouse, and the milliseconds they waited for answers. */
+  const counts = { events: 0, requests: 0, waitedMs: 0 };
   const server = http.createServer((request, response) => {
     if (/INSERT\s+INTO\s+events/i.test(decodeURIComponent((request.url ?? "").replaceAll("+", " ")))) counts.events++;
+    counts.requests++;
+    const sent = performance.now();
     const forward = http.request({ host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
+      answer.on("end", () => (counts.waitedMs += performance.now() - sent));
     });
     forward.on("error", () => response.destroy());
     request.pipe(forward);
@@ -302,12 +306,21 @@ async function insertCounter(target: string) {
   return { url: `http://127.0.0.1:${port}`, counts, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function pipeline(progress: (message: string) => void): Promise<BenchRow[]> {
-  const dir = mkdtempSync(join(tmpdir(), "pixel-bench-pipeline-"));
+/** A local ClickHouse behind an INSERT counter, and the collector and flusher for `shards` hits queues in one workerd. */
+async function startBenchPipeline(name: string, shards = 1, log: Log = new Log(LogLevel.ERROR)) {
+  const dir = mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const clickHouse = await startClickHouseServer({ port: 0, dataDir: join(dir, "clickhouse") });
   const counter = await insertCounter(clickHouse.url);
   const database = "pixel_bench";
+  const client = createClient({ url: clickHouse.url, database });
   let mf: Miniflare | undefined;
+  const close = async () => {
+    await client.close();
+    await mf?.dispose();
+    await counter.close();
+    await clickHouse.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await migrateClickHouse({ url: clickHouse.url, database }, () => {});
     const bindings = { CLICKHOUSE_URL: counter.url, CLICKHOUSE_DATABASE: database };
@@ -316,13 +329,24 @@ async function pipeline(progress: (message: string) => void): Promise<BenchRow[]
       port: 0,
       cf: DEV_CF,
       defaultPersistRoot: join(dir, "workers"),
-      log: new Log(LogLevel.ERROR),
-      workers: [await realWorker("collector", bindings), await realWorker("flusher", bindings)],
+      log,
+      logRequests: false,
+      workers: [await realWorker("collector", bindings, {}, shards), await realWorker("flusher", bindings, {}, shards)],
     });
     const collectorUrl = new URL("/telemetry/e", (await mf.ready).origin).href;
     await registerSite(mf);
-    const client = createClient({ url: clickHouse.url, database });
-    const stored = async () => Number(((await (await client.query({ query: "SELECT count() AS n FROM events FINAL", format: "JSONEachRow" })).json<{ n: string }>())[0]!).n);
+    const count = async (sql: string) => Number(((await (await client.query({ query: sql, format: "JSONEachRow" })).json<{ n: string }>())[0]!).n);
+    return { collectorUrl, count, inserts: counter.counts, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function pipeline(progress: (message: string) => void): Promise<BenchRow[]> {
+  const { collectorUrl, count, inserts, close } = await startBenchPipeline("pipeline");
+  try {
+    const stored = () => count("SELECT count() AS n FROM events FINAL");
     progress(`pipeline: ${PIPELINE_HITS} hits in requests of 10, 4 connections, into a local ClickHouse`);
     const batch = (i: number) => ({ payload: JSON.stringify(Array.from({ length: 10 }, (_, k) => JSON.parse(hitBody(i * 10 + k).payload))), ua: CHROME_UA });
     const started = performance.now();
@@ -341,24 +365,184 @@ async function pipeline(progress: (message: string) => void): Promise<BenchRow[]
       rows = await stored();
     }
     const seconds = (performance.now() - started) / 1000;
-    await client.close();
-    progress(`pipeline: ${rows} rows in ${seconds.toFixed(1)} s with ${counter.counts.events} INSERTs`);
+    progress(`pipeline: ${rows} rows in ${seconds.toFixed(1)} s with ${inserts.events} INSERTs`);
     return [
       { area: "ingestion", measure: "pipeline: hits → rows in ClickHouse", value: `${(rows / seconds).toFixed(0)} events/s`, note: `${rows} of ${expected} rows visible; ${failed} failed requests; collector, queue, flusher and chDB on one machine` },
-      { area: "ingestion", measure: "pipeline: rows per INSERT", value: (rows / Math.max(counter.counts.events, 1)).toFixed(1), note: "max_batch_size 100, max_batch_timeout 2 s" },
+      { area: "ingestion", measure: "pipeline: rows per INSERT", value: (rows / Math.max(inserts.events, 1)).toFixed(1), note: "max_batch_size 100, max_batch_timeout 2 s" },
     ];
   } finally {
-    await mf?.dispose();
-    await counter.close();
-    await clickHouse.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
-const ingestion: Benchmark = async (progress) => [
-  ...(await collectorLogic(progress)),
-  ...(await sideBySide(progress)),
-  ...(await pipeline(progress)),
-];
+/** Messages each queue's consumer took, read from Miniflare's `QUEUE <name> <acked>/<total>` lines. */
+class QueueTally extends Log {
+  readonly consumed = new Map<string, number>();
+  constructor() {
+    super(LogLevel.INFO);
+  }
+  override logWithLevel(level: LogLevel, message: string): void {
+    const batch = /QUEUE\S*\s+(\S+)\s+\S*?(\d+)\/(\d+)/.exec(message.replace(/\x1b\[[0-9;]*m/g, ""));
+    if (batch) this.consumed.set(batch[1]!, (this.consumed.get(batch[1]!) ?? 0) + Number(batch[2]));
+    else if (level <= LogLevel.ERROR) super.logWithLevel(level, message);
+  }
+}
+
+interface Step {
+  rate: number;
+  offered: number;
+  accepted: number;
+  failed: number;
+  /** Hits taken by the collector and not yet rows in ClickHouse, once a second. */
+  backlog: number[];
+  /** Answers other than 204 by status (0: no answer). */
+  refused: Record<number, number>;
+  sustained: boolean;
+}
+
+/**
+ * Hits at a fixed rate (open loop: requests start on schedule, at most `inFlight` at once) for `seconds`, the
+ * backlog (hits answered 204 but not yet rows in ClickHouse) read once a second.
+ */
+async function paced(url: string, rate: number, seconds: number, hitsPerRequest: number, landed: () => Promise<number>, accepted: { hits: number }, sequence: { next: number }): Promise<Step> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const inFlight = 256;
+  const target = new URL(url);
+  const step: Step = { rate, offered: 0, accepted: 0, failed: 0, backlog: [], refused: {}, sustained: false };
+  const refuse = (status: number) => {
+    step.failed++;
+    step.refused[status] = (step.refused[status] ?? 0) + 1;
+  };
+  let open = 0;
+  const post = (visitor: number, payload: string) => {
+    open++;
+    const request = http.request(
+      target,
+      { method: "POST", agent, headers: { "content-type": "text/plain", "user-agent": CHROME_UA, "cf-connecting-ip": `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}` } },
+      (response) => {
+        response.resume();
+        response.on("end", () => {
+          open--;
+          if (response.statusCode === 204) (step.accepted += hitsPerRequest), (accepted.hits += hitsPerRequest);
+          else refuse(response.statusCode ?? 0);
+        });
+      },
+    );
+    request.on("error", () => (open--, refuse(0)));
+    request.end(payload);
+  };
+  const started = performance.now();
+  const running = () => performance.now() - started < seconds * 1000;
+  // The backlog is read beside the requests, never between them: a slow count must not slow the sending.
+  const sampler = (async () => {
+    for (let second = 1; running(); second++) {
+      await delay(Math.max(0, started + second * 1000 - performance.now()));
+      const taken = accepted.hits;
+      step.backlog.push(taken - (await landed()));
+    }
+  })();
+  let sent = 0;
+  while (running()) {
+    const due = Math.floor(((performance.now() - started) / 1000) * (rate / hitsPerRequest));
+    while (sent < due && open < inFlight) {
+      const first = sequence.next;
+      sequence.next += hitsPerRequest;
+      post(first % 5_000, JSON.stringify(Array.from({ length: hitsPerRequest }, (_, k) => JSON.parse(hitBody(first + k).payload))));
+      sent++;
+    }
+    await delay(5);
+  }
+  while (open > 0) await delay(5);
+  await sampler;
+  step.offered = (sent * hitsPerRequest) / seconds;
+  agent.destroy();
+  // Sustained: (nearly) every hit offered was taken, and the backlog stopped growing: its mean over the last four
+  // readings is within half a second's hits of the four before (a flusher batch cycle is 2 s or more, so a single
+  // reading rises and falls with it).
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
+  const growth = mean(step.backlog.slice(-4)) - mean(step.backlog.slice(-8, -4));
+  step.sustained = step.failed === 0 && step.backlog.length >= 8 && step.accepted >= 0.95 * rate * seconds && growth <= rate / 2;
+  return step;
+}
+
+/**
+ * The whole path at a rising rate: collector → N hits queues → flusher → local ClickHouse, in one workerd with the
+ * configs the deploy generates for PIXEL_BENCH_SHARDS queues. Each step holds its rate for a while; the run stops at
+ * the first step the machine does not sustain, then waits until every hit taken is a row (landed = sent).
+ */
+async function shardedPipeline(progress: (message: string) => void): Promise<BenchRow[]> {
+  const shards = Number(process.env.PIXEL_BENCH_SHARDS ?? 4);
+  const hitsPerRequest = Number(process.env.PIXEL_BENCH_HITS_PER_REQUEST ?? 2);
+  const stepSeconds = 16;
+  const tally = new QueueTally();
+  const { collectorUrl, count, inserts, close } = await startBenchPipeline("shards", shards, tally);
+  try {
+    const landed = () => count("SELECT count() AS n FROM events");
+    const accepted = { hits: 0 };
+    const sequence = { next: 0 };
+    const steps: Step[] = [];
+    // A warm-up: the first requests pay for bundles, D1 lookups and salts, and the first INSERT for ClickHouse's caches.
+    progress("pipeline: warming up");
+    const warm = await paced(collectorUrl, 20, 3, hitsPerRequest, landed, accepted, sequence);
+    for (const until = Date.now() + 60_000; (await landed()) < warm.accepted && Date.now() < until; ) await delay(250);
+    const started = performance.now();
+    for (let rate = 50; steps.length < 12; rate = Math.round(rate * 1.5)) {
+      progress(`pipeline, ${shards} queues: ${rate} hits/s (${hitsPerRequest} a request) for ${stepSeconds} s`);
+      const step = await paced(collectorUrl, rate, stepSeconds, hitsPerRequest, landed, accepted, sequence);
+      steps.push(step);
+      progress(`  taken ${(step.accepted / stepSeconds).toFixed(0)} hits/s, ${step.failed} failed ${JSON.stringify(step.refused)}; backlog each second: ${step.backlog.join(", ")}; ${step.sustained ? "sustained" : "not sustained"}`);
+      if (!step.sustained) break;
+    }
+    const drainStarted = performance.now();
+    let rows = await landed();
+    while (rows < accepted.hits && performance.now() - drainStarted < 120_000) {
+      await delay(250);
+      rows = await landed();
+    }
+    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const distinct = await count("SELECT uniqExact(event_id) AS n FROM events FINAL");
+    const hitsQueues = [...tally.consumed].filter(([queue]) => queue.startsWith("pixel-hits") && !queue.includes("dead"));
+    const messages = hitsQueues.reduce((sum, [, n]) => sum + n, 0);
+    const best = steps.filter((step) => step.sustained).at(-1);
+    progress(`pipeline: ${accepted.hits} hits taken, ${distinct} distinct rows after ${drainSeconds.toFixed(1)} s of draining; ${messages} queue messages; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+    const where = `${shards} queues, ${hitsPerRequest} hits a request, ${stepSeconds} s a step; collector, queues, flusher and chDB on this machine, load average ${loadavg()[0]!.toFixed(1)} at the end`;
+    return [
+      {
+        area: "ingestion past one queue",
+        measure: `sustained pipeline rate, ${shards} hits queues`,
+        value: best ? `${(best.accepted / stepSeconds).toFixed(0)} hits/s` : "none",
+        note: `highest step taken whole with a backlog that stopped growing (${where}); steps: ${steps.map((step) => `${step.rate}${step.sustained ? "✓" : "✗"}`).join(" ")}`,
+      },
+      {
+        area: "ingestion past one queue",
+        measure: "pipeline backlog each second, at the highest sustained step (else the first)",
+        value: `${(best ?? steps[0]!).backlog.join(", ")} hits`,
+        note: `at ${(best ?? steps[0]!).rate} hits/s; hits answered 204 and not yet rows in ClickHouse: at least the flusher's batch timeout (2 s) of hits`,
+      },
+      {
+        area: "ingestion past one queue",
+        measure: "pipeline: landed = sent",
+        value: `${distinct} of ${accepted.hits}`,
+        target: "all",
+        met: distinct === accepted.hits,
+        note: `distinct event ids in events FINAL after ${drainSeconds.toFixed(1)} s of draining, over every step`,
+      },
+      {
+        area: "ingestion past one queue",
+        measure: "pipeline: queue messages per hit",
+        value: (messages / Math.max(accepted.hits, 1)).toFixed(3),
+        note: `${messages} messages over ${hitsQueues.length} queues (${hitsQueues.map(([queue, n]) => `${queue} ${n}`).join(", ")}); rows per INSERT ${(rows / Math.max(inserts.events, 1)).toFixed(1)}; the flusher's ${inserts.requests} ClickHouse requests waited ${(inserts.waitedMs / 1000).toFixed(1)} s in all, over ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      },
+    ];
+  } finally {
+    await close();
+  }
+}
+
+/** PIXEL_BENCH_INGEST=pipeline runs only the sharded pipeline (`npm run bench -- ingestion --pipeline-only`), whose rows have an area of their own. */
+const ingestion: Benchmark = async (progress) =>
+  process.env.PIXEL_BENCH_INGEST === "pipeline"
+    ? shardedPipeline(progress)
+    : [...(await collectorLogic(progress)), ...(await sideBySide(progress)), ...(await pipeline(progress)), ...(await shardedPipeline(progress))];
 
 export default ingestion;

@@ -12,11 +12,24 @@ const { positionals: only, values: flags } = parseCli(
   `Runs every dev/bench/*.bench.ts, or those whose names start with the given words, and writes docs/benchmarks.md
 (rows of benchmarks not run keep their earlier figures).
 
-  npm run bench -- [ingestion] [queries] [tracker] … [--events N]
+  npm run bench -- [ingestion] [queries] [tracker] … [--events N] [--shards N] [--hits-per-request N] [--pipeline-only]
 
-  --events N   events in the big site's 30 days (queries, dashboard); default 10000000 (PIXEL_BENCH_EVENTS)`,
-  { options: { events: { type: "string" } }, allowPositionals: true },
+  --events N             events in the big site's 30 days (queries, dashboard); default 10000000 (PIXEL_BENCH_EVENTS)
+  --shards N             hits queues in the ingestion pipeline's rising-rate run; default 4 (PIXEL_BENCH_SHARDS)
+  --hits-per-request N   hits in each request of that run; default 2 (PIXEL_BENCH_HITS_PER_REQUEST)
+  --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)`,
+  { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" } }, allowPositionals: true },
 );
+for (const [flag, variable, most] of [["shards", "PIXEL_BENCH_SHARDS", 16], ["hits-per-request", "PIXEL_BENCH_HITS_PER_REQUEST", 50]] as const) {
+  const value = flags[flag];
+  if (value === undefined) continue;
+  if (!/^[1-9]\d*$/.test(value) || Number(value) > most) {
+    console.error(`bench: --${flag} takes a whole number from 1 to ${most}`);
+    process.exit(2);
+  }
+  process.env[variable] = value;
+}
+if (flags["pipeline-only"]) process.env.PIXEL_BENCH_INGEST = "pipeline";
 if (flags.events !== undefined) {
   if (!/^[1-9]\d*$/.test(flags.events)) {
     console.error("bench: --events takes a whole number of events, e.g. --events 100000000");

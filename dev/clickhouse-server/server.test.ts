@@ -226,6 +226,12 @@ describe("query parameters", () => {
     expect(await result.json()).toEqual([{ c: 1 }]);
   });
 
+  it("takes parameters in a URL far above Node's 16 KB default, as ClickHouse does up to 1 MiB", async () => {
+    const ids = Array.from({ length: 5_000 }, (_, i) => `evt_${String(i).padStart(60, "0")}`);
+    const result = await client.query({ query: "SELECT length({ids:Array(String)}) AS n", format: "JSONEachRow", query_params: { ids } });
+    expect(await result.json()).toEqual([{ n: 5000 }]);
+  });
+
   it("keeps a parameter a value, never SQL", async () => {
     const result = await client.query({
       query: "SELECT count() AS c FROM events WHERE site = {site:String}",

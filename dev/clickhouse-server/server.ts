@@ -13,6 +13,9 @@ import type { LocalUser } from "../../lib/clickhouse/node/users";
 import { authenticate, parseRequest, readBody, type ResponseOptions } from "./request";
 import { SessionRegistry } from "./sessions";
 
+/** ClickHouse's default `http_max_uri_size`. */
+const HTTP_MAX_URI_SIZE = 1_048_576;
+
 export interface ClickHouseServerOptions {
   /** 0 picks a free port. */
   port?: number;
@@ -90,7 +93,9 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
     closing: false,
   };
   const answering = new Set<Promise<void>>();
-  const server = http.createServer((request, response) => {
+  // ClickHouse takes a request line of up to http_max_uri_size (1 MiB); Node's default of 16 KB would refuse query
+  // parameters production takes, e.g. the event ids of a flusher batch of packs.
+  const server = http.createServer({ maxHeaderSize: HTTP_MAX_URI_SIZE }, (request, response) => {
     const answered = new Promise<void>((resolve) => response.once("close", resolve));
     answering.add(answered);
     void answered.then(() => answering.delete(answered));

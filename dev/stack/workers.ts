@@ -1,10 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { wranglerConfigPath, type WorkerName } from "../../deploy/workers";
+import { readWorkerConfig, withQueueShards, wranglerConfigPath, type WorkerName } from "../../deploy/workers";
 import { type LocalPasswords, workerClickHouseEnv } from "../../lib/clickhouse/node/users";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -62,8 +64,9 @@ export async function workerOptionsFor(
   name: WorkerName,
   bindings: Record<string, unknown>,
   extra: Partial<WorkerOptions> = {},
+  queueShards = 1,
 ): Promise<WorkerOptions> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(wranglerConfigPath(name));
+  const { workerOptions } = miniflareOptionsOf(name, queueShards);
   return {
     ...(workerOptions as WorkerOptions),
     name,
@@ -71,6 +74,18 @@ export async function workerOptionsFor(
     bindings: { ...(workerOptions.bindings ?? {}), ...bindings },
     ...extra,
   } as WorkerOptions;
+}
+
+/** Miniflare's options from the Worker's wrangler config, or with `queueShards` > 1 from the config the deploy generates. */
+function miniflareOptionsOf(name: WorkerName, queueShards: number) {
+  if (queueShards <= 1) return unstable_getMiniflareWorkerOptions(wranglerConfigPath(name));
+  const dir = mkdtempSync(join(tmpdir(), `pixel-${name}-shards-`));
+  try {
+    writeFileSync(join(dir, "wrangler.json"), JSON.stringify(withQueueShards(readWorkerConfig(name), queueShards).raw));
+    return unstable_getMiniflareWorkerOptions(join(dir, "wrangler.json"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

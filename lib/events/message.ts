@@ -59,6 +59,49 @@ export type QueueBody = string | QueueMessage;
 
 export const encodeMessage = (message: QueueMessage): string => JSON.stringify(message);
 
+/**
+ * The most a pack may hold, in bytes of JSON text: Queues bill an operation per 64 KB (of 1,000 bytes) written, read
+ * and deleted, and a message carries up to ~100 bytes of metadata, so a pack stays one operation each way.
+ */
+export const PACK_BYTES = 63_000;
+
+/**
+ * Packs one request's messages into as few queue bodies as fit: a pack is the JSON array of its messages, each
+ * stored as if it had come alone (`unpackBody`). A lone message stays a plain message, as older flushers read it.
+ * Packing saves operations and the queue's messages-per-second, never a hit: a pack is sent before the answer.
+ */
+export function packMessages(messages: QueueMessage[]): string[] {
+  const texts = messages.map(encodeMessage);
+  const packs: string[][] = [];
+  let bytes = Infinity;
+  for (const text of texts) {
+    const size = utf8Bytes(text) + 1;
+    if (bytes + size > PACK_BYTES) {
+      packs.push([]);
+      bytes = 1;
+    }
+    packs.at(-1)!.push(text);
+    bytes += size;
+  }
+  return packs.map((pack) => (pack.length === 1 ? pack[0]! : `[${pack.join(",")}]`));
+}
+
+/** What a queue body holds: a pack's messages, or the body itself (a message, or whatever an invalid body is). */
+export function unpackBody(queued: unknown): unknown[] {
+  const body = typeof queued === "string" && queued.startsWith("[") ? parsedJson(queued) : queued;
+  return Array.isArray(body) && body.length ? body : [queued];
+}
+
+/** Bytes of a string as UTF-8, without encoding it: the queue's limits count bytes. */
+export function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
 
 /** The row as queued: fields equal to their default are left out. */
 export function compactRow(row: EventRow): CompactRow {

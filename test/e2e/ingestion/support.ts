@@ -126,13 +126,14 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
  * The collector and flusher Workers in one workerd, configured from their wrangler.toml as `npm run dev`
- * does, against the given ClickHouse, with one registered site. Leaves out the api, tracker build,
- * dashboard and demo site that `startStack` adds: ingestion needs none of them.
+ * does (with `queueShards`, as the deploy generates them for that many hits queues), against the given
+ * ClickHouse, with one registered site. Leaves out the api, tracker build, dashboard and demo site that
+ * `startStack` adds: ingestion needs none of them.
  */
-export async function startPipeline(options: { clickHouseUrl: string; database: string; domain?: string; cf?: Record<string, unknown> }): Promise<Pipeline> {
+export async function startPipeline(options: { clickHouseUrl: string; database: string; domain?: string; cf?: Record<string, unknown>; queueShards?: number }): Promise<Pipeline> {
   const clickHouse = { CLICKHOUSE_URL: options.clickHouseUrl, CLICKHOUSE_DATABASE: options.database };
   const flusher = { ...clickHouse, ...workerClickHouseEnv("flusher", testClickHousePasswords()) };
-  const workers = [await workerOptionsFor("collector", clickHouse), await workerOptionsFor("flusher", flusher)];
+  const workers = [await workerOptionsFor("collector", clickHouse, {}, options.queueShards), await workerOptionsFor("flusher", flusher, {}, options.queueShards)];
   const persistDir = mkdtempSync(join(tmpdir(), "pixel-ingestion-"));
   const mf = new Miniflare({ host: "127.0.0.1", port: 0, cf: options.cf ?? DEV_CF, defaultPersistRoot: persistDir, log: new Log(LogLevel.ERROR), workers });
   const stop = async () => {

@@ -1,5 +1,5 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { checkMessage, isDrop, restoreRow, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
+import { checkMessage, isDrop, restoreRow, unpackBody, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import type { CollectorEnv } from "../../../workers/collector/src/env";
 import worker from "../../../workers/collector/src/index";
@@ -21,9 +21,12 @@ export interface CollectInit {
   cf?: Record<string, unknown>;
 }
 
-/** A hits queue that only records what the collector sends, whether one by one or in batches. */
-export function recordingQueue(into: QueueMessage[]): Queue<QueueBody> {
-  const record = (body: QueueBody) => into.push(typeof body === "string" ? (JSON.parse(body) as QueueMessage) : body);
+/** A hits queue that only records the messages the collector sends, one by one, in batches or packed; `bodies` gets each queue message. */
+export function recordingQueue(into: QueueMessage[], bodies: QueueBody[] = []): Queue<QueueBody> {
+  const record = (body: QueueBody) => {
+    bodies.push(body);
+    into.push(...unpackBody(body).map((part) => (typeof part === "string" ? (JSON.parse(part) as QueueMessage) : (part as QueueMessage))));
+  };
   return {
     send: async (body: QueueBody) => void record(body),
     sendBatch: async (batch: Iterable<{ body: QueueBody }>) => void [...batch].forEach((message) => record(message.body)),

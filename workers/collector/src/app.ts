@@ -145,8 +145,8 @@ async function take(read: HitsResult, request: Request, env: CollectorEnv, ctx: 
     return { error: read.error, status: read.status };
   }
   const kept = await enrichAll(read, request, env, receivedAt, drops);
-  // At most 50 rows and 50 store_full counts: within sendBatch's 100 messages.
-  if (kept.rows.length) await queueMessages(env.HITS, [...kept.rows.map(compactRow), ...kept.lost]);
+  // At most 50 rows and 50 store_full counts, packed into one queue message or a few (queue.ts).
+  if (kept.rows.length) await queueMessages(env, [...kept.rows.map(compactRow), ...kept.lost]);
   else if (!kept.limited && !(await refusedAllowed(env, ipOf(request), receivedAt))) return { error: TOO_MANY_REFUSED, status: 429 };
   countDrops(env, ctx, drops);
   return { site: kept.site, dropped: drops.reasons, limited: kept.limited ? tooManyHits(kept.limited) : null };

@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSite, createUser } from "../../../lib/d1/accounts";
-import { checkMessage, type DropMessage } from "../../../lib/events/message";
+import { checkMessage, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import { CHROME_UA, collect, testEnv, type CollectInit } from "../../../test/support/workers/collector";
+import { CHROME_UA, collect, recordingQueue, testEnv, type CollectInit } from "../../../test/support/workers/collector";
 
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
@@ -88,6 +88,40 @@ describe("taking hits", () => {
     const { response } = await collect(JSON.stringify(hit()), {}, { HITS: { send: down, sendBatch: down } as never });
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: "the collector could not take this hit; it will be retried" });
+  });
+
+  it("queues one request's hits as one packed message, each restored as the flusher reads it", async () => {
+    const bodies: QueueBody[] = [];
+    const queued: QueueMessage[] = [];
+    const hits = [hit(), hit({ name: "signup" }), hit({ name: "click" })];
+    const { response } = await collect(JSON.stringify(hits), {}, { HITS: recordingQueue(queued, bodies) });
+    expect(response.status).toBe(204);
+    expect(bodies).toHaveLength(1);
+    expect(queued.map((message) => checkMessage(message)).map((checked) => checked.kind === "event" && checked.row.event_id)).toEqual(hits.map((sent) => sent.id));
+  });
+
+  it("with shard bindings, sends each visitor's requests to one shard and spreads visitors over all of them", async () => {
+    const shards = Array.from({ length: 4 }, () => ({ bodies: [] as QueueBody[], queued: [] as QueueMessage[] }));
+    const bindings = Object.fromEntries(shards.map((shard, i) => [i ? `HITS_${i}` : "HITS", recordingQueue(shard.queued, shard.bodies)]));
+    const shardOfRequest = async (ip: string) => {
+      const before = shards.map((shard) => shard.bodies.length);
+      const { response } = await collect(JSON.stringify([hit(), hit()]), { ip }, bindings);
+      expect(response.status).toBe(204);
+      const grown = shards.flatMap((shard, i) => (shard.bodies.length > before[i]! ? [i] : []));
+      expect(grown).toHaveLength(1);
+      expect(shards[grown[0]!]!.bodies.length - before[grown[0]!]!).toBe(1);
+      return grown[0]!;
+    };
+    const visitors = Array.from({ length: 40 }, (_, i) => `198.51.100.${i + 1}`);
+    const inTurn = async (ips: string[]) => {
+      const seen: number[] = [];
+      for (const ip of ips) seen.push(await shardOfRequest(ip));
+      return seen;
+    };
+    const first = await inTurn(visitors);
+    expect(new Set(first).size).toBe(4);
+    expect(await inTurn(visitors.slice(0, 8))).toEqual(first.slice(0, 8));
+    expect(shards.reduce((sum, shard) => sum + shard.queued.length, 0)).toBe(96);
   });
 
   it("gives another visitor id to another IP and parses mobile user agents", async () => {

@@ -60,6 +60,6 @@ export interface WaitUntil {
 export function countDrops(env: CollectorEnv, ctx: WaitUntil, drops: DropTally) {
   const message = drops.message;
   if (!message) return;
-  const send = queueMessages(env.HITS, [message]);
+  const send = queueMessages(env, [message]);
   ctx.waitUntil(send.catch((error: unknown) => createLogger("collector").error("drop counters not sent", errorFields(error))));
 }

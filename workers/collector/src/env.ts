@@ -4,6 +4,7 @@ import type { DeviceLinks } from "./devices";
 import type { VisitorSalts } from "./salts";
 
 export interface CollectorEnv {
+  /** The hits queue, or its shard 0 when `PIXEL_QUEUE_SHARDS` > 1 binds `HITS_1` … too (queue.ts, docs/ingestion.md). */
   HITS: Queue<QueueBody>;
   DB: D1Database;
   SALTS: DurableObjectNamespace<VisitorSalts>;

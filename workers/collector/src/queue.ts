@@ -1,7 +1,32 @@
-import { encodeMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
+import { isDrop, packMessages, type QueueBody, type QueueMessage } from "../../../lib/events/message";
+import { shardBinding, shardOf } from "../../../lib/events/shards";
+import type { CollectorEnv } from "./env";
 
-/** One message goes with `send`: a one-element `sendBatch` costs more (the batch is encoded again as a whole). */
-export function queueMessages(queue: Queue<QueueBody>, messages: QueueMessage[]): Promise<unknown> {
-  if (messages.length === 1) return queue.send(encodeMessage(messages[0]!), { contentType: "text" });
-  return queue.sendBatch(messages.map((message) => ({ body: encodeMessage(message), contentType: "text" as const })));
+/**
+ * Queues one request's messages: packed into as few messages as fit (`packMessages`), on the shard of the
+ * request's first visitor, so one visitor's hits share a queue and a consumer. One body goes with `send`: a
+ * one-element `sendBatch` costs more (the batch is encoded again as a whole).
+ */
+export function queueMessages(env: CollectorEnv, messages: QueueMessage[]): Promise<unknown> {
+  const queue = hitsQueue(env, shardKey(messages[0]!));
+  const bodies = packMessages(messages);
+  if (bodies.length === 1) return queue.send(bodies[0]!, { contentType: "text" });
+  return queue.sendBatch(bodies.map((body) => ({ body, contentType: "text" as const })));
 }
+
+const shardKey = (message: QueueMessage) => (isDrop(message) ? message.drop_id : (message.visitor_id ?? message.event_id));
+
+/** The queue of a key's shard among the bindings the deploy generated (`HITS`, `HITS_1` … `HITS_<n-1>`). */
+function hitsQueue(env: CollectorEnv, key: string): Queue<QueueBody> {
+  const shards = shardCount(env);
+  return shards === 1 ? env.HITS : bound(env, shardOf(key, shards))!;
+}
+
+/** How many shards the bindings make: `HITS`, then `HITS_1`, `HITS_2` … while they are bound. */
+function shardCount(env: CollectorEnv): number {
+  let shards = 1;
+  while (bound(env, shards)) shards++;
+  return shards;
+}
+
+const bound = (env: CollectorEnv, shard: number) => (env as unknown as Record<string, Queue<QueueBody> | undefined>)[shardBinding(shard)];

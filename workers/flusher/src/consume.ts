@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
-import { checkMessage, type DropMessage } from "../../../lib/events/message";
+import { checkMessage, type DropMessage, unpackBody } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import type { FlusherEnv } from "./env";
 import { DROPPED_HITS } from "../../../lib/clickhouse/tables/dropped-hits";
@@ -15,48 +15,63 @@ export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 3
 
 type Incoming = Message<unknown>;
 
+/** One stored unit of a message: the message itself, or one of a pack's messages (`packMessages`). */
+interface Part {
+  message: Incoming;
+  body: unknown;
+}
+
+/** A part that can never be stored, kept in R2 with why. */
+interface Refused {
+  message: Incoming;
+  kept: KeptMessage;
+}
+
 /**
- * Stores a batch from the hits queue. Messages that can never be stored (schema-invalid, or refused by
- * ClickHouse as data) are kept in R2 under `invalid/` and acknowledged, so they are not retried; the
- * rest is written with one INSERT per table, and retried with backoff when ClickHouse is unavailable.
+ * Stores a batch from a hits queue (any shard). Parts that can never be stored (schema-invalid, or refused by
+ * ClickHouse as data) are kept in R2 under `invalid/`; the rest is written with one INSERT per table. A message is
+ * acknowledged once every part of it is stored or kept, and retried whole, with backoff, when ClickHouse is
+ * unavailable: its parts already stored collapse by their ids when it comes again.
  */
 export async function consumeHits(batch: MessageBatch<unknown>, env: FlusherEnv, log: Logger = createLogger("flusher")): Promise<void> {
   const events: Sorted<EventRow> = new Map();
   const drops: Sorted<DropMessage> = new Map();
-  const invalid: KeptMessage[] = [];
+  const refused: Refused[] = [];
   for (const message of batch.messages) {
-    const checked = checkMessage(message.body);
-    if (checked.kind === "event") events.set(checked.row, message);
-    else if (checked.kind === "drop") for (const drop of checked.drops) drops.set(drop, message);
-    else invalid.push(keptFrom(message, checked.error));
+    const bodies = unpackBody(message.body);
+    for (const body of bodies) {
+      const part = { message, body: bodies.length > 1 ? body : message.body };
+      const checked = checkMessage(body);
+      if (checked.kind === "event") events.set(checked.row, part);
+      else if (checked.kind === "drop") for (const drop of checked.drops) drops.set(drop, part);
+      else refused.push(refusedPart(part, checked.error));
+    }
   }
-  // A message holding several drop counts appears once.
-  const storable = [...new Set([...events.values(), ...drops.values()])];
+  const retried = new Set<Incoming>();
   try {
-    const rejected = await store(env, events, drops);
-    invalid.push(...rejected);
-    for (const message of storable) if (!isIn(rejected, message)) message.ack();
+    refused.push(...(await store(env, events, drops)));
   } catch (error) {
-    retry(storable, error, log);
+    retry(messagesOf([...events.values(), ...drops.values()]), error, log, retried);
   }
-  await setAside(env, batch, invalid, log);
+  await setAside(env, batch, refused.filter(({ message }) => !retried.has(message)), log, retried);
+  for (const message of batch.messages) if (!retried.has(message)) message.ack();
 }
 
-/** Acknowledged only once kept: a message is never dropped without a trace. */
-async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, invalid: KeptMessage[], log: Logger) {
-  const messages = batch.messages.filter((message) => isIn(invalid, message));
+/** Kept before its message is acknowledged: a part is never dropped without a trace. */
+async function setAside(env: FlusherEnv, batch: MessageBatch<unknown>, refused: Refused[], log: Logger, retried: Set<Incoming>) {
   try {
-    await keep(env.KEPT, "invalid", batch.queue, invalid);
-    for (const message of messages) message.ack();
+    await keep(env.KEPT, "invalid", batch.queue, refused.map(({ kept }) => kept));
   } catch (error) {
-    retry(messages, error, log);
+    retry(messagesOf(refused), error, log, retried);
   }
 }
 
-type Sorted<T> = Map<T, Incoming>;
+type Sorted<T> = Map<T, Part>;
+
+const messagesOf = (parts: { message: Incoming }[]) => [...new Set(parts.map(({ message }) => message))];
 
 /** Hits of sites whose data was deleted are acknowledged without being stored (forgotten.ts). */
-async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<KeptMessage[]> {
+async function store(env: FlusherEnv, events: Sorted<EventRow>, drops: Sorted<DropMessage>): Promise<Refused[]> {
   const client = connectClickHouse(clickHouseConfigFromEnv(env));
   try {
     const forgotten = await forgottenSites(client, [...new Set([...events.keys(), ...drops.keys()].map((hit) => hit.site_id))]);
@@ -76,16 +91,17 @@ async function asFirstStoredSorted(client: ClickHouseClient, events: Sorted<Even
   return new Map((await asFirstStored(client, rows)).map((row, i) => [row, events.get(rows[i]!)!]));
 }
 
-async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted: Sorted<T>): Promise<KeptMessage[]> {
+async function insertSorted<T>(client: ClickHouseClient, table: Table<T>, sorted: Sorted<T>): Promise<Refused[]> {
   const rejected: Rejected<T>[] = await insertIsolating(client, table, [...sorted.keys()]);
-  return rejected.map(({ row, error }) => keptFrom(sorted.get(row)!, error));
+  return rejected.map(({ row, error }) => refusedPart(sorted.get(row)!, error));
 }
 
 const keptFrom = (message: Incoming, error: string): KeptMessage => ({ id: message.id, attempts: message.attempts, body: message.body, error });
-const isIn = (kept: KeptMessage[], message: Incoming) => kept.some((entry) => entry.id === message.id);
+const refusedPart = ({ message, body }: Part, error: string): Refused => ({ message, kept: { ...keptFrom(message, error), body } });
 
-function retry(messages: Incoming[], error: unknown, log: Logger) {
+function retry(messages: Incoming[], error: unknown, log: Logger, retried: Set<Incoming>) {
   if (!messages.length) return;
+  for (const message of messages) retried.add(message);
   const attempts = Math.max(...messages.map((message) => message.attempts));
   log.error("storing failed; messages will be retried", { attempts, count: messages.length, ...errorFields(error) });
   for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(attempts) });

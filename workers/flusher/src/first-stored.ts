@@ -23,7 +23,24 @@ export async function asFirstStored(client: ClickHouseClient, rows: EventRow[]):
   const first = new Map<string, EventRow>();
   for (const row of rows) if (!first.has(identity(row))) first.set(identity(row), row);
   const times = rows.map((row) => row.timestamp);
-  const stored = await selectRows<EventRow>(
+  const ids = [...new Set(rows.map((row) => row.event_id))];
+  const stored: EventRow[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
+    stored.push(...(await storedVersions(client, rows, ids.slice(i, i + IDS_PER_LOOKUP), Math.min(...times), Math.max(...times))));
+  }
+  for (const row of stored) if (first.has(identity(row))) first.set(identity(row), { ...row, timestamp: Number(row.timestamp) });
+  // A copy per row: the caller tells its messages apart by their rows.
+  return rows.map((row) => (first.get(identity(row)) === row ? row : { ...first.get(identity(row))! }));
+}
+
+/**
+ * Event ids per lookup: they travel in the URL, which ClickHouse takes up to 1 MiB (`http_max_uri_size`), and a batch
+ * of 100 packs can hold 5,000 hits with ids of up to 64 characters.
+ */
+const IDS_PER_LOOKUP = 1_000;
+
+function storedVersions(client: ClickHouseClient, rows: EventRow[], ids: string[], from: number, to: number): Promise<EventRow[]> {
+  return selectRows<EventRow>(
     client,
     // The filter sits in a subquery: in the outer WHERE, `timestamp` would be the milliseconds alias.
     `SELECT * REPLACE (toUnixTimestamp64Milli(timestamp) AS timestamp, toString(visitor_id) AS visitor_id,
@@ -36,14 +53,6 @@ export async function asFirstStored(client: ClickHouseClient, rows: EventRow[]):
      )
      ORDER BY timestamp
      LIMIT 1 BY site_id, name, event_id`,
-    {
-      sites: [...new Set(rows.map((row) => row.site_id))],
-      ids: [...new Set(rows.map((row) => row.event_id))],
-      from: Math.min(...times) - RESEND_WINDOW_MS,
-      to: Math.max(...times) + RESEND_WINDOW_MS,
-    },
+    { sites: [...new Set(rows.map((row) => row.site_id))], ids, from: from - RESEND_WINDOW_MS, to: to + RESEND_WINDOW_MS },
   );
-  for (const row of stored) if (first.has(identity(row))) first.set(identity(row), { ...row, timestamp: Number(row.timestamp) });
-  // A copy per row: the caller tells its messages apart by their rows.
-  return rows.map((row) => (first.get(identity(row)) === row ? row : { ...first.get(identity(row))! }));
 }

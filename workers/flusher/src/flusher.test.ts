@@ -3,7 +3,7 @@ import { createClient } from "@clickhouse/client-web";
 import { describe, expect, it, vi } from "vitest";
 import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
 import { deleteSiteData, forgetSite } from "../../../lib/clickhouse/site-data";
-import { compactRow, type DropMessage, encodeMessage, type QueueMessage } from "../../../lib/events/message";
+import { compactRow, type DropMessage, type DropsMessage, encodeMessage, packMessages, type QueueMessage } from "../../../lib/events/message";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { eventRow } from "../../../test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
@@ -278,6 +278,57 @@ describe("drop counters", () => {
   });
 });
 
+describe("packed messages from sharded queues", () => {
+  /** One request's hits (and its store_full count) as the collector packs them. */
+  const packed = (site: string, hits: number) => {
+    const rows = rowsFor(site, hits);
+    const lost: DropsMessage = { kind: "drops", drop_id: crypto.randomUUID(), timestamp: Date.now(), counts: [{ site_id: site, hostname: "shop.example", reason: "store_full", detail: "", hits: 2 }] };
+    return { rows, bodies: packMessages([...rows.map(compactRow), lost]) };
+  };
+  const droppedFor = async (site: string) =>
+    Number((await select<{ n: number }>("SELECT toUInt32(sum(hits)) AS n FROM dropped_hits FINAL WHERE site_id = {site:String}", site))[0]!.n);
+
+  it("stores every hit of packs from several shards once, also when stored batches are delivered again", async () => {
+    const site = newSite();
+    const requests = Array.from({ length: 24 }, () => packed(site, 50));
+    expect(requests.every(({ bodies }) => bodies.length === 1)).toBe(true);
+    const shardOne = requests.slice(0, 12).flatMap(({ bodies }) => bodies);
+    const shardTwo = requests.slice(12).flatMap(({ bodies }) => bodies);
+    expect(await deliver(shardOne, { queue: "pixel-hits-1" })).toMatchObject({ acked: 12, retried: 0 });
+    expect(await deliver(shardTwo, { queue: "pixel-hits-2" })).toMatchObject({ acked: 12, retried: 0 });
+    // The acks were lost: both come again in one batch, with more event ids than one first-stored lookup takes.
+    expect(await deliver([...shardOne, ...shardTwo], { queue: "pixel-hits-1", attempts: 2 })).toMatchObject({ acked: 24, retried: 0 });
+    expect(await countFor(site)).toEqual({ rows: 1200, distinct: 1200 });
+    expect(await droppedFor(site)).toBe(48);
+  }, 30_000); // 2,400 rows through three batches: seconds on a busy machine
+
+  it("retries a pack whole while ClickHouse is unreachable, and stores it once when it comes again", async () => {
+    const site = newSite();
+    const { bodies } = packed(site, 30);
+    expect(await deliver(bodies, { target: DOWN })).toMatchObject({ acked: 0, retried: 1 });
+    expect(await deliver(bodies, { attempts: 2 })).toMatchObject({ acked: 1, retried: 0 });
+    expect(await countFor(site)).toEqual({ rows: 30, distinct: 30 });
+  });
+
+  it("keeps only a pack's invalid part in R2, stores its other hits and acknowledges the message", async () => {
+    const site = newSite();
+    const [first, second] = rowsFor(site, 2).map(compactRow);
+    const poison = { ...compactRow(eventRow({ site_id: site })), visitor_id: "not a number" };
+    const body = `[${[first, poison, second].map((part) => JSON.stringify(part)).join(",")}]`;
+    expect(await deliver([body])).toMatchObject({ acked: 1, retried: 0 });
+    expect(await countFor(site)).toEqual({ rows: 2, distinct: 2 });
+    const kept = (await keptBatches("invalid")).find(({ batch }) => batch.messages.some((message) => (message.body as { site_id?: string } | null)?.site_id === site))!;
+    expect(kept.batch.messages.map((message) => message.body)).toEqual([poison]);
+    expect(kept.batch.messages[0]!.error).toContain("visitor_id");
+  });
+
+  it("keeps a plain JSON array that is not a pack of messages as invalid instead of storing part of it", async () => {
+    expect(await deliver(["[]", "[1,2]"])).toMatchObject({ acked: 2, retried: 0 });
+    const kept = (await keptBatches("invalid")).find(({ batch }) => batch.messages.some((message) => message.body === "[]"))!;
+    expect(kept.batch.messages.map((message) => message.body)).toEqual(["[]", 1, 2]);
+  });
+});
+
 describe("retry backoff", () => {
   it("doubles with each attempt and stops growing at five minutes", () => {
     expect([1, 2, 3, 8, 9, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 256, 300, 300]);
@@ -321,14 +372,16 @@ describe("deleted site data stays deleted", { timeout: 30_000 }, () => {
     await deliver(replayed);
 
     expect([await stored("events", gone), await stored("dropped_hits", gone), await stored("events", reset)]).toEqual([0, 0, 1]);
-  });
+  }, 20_000); // three deletes (mutations) over every part the tests before it wrote: seconds on a busy machine
 
-  it("takes a deleted site's hits out of the batches kept in R2 at the hourly run, and leaves the others' alone", async () => {
+  it("takes a deleted site's hits out of the batches kept in R2 at the hourly run (also out of packs), and leaves the others' alone", async () => {
     const [gone, other] = [newSite(), newSite()];
     const keptOther = eventRow({ site_id: other });
+    const keptOtherPacked = eventRow({ site_id: other });
     const mixed = await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", [
       { id: "a", attempts: 10, body: encodeMessage(eventRow({ site_id: gone })) },
       { id: "b", attempts: 10, body: keptOther },
+      { id: "p", attempts: 10, body: packMessages([compactRow(eventRow({ site_id: gone })), compactRow(keptOtherPacked)])[0] },
     ]);
     const onlyGone = await keep(flusherEnv.KEPT, "invalid", "pixel-hits", [
       { id: "c", attempts: 1, body: JSON.stringify({ site_id: gone, visitor_id: "not a number" }), error: "visitor_id" },
@@ -338,8 +391,8 @@ describe("deleted site data stays deleted", { timeout: 30_000 }, () => {
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: FORGET_CRON }), flusherEnv);
 
     const left = await (await flusherEnv.KEPT.get(mixed!))!.json<KeptBatch>();
-    expect(left.messages.map((message) => message.body)).toEqual([keptOther]);
-    expect((await flusherEnv.KEPT.head(mixed!))!.customMetadata).toEqual({ messages: "1" });
+    expect(left.messages.map((message) => message.body)).toEqual([keptOther, JSON.stringify(compactRow(keptOtherPacked))]);
+    expect((await flusherEnv.KEPT.head(mixed!))!.customMetadata).toEqual({ messages: "2" });
     expect(await flusherEnv.KEPT.get(onlyGone!)).toBeNull();
   });
 });

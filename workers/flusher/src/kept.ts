@@ -1,4 +1,4 @@
-import type { QueueBody } from "../../../lib/events/message";
+import { type QueueBody, unpackBody } from "../../../lib/events/message";
 
 /** A queue message as it is kept in R2: enough to inspect it and to send it again. */
 export interface KeptMessage {
@@ -28,10 +28,10 @@ const putBatch = (bucket: R2Bucket, key: string, batch: KeptBatch) =>
   bucket.put(key, JSON.stringify(batch), { httpMetadata: { contentType: "application/json" }, customMetadata: { messages: String(batch.messages.length) } });
 
 /**
- * Takes the messages `isGone` picks out of every kept batch: a batch is written again without them, or deleted
- * when none is left. Returns how many messages went.
+ * Takes the hits `isGone` picks out of every kept batch: a packed message loses those parts, a message with none
+ * left goes, and a batch is written again without them, or deleted when no message is left. Returns how many went.
  */
-export async function removeKept(bucket: R2Bucket, isGone: (body: unknown) => boolean): Promise<number> {
+export async function removeKept(bucket: R2Bucket, isGone: (part: unknown) => boolean): Promise<number> {
   let removed = 0;
   for (const kind of ["dead", "invalid"] satisfies KeptKind[]) {
     let cursor: string | undefined;
@@ -39,15 +39,27 @@ export async function removeKept(bucket: R2Bucket, isGone: (body: unknown) => bo
       const listed = await bucket.list({ prefix: `${kind}/`, cursor });
       for (const { key } of listed.objects) {
         const batch = await (await bucket.get(key))?.json<KeptBatch>();
-        const messages = batch?.messages.filter((message) => !isGone(message.body)) ?? [];
-        if (!batch || messages.length === batch.messages.length) continue;
-        removed += batch.messages.length - messages.length;
+        if (!batch) continue;
+        const trimmed = batch.messages.map((message) => without(message, isGone));
+        const gone = trimmed.reduce((sum, { removed }) => sum + removed, 0);
+        if (!gone) continue;
+        removed += gone;
+        const messages = trimmed.flatMap(({ message }) => (message ? [message] : []));
         await (messages.length ? putBatch(bucket, key, { ...batch, messages }) : bucket.delete(key));
       }
       cursor = listed.truncated ? listed.cursor : undefined;
     } while (cursor);
   }
   return removed;
+}
+
+/** A kept message without the parts `isGone` picks (null when none is left), and how many went. */
+function without(message: KeptMessage, isGone: (part: unknown) => boolean): { message: KeptMessage | null; removed: number } {
+  const parts = unpackBody(message.body);
+  const left = parts.filter((part) => !isGone(part));
+  if (left.length === parts.length) return { message, removed: 0 };
+  const body = left.length === 1 ? left[0] : left;
+  return { message: left.length ? { ...message, body: typeof body === "string" ? body : JSON.stringify(body) } : null, removed: parts.length - left.length };
 }
 
 /** Kept batches of a kind and the messages in them (from each object's metadata; an older object without it counts as one). */
