@@ -327,8 +327,9 @@ describe("saved segments", () => {
     const everyone = await text(page, "stat-visitors");
     await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:browser,Firefox`);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
-    page.once("dialog", (dialog) => void dialog.accept("Firefox users"));
     await page.getByTestId("save-segment").click();
+    await page.getByTestId("segment-name").fill("Firefox users");
+    await page.getByTestId("segment-submit").click();
     await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
     expect(filtersOf(page)).toEqual([]);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
@@ -341,6 +342,25 @@ describe("saved segments", () => {
     expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
     await page.goto(segmentUrl);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    await page.close();
+  });
+
+  it("shows the API's refusal in the segment form and keeps the filters, e.g. a name already in use", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:browser,Chrome`);
+    await page.getByTestId("save-segment").click();
+    await page.getByTestId("segment-name").fill("Firefox users");
+    await page.getByTestId("segment-shared").check();
+    await page.getByTestId("segment-submit").click();
+    await expect.poll(() => page.getByTestId("segment-error").textContent(), POLL).toBe(
+      'A segment named "Firefox users" already exists on this site; choose another name.',
+    );
+    expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
+    expect(filtersOf(page)).toEqual(["is,visit:browser,Chrome"]);
+    await page.getByTestId("segment-name").fill("Chrome users");
+    await page.getByTestId("segment-submit").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
+    await expect.poll(() => page.getByTestId("segment").locator("option:checked").textContent(), POLL).toBe("Chrome users");
     await page.close();
   });
 });

@@ -19,7 +19,7 @@ import { navigate } from "../router";
 import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
 import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
-import { segmentFilter } from "../../../../lib/segments";
+import { segmentFilter, type SegmentVisibility } from "../../../../lib/segments";
 
 export const REFRESH_MS = 10_000;
 
@@ -50,11 +50,9 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
     () => props.access.kind === "user" && props.site.id,
     (siteId) => api.segments(siteId).catch(() => []),
   );
-  /** The current filters become a private segment, which the view then applies instead of them. */
-  async function saveSegment() {
-    const name = window.prompt("Name this segment")?.trim();
-    if (!name) return;
-    const segment = await api.saveSegment(props.site.id, { name, visibility: "private", filters: props.view.filters });
+  /** The current filters become a segment, which the view then applies instead of them; a refusal throws to the form. */
+  async function saveSegment(name: string, visibility: SegmentVisibility) {
+    const segment = await api.saveSegment(props.site.id, { name, visibility, filters: props.view.filters });
     await reloadSegments();
     setView({ segment: segment.id, filters: [], details: null });
   }
