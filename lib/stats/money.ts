@@ -17,13 +17,13 @@ export type MoneyAnswer = Omit<QueryAnswer, "results"> & { results: MoneyRow[] }
 
 /**
  * Pixel's answer (revenue as plain numbers in `meta.revenue_currency`) in Plausible's shape, so Plausible's clients read
- * revenue unchanged. A revenue metric with nothing to average stays `null`, as in Plausible.
+ * revenue unchanged.
  */
 export function withMoney(answer: QueryAnswer): MoneyAnswer {
   const currency = answer.meta.revenue_currency;
   const revenue = answer.query.metrics.map(isRevenueMetric);
   if (!currency || !revenue.includes(true)) return answer;
-  const money = (values: number[]) => values.map((value, i) => (revenue[i] && value !== null ? { currency, value } : value));
+  const money = (values: number[]) => values.map((value, i) => (revenue[i] ? { currency, value } : value));
   return {
     ...answer,
     results: answer.results.map((row) => ({

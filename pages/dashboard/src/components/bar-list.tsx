@@ -87,7 +87,7 @@ export function BarList(props: {
               <Index each={props.metrics}>
                 {(metric, i) => (
                   <td class="num" title={metricKind(metric()) === "count" ? fullNumber(row().metrics[i] ?? 0) : undefined}>
-                    {formatMetric(metric(), row().metrics[i] ?? 0)}
+                    {formatMetric(metric(), row().metrics[i] ?? 0, undefined, row().currency)}
                   </td>
                 )}
               </Index>
