@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { CURRENCY_CODE, CURRENCY_RULE } from "./currency";
 
 /**
  * The wire format: what pixel.js (or any server-side sender) POSTs to the collector.
@@ -66,7 +67,7 @@ export const Props = v.pipe(
 export const REVENUE_AMOUNT = new RegExp(`^\\d{1,${LIMITS.revenueIntegerDigits}}(\\.\\d{1,${LIMITS.revenueDecimals}})?$`);
 
 /** A currency as ISO 4217 names it; a revenue goal has one too. */
-export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, three capital letters (EUR, USD)"));
+export const Currency = v.pipe(v.string(), v.regex(CURRENCY_CODE, CURRENCY_RULE));
 
 /**
  * What a conversion earned: an exact decimal (a string, or a number as JSON writes it) in an ISO 4217 currency.

@@ -3,12 +3,25 @@ import { LIMITS } from "./hit";
 import { epochMs, text, uint } from "../clickhouse/columns";
 import { EVENT_DEFAULTS, type EventRow, EventRowSchema } from "../clickhouse/tables/events";
 
-/** Why a hit was not stored, or (`pii_*`) why a part of it was not. The API shows these per site and day. */
-export const DROP_REASONS = ["bot", "invalid", "unknown_site", "too_large", "shield", "rate_limited", "store_full", "pii_user_id", "pii_prop"] as const;
+/**
+ * Why a hit was not stored, or (`pii_*`, `invalid_revenue`) why a part of it was not. The API shows these per site and day.
+ */
+export const DROP_REASONS = [
+  "bot",
+  "invalid",
+  "unknown_site",
+  "too_large",
+  "shield",
+  "rate_limited",
+  "store_full",
+  "pii_user_id",
+  "pii_prop",
+  "invalid_revenue",
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
-/** Personal data left out of a hit that was stored without it: counted, but not as a dropped hit. */
-export const PART_DROP_REASONS: readonly string[] = ["pii_user_id", "pii_prop"] satisfies DropReason[];
+/** A part left out of a hit that was stored without it (personal data, a wrong revenue): counted, but not as a dropped hit. */
+export const PART_DROP_REASONS: readonly string[] = ["pii_user_id", "pii_prop", "invalid_revenue"] satisfies DropReason[];
 
 /**
  * A count of hits that were not stored: one row of ClickHouse `dropped_hits`. Its `drop_id` is fixed in the message

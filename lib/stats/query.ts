@@ -174,6 +174,7 @@ export interface ResultRow {
 /** The answer to a query: its rows, what `include` asked for, and the query as it ran. */
 export interface QueryAnswer {
   results: ResultRow[];
-  meta: { total_rows?: number; time_labels?: string[]; imports_included?: boolean };
+  /** `revenue_currency`: the ISO 4217 currency of the revenue metrics asked for (plain numbers here; see money.ts). */
+  meta: { total_rows?: number; time_labels?: string[]; imports_included?: boolean; revenue_currency?: string };
   query: NormalizedQuery;
 }

@@ -8,11 +8,11 @@ export type Command = unknown[];
 const loaded: Record<string, unknown> = {};
 
 export const run = guard((command: Command) => {
-  const [verb, a, b] = command;
+  const [verb, a, b, c] = command;
   if (verb == "config") configure(a, b);
   else if (verb == "debug") configure("debug", a);
   else if (verb == "setUserId") setUserId(a);
-  else if (verb == "track") a == "pageview" ? requestPageview(b) : track(a, b);
+  else if (verb == "track") a == "pageview" ? requestPageview(b) : track(a, b, c);
 });
 
 function configure(key: unknown, value: unknown): void {

@@ -17,8 +17,11 @@ let pageKey: string | undefined;
 /** Where the visitor is now, within the collector's limits. */
 const pageNow = (): Page => ({ url: location.href.slice(0, 2048), referrer: referrer.slice(0, 2048), title: document.title.slice(0, 300) });
 
-/** Reads the page synchronously, so the hit describes the moment of the event, unless `fields` say otherwise. */
-export const track = guard((name: unknown, props?: unknown, fields: Partial<Hit> = pageNow()): void => {
+/**
+ * Reads the page synchronously, so the hit describes the moment of the event, unless `fields` say otherwise.
+ * `options.revenue` goes as it is: the collector checks it, and keeps the event without it when it is wrong.
+ */
+export const track = guard((name: unknown, props?: unknown, options?: unknown, fields: Partial<Hit> = pageNow()): void => {
   if (typeof name != "string" || !name) return;
   const now = Date.now();
   const hit = {
@@ -29,6 +32,7 @@ export const track = guard((name: unknown, props?: unknown, fields: Partial<Hit>
     user_id: userId,
     screen_width: screen.width,
     props: cleanProps(props),
+    revenue: { ...(options as Pick<Hit, "revenue">) }.revenue,
     ...fields,
   } as Hit;
   log(hit);
@@ -38,7 +42,7 @@ export const track = guard((name: unknown, props?: unknown, fields: Partial<Hit>
 /** Reports the time and scroll depth of the current page, if there is anything new to report. */
 export function leavePage(): void {
   const engagement = takeEngagement(); // none before the first pageview: nothing was measured
-  if (engagement) track("engagement", 0, { ...page, ...engagement });
+  if (engagement) track("engagement", 0, 0, { ...page, ...engagement });
 }
 
 /** The first pageview's referrer is the document's; an SPA navigation's is the previous page. */
@@ -46,7 +50,7 @@ export function pageview(props?: unknown): void {
   leavePage();
   referrer = page.url || referrer;
   pageKey = currentPageKey();
-  track("pageview", props, (page = pageNow()));
+  track("pageview", props, 0, (page = pageNow()));
   resetEngagement();
 }
 

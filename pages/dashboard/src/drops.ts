@@ -61,6 +61,11 @@ export const REASONS: Record<string, ReasonInfo> = {
     explanation:
       "An e-mail address in a prop value, stored as \"redacted\" like e-mails in page URLs; the detail names the prop. The hit was counted, so it is not in the total.",
   },
+  invalid_revenue: {
+    label: "Revenue refused",
+    explanation:
+      "A revenue whose amount or currency the wire format refuses (the detail names which). The event was counted without its revenue, so it is not in the total.",
+  },
 };
 
 const DETAILS: Record<string, string> = {
@@ -76,6 +81,8 @@ const DETAILS: Record<string, string> = {
   hostnames: "too many hostnames in one request",
   email: "e-mail address",
   phone: "phone number",
+  amount: "revenue amount",
+  currency: "revenue currency",
 };
 
 export const reasonInfo = (reason: string): ReasonInfo =>

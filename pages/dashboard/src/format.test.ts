@@ -55,6 +55,9 @@ describe("formatPercent and formatMetric", () => {
 
   it("formats each metric by its kind", () => {
     expect(formatMetric("visitors", 12_345, "en-US")).toBe("12.3K");
+    expect(formatMetric("total_revenue", 1234.5, "en-US", "EUR")).toBe("€1,234.50");
+    expect(formatMetric("average_revenue", 1234.5, "en-US", "JPY")).toBe("¥1,235");
+    expect(formatMetric("total_revenue", 0, "en-US")).toBe("—"); // a goal without a currency
     expect(formatMetric("views_per_visit", 1.256, "en-US")).toBe("1.26");
     expect(formatMetric("bounce_rate", 37.5, "en-US")).toBe("38%");
     expect(formatMetric("visit_duration", 61, "en-US")).toBe("1m 01s");

@@ -51,7 +51,7 @@ export function formatPercent(value: number, locale?: string): string {
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)}%`;
 }
 
-export type MetricKind = "count" | "ratio" | "percent" | "duration";
+export type MetricKind = "count" | "ratio" | "percent" | "duration" | "money";
 
 const KINDS: Partial<Record<Metric, MetricKind>> = {
   views_per_visit: "ratio",
@@ -62,6 +62,8 @@ const KINDS: Partial<Record<Metric, MetricKind>> = {
   scroll_depth: "percent",
   visit_duration: "duration",
   time_on_page: "duration",
+  total_revenue: "money",
+  average_revenue: "money",
 };
 
 export const metricKind = (metric: Metric): MetricKind => KINDS[metric] ?? "count";
@@ -83,8 +85,11 @@ export const METRIC_LABELS: Record<Metric, string> = {
   percentage: "Share",
 };
 
-export function formatMetric(metric: Metric, value: number, locale?: string): string {
+/** `currency`: the ISO 4217 code revenue counts in; revenue without one (a goal that is no revenue goal) is "—". */
+export function formatMetric(metric: Metric, value: number, locale?: string, currency?: string): string {
   switch (metricKind(metric)) {
+    case "money":
+      return currency ? formatMoney(value, currency, locale) : "—";
     case "ratio":
       return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
     case "percent":
@@ -94,6 +99,11 @@ export function formatMetric(metric: Metric, value: number, locale?: string): st
     case "count":
       return formatNumber(value, locale);
   }
+}
+
+/** An amount in its currency with that currency's usual decimals: "€1,234.50", "¥1,235". */
+export function formatMoney(value: number, currency: string, locale?: string): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(value);
 }
 
 /** The change from `previous` to `current` in percent, rounded; null when there is nothing to compare with. */

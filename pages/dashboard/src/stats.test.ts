@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { answerOf } from "../../../test/support/dashboard";
-import type { QueryResponse } from "./api/types";
+import type { Query, QueryResponse } from "./api/types";
 import { findTab } from "./breakdowns";
-import { breakdownQuery, readRows, readTotals, recentQuery, type Scope, timeseriesQuery, totalsQuery } from "./stats";
+import { breakdownQuery, readRows, readTotals, recentQuery, type Scope, timeseriesQuery, totalsQuery, withRevenueColumns } from "./stats";
 
 const response = (results: QueryResponse["results"]): QueryResponse => answerOf(results);
 const scope: Scope = { siteId: "s1", range: "7d", filters: [] };
@@ -76,5 +76,46 @@ describe("reading results", () => {
 
   it("reads breakdown rows", () => {
     expect(readRows(response([{ metrics: [4, 9], dimensions: ["/pricing"] }]))).toEqual([{ value: "/pricing", metrics: [4, 9] }]);
+  });
+});
+
+describe("revenue columns of goal breakdowns", () => {
+  const goals = [
+    { displayName: "Purchase", currency: "EUR" },
+    { displayName: "Order", currency: "USD" },
+    { displayName: "Signup", currency: null },
+  ];
+  const tab = findTab("goals")!;
+  const rows = [
+    { value: "Purchase", metrics: [3, 10] },
+    { value: "Signup", metrics: [5, 20] },
+    { value: "Order", metrics: [1, 5] },
+  ];
+
+  it("asks once per currency for the goals in it, and gives each goal row its revenue and currency", async () => {
+    const asked: Query[] = [];
+    const ask = async (query: Query) => {
+      asked.push(query);
+      const euro = JSON.stringify(query.filters).includes("Purchase");
+      return response([{ dimensions: [euro ? "Purchase" : "Order"], metrics: euro ? [25, 12.5] : [7, 7] }]);
+    };
+    const data = await withRevenueColumns({ tab, metrics: tab.metrics, rows }, filtered, goals, ask);
+    expect(data.metrics).toEqual(["visitors", "conversion_rate", "total_revenue", "average_revenue"]);
+    expect(data.rows).toEqual([
+      { value: "Purchase", metrics: [3, 10, 25, 12.5], currency: "EUR" },
+      { value: "Signup", metrics: [5, 20, 0, 0] },
+      { value: "Order", metrics: [1, 5, 7, 7], currency: "USD" },
+    ]);
+    expect(asked.map((query) => query.filters)).toEqual([
+      [["is", "visit:country", ["DE"]], ["is", "event:goal", ["Purchase"]]],
+      [["is", "visit:country", ["DE"]], ["is", "event:goal", ["Order"]]],
+    ]);
+  });
+
+  it("leaves other tabs, and sites without revenue goals, as they are", async () => {
+    const data = { tab, metrics: tab.metrics, rows };
+    const never = () => Promise.reject(new Error("no query expected"));
+    expect(await withRevenueColumns(data, scope, [{ displayName: "Signup", currency: null }], never)).toBe(data);
+    expect(await withRevenueColumns({ ...data, tab: findTab("sources")! }, scope, goals, never)).toEqual({ ...data, tab: findTab("sources")! });
   });
 });

@@ -1,4 +1,4 @@
-import type { DateRange, Filter, Interval, Metric, Query, QueryResponse, SimpleFilter } from "./api/types";
+import type { DateRange, Filter, Goal, Interval, Metric, Query, QueryResponse, SimpleFilter } from "./api/types";
 import type { Tab } from "./breakdowns";
 import { addMinutes } from "./dates";
 
@@ -79,6 +79,50 @@ export function readTotals(response: QueryResponse, count: number): number[] {
 export interface BreakdownRow {
   value: string;
   metrics: number[];
+  /** The currency of the row's revenue metrics: a revenue goal's. */
+  currency?: string;
+}
+
+/** A goal as the Goals card needs it: revenue goals have a currency. */
+export type GoalCurrency = Pick<Goal, "displayName" | "currency">;
+
+/** Goal breakdowns (the Goals card and its full list) get revenue columns when the site has revenue goals. */
+export async function withRevenueColumns<T extends { tab: Tab; metrics: Metric[]; rows: BreakdownRow[] }>(
+  data: T,
+  scope: Scope,
+  goals: GoalCurrency[] | undefined,
+  ask: (query: Query) => Promise<QueryResponse>,
+): Promise<T> {
+  if (data.tab.dimension !== "event:goal" || !goals?.some((goal) => goal.currency)) return data;
+  return { ...data, metrics: [...data.metrics, ...REVENUE_COLUMNS], rows: await withGoalRevenue(data.rows, scope, goals, ask) };
+}
+
+export const REVENUE_COLUMNS: Metric[] = ["total_revenue", "average_revenue"];
+
+/**
+ * Revenue goals' total and average revenue added to the goal rows, one query per currency (the API counts one currency
+ * per query and converts none); a goal without a currency gets zeros and no currency, which shows as "—".
+ */
+async function withGoalRevenue(
+  rows: BreakdownRow[],
+  scope: Scope,
+  goals: GoalCurrency[],
+  ask: (query: Query) => Promise<QueryResponse>,
+): Promise<BreakdownRow[]> {
+  const currencies = [...new Set(goals.flatMap((goal) => (goal.currency ? [goal.currency] : [])))];
+  const revenue = new Map<string, { currency: string; metrics: number[] }>();
+  await Promise.all(
+    currencies.map(async (currency) => {
+      const names = goals.filter((goal) => goal.currency === currency).map((goal) => goal.displayName);
+      const filters: Filter[] = [...scope.filters, ["is", "event:goal", names]];
+      const query: Query = { site_id: scope.siteId, metrics: REVENUE_COLUMNS, date_range: scope.range, dimensions: ["event:goal"], ...withFilters(filters) };
+      for (const row of readRows(await ask(query))) revenue.set(row.value, { currency, metrics: row.metrics });
+    }),
+  );
+  return rows.map((row) => {
+    const found = revenue.get(row.value);
+    return { ...row, metrics: [...row.metrics, ...(found?.metrics ?? [0, 0])], ...(found && { currency: found.currency }) };
+  });
 }
 
 export function readRows(response: QueryResponse): BreakdownRow[] {

@@ -327,8 +327,9 @@ describe("saved segments", () => {
     const everyone = await text(page, "stat-visitors");
     await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:browser,Firefox`);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
-    page.once("dialog", (dialog) => void dialog.accept("Firefox users"));
     await page.getByTestId("save-segment").click();
+    await page.getByTestId("segment-name").fill("Firefox users");
+    await page.getByTestId("segment-submit").click();
     await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
     expect(filtersOf(page)).toEqual([]);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
@@ -341,6 +342,75 @@ describe("saved segments", () => {
     expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
     await page.goto(segmentUrl);
     await expect.poll(() => text(page, "stat-visitors"), POLL).toBe("1");
+    await page.close();
+  });
+
+  it("shows the API's refusal in the segment form and keeps the filters, e.g. a name already in use", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day&f=is,visit:browser,Chrome`);
+    await page.getByTestId("save-segment").click();
+    await page.getByTestId("segment-name").fill("Firefox users");
+    await page.getByTestId("segment-shared").check();
+    await page.getByTestId("segment-submit").click();
+    await expect.poll(() => page.getByTestId("segment-error").textContent(), POLL).toBe(
+      'A segment named "Firefox users" already exists on this site; choose another name.',
+    );
+    expect(new URL(page.url()).searchParams.get("segment")).toBeNull();
+    expect(filtersOf(page)).toEqual(["is,visit:browser,Chrome"]);
+    await page.getByTestId("segment-name").fill("Chrome users");
+    await page.getByTestId("segment-submit").click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("segment"), POLL).toMatch(/^\d+$/);
+    await expect.poll(() => page.getByTestId("segment").locator("option:checked").textContent(), POLL).toBe("Chrome users");
+    await page.close();
+  });
+});
+
+describe("revenue goals", () => {
+  it("an admin gives a goal a currency; the Goals card and its full list then show its revenue in that currency", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/settings/goals`);
+    await page.getByTestId("goal-target").fill("purchase");
+    await page.getByTestId("goal-display").fill("Purchase");
+    await page.getByTestId("goal-currency").fill("e1");
+    await page.getByTestId("create-goal").click();
+    await expect.poll(() => page.locator("#goal-currency-error").textContent(), POLL).toBe("The currency must be an ISO 4217 code, three capital letters (EUR, USD).");
+    await page.getByTestId("goal-currency").fill("eur");
+    await page.getByTestId("create-goal").click();
+    await expect.poll(() => page.getByTestId("goal-row").filter({ hasText: "Purchase" }).textContent(), POLL).toContain("revenue in EUR");
+    await page.getByTestId("goal-target").fill("signup");
+    await page.getByTestId("create-goal").click();
+    await expect.poll(() => page.getByTestId("goal-name").allTextContents(), POLL).toContain("signup");
+
+    // Yesterday, so that today's counts in the other tests stay as they are.
+    const { midnight, visit } = visitsOf(stack.siteId);
+    let step = 0;
+    const yesterday = () => midnight - 5 * 3_600_000 + step++ * 1000;
+    const purchase = (amount: string) => ({ name: "purchase", revenue_amount: amount, revenue_currency: "EUR" });
+    const client = connectClickHouse(testClickHouse(DATABASE));
+    await insertEvents(client, [
+      ...visit("301", ["/checkout"], purchase("19.99"), yesterday),
+      ...visit("302", ["/checkout"], purchase("5.01"), yesterday),
+      ...visit("303", ["/welcome"], { name: "signup" }, yesterday),
+    ]);
+    await client.close();
+
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=7d`);
+    const card = page.getByTestId("card-goals");
+    await expect.poll(() => card.locator("thead th").allTextContents(), { timeout: 30_000 }).toEqual(["Goal", "Visitors", "Conversion rate", "Revenue", "Average revenue"]);
+    const cells = (goal: string) => card.locator("tbody tr").filter({ hasText: goal }).locator("td.num").allTextContents();
+    await expect.poll(() => cells("Purchase"), POLL).toEqual([expect.any(String), expect.any(String), "€25.00", "€12.50"]);
+    expect((await cells("signup")).slice(2)).toEqual(["—", "—"]);
+    await shot(page, "explore-revenue-goals", { fullPage: true });
+
+    await card.getByRole("button", { name: /Details/ }).click();
+    const dialog = page.getByRole("dialog");
+    await expect.poll(() => dialog.locator("tbody tr").filter({ hasText: "Purchase" }).locator("td.num").allTextContents(), POLL).toEqual([
+      "2",
+      "2",
+      expect.any(String),
+      "€25.00",
+      "€12.50",
+    ]);
     await page.close();
   });
 });

@@ -113,3 +113,29 @@ describe("pageviews", () => {
     expect(off.map((event) => event.pathname)).toEqual([`${offPrefix}/app`]);
   });
 });
+
+describe("revenue", () => {
+  it("a purchase's revenue (the 4th track argument) lands as the exact decimal and currency; a bad one costs only the revenue", async () => {
+    const prefix = rig().prefix("revenue");
+    const since = Date.now();
+    const page = await browser().newPage();
+    await pushFirst(page, [["track", "purchase", { plan: "pro" }, { revenue: { amount: "1234.5678", currency: "EUR" } }]]);
+    await page.goto(`${rig().siteUrl}${prefix}/checkout`);
+    const sent = page.waitForRequest((request) => request.postData()?.includes('"refund"') ?? false);
+    await pushNow(
+      page,
+      ["track", "order", {}, { revenue: { amount: 0.1 + 0.2, currency: "USD" } }],
+      ["track", "refund", null, { revenue: { amount: "19.99", currency: "usd" } }],
+      ["track", "gift", undefined, { revenue: { amount: 20, currency: "GBP" } }],
+    );
+    await sent;
+    await sleep(1500);
+    await page.goto("about:blank");
+
+    const events = (await rig().storedEvents(prefix, 5)).filter((event) => event.name != "engagement");
+    const revenue = Object.fromEntries(events.map((event) => [event.name, [event.revenue_amount, event.revenue_currency]]));
+    expect(revenue).toEqual({ pageview: ["0", ""], purchase: ["1234.5678", "EUR"], order: ["0", ""], refund: ["0", ""], gift: ["20", "GBP"] });
+    expect(events.find((event) => event.name == "purchase")!.props).toEqual({ plan: "pro" });
+    expect(await rig().dropsSince("invalid_revenue", since)).toEqual({ amount: 1, currency: 1 });
+  });
+});

@@ -29,6 +29,9 @@ export interface StoredEvent {
   scroll_depth: number;
   engaged_ms: number;
   props: Record<string, string>;
+  /** The Decimal(18, 4) as ClickHouse writes it: exact, without trailing zeros. */
+  revenue_amount: string;
+  revenue_currency: string;
 }
 
 export interface StatsRow {
@@ -57,6 +60,8 @@ export interface TrackerRig {
   stats(query: Record<string, unknown>): Promise<StatsRow[]>;
   /** Hits counted as dropped for `reason` by the drop rows with these ids (deduplicated, as the drops report reads them). */
   droppedHits(reason: string, dropIds: string[]): Promise<number>;
+  /** Drop counts for `reason` since `since` (ms since epoch), per detail, deduplicated. */
+  dropsSince(reason: string, since: number): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +84,8 @@ export async function startTrackerRig(): Promise<TrackerRig> {
   const select = <T>(sql: string, prefix: string) => selectRows<T>(clickHouse, sql, { pattern: `${prefix}/%` });
   const storedEvents = (prefix: string) =>
     select<StoredEvent>(
-      `SELECT event_id, name, pathname, query, title, referrer, user_id, visitor_type, scroll_depth, engaged_ms, props
+      `SELECT event_id, name, pathname, query, title, referrer, user_id, visitor_type, scroll_depth, engaged_ms, props,
+              toString(revenue_amount) AS revenue_amount, revenue_currency
        FROM events FINAL WHERE pathname LIKE {pattern:String} ORDER BY timestamp, name`,
       prefix,
     );
@@ -113,6 +119,12 @@ export async function startTrackerRig(): Promise<TrackerRig> {
     droppedHits: async (reason, dropIds) => {
       const sql = "SELECT sum(hits) AS hits FROM dropped_hits FINAL WHERE reason = {reason:String} AND drop_id IN {ids:Array(String)}";
       return Number((await selectRows<{ hits: number | string }>(clickHouse, sql, { reason, ids: dropIds }))[0]?.hits ?? 0);
+    },
+    dropsSince: async (reason, since) => {
+      const sql = `SELECT detail, sum(hits) AS hits FROM dropped_hits FINAL
+                   WHERE reason = {reason:String} AND timestamp >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY detail`;
+      const rows = await selectRows<{ detail: string; hits: number | string }>(clickHouse, sql, { reason, since });
+      return Object.fromEntries(rows.map((row) => [row.detail, Number(row.hits)]));
     },
     stop: async () => {
       await clickHouse.close();

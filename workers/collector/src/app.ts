@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import type { Hit } from "../../../lib/events/hit";
 import { EXTRA_SCRIPTS } from "../../../tracker/dist/pixel-script";
 import type { EventRow } from "../../../lib/clickhouse/tables/events";
 import { compactRow, type DropMessage } from "../../../lib/events/message";
@@ -161,7 +160,7 @@ async function countRefused(drops: DropTally, read: Extract<HitsResult, { ok: fa
   drops.add(read.status === 413 ? "too_large" : "invalid", site?.id ?? "", host, read.detail);
 }
 
-async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
+async function enrichAll({ hits, urls, revenueLeftOut }: Extract<HitsResult, { ok: true }>, request: Request, env: CollectorEnv, receivedAt: number, drops: DropTally) {
   const userAgent = request.headers.get("user-agent") ?? "";
   const hints = request.headers.has("sec-ch-ua-platform") ? clientHintsFrom(request.headers) : undefined;
   const cf = request.cf as IncomingRequestCfProperties | undefined;
@@ -193,6 +192,7 @@ async function enrichAll({ hits, urls }: { hits: Hit[]; urls: URL[] }, request: 
       result.limited++;
     } else {
       const stored = withoutPersonalData(hit, (reason, detail) => drops.add(reason, site.id, url.hostname, detail));
+      if (revenueLeftOut[i] !== undefined) drops.add("invalid_revenue", site.id, url.hostname, revenueLeftOut[i]);
       const { todays, visit } = await visitorOn(site.id, salts.current);
       result.rows.push(await enrich(stored, url, { site, salts, ip, todays, userAgent, hints, cf, receivedAt, visit, bridges: env.BRIDGE, links: env.LINKS }));
       if (hit.lost) result.lost.push(lostDrop(hit.id, hit.lost, site.id, url.hostname, receivedAt));

@@ -143,6 +143,25 @@ describe("taking hits", () => {
     expect(dropped(bot.drops)).toEqual([{ site_id: siteId, hostname: "shop.example", reason: "bot", detail: "user_agent", hits: 2 }]);
   });
 
+  it("stores a purchase's revenue exactly, and keeps a hit whose revenue is wrong without it, counted as invalid_revenue", async () => {
+    const good = hit({ name: "purchase", revenue: { amount: "19.99", currency: "EUR" } });
+    const wrong = [hit({ name: "purchase", revenue: { amount: "12,50", currency: "EUR" } }), hit({ name: "purchase", revenue: { amount: 5, currency: "eur" } })];
+    const { response, sent, drops } = await collect(JSON.stringify([good, ...wrong]));
+    expect(response.status).toBe(204);
+    expect(response.headers.get("x-pixel-dropped")).toBe("invalid_revenue");
+    expect(sent.map((row) => [row.event_id, row.revenue_amount, row.revenue_currency])).toEqual([
+      [good.id, "19.99", "EUR"],
+      [wrong[0]!.id, "0", ""],
+      [wrong[1]!.id, "0", ""],
+    ]);
+    expect(dropped(drops)).toEqual([
+      { site_id: siteId, hostname: "shop.example", reason: "invalid_revenue", detail: "amount", hits: 1 },
+      { site_id: siteId, hostname: "shop.example", reason: "invalid_revenue", detail: "currency", hits: 1 },
+    ]);
+    // Anything else wrong in the hit still refuses it whole.
+    expect((await collect(JSON.stringify(hit({ name: "", revenue: { amount: "x", currency: "EUR" } })))).response.status).toBe(400);
+  });
+
   it("counts the hits a sender's store dropped (a hit's lost) as store_full, once per reporting hit", async () => {
     const reporter = hit({ name: "signup", lost: 1500 });
     const { response, sent, drops, queued } = await collect(JSON.stringify([hit(), reporter]));

@@ -1,11 +1,16 @@
 import * as v from "valibot";
-import { HitBatchSchema, LIMITS, type Hit } from "../../../lib/events/hit";
+import { HitBatchSchema, LIMITS, Revenue, type Hit } from "../../../lib/events/hit";
 
 /** Without `stream`, every decode starts afresh: one decoder serves all requests. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-/** Valid hits come with their parsed page URLs; a refusal may name a `detail` for its drop count. */
-export type HitsResult = { ok: true; hits: Hit[]; urls: URL[] } | { ok: false; status: 400 | 413; error: string; detail?: string };
+/**
+ * Valid hits come with their parsed page URLs and, per hit, the revenue field that was wrong (`amount`, `currency`, or
+ * `""` for a revenue that is no object) when the hit's revenue was left out; a refusal may name a `detail` for its drop count.
+ */
+export type HitsResult =
+  | { ok: true; hits: Hit[]; urls: URL[]; revenueLeftOut: (string | undefined)[] }
+  | { ok: false; status: 400 | 413; error: string; detail?: string };
 
 type Refusal = Extract<HitsResult, { ok: false }>;
 
@@ -57,7 +62,8 @@ async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number):
 
 /** One hit or a batch of them, checked against the wire format (lib/events/hit.ts). */
 export function validateHits(body: unknown): HitsResult {
-  const parsed = v.safeParse(HitBatchSchema, body);
+  const { kept, revenueLeftOut } = withoutWrongRevenue(body);
+  const parsed = v.safeParse(HitBatchSchema, kept);
   if (!parsed.success) return { ok: false, status: 400, error: describe(parsed.issues) };
   const hits = Array.isArray(parsed.output) ? parsed.output : [parsed.output];
   const urls = hits.map((hit) => new URL(hit.url));
@@ -66,7 +72,26 @@ export function validateHits(body: unknown): HitsResult {
     const error = `hits name ${hostnames} hostnames; one request takes hits for at most ${LIMITS.hostnamesPerRequest}`;
     return { ok: false, status: 400, error, detail: "hostnames" };
   }
-  return { ok: true, hits, urls };
+  return { ok: true, hits, urls, revenueLeftOut };
+}
+
+/**
+ * A wrong revenue costs the hit only its revenue (as in Plausible): the event is what was counted. The tracker leaves
+ * revenue unchecked to stay small, so this is where it is checked.
+ */
+function withoutWrongRevenue(body: unknown): { kept: unknown; revenueLeftOut: (string | undefined)[] } {
+  const hits = Array.isArray(body) ? body : [body];
+  const revenueLeftOut = hits.map(wrongRevenueField);
+  if (!revenueLeftOut.some((field) => field !== undefined)) return { kept: body, revenueLeftOut };
+  const kept = hits.map((hit, i) => (revenueLeftOut[i] === undefined ? hit : { ...(hit as object), revenue: undefined }));
+  return { kept: Array.isArray(body) ? kept : kept[0], revenueLeftOut };
+}
+
+function wrongRevenueField(hit: unknown): string | undefined {
+  const revenue = typeof hit === "object" && hit !== null ? (hit as { revenue?: unknown }).revenue : undefined;
+  if (revenue === undefined) return undefined;
+  const parsed = v.safeParse(Revenue, revenue);
+  return parsed.success ? undefined : (v.getDotPath(parsed.issues[0]) ?? "");
 }
 
 /** Distinct hostnames, `www.` aside; with no more hits than the limit, the hit count stands in (it can't be over). */

@@ -43,16 +43,11 @@ export interface Session {
   current: boolean;
 }
 
-export interface Goal {
-  id: string;
-  kind: "event" | "page";
-  eventName: string | null;
-  pagePath: string | null;
-  displayName: string;
-}
+export type { Goal } from "../api/types";
+import type { Goal } from "../api/types";
 
 export type NewGoal =
-  | { kind: "event"; eventName: string; displayName?: string }
+  | { kind: "event"; eventName: string; displayName?: string; currency?: string }
   | { kind: "page"; pagePath: string; displayName?: string };
 
 export interface Member {
@@ -133,7 +128,7 @@ export const adminApi = {
   importPart: (siteId: string, csv: string) => request<ImportReport>("POST", `${site(siteId)}/imports`, new CsvBody(csv)),
   retention: (siteId: string) => request<{ job: RetentionJob | null }>("GET", `${site(siteId)}/retention`).then((answer) => answer.job),
 
-  goals: (siteId: string) => request<{ goals: Goal[] }>("GET", `${site(siteId)}/goals`).then((answer) => answer.goals),
+  goals: api.goals,
   createGoal: (siteId: string, goal: NewGoal) =>
     request<{ goal: Goal }>("POST", `${site(siteId)}/goals`, goal).then((answer) => answer.goal),
   deleteGoal: (siteId: string, goalId: string) =>

@@ -1,13 +1,14 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { createAction } from "./action";
 import { adminApi, type Goal, type NewGoal } from "./api";
-import { goalFrom, goalSummary } from "./goal-form";
+import { COMMON_CURRENCIES, goalFrom, goalSummary } from "./goal-form";
 import { ActionError, ConfirmButton, Field, fieldAria, Loading } from "./ui";
 
 export function GoalsTab(props: { siteId: string }) {
   const [goals, { refetch, mutate }] = createResource(() => props.siteId, adminApi.goals);
   const [kind, setKind] = createSignal<NewGoal["kind"]>("event");
-  const [formError, setFormError] = createSignal<string>();
+  const [formError, setFormError] = createSignal<{ field: string; message: string }>();
+  const errorOf = (field: string) => (formError()?.field === field ? formError()!.message : undefined);
   const create = createAction(async (goal: NewGoal, form: HTMLFormElement) => {
     const created = await adminApi.createGoal(props.siteId, goal);
     mutate([...(goals() ?? []), created]);
@@ -24,9 +25,9 @@ export function GoalsTab(props: { siteId: string }) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const checked = goalFrom(kind(), String(data.get("target") ?? ""), String(data.get("displayName") ?? ""));
-    setFormError(checked.ok ? undefined : checked.message);
-    if (!checked.ok) return form.querySelector<HTMLInputElement>("#goal-target")?.focus();
+    const checked = goalFrom(kind(), String(data.get("target") ?? ""), String(data.get("displayName") ?? ""), String(data.get("currency") ?? ""));
+    setFormError(checked.ok ? undefined : checked);
+    if (!checked.ok) return form.querySelector<HTMLInputElement>(`#goal-${checked.field}`)?.focus();
     await create.run(checked.value, form);
   }
 
@@ -73,10 +74,23 @@ export function GoalsTab(props: { siteId: string }) {
           id="goal-target"
           label={kind() === "event" ? "Event name" : "Page path"}
           hint={kind() === "event" ? "As your pages send it: _pixel.push([\"track\", \"signup\"])." : "Starts with /; * matches any characters, like /pricing* or /blog/*."}
-          error={formError()}
+          error={errorOf("target")}
         >
-          <input id="goal-target" name="target" required spellcheck={false} placeholder={kind() === "event" ? "signup" : "/pricing*"} data-testid="goal-target" {...fieldAria("goal-target", formError())} />
+          <input id="goal-target" name="target" required spellcheck={false} placeholder={kind() === "event" ? "signup" : "/pricing*"} data-testid="goal-target" {...fieldAria("goal-target", errorOf("target"))} />
         </Field>
+        <Show when={kind() === "event"}>
+          <Field
+            id="goal-currency"
+            label="Revenue currency (optional)"
+            hint="An ISO 4217 code such as EUR: makes this a revenue goal, whose conversions' revenue the Goals card totals."
+            error={errorOf("currency")}
+          >
+            <input id="goal-currency" name="currency" list="goal-currencies" maxlength="3" spellcheck={false} autocomplete="off" placeholder="EUR" data-testid="goal-currency" {...fieldAria("goal-currency", errorOf("currency"))} />
+            <datalist id="goal-currencies">
+              <For each={COMMON_CURRENCIES}>{(code) => <option value={code} />}</For>
+            </datalist>
+          </Field>
+        </Show>
         <Field id="goal-display" label="Display name (optional)" hint="Shown in reports; the event name or “Visit <path>” when empty.">
           <input id="goal-display" name="displayName" maxlength="200" data-testid="goal-display" {...fieldAria("goal-display", undefined)} />
         </Field>

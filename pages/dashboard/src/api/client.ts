@@ -2,7 +2,8 @@ import { createBatchedQuery } from "./batch";
 import type { Annotation } from "../annotations";
 import type { Segment } from "../../../../lib/segments";
 import type { SiteOverview } from "../../../../lib/stats/overview";
-import type { Query, QueryResponse, Site, User } from "./types";
+import { type MoneyAnswer, withoutMoney } from "../../../../lib/stats/money";
+import type { Goal, Query, QueryResponse, Site, User } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -139,12 +140,13 @@ export const api = {
     request<{ annotations: Annotation[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/annotations`, undefined, signal).then(
       (body) => body.annotations,
     ),
+  goals: (siteId: string) => request<{ goals: Goal[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/goals`).then((body) => body.goals),
   segments: (siteId: string) =>
     request<{ segments: Segment[] }>("GET", `/api/sites/${encodeURIComponent(siteId)}/segments`).then((body) => body.segments),
   saveSegment: (siteId: string, segment: Omit<Segment, "id">) =>
     request<{ segment: Segment }>("POST", `/api/sites/${encodeURIComponent(siteId)}/segments`, segment).then((body) => body.segment),
   query: createBatchedQuery({
-    one: (query: Query, signal?: AbortSignal) => request<QueryResponse>("POST", "/api/v2/query", query, signal),
+    one: (query: Query, signal?: AbortSignal) => request<MoneyAnswer>("POST", "/api/v2/query", query, signal).then(withoutMoney),
     many: (queries: Query[]) => send("POST", "/api/v2/queries", { queries }),
     failure: (status: number, message: string) => new ApiError(status, message),
   }),

@@ -18,6 +18,16 @@ export interface Site {
   role: SiteRole;
 }
 
+/** A goal of a site; one with a currency (ISO 4217) is a revenue goal. */
+export interface Goal {
+  id: string;
+  kind: "event" | "page";
+  eventName: string | null;
+  pagePath: string | null;
+  displayName: string;
+  currency: string | null;
+}
+
 /** Site admins and owners change settings, goals and reports; global admins may do everything. */
 export function canAdminister(site: Site, user: User): boolean {
   return user.role === "admin" || site.role === "owner" || site.role === "admin";

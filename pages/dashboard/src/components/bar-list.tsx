@@ -89,10 +89,10 @@ export function BarList(props: {
               <Index each={props.metrics}>
                 {(metric, i) => (
                   <td class="num" title={metricKind(metric()) === "count" ? fullNumber(row().metrics[i] ?? 0) : undefined}>
-                    <Show when={props.metricPick?.metric === metric() && props.metricPick} fallback={formatMetric(metric(), row().metrics[i] ?? 0)}>
+                    <Show when={props.metricPick?.metric === metric() && props.metricPick} fallback={formatMetric(metric(), row().metrics[i] ?? 0, undefined, row().currency)}>
                       {(picked) => (
                         <button type="button" class="pick" data-testid={`${metric()}-pick`} title={`${picked().label} ${row().value}`} onClick={() => picked().pick(row().value)}>
-                          {formatMetric(metric(), row().metrics[i] ?? 0)}
+                          {formatMetric(metric(), row().metrics[i] ?? 0, undefined, row().currency)}
                         </button>
                       )}
                     </Show>

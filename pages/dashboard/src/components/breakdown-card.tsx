@@ -4,7 +4,7 @@ import type { Metric, SimpleFilter } from "../api/types";
 import { type Card, CARD_ROWS, cardQueryLimit, type Tab } from "../breakdowns";
 import { METRIC_LABELS } from "../format";
 import { createLive, type Live } from "../live";
-import { type BreakdownRow, breakdownQuery, readRows, type Scope } from "../stats";
+import { type BreakdownRow, breakdownQuery, type GoalCurrency, readRows, type Scope, withRevenueColumns } from "../stats";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
 
@@ -19,14 +19,15 @@ export interface BreakdownData {
 }
 
 /** The rows of a card's current tab, kept fresh on every tick. */
-export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number): Live<BreakdownData> {
+export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number, goals: () => GoalCurrency[] | undefined): Live<BreakdownData> {
   return createLive(
-    () => JSON.stringify([scope(), tab().id]),
+    () => JSON.stringify([scope(), tab().id, goals()]),
     tick,
     async (signal) => {
       const current = tab();
       const response = await api.query(breakdownQuery(scope(), current, { metrics: current.metrics, limit: cardQueryLimit(current) }), signal);
-      return { tab: current, metrics: current.metrics, rows: readRows(response) };
+      const data = { tab: current, metrics: current.metrics, rows: readRows(response) };
+      return withRevenueColumns(data, scope(), goals(), (query) => api.query(query, signal));
     },
   );
 }

@@ -6,7 +6,7 @@ import { findTab, type Tab } from "../breakdowns";
 import { csvFileName, toCsv } from "../csv";
 import { formatNumber, METRIC_LABELS } from "../format";
 import { createLive } from "../live";
-import { breakdownQuery, type ListOptions, readRows, type Scope } from "../stats";
+import { breakdownQuery, type GoalCurrency, type ListOptions, readRows, type Scope, withRevenueColumns } from "../stats";
 import type { Details } from "../view";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
@@ -26,6 +26,8 @@ function listQuery(scope: Scope, tab: Tab, details: Details, limit: number, offs
 export function DetailsDialog(props: {
   details: Details;
   scope: Scope;
+  /** The site's goals, for revenue columns in goal breakdowns. */
+  goals?: GoalCurrency[];
   siteDomain: string;
   tick: number;
   onChange: (details: Details, replace?: boolean) => void;
@@ -47,7 +49,8 @@ export function DetailsDialog(props: {
     const current = tab();
     const response = await api.query(listQuery(props.scope, current, props.details, PAGE_SIZE + 1, offset()), signal);
     const rows = readRows(response);
-    return { tab: current, metrics: current.detailMetrics, rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
+    const data = { tab: current, metrics: current.detailMetrics, rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
+    return withRevenueColumns(data, props.scope, props.goals, (query) => api.query(query, signal));
   });
 
   onMount(() => dialog?.showModal());

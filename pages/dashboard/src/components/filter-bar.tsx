@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import type { SimpleFilter } from "../api/types";
-import type { Segment } from "../../../../lib/segments";
+import type { Segment, SegmentVisibility } from "../../../../lib/segments";
+import { SegmentForm } from "./segment-form";
 import { filterLabel } from "../labels";
 
 /** The dashboard's filters as chips: click one to edit it, ✕ to remove it; "Filter" adds one. */
@@ -13,7 +14,8 @@ export function FilterBar(props: {
   segments?: Segment[];
   segment: number | null;
   onSegment: (id: number | null) => void;
-  onSaveSegment?: () => void;
+  /** Saves the filters as a segment; a refusal (ApiError) is shown in the form. */
+  onSaveSegment?: (name: string, visibility: SegmentVisibility) => Promise<void>;
 }) {
   return (
     <section class="filters" aria-label="Filters">
@@ -46,11 +48,7 @@ export function FilterBar(props: {
       <button type="button" class="button add-filter" data-testid="add-filter" onClick={() => props.onEdit(null)}>
         + Filter
       </button>
-      <Show when={props.onSaveSegment && props.filters.length > 0}>
-        <button type="button" class="link-button" data-testid="save-segment" onClick={() => props.onSaveSegment!()}>
-          Save as segment
-        </button>
-      </Show>
+      <Show when={props.filters.length > 0 && props.onSaveSegment}>{(save) => <SegmentForm onSave={save()} />}</Show>
       <Show when={props.filters.length > 1}>
         <button type="button" class="link-button" onClick={() => props.onClear()}>
           Clear all

@@ -19,7 +19,7 @@ import { navigate } from "../router";
 import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
 import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
-import { segmentFilter } from "../../../../lib/segments";
+import { segmentFilter, type SegmentVisibility } from "../../../../lib/segments";
 
 export const REFRESH_MS = 10_000;
 
@@ -52,11 +52,14 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
     () => props.access.kind === "user" && props.site.id,
     (siteId) => api.segments(siteId).catch(() => []),
   );
-  /** The current filters become a private segment, which the view then applies instead of them. */
-  async function saveSegment() {
-    const name = window.prompt("Name this segment")?.trim();
-    if (!name) return;
-    const segment = await api.saveSegment(props.site.id, { name, visibility: "private", filters: props.view.filters });
+  /** Revenue goals give goal breakdowns revenue columns; share links can't list goals and show none. */
+  const [goals] = createResource(
+    () => props.access.kind === "user" && props.site.id,
+    (siteId) => api.goals(siteId).catch(() => []),
+  );
+  /** The current filters become a segment, which the view then applies instead of them; a refusal throws to the form. */
+  async function saveSegment(name: string, visibility: SegmentVisibility) {
+    const segment = await api.saveSegment(props.site.id, { name, visibility, filters: props.view.filters });
     await reloadSegments();
     setView({ segment: segment.id, filters: [], details: null });
   }
@@ -80,7 +83,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   // The lists ask before the totals: a local ClickHouse answers one query at a time, and totals shown before the
   // lists they sum up look wrong for a moment.
   const tabOfCard = (card: Card) => tabOf(card, props.view.tabs[card.id]);
-  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick));
+  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick, goals));
 
   const totals = createLive(
     () => JSON.stringify([scope(), compare()?.mode]),
@@ -228,6 +231,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
           <DetailsDialog
             details={details()}
             scope={scope()}
+            goals={goals()}
             siteDomain={props.site.domain}
             tick={tick()}
             onChange={(next, replace) => setView({ details: next }, { replace })}

@@ -31,9 +31,10 @@ beforeAll(async () => {
     drop(a.id, "2026-03-02", "invalid", 1),
     twice,
     drop(a.id, "2026-03-05", "too_large", 1),
-    // Hits stored without personal data: listed by reason, not counted as dropped.
+    // Hits stored without a part (personal data, a wrong revenue): listed by reason, not counted as dropped.
     drop(a.id, "2026-03-04", "pii_user_id", 2, { detail: "phone" }),
     drop(a.id, "2026-03-04", "pii_prop", 1, { detail: "contact" }),
+    drop(a.id, "2026-03-04", "invalid_revenue", 3, { detail: "amount" }),
     // Outside the range asked for, another site's, and an unknown host that is not a subdomain of site A.
     drop(a.id, "2026-02-28", "bot", 50),
     drop(b.id, "2026-03-01", "bot", 70),
@@ -64,7 +65,7 @@ describe("dropped hits of a site", () => {
     expect(status).toBe(200);
     expect(json.total).toBe(3 + 2 + 1 + 1 + 4 + 1 + 6);
     const byReason = Object.fromEntries(json.reasons.map((entry: { reason: string; hits: number }) => [entry.reason, entry.hits]));
-    expect(byReason).toEqual({ bot: 6, invalid: 1, unknown_site: 6, too_large: 1, shield: 4, rate_limited: 0, store_full: 0, pii_user_id: 2, pii_prop: 1 });
+    expect(byReason).toEqual({ bot: 6, invalid: 1, unknown_site: 6, too_large: 1, shield: 4, rate_limited: 0, store_full: 0, pii_user_id: 2, pii_prop: 1, invalid_revenue: 3 });
     const bot = json.reasons.find((entry: { reason: string }) => entry.reason === "bot");
     expect(bot.details).toEqual([
       { detail: "user_agent", hits: 4 },
@@ -73,7 +74,7 @@ describe("dropped hits of a site", () => {
     expect(json.days.map((day: { day: string }) => day.day)).toEqual(["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]);
     expect(json.days.map((day: { total: number }) => day.total)).toEqual([5, 6, 6, 0, 1]);
     expect(json.days[1].reasons).toEqual({ bot: 1, invalid: 1, shield: 4 });
-    expect(json.days[3].reasons).toEqual({ pii_user_id: 2, pii_prop: 1 });
+    expect(json.days[3].reasons).toEqual({ pii_user_id: 2, pii_prop: 1, invalid_revenue: 3 });
   });
 
   it.each([

@@ -54,6 +54,16 @@ function mayManage(c: Context<ApiContext>, segment: Pick<Segment, "authorId" | "
 }
 const NEEDS_ADMIN = "a shared segment is managed by the site's admins; you are a viewer";
 
+/** The picker lists segments by name: two the user can see may not share one. */
+async function nameTaken(c: Context<ApiContext>, name: string, except?: number): Promise<string | undefined> {
+  const [same] = await database(c.env.DB)
+    .select({ id: segments.id })
+    .from(segments)
+    .where(and(visibleSegments(c.var.site.id, { kind: "user", user: c.var.user }), eq(segments.name, name)))
+    .all();
+  if (same && same.id !== except) return `name: a segment named "${name}" already exists on this site; choose another name`;
+}
+
 /** The segment with this id the user can see on this site, or undefined. */
 async function findSegment(c: Context<ApiContext>, segmentId: string) {
   const id = Number(segmentId);
@@ -80,6 +90,8 @@ export const segmentRoutes = new Hono<ApiContext>()
     if (input.visibility === "shared" && c.var.siteRole === "viewer") return c.json({ error: NEEDS_ADMIN }, 403);
     const invalid = checkFilters(input.filters);
     if (invalid) return c.json({ error: invalid }, 400);
+    const taken = await nameTaken(c, input.name);
+    if (taken) return c.json({ error: taken }, 409);
     const db = database(c.env.DB);
     const [held] = await db.select({ n: count() }).from(segments).where(eq(segments.siteId, c.var.site.id));
     if ((held?.n ?? 0) >= MAX_SEGMENTS) {
@@ -99,6 +111,8 @@ export const segmentRoutes = new Hono<ApiContext>()
     if (!mayManage(c, segment) || !mayManage(c, { ...segment, ...change })) return c.json({ error: NEEDS_ADMIN }, 403);
     const invalid = change.filters && checkFilters(change.filters);
     if (invalid) return c.json({ error: invalid }, 400);
+    const taken = change.name !== undefined && (await nameTaken(c, change.name, segment.id));
+    if (taken) return c.json({ error: taken }, 409);
     if (!Object.keys(change).length) return c.json({ segment: segmentBody(segment) });
     const [changed] = await database(c.env.DB).update(segments).set(change).where(eq(segments.id, segment.id)).returning();
     return c.json({ segment: segmentBody(changed!) });

@@ -40,6 +40,22 @@ describe("saved segments", () => {
     expect((await call(path)).status).toBe(401);
   });
 
+  it("refuses a name the user already sees in the picker with a 409, but not one hidden in another member's private segments", async () => {
+    const { a, siteAdmin, viewer } = await accessWorld();
+    const path = `/sites/${a.id}/segments`;
+    const save = (cookie: string, name: string, visibility = "private") => call(path, { cookie, body: { name, visibility, filters: [chrome] } });
+    expect((await save(siteAdmin.cookie, "Team", "shared")).status).toBe(201);
+    expect((await save(siteAdmin.cookie, "Mine")).status).toBe(201);
+    const twice = await save(viewer.cookie, "Team");
+    expect(twice.status).toBe(409);
+    expect(twice.json.error).toBe('name: a segment named "Team" already exists on this site; choose another name');
+    const own = await save(viewer.cookie, "Mine");
+    expect(own.status).toBe(201);
+    const rename = await call(`${path}/${own.json.segment.id}`, { cookie: viewer.cookie, method: "PATCH", body: { name: "Team" } });
+    expect(rename.status).toBe(409);
+    expect((await call(`${path}/${own.json.segment.id}`, { cookie: viewer.cookie, method: "PATCH", body: { name: "Mine", filters: [docs] } })).status).toBe(200);
+  });
+
   it.each([
     [{ name: "", visibility: "private", filters: [chrome] }, "name"],
     [{ name: "x", visibility: "public", filters: [chrome] }, "private or shared"],

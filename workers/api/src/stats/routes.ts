@@ -21,6 +21,7 @@ import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
 import { expandSegments, segmentIdsOf } from "../../../../lib/segments";
 import { segmentFilters } from "../segments/routes";
 import { revenueCurrency } from "./revenue";
+import { withMoney } from "../../../../lib/stats/money";
 import { runCombined, runQuery } from "./run";
 import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
 import { logFor } from "../../../../lib/log/http";
@@ -31,7 +32,8 @@ const RealtimeBody = v.strictObject({ site_id: v.pipe(v.string(), v.minLength(1)
 export const statsRoutes = new Hono<ApiContext>()
   .post("/query", jsonBody(QueryBody), async (c) => {
     const answer = await answerQuery(c, c.req.valid("json"));
-    return answer instanceof Response ? answer : c.json(answer);
+    // Plausible's endpoint answers revenue in Plausible's shape; /queries and /query/csv keep Pixel's plain numbers.
+    return answer instanceof Response ? answer : c.json(withMoney(answer));
   })
   .post("/query/csv", jsonBody(QueryBody), async (c) => {
     const answer = await answerQuery(c, c.req.valid("json"));

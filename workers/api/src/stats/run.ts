@@ -3,9 +3,10 @@ import { selectRows } from "../../../../lib/clickhouse/client";
 import { timeGrain } from "../../../../lib/stats/dates";
 import type { NormalizedQuery, QueryAnswer, ResultRow } from "../../../../lib/stats/query";
 import { bucketPosition, timeLabels } from "../../../../lib/stats/time-labels";
-import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { isRevenueMetric, isTimeDimension } from "../../../../lib/stats/vocabulary";
 import { compileCombined, compileQuery, orderTerms } from "./compile";
 import type { CompileContext } from "./planner";
+import { revenueCurrency } from "./revenue";
 
 type Row = Record<string, string | number>;
 
@@ -13,7 +14,7 @@ type Row = Record<string, string | number>;
 export async function runQuery(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<QueryAnswer> {
   const rows = await select(client, query, context);
   const results = rows.map((row) => resultRow(query, row));
-  const meta = metaOf(query);
+  const meta = metaOf(query, context);
   if (query.include.total_rows) meta.total_rows = Number(rows[0]?.total_rows ?? 0);
   const time = query.dimensions.find(isTimeDimension);
   if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range, context.timezone);
@@ -33,12 +34,16 @@ export async function runCombined(client: ClickHouseClient, queries: NormalizedQ
   return queries.map((query) => {
     const { limit, offset } = query.pagination;
     const own = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit);
-    return { results: own.map((row) => resultRow(query, row)), meta: metaOf(query), query };
+    return { results: own.map((row) => resultRow(query, row)), meta: metaOf(query, context), query };
   });
 }
 
-/** Imported data is always merged in: a Plausible client that asks for it is told so. */
-const metaOf = (query: NormalizedQuery): QueryAnswer["meta"] => (query.include.imports ? { imports_included: true } : {});
+/** Imported data is always merged in: a Plausible client that asks for it is told so. Revenue says its currency. */
+function metaOf(query: NormalizedQuery, context: CompileContext): QueryAnswer["meta"] {
+  const meta: QueryAnswer["meta"] = query.include.imports ? { imports_included: true } : {};
+  if (query.metrics.some(isRevenueMetric)) meta.revenue_currency = context.revenueCurrency ?? revenueCurrency(query, context.goals);
+  return meta;
+}
 
 /** In ClickHouse's order: numbers by value, strings by their bytes (code points), as compileQuery's ORDER BY. */
 function sorted(query: NormalizedQuery, rows: Row[]): Row[] {

@@ -27,6 +27,8 @@ const goals: TruthGoal[] = [
   { name: "Visit pricing", kind: "page", value: "/pricing" },
   { name: "Docs", kind: "page", value: "/docs/*" },
   { name: "Purchase", kind: "event", value: "purchase", currency: "EUR" },
+  // The same event as a revenue goal in another currency: each query counts the currency of the goals it names.
+  { name: "Purchase in USD", kind: "event", value: "purchase", currency: "USD" },
 ];
 const rows: EventRow[] = [];
 const range: [string, string] = ["2026-06-02", "2026-06-04"];
@@ -129,8 +131,13 @@ async function answer(site: TruthSite, metrics: string[], dimensions: string[], 
 }
 
 describe("revenue metrics equal the ground truth: exact sums in the goal's currency only", () => {
-  const REVENUE_FILTERS: TruthFilter[][] = [[["is", "event:goal", ["Purchase"]]], [["is", "event:goal", ["Purchase"]], ["is", "visit:device", ["desktop"]]]];
-  const REVENUE_DIMENSIONS = [[], ["visit:country"], ["event:page"], ["time:day"], ["event:goal"]];
+  const REVENUE_FILTERS: TruthFilter[][] = [
+    [["is", "event:goal", ["Purchase"]]],
+    [["is", "event:goal", ["Purchase"]], ["is", "visit:device", ["desktop"]]],
+    [["is", "event:goal", ["Purchase in USD"]]],
+    [["is", "event:goal", ["Purchase in USD"]], ["is", "visit:visitor_type", ["returning"]]],
+  ];
+  const REVENUE_DIMENSIONS = [[], ["visit:country"], ["visit:source"], ["event:page"], ["event:props:plan"], ["time:day"], ["event:goal"]];
   it.each(sites.map((site) => [site.timezone, site] as const))("%s", async (_, site) => {
     for (const filters of REVENUE_FILTERS) {
       for (const dimensions of REVENUE_DIMENSIONS) {
@@ -140,9 +147,14 @@ describe("revenue metrics equal the ground truth: exact sums in the goal's curre
         expect(byDimensions(actual), `${dimensions.join("+") || "totals"} ${JSON.stringify(filters)}`).toEqual(byDimensions(expected));
       }
     }
-    const [total] = await answer(site, ["total_revenue"], [], REVENUE_FILTERS[0]!, false);
-    expect(total!.metrics[0]).toBeGreaterThan(0);
-  });
+    const [euros] = await answer(site, ["total_revenue"], [], REVENUE_FILTERS[0]!, false);
+    const [dollars] = await answer(site, ["total_revenue"], [], REVENUE_FILTERS[2]!, false);
+    expect(euros!.metrics[0]).toBeGreaterThan(0);
+    expect(dollars!.metrics[0]).toBeGreaterThan(0);
+    expect(dollars!.metrics[0]).not.toBe(euros!.metrics[0]);
+    // Without a goal filter the site's revenue goals are in two currencies, which Pixel does not add up.
+    await expect(answer(site, ["total_revenue"], [], [], false)).rejects.toThrow("counts one currency");
+  }, 60_000);
 });
 
 describe("every metric for every dimension equals the ground truth", () => {
