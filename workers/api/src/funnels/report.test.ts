@@ -47,7 +47,7 @@ async function funnelWorld() {
 
 const november = { date_range: ["2026-11-01", "2026-11-30"] };
 
-describe("funnel report", () => {
+describe("funnel report", { timeout: 30_000 }, () => {
   it("counts the visitors who took the steps in order within one visit, with drop-off and median time", async () => {
     const { report } = await funnelWorld();
     const response = await report(november);
@@ -91,7 +91,7 @@ describe("funnel report", () => {
   });
 });
 
-describe("funnel drop-off", () => {
+describe("funnel drop-off", { timeout: 30_000 }, () => {
   it("lists where the visitors who stopped at a step went next, '' for a visit that ended there", async () => {
     const { dropOff, funnel } = await funnelWorld();
     const first = await dropOff({ ...november, step: 1 });

@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import { type Context, Hono } from "hono";
 import { and, count, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { randomId } from "../../../../lib/auth/ids";
@@ -10,14 +11,11 @@ import { requireSiteRole } from "../sites/access";
 import { jsonBody, parseWith } from "../validate";
 import { QueryError } from "../../../../lib/stats/error";
 import { checkGoalsConfigured } from "../../../../lib/stats/filters";
-import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
-import type { ClickHouseClient } from "@clickhouse/client-web";
-import type { Context } from "hono";
+import { type NormalizedQuery, normalizeQuery, QueryBody } from "../../../../lib/stats/query";
 import { withReader } from "../clickhouse";
+import type { CompileContext } from "../stats/planner";
 import { goalsOf } from "../stats/routes";
 import { runDropOff, runFunnel } from "./report";
-import type { CompileContext } from "../stats/planner";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
 
 const NewFunnel = v.strictObject({ name: FunnelName, steps: FunnelSteps });
 const FunnelChange = v.strictObject({ name: v.optional(FunnelName), steps: v.optional(FunnelSteps) });
@@ -47,7 +45,7 @@ export const funnelRoutes = new Hono<ApiContext>()
     return row ? c.json({ funnel: funnelBody(row) }) : c.json(missing(funnelId), 404);
   })
   .post("/:funnelId/report", requireSiteRole("viewer"), jsonBody(ReportBody), (c) =>
-    answerFunnel(c, c.req.valid("json"), (client, steps, query, context) => runFunnel(client, steps, query, context)),
+    answerFunnel(c, c.req.valid("json"), runFunnel),
   )
   .post("/:funnelId/drop-off", requireSiteRole("viewer"), jsonBody(DropOffBody), (c) => {
     const { step, ...body } = c.req.valid("json");

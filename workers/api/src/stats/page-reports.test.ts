@@ -32,7 +32,7 @@ async function reportsWorld() {
 
 const bucketsOf = (answer: { buckets: { visits: number }[] }) => answer.buckets.map((bucket) => bucket.visits);
 
-describe("property keys", () => {
+describe("property keys", { timeout: 30_000 }, () => {
   it("lists the keys the site's events carry in range, by visitors, without engagement hits", async () => {
     const { post } = await reportsWorld();
     const answer = await post("/v2/property-keys", {});
@@ -60,7 +60,7 @@ describe("property keys", () => {
   });
 });
 
-describe("scroll depth distribution", () => {
+describe("scroll depth distribution", { timeout: 30_000 }, () => {
   it("counts each visit of the page once, at its deepest scroll there, in buckets of 10 points", async () => {
     const { post } = await reportsWorld();
     const answer = await post("/v2/scroll-depth", { page: "/docs" });
@@ -87,7 +87,7 @@ describe("scroll depth distribution", () => {
   });
 });
 
-describe("both reports", () => {
+describe("both reports", { timeout: 30_000 }, () => {
   it("refuse bad input with a 400 naming it, another's site with a 404, and strangers with a 401", async () => {
     const { post, site } = await reportsWorld();
     for (const [path, body, field] of [
