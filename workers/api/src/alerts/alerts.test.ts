@@ -73,6 +73,14 @@ describe("traffic alerts", { timeout: 30_000 }, () => {
     expect(await inbox(user.email)).toHaveLength(2);
   });
 
+  it("mails a spike once when two cron runs overlap", async () => {
+    const { site, user, cookie } = await member();
+    await call(`/sites/${site.id}/email/alerts`, { cookie, method: "PUT", body: { spikeVisitors: 1, cooldownMinutes: 60 } });
+    await visits(site.id, 3, T - MINUTE);
+    await Promise.all([cron(T), cron(T)]);
+    expect(await inbox(user.email)).toHaveLength(1);
+  });
+
   it("mails a drop below a share of the same hour last week", async () => {
     const { site, user, cookie } = await member("America/New_York");
     await call(`/sites/${site.id}/email/alerts`, { cookie, method: "PUT", body: { dropPercent: 50 } });

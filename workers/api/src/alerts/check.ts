@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { selectRows } from "../../../../lib/clickhouse/client";
 import { wallClock } from "../../../../lib/time";
 import { sites, trafficAlerts, users, type Site, type TrafficAlert } from "../../../../lib/d1/schema";
@@ -56,6 +56,21 @@ async function firing(client: ClickHouseClient, site: Site, alert: TrafficAlert,
   return fired;
 }
 
+/**
+ * Starts the alert's cool-down unless it already runs, in one statement: of two overlapping cron runs that both saw
+ * the alert fire, only the one whose update took the row sends.
+ */
+async function claimCoolDown(db: ReturnType<typeof database>, siteId: string, userId: string, kind: AlertKind, now: number) {
+  const last = kind === "spike" ? trafficAlerts.lastSpikeAt : trafficAlerts.lastDropAt;
+  const cooledDown = or(isNull(last), lte(last, sql`${now} - ${trafficAlerts.cooldownMinutes} * 60000`));
+  const claimed = await db
+    .update(trafficAlerts)
+    .set(kind === "spike" ? { lastSpikeAt: new Date(now) } : { lastDropAt: new Date(now) })
+    .where(and(eq(trafficAlerts.siteId, siteId), eq(trafficAlerts.userId, userId), cooledDown))
+    .returning({ siteId: trafficAlerts.siteId });
+  return claimed.length > 0;
+}
+
 /** Slack, Mattermost, Discord-style and most chat webhooks take `{"text": ...}`. */
 async function callWebhook(url: string, text: string) {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
@@ -73,9 +88,8 @@ export async function checkAlerts(env: ApiEnv, now: number, log: CronLog) {
     .all();
   await forEachSubscriber(env, alerts, "checking a traffic alert failed", log, async (client, { alert, site, user }) => {
     for (const { kind, summary } of await firing(client, site, alert, now)) {
-      const column = kind === "spike" ? { lastSpikeAt: new Date(now) } : { lastDropAt: new Date(now) };
       // Cooled down first: a failed send is not retried every few minutes into a flood.
-      await db.update(trafficAlerts).set(column).where(and(eq(trafficAlerts.siteId, site.id), eq(trafficAlerts.userId, user.id)));
+      if (!(await claimCoolDown(db, site.id, user.id, kind, now))) continue;
       const unsubscribe = await unsubscribeUrl(env, { kind: "alerts", siteId: site.id, userId: user.id });
       const dashboard = siteLink(env, site.id);
       await mailerFor(env)(alertMessage(user.email, { siteName: site.name, kind, summary, dashboardUrl: dashboard, unsubscribeUrl: unsubscribe }));
