@@ -48,15 +48,20 @@ function dashboardOverview(siteId: string, variant: Variant): DashboardQuery[] {
   return [compared(totalsQuery(scope, TOP_METRICS)), compared(timeseriesQuery(scope, "visitors", "day")), ...cards];
 }
 
+/** A folder that keeps the bench database between runs (generating it takes minutes); unset, a fresh temporary one. */
+const KEPT_DATA_DIR = process.env.PIXEL_BENCH_DATA;
+
 const queriesBench: Benchmark = async (progress) => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pixel-bench-clickhouse-"));
+  const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), "pixel-bench-clickhouse-"));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
     const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);
     const loading = Date.now();
-    await load(client, progress, SITE.id);
+    const kept = KEPT_DATA_DIR !== undefined && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
+    if (kept) progress(`reusing the ${TARGET_EVENTS.toLocaleString("en-US")} events kept in ${KEPT_DATA_DIR}`);
+    else await load(client, progress, SITE.id);
     const loadSeconds = (Date.now() - loading) / 1000;
     const range = { site: SITE.id, from: RANGE[0], to: RANGE[1] };
     const count = async (sql: string) => Number((await selectRows<{ n: number }>(client, sql, range))[0]!.n);
@@ -76,7 +81,7 @@ const queriesBench: Benchmark = async (progress) => {
         area: "queries",
         measure: "events in the overview's 30 days, one site",
         value: s.events!,
-        note: `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s (the 30 days before too, for the comparison): ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
+        note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} (the 30 days before too, for the comparison): ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
       },
     ];
     const rawScan = () =>
@@ -132,9 +137,15 @@ const queriesBench: Benchmark = async (progress) => {
     return rows;
   } finally {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!KEPT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 };
+
+/** The bench site's events in both 30-day periods, to tell whether a kept database holds this run's data. */
+async function loadedEvents(client: ReturnType<typeof connectClickHouse>): Promise<number> {
+  const rows = await selectRows<{ n: string }>(client, "SELECT count() AS n FROM events WHERE site_id = {site:String}", { site: SITE.id });
+  return Number(rows[0]!.n);
+}
 
 /** One big site's traffic: TARGET_EVENTS in RANGE's 30 days and as many in the 30 days before (the comparison). */
 export async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void, siteId: string): Promise<void> {

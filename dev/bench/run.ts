@@ -17,7 +17,10 @@ const { positionals: only, values: flags } = parseCli(
   --events N             events in the big site's 30 days (queries, dashboard); default 10000000 (PIXEL_BENCH_EVENTS)
   --shards N             hits queues in the ingestion pipeline's rising-rate run; default 4 (PIXEL_BENCH_SHARDS)
   --hits-per-request N   hits in each request of that run; default 2 (PIXEL_BENCH_HITS_PER_REQUEST)
-  --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)`,
+  --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)
+
+  PIXEL_BENCH_DATA=DIR keeps the queries benchmark's generated database in DIR and reuses it when it holds the same
+  number of events (generating 10M events takes minutes).`,
   { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" } }, allowPositionals: true },
 );
 for (const [flag, variable, most] of [["shards", "PIXEL_BENCH_SHARDS", 16], ["hits-per-request", "PIXEL_BENCH_HITS_PER_REQUEST", 50]] as const) {

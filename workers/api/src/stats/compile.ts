@@ -25,11 +25,14 @@ import {
   SESSION_METRIC_COLUMNS,
   SESSION_METRIC_SQL,
   type SessionColumn,
+  SESSION_ROWS,
   SESSIONS,
   SHARE_METRIC_SQL,
   STORED_EVENT_METRIC_SQL,
+  STORED_ROW_VISIT_SQL,
   STORED_SESSION_COLUMN_SQL,
   STORED_VISIT_SQL,
+  isFirstEventAttribute,
   VISIT_SQL,
   visitColumn,
 } from "./catalog";
@@ -147,7 +150,7 @@ class Compiler {
     const dimensions = [...new Set(queries.flatMap((query) => query.dimensions as VisitDimension[]))];
     const metrics = [...new Set(queries.flatMap((query) => query.metrics))];
     const columns = dimensions.map(visitColumn);
-    const visits = this.storedSessions([...new Set([...dimensions, ...this.neededVisitDimensions()])], this.sessionColumns(metrics));
+    const visits = this.sessionsSubquery([...new Set([...dimensions, ...this.neededVisitDimensions()])], this.eventMatch(), this.sessionColumns(metrics));
     const sets = [...new Set(queries.map((query) => query.dimensions[0] ?? ""))].map((d) => `(${d && visitColumn(d as VisitDimension)})`);
     const grouped = columns.length > 0;
     const sql = this.aggregate(
@@ -247,7 +250,8 @@ class Compiler {
   }
 
   private storedTotals(metrics: Metric[]): string {
-    const visitors = this.aggregate([], [`${SESSION_METRIC_SQL.visitors} AS visitors`], SESSIONS, [this.storedWhere()]);
+    // A visitor id stored twice counts once: no FINAL needed.
+    const visitors = this.aggregate([], [`${SESSION_METRIC_SQL.visitors} AS visitors`], SESSION_ROWS, [this.storedWhere()]);
     const others = metrics.filter((metric) => metric !== "visitors");
     if (others.length === 0) return visitors;
     return this.aggregate(
@@ -279,7 +283,9 @@ class Compiler {
       ...(match ? [`countIf(${match}) AS matched`] : []),
       ...visitDimensions.map((d) => `${VISIT_SQL[d]} AS ${visitColumn(d)}`),
     ];
-    const lines = [`SELECT ${selected.join(", ")}`, `FROM ${EVENTS}`, `WHERE ${this.baseWhere()}`, "GROUP BY session_id"];
+    // Only the visits with a matching event: the same visits HAVING keeps, without grouping every other visit's events.
+    const matching = match ? [`session_id IN (SELECT session_id FROM events WHERE ${this.baseWhere()} AND ${match})`] : [];
+    const lines = [`SELECT ${selected.join(", ")}`, `FROM ${EVENTS}`, `WHERE ${[this.baseWhere(), ...matching].join(" AND ")}`, "GROUP BY session_id"];
     if (match) lines.push("HAVING matched > 0");
     return lines.join("\n");
   }
@@ -291,7 +297,20 @@ class Compiler {
       ...columns.map((column) => `${STORED_SESSION_COLUMN_SQL[column]} AS ${column}`),
       ...visitDimensions.map((d) => `${STORED_VISIT_SQL(d)} AS ${visitColumn(d)}`),
     ];
-    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSIONS}`, `WHERE ${this.storedWhere()}`, "GROUP BY session_id"].join("\n");
+    const where = [this.storedWhere(), ...this.visitPrefilter()].join(" AND ");
+    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${where}`, "GROUP BY session_id"].join("\n");
+  }
+
+  /**
+   * A visit that the query's filters on first-event attributes select has a row in range that they select too
+   * (STORED_ROW_VISIT_SQL): merging only such visits' rows gives the same answer and skips the others. The filters
+   * themselves still apply to the merged visits.
+   */
+  private visitPrefilter(): string[] {
+    const firstEventOnly = (filter: Filter) => dimensionsOf(filter).every((d) => isVisitDimension(d) && isFirstEventAttribute(d));
+    const rows = this.filtersOf("visit").filter(firstEventOnly).map((filter) => visitFilterSql(filter, this.filterScope, STORED_ROW_VISIT_SQL));
+    if (!rows.length) return [];
+    return [`session_id IN (SELECT session_id FROM ${SESSION_ROWS} WHERE ${[this.storedWhere(), ...rows].join(" AND ")})`];
   }
 
   private storedWhere(): string {

@@ -29,10 +29,10 @@ export const eventFilterSql = (filter: Filter, scope: FilterScope) =>
       : condition(scope.params, eventColumn(dimension as EventDimension, scope, false), operator, values, caseSensitive),
   );
 
-/** A filter on visit rows, whose columns visitColumn names. */
-export const visitFilterSql = (filter: Filter, scope: FilterScope) =>
+/** A filter on visit rows, whose columns visitColumn names (or `column`, for rows that hold visit attributes otherwise). */
+export const visitFilterSql = (filter: Filter, scope: FilterScope, column: (dimension: VisitDimension) => string = visitColumn) =>
   filterSql(filter, scope, ({ dimension, operator, values, caseSensitive }) =>
-    condition(scope.params, visitColumn(dimension as VisitDimension), operator, values, caseSensitive),
+    condition(scope.params, column(dimension as VisitDimension), operator, values, caseSensitive),
   );
 
 type Leaf = FilterFold<string>["compare"];

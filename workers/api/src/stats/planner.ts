@@ -1,5 +1,5 @@
 import { localBounds, type LocalTime, timeGrain } from "../../../../lib/stats/dates";
-import { filterKinds, foldFilter } from "../../../../lib/stats/filters";
+import { foldFilter } from "../../../../lib/stats/filters";
 import type { NormalizedQuery } from "../../../../lib/stats/query";
 import { isTimeDimension, isVisitDimension, type Metric } from "../../../../lib/stats/vocabulary";
 import { wallClock } from "../../../../lib/time";
@@ -41,8 +41,8 @@ export function onUtcHour(local: LocalTime, timezone: string): boolean {
 const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);
 
 /**
- * Whether a query can share one pass over the stored visits with others of its site, range and filters
- * (compileCombined): totals or one visit breakdown, visit-level metrics, no event filters, comparison or row count.
+ * Whether a query can share one pass over its visits with others of its site, range and filters (compileCombined):
+ * totals or one visit breakdown, visit-level metrics, no row count. Its comparison period, if any, is a query of its own.
  */
 export function isCombinable(query: NormalizedQuery, context: CompileContext): boolean {
   return (
@@ -50,8 +50,6 @@ export function isCombinable(query: NormalizedQuery, context: CompileContext): b
     query.dimensions.length <= 1 &&
     query.dimensions.every(isVisitDimension) &&
     query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&
-    query.filters.every((filter) => !filterKinds(filter).has("event")) &&
-    !query.include.comparisons &&
     !query.include.total_rows
   );
 }

@@ -18,24 +18,31 @@ export async function runQuery(client: ClickHouseClient, query: NormalizedQuery,
   if (query.include.total_rows) meta.total_rows = Number(rows[0]?.total_rows ?? 0);
   const time = query.dimensions.find(isTimeDimension);
   if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range, context.timezone);
-  const comparisons = query.include.comparisons;
-  if (comparisons) {
-    const previous = { ...query, date_range: comparisons.date_range, include: { total_rows: false, time_labels: false } };
-    const compared = (await select(client, previous, context)).map((row) => resultRow(previous, row));
-    attachComparisons(results.map(pairingKey(query)), results, compared.map(pairingKey(previous)), compared);
-  }
+  await compare(client, query, context, results);
   return { results, meta, query };
+}
+
+/** With include.comparisons, runs the query over its comparison period and pairs those rows with `results`. */
+async function compare(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext, results: ResultRow[]): Promise<void> {
+  const comparisons = query.include.comparisons;
+  if (!comparisons) return;
+  const previous = { ...query, date_range: comparisons.date_range, include: { total_rows: false, time_labels: false } };
+  const compared = (await select(client, previous, context)).map((row) => resultRow(previous, row));
+  attachComparisons(results.map(pairingKey(query)), results, compared.map(pairingKey(previous)), compared);
 }
 
 /** Answers queries that share a combiningKey (all isCombinable) from one SELECT, each as runQuery would. */
 export async function runCombined(client: ClickHouseClient, queries: NormalizedQuery[], context: CompileContext): Promise<QueryAnswer[]> {
   const combined = compileCombined(queries, context);
   const rows = await selectRows<Row>(client, combined.sql, combined.params, STATS_SETTINGS);
-  return queries.map((query) => {
-    const { limit, offset } = query.pagination;
-    const own = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit);
-    return { results: own.map((row) => resultRow(query, row)), meta: metaOf(query, context), query };
-  });
+  return Promise.all(
+    queries.map(async (query) => {
+      const { limit, offset } = query.pagination;
+      const results = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit).map((row) => resultRow(query, row));
+      await compare(client, query, context, results);
+      return { results, meta: metaOf(query, context), query };
+    }),
+  );
 }
 
 /** Imported data is always merged in: a Plausible client that asks for it is told so. Revenue says its currency. */

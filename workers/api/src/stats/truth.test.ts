@@ -188,18 +188,27 @@ describe("every metric for every dimension equals the ground truth", () => {
   }
 });
 
-describe("queries combined into one pass over the stored visits", () => {
+describe("queries combined into one pass over the visits", () => {
   const combinable = (site: TruthSite, body: Record<string, unknown>) =>
     normalizeQuery(v.parse(QueryBody, { site_id: site.id, date_range: range, ...body }), { timezone: site.timezone, createdAt: new Date("2026-01-01") });
   const metrics = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"];
-  const VISIT_FILTER_SETS: TruthFilter[][] = [[], [["is_not", "visit:country", ["DE"]]], [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]]];
+  const VISIT_FILTER_SETS: TruthFilter[][] = [
+    [],
+    [["is_not", "visit:country", ["DE"]]],
+    [["or", [["is", "visit:device", ["mobile"]], ["matches_not", "visit:browser", ["^Chr"]]]]],
+    // Event filters: the visits with a matching event, sessionized from the events at query time.
+    [["is", "event:page", ["/pricing"]]],
+    [["contains", "event:page", ["Blog"], { case_sensitive: false }], ["is", "visit:country", ["de"], { case_sensitive: false }]],
+    [["has_done", ["is", "event:name", ["signup"]]]],
+  ];
 
   it.each(sites.flatMap((site) => VISIT_FILTER_SETS.map((filters) => [site.timezone, JSON.stringify(filters), site, filters] as const)))(
     "%s, filters %s: each answer equals the query run alone, order and pages included",
     async (_, __, site, filters) => {
       const context = { timezone: site.timezone, goals };
       const queries = [
-        combinable(site, { metrics, filters }),
+        // The top stats with the comparison on: the current period shares the pass, the previous one runs on its own.
+        combinable(site, { metrics, filters, include: { comparisons: { mode: "previous_period" } } }),
         ...VISIT_DIMENSIONS.map((dimension, i) =>
           combinable(site, {
             metrics: i % 2 ? ["visitors"] : ["bounce_rate", "visits", "visitors"],
