@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { wranglerConfigPath } from "./deploy/workers";
-import { LOCAL_ADMIN, workerClickHouseEnv } from "./lib/clickhouse/node/users";
+import { workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
 import { mailboxBinding } from "./test/support/mailbox";
 
@@ -23,8 +23,8 @@ export default defineConfig(async () => {
             CLICKHOUSE_DATABASE: TEST_DATABASES[name],
             // Each Worker runs as its documented users.sql user; tests seed as the local admin (test/setup/clickhouse.ts).
             ...workerClickHouseEnv(name, inject("clickHousePasswords")),
-            TEST_CLICKHOUSE_USER: LOCAL_ADMIN,
-            TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[LOCAL_ADMIN]!,
+            TEST_CLICKHOUSE_USER: inject("clickHouseAdmin"),
+            TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[inject("clickHouseAdmin")]!,
             TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
             ...extraBindings,
           },
