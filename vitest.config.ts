@@ -5,6 +5,9 @@ import { workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
 import { mailboxBinding } from "./test/support/mailbox";
 
+/** `@pixel/…` imports resolve as tsconfig.paths.json says, in every project. */
+const ALIASES = { tsconfigPaths: true };
+
 /**
  * One run, several rooms: each Worker's tests run inside workerd (the workers pool) against the
  * real local ClickHouse, Node-side tools run in Node, and the end-to-end suite drives real Chromium.
@@ -12,6 +15,7 @@ import { mailboxBinding } from "./test/support/mailbox";
 export default defineConfig(async () => {
   const d1Migrations = await readD1Migrations("./lib/d1/migrations");
   const workerProject = (name: "collector" | "flusher" | "api", extraBindings: Record<string, unknown> = {}, serviceBindings = {}) => ({
+    resolve: ALIASES,
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: `./workers/${name}/src/index.ts`,
@@ -53,6 +57,7 @@ export default defineConfig(async () => {
           { MAILBOX: mailboxBinding },
         ),
         {
+          resolve: ALIASES,
           test: {
             name: "node",
             environment: "node",
@@ -60,6 +65,7 @@ export default defineConfig(async () => {
           },
         },
         {
+          resolve: ALIASES,
           test: {
             name: "e2e",
             environment: "node",

@@ -33,6 +33,8 @@ export default defineConfig(({ mode }) => {
   return {
     root: import.meta.dirname,
     plugins: [solid(), ...(apiOrigin ? [apiOriginInCsp(apiOrigin)] : [])],
+    // `@pixel/…` imports, as tsconfig.paths.json says.
+    resolve: { tsconfigPaths: true },
     build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
     server: { host, port, strictPort: true, proxy, headers: devHeaders() },
     preview: { host, port, strictPort: true, proxy },
