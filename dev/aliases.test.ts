@@ -24,9 +24,11 @@ describe("the @pixel/* import alias", () => {
   });
 
   it.each(["workers/collector/src", "workers/flusher/src", "workers/api/src", "pages/dashboard/functions", "tracker/src"])(
-    "resolves in esbuild (wrangler's and the dev stack's bundler) from %s",
+    "resolves in esbuild (wrangler's, the dev stack's and the tracker's bundler) from %s",
     async (dir) => {
       const result = await build({
+        // The tracker's build reads the aliases alone (tracker/build.ts); the others find their tsconfig.json.
+        ...(dir === "tracker/src" ? { tsconfig: join(ROOT, "tsconfig.paths.json") } : {}),
         stdin: { contents: `export { DEFAULT_DATABASE } from "${ALIAS}";`, resolveDir: join(ROOT, dir), loader: "ts" },
         bundle: true, write: false, format: "esm", platform: "neutral", external: ["@clickhouse/*"], metafile: true, logLevel: "silent",
       });
