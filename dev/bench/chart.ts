@@ -20,7 +20,7 @@ function queryBar(row: BenchRow): Bar | undefined {
   const match = new RegExp(`^${NUMBER}(?: / ${NUMBER})? ms$`).exec(row.value);
   if (!match) return undefined;
   const target = new RegExp(`[<≤] ${NUMBER}`).exec(row.target ?? "")?.[1];
-  return { label: row.measure, value: number(match[1]!), high: match[2] && number(match[2]), target: target === undefined ? undefined : number(target), text: row.value };
+  return { label: row.measure, value: number(match[1]!), high: match[2] === undefined ? undefined : number(match[2]), target: target === undefined ? undefined : number(target), text: row.value };
 }
 
 /** Ingestion CPU time: the first `N ms` of the value (`0.075 ms`, `8554 req/s, 0.083 ms CPU/req`). */
