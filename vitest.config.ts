@@ -44,6 +44,8 @@ export default defineConfig(async () => {
   });
 
   return {
+    // The global setup runs under the root config, the tests under each project's.
+    resolve: ALIASES,
     test: {
       globalSetup: ["./test/setup/clickhouse.global.ts"],
       // The Workers' access lines (one per request; the corpus test alone makes 10,000) would drown the output.
