@@ -1,12 +1,13 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { viteAliases } from "./vite-aliases";
 import { wranglerConfigPath } from "./deploy/workers";
 import { workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
 import { mailboxBinding } from "./test/support/mailbox";
 
 /** `@pixel/…` imports resolve as tsconfig.paths.json says, in every project. */
-const ALIASES = { tsconfigPaths: true };
+const ALIASES = { alias: viteAliases() };
 
 /**
  * One run, several rooms: each Worker's tests run inside workerd (the workers pool) against the
