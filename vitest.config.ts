@@ -1,9 +1,13 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { viteAliases } from "./vite-aliases";
 import { wranglerConfigPath } from "./deploy/workers";
-import { LOCAL_ADMIN, workerClickHouseEnv } from "./lib/clickhouse/node/users";
+import { workerClickHouseEnv } from "./lib/clickhouse/node/users";
 import { TEST_DATABASES } from "./test/setup/databases";
 import { mailboxBinding } from "./test/support/mailbox";
+
+/** `@pixel/…` imports resolve as tsconfig.paths.json says, in every project. */
+const ALIASES = { alias: viteAliases() };
 
 /**
  * One run, several rooms: each Worker's tests run inside workerd (the workers pool) against the
@@ -12,6 +16,7 @@ import { mailboxBinding } from "./test/support/mailbox";
 export default defineConfig(async () => {
   const d1Migrations = await readD1Migrations("./lib/d1/migrations");
   const workerProject = (name: "collector" | "flusher" | "api", extraBindings: Record<string, unknown> = {}, serviceBindings = {}) => ({
+    resolve: ALIASES,
     plugins: [
       cloudflareTest(({ inject }) => ({
         main: `./workers/${name}/src/index.ts`,
@@ -23,8 +28,8 @@ export default defineConfig(async () => {
             CLICKHOUSE_DATABASE: TEST_DATABASES[name],
             // Each Worker runs as its documented users.sql user; tests seed as the local admin (test/setup/clickhouse.ts).
             ...workerClickHouseEnv(name, inject("clickHousePasswords")),
-            TEST_CLICKHOUSE_USER: LOCAL_ADMIN,
-            TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[LOCAL_ADMIN]!,
+            TEST_CLICKHOUSE_USER: inject("clickHouseAdmin"),
+            TEST_CLICKHOUSE_PASSWORD: inject("clickHousePasswords")[inject("clickHouseAdmin")]!,
             TRUTH_CLICKHOUSE_DATABASE: TEST_DATABASES.truth,
             // The flusher's users.sql user, for tests that run its store path from another room (redelivery.test.ts).
             ...Object.fromEntries(Object.entries(workerClickHouseEnv("flusher", inject("clickHousePasswords"))).map(([name, value]) => [`FLUSHER_${name}`, value])),
@@ -42,6 +47,8 @@ export default defineConfig(async () => {
   });
 
   return {
+    // The global setup runs under the root config, the tests under each project's.
+    resolve: ALIASES,
     test: {
       globalSetup: ["./test/setup/clickhouse.global.ts"],
       // The Workers' access lines (one per request; the corpus test alone makes 10,000) would drown the output.
@@ -55,6 +62,7 @@ export default defineConfig(async () => {
           { MAILBOX: mailboxBinding },
         ),
         {
+          resolve: ALIASES,
           test: {
             name: "node",
             environment: "node",
@@ -62,6 +70,7 @@ export default defineConfig(async () => {
           },
         },
         {
+          resolve: ALIASES,
           test: {
             name: "e2e",
             environment: "node",

@@ -5,11 +5,14 @@ import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { startStack } from "./stack/index";
 import { MAIL_NOTICE } from "./stack/workers";
 import { parseCli } from "../lib/node/cli";
+import { externalAdmin } from "../lib/clickhouse/node/users";
 
 parseCli(
   "dev",
   `Runs the whole of Pixel locally (ClickHouse, the three Workers, the dashboard and a demo site) and prints where
-each lives. Ports and the data folder come from the environment (README.md, "Local ports").
+each lives. Ports and the data folder come from the environment (README.md, "Local ports"). With CLICKHOUSE_URL
+(and CLICKHOUSE_USER, CLICKHOUSE_PASSWORD: an admin; CLICKHOUSE_DATABASE, default pixel) it uses that ClickHouse
+instead of starting one, after applying deploy/clickhouse/users.sql to it (README.md, "Any ClickHouse").
 
   npm run dev`,
   { options: {} },
@@ -34,6 +37,7 @@ async function main() {
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   const secrets = devSecrets();
+  const externalClickHouse = externalAdmin(process.env);
   console.log("Starting Pixel locally ...");
   const stack = await startStack({
     dataDir,
@@ -46,6 +50,8 @@ async function main() {
     },
     ...secrets,
     resetAdminPassword: Boolean(process.env.PIXEL_ADMIN_PASSWORD),
+    externalClickHouse,
+    clickHouseDatabase: process.env.CLICKHOUSE_DATABASE || undefined,
     dashboard: "vite",
     verbose: true,
   });
@@ -56,7 +62,7 @@ Pixel is running.
   Demo site       ${stack.urls.demo}   (open it, then watch the dashboard)
   Collector       ${stack.urls.collector}/telemetry/pixel.js
   API             ${stack.urls.api}/api/health
-  ClickHouse      ${stack.urls.clickhouse}   (local chDB server)
+  ClickHouse      ${stack.urls.clickhouse}   (${externalClickHouse ? "CLICKHOUSE_URL" : "local chDB server"})
   Local data      ${dataDir}
   E-mail          ${MAIL_NOTICE}
 

@@ -45,7 +45,7 @@ async function main() {
   const days = wholeNumber("days");
   if (events > 10_000_000) throw new Error("--events is at most 10,000,000");
   const api = `http://127.0.0.1:${process.env.PIXEL_API_PORT ?? "8788"}`;
-  const clickHouseUrl = `http://127.0.0.1:${process.env.PIXEL_CLICKHOUSE_PORT ?? "8123"}`;
+  const clickHouseUrl = process.env.CLICKHOUSE_URL || `http://127.0.0.1:${process.env.PIXEL_CLICKHOUSE_PORT ?? "8123"}`;
   const cookie = await signIn(api);
   const sites = await ensureSites(api, cookie);
 
@@ -53,7 +53,7 @@ async function main() {
   const firstDay = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   // Hits arrive as the flusher writes them: as its users.sql user, with the local stack's password.
   const writer = CLICKHOUSE_USERS.flusher;
-  const client = createClient({ url: clickHouseUrl, database: "pixel", username: writer, password: localPasswordsIn(dataDir())[writer] });
+  const client = createClient({ url: clickHouseUrl, database: process.env.CLICKHOUSE_DATABASE || "pixel", username: writer, password: localPasswordsIn(dataDir())[writer] });
   const started = Date.now();
   let written = 0;
   try {

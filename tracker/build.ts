@@ -48,7 +48,8 @@ async function bundle(entry: string): Promise<Bundle> {
     sourcemap: false,
     write: false,
     logLevel: "silent",
-    tsconfigRaw: {}, // the output depends on tracker/src only, not on tsconfig files edited for other packages
+    // Only the `@pixel/…` aliases: the output depends on tracker/src only, not on tsconfig files edited for other packages.
+    tsconfig: join(trackerDir, "../tsconfig.paths.json"),
   });
   const bundled = result.outputFiles[0]!.text;
   // esbuild bundles; terser then minifies harder (about 60 B of gzip on pixel.js). ES2019 keeps the browsers esbuild targets.

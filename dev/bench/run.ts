@@ -2,10 +2,13 @@ import { cpus, totalmem } from "node:os";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Benchmark, BenchRow } from "./report";
+import { benchmarksChart } from "./chart";
 import { parseCli } from "../../lib/node/cli";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
+/** The chart of the table's query and ingestion rows, beside the doc. */
+const CHART = fileURLToPath(new URL("../../docs/benchmarks.svg", import.meta.url));
 
 const { positionals: only, values: flags } = parseCli(
   "bench",
@@ -60,8 +63,9 @@ async function main() {
   const kept = previousRows().filter((row) => !measuredAreas.has(row.area));
   const table = render([...kept, ...rows]);
   writeFileSync(OUTPUT, table);
+  writeFileSync(CHART, benchmarksChart([...kept, ...rows]));
   console.log(table);
-  console.log(`written to ${OUTPUT}`);
+  console.log(`written to ${OUTPUT} and ${CHART}`);
 }
 
 /** Rows of areas not measured in this run stay as they were, with the date they were measured on. */
@@ -96,6 +100,8 @@ function render(rows: BenchRow[]): string {
     "generated inside ClickHouse by `dev/bench/traffic.ts`; parts stay as background merges leave them (`PIXEL_BENCH_OPTIMIZED=1`",
     "adds labelled figures after `OPTIMIZE … FINAL`). The overview is built by the dashboard's own code and answered by the api's",
     "batch planner and runners (`runQuery`, `runCombined`), beside one exact scan of the same raw events.",
+    "",
+    "![The query times and the ingestion CPU times of the table below, as bars](benchmarks.svg)",
     "",
     "| area | measure | value | target | met | note |",
     "|---|---|---|---|---|---|",

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   let server: ClickHouseServer;
   try {
     config = configFromEnv(process.env);
-    server = await startClickHouseServer({ ...config, log: (line) => console.error(line) });
+    // Standalone, it stands in for an external ClickHouse: an admin applies users.sql to it (README.md, "Any ClickHouse").
+    server = await startClickHouseServer({ ...config, accessManagement: true, log: (line) => console.error(line) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`local ClickHouse could not start: ${message}`);

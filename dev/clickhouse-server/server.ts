@@ -7,11 +7,12 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { ChdbEngine, chdbVersion } from "./engine";
 import { type ClickHouseException, clickHouseError, exceptionText, fromEngineError, httpStatusOf } from "./errors";
-import { QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
+import { type ClickHouseRequest, QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
 import { contentTypeOf } from "./formats";
 import type { LocalUser } from "../../lib/clickhouse/node/users";
 import { authenticate, parseRequest, readBody, type ResponseOptions } from "./request";
 import { SessionRegistry } from "./sessions";
+import { AccessManagement, isAccessStatement } from "./access-management";
 
 /** ClickHouse's default `http_max_uri_size`. */
 const HTTP_MAX_URI_SIZE = 1_048_576;
@@ -30,6 +31,11 @@ export interface ClickHouseServerOptions {
    * and constraints and their grants enforced.
    */
   users?: LocalUser[];
+  /**
+   * Admins (users without `access`) may CREATE USER / ROLE / SETTINGS PROFILE and GRANT at run time, as on a server
+   * with access management on; those users last until the server stops. Without `user`, the admin is `default`.
+   */
+  accessManagement?: boolean;
   log?: (line: string) => void;
   /** Largest accepted request body, before and after decompression. Defaults to 256 MiB. */
   maxBodyBytes?: number;
@@ -52,6 +58,7 @@ interface ServerContext {
   engine: ChdbEngine;
   executor: QueryExecutor;
   users?: Map<string, LocalUser>;
+  access?: AccessManagement;
   maxBodyBytes: number;
   log: (line: string) => void;
   closing: boolean;
@@ -84,10 +91,12 @@ export async function startClickHouseServer(options: ClickHouseServerOptions): P
 async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Promise<ClickHouseServer> {
   const log = options.log ?? (() => {});
   const sessions = new SessionRegistry(engine, log);
+  const users = usersOf(options);
   const context: ServerContext = {
     engine,
     executor: new QueryExecutor(engine, sessions, TIMEZONE, log),
-    users: usersOf(options),
+    users,
+    access: users && options.accessManagement ? new AccessManagement(users) : undefined,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     log,
     closing: false,
@@ -120,7 +129,7 @@ async function serve(engine: ChdbEngine, options: ClickHouseServerOptions): Prom
 
 function usersOf(options: ClickHouseServerOptions): Map<string, LocalUser> | undefined {
   const users = [...(options.users ?? [])];
-  if (options.user !== undefined || options.password !== undefined) {
+  if (options.user !== undefined || options.password !== undefined || options.accessManagement) {
     users.push({ name: options.user ?? "default", password: options.password ?? "" });
   }
   return users.length ? new Map(users.map((user) => [user.name, user])) : undefined;
@@ -170,13 +179,19 @@ async function handle(context: ServerContext, request: http.IncomingMessage, res
     const { request: query, response: options } = parseRequest(method, url, request.headers, body);
     query.user = user;
     if (context.closing) throw shuttingDown();
-    const outcome = await context.executor.execute(query);
+    const outcome = context.access && isAccessStatement(query.sql.toString("utf8")) ? manageAccess(context.access, query) : await context.executor.execute(query);
     await sendOutcome(request, response, headers, outcome, options);
   } catch (error) {
     const exception = fromEngineError(error);
     context.log(`query ${queryId} failed: Code: ${exception.code} (${exception.type}) ${exception.message.split("\n")[0]}`);
     sendException(request, response, headers, exception, context.engine.version);
   }
+}
+
+function manageAccess(access: AccessManagement, query: ClickHouseRequest): QueryOutcome {
+  access.apply(query.user, query.sql.toString("utf8"));
+  const summary = { readRows: 0, readBytes: 0, writtenRows: 0, writtenBytes: 0, totalRowsToRead: 0, resultRows: 0, resultBytes: 0, elapsedNs: 0n };
+  return { body: Buffer.alloc(0), format: query.defaultFormat, summary };
 }
 
 function isHealthCheck(method: string, url: URL): boolean {

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ClickHouseConfig } from "../../lib/clickhouse/client";
+import { type ClickHouseConfig, DEFAULT_DATABASE } from "../../lib/clickhouse/client";
 import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
-import { type LocalPasswords, localPasswordsIn, localUsers } from "../../lib/clickhouse/node/users";
+import { type LocalPasswords, localPasswordsIn, localUsers, provisionUsers } from "../../lib/clickhouse/node/users";
 import { CLICKHOUSE_USERS } from "../../lib/clickhouse/users";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { buildTracker } from "../../tracker/build";
@@ -27,6 +27,11 @@ export interface StackOptions {
    */
   clickHouse?: ClickHouseConfig;
   clickHousePasswords?: LocalPasswords;
+  /**
+   * An admin of a ClickHouse that is already running (CLICKHOUSE_URL): users.sql is applied to it with the local
+   * passwords, as the deploy asks of an admin, and the migrator migrates it. Without it or `clickHouse`, a local one starts.
+   */
+  externalClickHouse?: Omit<ClickHouseConfig, "database">;
   clickHouseDatabase?: string;
   /** "static": the built dashboard served as Pages serves it (Functions and `_headers`); "vite": hot reload. */
   dashboard: "vite" | "static";
@@ -57,14 +62,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let clickHouse = options.clickHouse;
     let passwords = options.clickHousePasswords;
     if (!clickHouse) {
-      const dataDir = join(options.dataDir, "clickhouse");
-      mkdirSync(dataDir, { recursive: true });
-      const database = options.clickHouseDatabase ?? "pixel";
+      const database = options.clickHouseDatabase ?? DEFAULT_DATABASE;
       passwords = localPasswordsIn(options.dataDir);
-      const server = await startClickHouseServer({ port: options.ports.clickhouse, dataDir, users: localUsers(passwords, [database]) });
-      stops.push(() => server.close());
+      let url = options.externalClickHouse?.url;
+      if (options.externalClickHouse) await provisionUsers(options.externalClickHouse, passwords, [database]);
+      else {
+        const dataDir = join(options.dataDir, "clickhouse");
+        mkdirSync(dataDir, { recursive: true });
+        const server = await startClickHouseServer({ port: options.ports.clickhouse, dataDir, users: localUsers(passwords, [database]) });
+        stops.push(() => server.close());
+        url = server.url;
+      }
       const migrator = CLICKHOUSE_USERS.migrator;
-      clickHouse = { url: server.url, database, username: migrator, password: passwords[migrator] };
+      clickHouse = { url: url!, database, username: migrator, password: passwords[migrator] };
     }
     await migrateClickHouse(clickHouse, log);
 

@@ -29,6 +29,8 @@ export interface Grant {
 
 export interface ClickHouseUser {
   name: string;
+  /** As written in IDENTIFIED BY: users.sql itself has placeholders. */
+  password?: string;
   /** The user's settings profile, resolved: values and constraints. */
   settings: Record<string, SettingRule>;
   grants: Grant[];
@@ -87,49 +89,81 @@ class Reader {
   }
 }
 
-interface Parsed {
+/** What a run of users.sql statements has built: profiles, roles and users, by name, as a server keeps them. */
+export interface AccessState {
   profiles: Map<string, Record<string, SettingRule>>;
-  users: Map<string, { profile?: string; grants: Grant[] }>;
+  roles: Map<string, { profile?: string; grants: Grant[] }>;
+  users: Map<string, { password: string; profile?: string; grants: Grant[]; roles: string[] }>;
 }
+
+export const emptyAccess = (): AccessState => ({ profiles: new Map(), roles: new Map(), users: new Map() });
 
 /** The users the file creates, each with its profile's settings and its grants. */
 export function parseUsersSql(sql: string): ClickHouseUser[] {
-  const parsed: Parsed = { profiles: new Map(), users: new Map() };
-  for (const tokens of tokenize(sql)) parseStatement(new Reader(tokens), parsed);
-  return [...parsed.users].map(([name, user]) => {
-    if (user.profile !== undefined && !parsed.profiles.has(user.profile)) {
-      throw new Error(`users.sql: user ${name} uses the unknown settings profile '${user.profile}'`);
+  return resolveUsers(applyUsersSql(sql, emptyAccess()));
+}
+
+/**
+ * Applies each statement to `state` as ClickHouse does: `OR REPLACE` replaces (and drops the old grants),
+ * `IF NOT EXISTS` keeps what exists, a plain CREATE of an existing name fails; GRANT adds. So the file runs again
+ * to the same result.
+ */
+export function applyUsersSql(sql: string, state: AccessState): AccessState {
+  for (const tokens of tokenize(sql)) parseStatement(new Reader(tokens), state);
+  return state;
+}
+
+/** Each user with its password, its profile's settings and its own and its roles' grants. */
+export function resolveUsers(state: AccessState): ClickHouseUser[] {
+  return [...state.users].map(([name, user]) => {
+    const roles = user.roles.map((role) => state.roles.get(role)!);
+    const profile = user.profile ?? roles.find((role) => role.profile !== undefined)?.profile;
+    if (profile !== undefined && !state.profiles.has(profile)) {
+      throw new Error(`users.sql: user ${name} uses the unknown settings profile '${profile}'`);
     }
-    return { name, settings: user.profile === undefined ? {} : parsed.profiles.get(user.profile)!, grants: user.grants };
+    const settings = profile === undefined ? {} : state.profiles.get(profile)!;
+    return { name, password: user.password, settings, grants: [...user.grants, ...roles.flatMap((role) => role.grants)] };
   });
 }
 
-function parseStatement(reader: Reader, parsed: Parsed): void {
+function parseStatement(reader: Reader, state: AccessState): void {
   if (reader.accept("CREATE", "DATABASE")) {
     reader.accept("IF", "NOT", "EXISTS");
     reader.take("word");
   } else if (reader.accept("CREATE", "SETTINGS", "PROFILE")) {
-    skipCreateMode(reader);
-    const name = reader.take("word");
+    const create = createMode(reader, "settings profile", state.profiles);
     reader.expect("SETTINGS");
-    parsed.profiles.set(name, settingRules(reader));
+    create(settingRules(reader));
   } else if (reader.accept("CREATE", "USER")) {
-    skipCreateMode(reader);
-    const name = reader.take("word");
-    reader.expect("IDENTIFIED", "BY");
-    reader.take("string");
-    const profile = reader.accept("SETTINGS", "PROFILE") ? reader.take("string") : undefined;
-    parsed.users.set(name, { profile, grants: [] });
+    const create = createMode(reader, "user", state.users);
+    reader.expect("IDENTIFIED");
+    if (reader.accept("WITH")) reader.take("word");
+    reader.expect("BY");
+    const password = reader.take("string");
+    create({ password, profile: profileClause(reader), grants: [], roles: [] });
+  } else if (reader.accept("CREATE", "ROLE")) {
+    const create = createMode(reader, "role", state.roles);
+    create({ profile: profileClause(reader), grants: [] });
   } else if (reader.accept("GRANT")) {
-    parseGrant(reader, parsed);
+    parseGrant(reader, state);
   } else {
-    throw reader.error("only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE USER and GRANT are understood");
+    throw reader.error("only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE ROLE, CREATE USER and GRANT are understood");
   }
   if (!reader.done()) throw reader.error("unexpected text");
 }
 
-function skipCreateMode(reader: Reader): void {
-  if (!reader.accept("IF", "NOT", "EXISTS")) reader.accept("OR", "REPLACE");
+/** Reads `[OR REPLACE | IF NOT EXISTS] name`; the returned function stores the new entry as the mode says. */
+function createMode<T>(reader: Reader, what: string, entries: Map<string, T>): (entry: T) => void {
+  const mode = reader.accept("IF", "NOT", "EXISTS") ? "keep" : reader.accept("OR", "REPLACE") ? "replace" : "create";
+  const name = reader.take("word");
+  if (mode === "create" && entries.has(name)) throw new Error(`users.sql: ${what} \`${name}\`: cannot insert because ${what} \`${name}\` already exists`);
+  return (entry) => {
+    if (mode !== "keep" || !entries.has(name)) entries.set(name, entry);
+  };
+}
+
+function profileClause(reader: Reader): string | undefined {
+  return reader.accept("SETTINGS", "PROFILE") ? reader.take("string") : undefined;
 }
 
 /** `name [= value] [MIN [=] v] [MAX [=] v] [CONST|READONLY|WRITABLE|CHANGEABLE_IN_READONLY]`, comma-separated. */
@@ -154,14 +188,16 @@ function settingValue(reader: Reader): string {
   return sign + (reader.peekKind() === "string" ? reader.take("string") : reader.take("word"));
 }
 
-/** `GRANT priv[, priv] ON db.* TO user[, user]`. */
-function parseGrant(reader: Reader, parsed: Parsed): void {
-  const privileges: string[] = [];
+/** `GRANT priv[, priv] ON db.* TO name[, name]` (a user or a role), or `GRANT role[, role] TO user[, user]`. */
+function parseGrant(reader: Reader, state: AccessState): void {
+  const named: string[] = [];
   do {
-    const words: string[] = [reader.take("word").toUpperCase()];
-    while (reader.peek() !== "," && reader.peek() !== "ON") words.push(reader.take("word").toUpperCase());
-    privileges.push(words.join(" "));
+    const words: string[] = [reader.take("word")];
+    while (reader.peek() !== "," && reader.peek() !== "ON" && reader.peek() !== "TO") words.push(reader.take("word"));
+    named.push(words.join(" "));
   } while (reader.accept(","));
+  if (reader.accept("TO")) return grantRoles(reader, state, named);
+  const privileges = named.map((privilege) => privilege.toUpperCase());
   reader.expect("ON");
   const database = reader.take("word");
   reader.expect(".");
@@ -169,9 +205,20 @@ function parseGrant(reader: Reader, parsed: Parsed): void {
   reader.expect("TO");
   do {
     const name = reader.take("word");
-    const user = parsed.users.get(name);
+    const grantee = state.users.get(name) ?? state.roles.get(name);
+    if (!grantee) throw reader.error(`GRANT to ${name}, who is not created above`);
+    grantee.grants.push({ privileges, database });
+  } while (reader.accept(","));
+}
+
+function grantRoles(reader: Reader, state: AccessState, roleNames: string[]): void {
+  const missing = roleNames.find((name) => !state.roles.has(name));
+  if (missing) throw reader.error(`GRANT of the role ${missing}, which is not created above`);
+  do {
+    const name = reader.take("word");
+    const user = state.users.get(name);
     if (!user) throw reader.error(`GRANT to ${name}, who is not created above`);
-    user.grants.push({ privileges, database });
+    for (const role of roleNames) if (!user.roles.includes(role)) user.roles.push(role);
   } while (reader.accept(","));
 }
 

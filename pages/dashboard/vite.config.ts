@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig, loadEnv, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
+import { viteAliases } from "../../vite-aliases";
 
 const host = "127.0.0.1";
 const port = Number(process.env.PIXEL_DASHBOARD_PORT ?? 5173);
@@ -33,6 +34,8 @@ export default defineConfig(({ mode }) => {
   return {
     root: import.meta.dirname,
     plugins: [solid(), ...(apiOrigin ? [apiOriginInCsp(apiOrigin)] : [])],
+    // `@pixel/…` imports, as tsconfig.paths.json says.
+    resolve: { alias: viteAliases() },
     build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
     server: { host, port, strictPort: true, proxy, headers: devHeaders() },
     preview: { host, port, strictPort: true, proxy },

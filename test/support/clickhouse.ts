@@ -1,9 +1,9 @@
 import { inject } from "vitest";
 import type { ClickHouseConfig } from "../../lib/clickhouse/client";
-import { LOCAL_ADMIN, type LocalPasswords } from "../../lib/clickhouse/node/users";
+import type { LocalPasswords } from "../../lib/clickhouse/node/users";
 
-/** The run's local admin: what the end-to-end tests seed, inspect and migrate with. */
-export const testAdmin = () => ({ username: LOCAL_ADMIN, password: inject("clickHousePasswords")[LOCAL_ADMIN] });
+/** The run's ClickHouse admin: what the end-to-end tests seed, inspect and migrate with. */
+export const testAdmin = () => ({ username: inject("clickHouseAdmin"), password: inject("clickHousePasswords")[inject("clickHouseAdmin")] });
 
 export const testClickHouse = (database: string): ClickHouseConfig => ({ url: inject("clickHouseUrl"), database, ...testAdmin() });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readUsersSql } from "./users";
-import { CLICKHOUSE_USERS, grantedOn, parseUsersSql, renderUsersSql } from "../users";
+import { newPasswords, readUsersSql, usersSqlStatements } from "./users";
+import { applyUsersSql, CLICKHOUSE_USERS, emptyAccess, grantedOn, parseUsersSql, renderUsersSql, resolveUsers } from "../users";
 
 describe("deploy/clickhouse/users.sql", () => {
   const users = parseUsersSql(readUsersSql());
@@ -33,7 +33,7 @@ describe("deploy/clickhouse/users.sql", () => {
   });
 
   it("refuses SQL outside the subset the local server enforces", () => {
-    expect(() => parseUsersSql("CREATE QUOTA q;")).toThrow(/only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE USER and GRANT/);
+    expect(() => parseUsersSql("CREATE QUOTA q;")).toThrow(/only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE ROLE, CREATE USER and GRANT/);
     expect(() => parseUsersSql("CREATE USER u IDENTIFIED BY 'p' SETTINGS PROFILE 'missing';")).toThrow(/unknown settings profile/);
     expect(() => parseUsersSql("GRANT SELECT ON pixel.* TO ghost;")).toThrow(/not created above/);
     expect(() => parseUsersSql("GRANT SELECT ON pixel.events TO u;")).toThrow(/expected \*/);
@@ -44,5 +44,33 @@ describe("deploy/clickhouse/users.sql", () => {
       CREATE SETTINGS PROFILE IF NOT EXISTS p SETTINGS a = 1 MIN = -5 MAX 10 CONST, b CHANGEABLE_IN_READONLY, c = 'x''y';
       CREATE USER u IDENTIFIED BY 'secret' SETTINGS PROFILE 'p';`);
     expect(parsed!.settings).toEqual({ a: { value: "1", min: "-5", max: "10", writability: "CONST" }, b: { writability: "CHANGEABLE_IN_READONLY" }, c: { value: "x'y" } });
+  });
+});
+
+describe("users.sql for an external server", () => {
+  const passwords = newPasswords();
+
+  it("puts each user's local password in and grants on every database, creating each user once", () => {
+    const statements = usersSqlStatements(passwords, ["a", "b"]);
+    expect(statements.join("\n")).not.toMatch(/<\w+ password>/);
+    expect(statements).toContain(`CREATE USER OR REPLACE ${CLICKHOUSE_USERS.api} IDENTIFIED BY '${passwords[CLICKHOUSE_USERS.api]}' SETTINGS PROFILE 'pixel_reader_profile'`);
+    expect(statements.filter((sql) => sql.startsWith(`CREATE USER OR REPLACE ${CLICKHOUSE_USERS.api} `))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.startsWith("CREATE DATABASE"))).toEqual(["CREATE DATABASE IF NOT EXISTS a", "CREATE DATABASE IF NOT EXISTS b"]);
+    const lastCreate = Math.max(...statements.map((sql, at) => (sql.startsWith("CREATE USER") ? at : -1)));
+    expect(statements.findIndex((sql) => sql.endsWith(`ON b.* TO ${CLICKHOUSE_USERS.api}`))).toBeGreaterThan(lastCreate);
+  });
+
+  it("leaves the same users when it runs again, as ClickHouse does", () => {
+    const sql = usersSqlStatements(passwords, ["a", "b"]).join(";\n");
+    const once = resolveUsers(applyUsersSql(sql, emptyAccess()));
+    expect(resolveUsers(applyUsersSql(sql, applyUsersSql(sql, emptyAccess())))).toEqual(once);
+    expect(once.find((user) => user.name === CLICKHOUSE_USERS.api)).toMatchObject({ password: passwords[CLICKHOUSE_USERS.api], grants: [{ database: "a" }, { database: "b" }] });
+  });
+
+  it("keeps an existing user on IF NOT EXISTS and refuses a plain second CREATE", () => {
+    const state = applyUsersSql("CREATE USER u IDENTIFIED BY 'one'", emptyAccess());
+    applyUsersSql("CREATE USER IF NOT EXISTS u IDENTIFIED BY 'two'", state);
+    expect(resolveUsers(state)[0]!.password).toBe("one");
+    expect(() => applyUsersSql("CREATE USER u IDENTIFIED BY 'three'", state)).toThrow(/already exists/);
   });
 });

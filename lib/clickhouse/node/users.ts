@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ClickHouseConfig, clickHouseConfigFromEnv, connectClickHouse } from "../client";
 import { CLICKHOUSE_USERS, type ClickHouseUser, grantedOn, parseUsersSql, renderUsersSql } from "../users";
+import { statementsOf } from "./migrate";
 
 export const USERS_SQL_PATH = fileURLToPath(new URL("../../../deploy/clickhouse/users.sql", import.meta.url));
 
@@ -71,3 +73,31 @@ export function workerClickHouseEnv(worker: "collector" | "flusher" | "api", pas
 }
 
 const credentials = (user: string, passwords: LocalPasswords) => ({ CLICKHOUSE_USER: user, CLICKHOUSE_PASSWORD: passwordOf(passwords, user) });
+
+/** An external ClickHouse's admin from CLICKHOUSE_URL / CLICKHOUSE_USER / CLICKHOUSE_PASSWORD; unset: the embedded one. */
+export function externalAdmin(env: Record<string, string | undefined>): Omit<ClickHouseConfig, "database"> | undefined {
+  if (!env.CLICKHOUSE_URL) return undefined;
+  const { database: _, ...admin } = clickHouseConfigFromEnv(env);
+  return admin;
+}
+
+/**
+ * users.sql as an admin runs it on an external server: the local passwords in place of the placeholders, and every
+ * grant given on each of `databases` (later CREATE USER OR REPLACE would drop earlier grants, so each runs once).
+ */
+export function usersSqlStatements(passwords: LocalPasswords, databases: readonly string[]): string[] {
+  const statements = databases.flatMap((database) => statementsOf(renderUsersSql(readUsersSql(), database)));
+  return [...new Set(statements)].map((statement) =>
+    statement.replace(/'<(\w+) password>'/g, (_, name: string) => `'${passwordOf(passwords, name).replace(/['\\]/g, "\\$&")}'`),
+  );
+}
+
+/** Creates (or updates) users.sql's users, profiles and databases on an external server, as its admin. */
+export async function provisionUsers(admin: Omit<ClickHouseConfig, "database">, passwords: LocalPasswords, databases: readonly string[]): Promise<void> {
+  const client = connectClickHouse({ ...admin, database: "default" });
+  try {
+    for (const query of usersSqlStatements(passwords, databases)) await client.command({ query });
+  } finally {
+    await client.close();
+  }
+}

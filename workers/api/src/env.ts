@@ -1,8 +1,8 @@
 import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
 import type { Membership, Site, User } from "../../../lib/d1/schema";
 
-export interface ApiEnv extends ClickHouseEnv {
-  DB: D1Database;
+/** The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), and the secrets it cannot know. */
+export interface ApiEnv extends ClickHouseEnv, Omit<Cloudflare.Env, keyof ClickHouseEnv | "STATS_LIMIT" | "SHARE_LIMIT" | "EMAIL"> {
   /** Keys the stored hashes of session tokens and the login limiter's; at least 32 characters. */
   PIXEL_SESSION_SECRET?: string;
   /** Set when the dashboard is served from another origin than the api; see cors/dashboard-origin.ts. */

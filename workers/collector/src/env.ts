@@ -1,15 +1,9 @@
 import type { QueueBody } from "../../../lib/events/message";
-import type { VisitorBridge } from "./bridge";
-import type { DeviceLinks } from "./devices";
-import type { VisitorSalts } from "./salts";
 
-export interface CollectorEnv {
+/** The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), typed closer where it cannot say. */
+export interface CollectorEnv extends Omit<Cloudflare.Env, "HITS" | "VISITOR_LIMIT" | "REFUSED_LIMIT" | "PIXEL_BASE_PATH" | "PIXEL_SCRIPT_NAME" | "PIXEL_ENDPOINT"> {
   /** The hits queue, or its shard 0 when `PIXEL_QUEUE_SHARDS` > 1 binds `HITS_1` … too (queue.ts, docs/ingestion.md). */
   HITS: Queue<QueueBody>;
-  DB: D1Database;
-  SALTS: DurableObjectNamespace<VisitorSalts>;
-  BRIDGE: DurableObjectNamespace<VisitorBridge>;
-  LINKS: DurableObjectNamespace<DeviceLinks>;
   /** Hits per visitor and site per minute (wrangler.toml `[[ratelimits]]`); absent means no limit. */
   VISITOR_LIMIT?: RateLimit;
   /** Requests from one address of which nothing is stored, per minute (`[[ratelimits]]`); absent means no limit. */

@@ -1,9 +1,11 @@
 import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
 import type { QueueBody } from "../../../lib/events/message";
 
-export interface FlusherEnv extends ClickHouseEnv {
-  /** Dead-lettered batches (`dead/`) and messages that can never be stored (`invalid/`), kept for inspection and replay. */
-  KEPT: R2Bucket;
+/**
+ * The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), typed closer where it
+ * cannot say. KEPT keeps dead-lettered batches (`dead/`) and messages that can never be stored (`invalid/`).
+ */
+export interface FlusherEnv extends ClickHouseEnv, Omit<Cloudflare.Env, keyof ClickHouseEnv | "HITS" | "DEAD_LETTER_QUEUE" | "FINAL_DEAD_LETTER_QUEUE"> {
   /** The hits queue itself: replayed dead letters go back onto it. */
   HITS: Queue<QueueBody>;
   DEAD_LETTER_QUEUE?: string;
