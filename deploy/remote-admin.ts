@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { randomId } from "../lib/auth/ids";
+import { randomId } from "@pixel/lib/auth/ids";
 import type { Wrangler } from "./deploy";
 import { deployedConfigPath } from "./workers";
 

@@ -1,4 +1,4 @@
-import { parseCli } from "../lib/node/cli";
+import { parseCli } from "@pixel/lib/node/cli";
 
 parseCli(
   "replay-dead-letters",

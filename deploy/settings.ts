@@ -1,7 +1,7 @@
-import { topologyOf } from "../lib/clickhouse/node/topology";
-import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
-import { MAX_QUEUE_SHARDS } from "../lib/events/shards";
-import { senderAddress } from "../workers/api/src/email/sender";
+import { topologyOf } from "@pixel/lib/clickhouse/node/topology";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
+import { MAX_QUEUE_SHARDS } from "@pixel/lib/events/shards";
+import { senderAddress } from "@pixel/workers/api/src/email/sender";
 
 /** Every setting the deploy reads, in one place: docs/deploy.md describes the same list. */
 export interface Setting {

@@ -5,7 +5,7 @@ import ts from "typescript";
 import { createServer } from "vite";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DATABASE } from "@pixel/lib/clickhouse/client";
-import { ROOT } from "../deploy/workers";
+import { ROOT } from "@pixel/deploy/workers";
 
 // Every tool that reads Pixel's code resolves `@pixel/…` (tsconfig.paths.json) to the same file.
 const ALIAS = "@pixel/lib/clickhouse/client";

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../test/support/cli";
+import { ROOT } from "@pixel/test/support/cli";
 import { DOC_IMAGES, DOC_SCREENSHOTS, SCREENSHOT_TESTS } from "./docs-screenshots-list";
 
 const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];

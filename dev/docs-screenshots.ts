@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseCli } from "../lib/node/cli";
-import { ROOT } from "../test/support/cli";
-import { SCREENSHOTS } from "../test/support/screenshots";
+import { parseCli } from "@pixel/lib/node/cli";
+import { ROOT } from "@pixel/test/support/cli";
+import { SCREENSHOTS } from "@pixel/test/support/screenshots";
 import { DOC_SCREENSHOTS, DOC_IMAGES, SCREENSHOT_TESTS } from "./docs-screenshots-list";
 
 parseCli(

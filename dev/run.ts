@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
 import { startStack } from "./stack/index";
 import { MAIL_NOTICE } from "./stack/workers";
-import { parseCli } from "../lib/node/cli";
-import { externalAdmin } from "../lib/clickhouse/node/users";
+import { parseCli } from "@pixel/lib/node/cli";
+import { externalAdmin } from "@pixel/lib/clickhouse/node/users";
 
 parseCli(
   "dev",

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@clickhouse/client-web";
-import { insertEvents } from "../lib/clickhouse/tables/events";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import { generateEventBatches, type TruthSite } from "./ground-truth/generate";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
-import { parseCli } from "../lib/node/cli";
-import { localPasswordsIn } from "../lib/clickhouse/node/users";
-import { CLICKHOUSE_USERS } from "../lib/clickhouse/users";
+import { parseCli } from "@pixel/lib/node/cli";
+import { localPasswordsIn } from "@pixel/lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
 
 const { values: flags } = parseCli(
   "seed",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { WORKER_NAMES } from "../deploy/workers";
+import { WORKER_NAMES } from "@pixel/deploy/workers";
 import { typesBody, workerTypesCurrent, workerTypesPath } from "./worker-types";
 
 // A binding added to a wrangler config without `npm run types` fails here (and so in CI) instead of at deploy.

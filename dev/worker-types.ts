@@ -3,8 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { relative } from "node:path";
-import { ROOT, WORKER_NAMES, type WorkerName, wranglerConfigPath } from "../deploy/workers";
-import { parseCli } from "../lib/node/cli";
+import { ROOT, WORKER_NAMES, type WorkerName, wranglerConfigPath } from "@pixel/deploy/workers";
+import { parseCli } from "@pixel/lib/node/cli";
 
 export const workerTypesPath = (worker: WorkerName) => `${ROOT}workers/${worker}/worker-configuration.d.ts`;
 

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { minify } from "terser";
-import { parseCli } from "../lib/node/cli";
+import { parseCli } from "@pixel/lib/node/cli";
 
 /** The budget for the core tracker, gzip level 9. */
 export const GZIP_BUDGET_BYTES = 2048;

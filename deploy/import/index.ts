@@ -1,6 +1,6 @@
-import { MAX_IMPORT_BYTES } from "../../lib/import/split";
-import { parseCli } from "../../lib/node/cli";
-import { readHidden } from "../../lib/node/prompt";
+import { MAX_IMPORT_BYTES } from "@pixel/lib/import/split";
+import { parseCli } from "@pixel/lib/node/cli";
+import { readHidden } from "@pixel/lib/node/prompt";
 import { runImport } from "./run";
 import { signIn } from "./session";
 

@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { type ImportReport, importRank, MAX_IMPORT_BYTES, splitCsv } from "../../lib/import/split";
+import { type ImportReport, importRank, MAX_IMPORT_BYTES, splitCsv } from "@pixel/lib/import/split";
 import type { PixelSession } from "./session";
 
 export interface ImportJob {

@@ -1,4 +1,4 @@
-import type { ImportReport } from "../../lib/import/split";
+import type { ImportReport } from "@pixel/lib/import/split";
 
 /** A signed-in session with a Pixel dashboard's origin, the way the dashboard itself talks to the api. */
 export interface PixelSession {

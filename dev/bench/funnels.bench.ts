@@ -1,5 +1,5 @@
-import type { FunnelStep } from "../../lib/funnels";
-import { runDropOff, runFunnel } from "../../workers/api/src/funnels/report";
+import type { FunnelStep } from "@pixel/lib/funnels";
+import { runDropOff, runFunnel } from "@pixel/workers/api/src/funnels/report";
 import { bigSiteQuery, SITE, timedRow, withBigSite } from "./queries.bench";
 import type { Benchmark, BenchRow } from "./report";
 

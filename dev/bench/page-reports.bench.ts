@@ -1,7 +1,7 @@
 import * as v from "valibot";
-import { normalizeQuery, QueryBody } from "../../lib/stats/query";
-import { runPropertyKeys, runScrollDepth } from "../../workers/api/src/stats/page-reports";
-import { runQuery } from "../../workers/api/src/stats/run";
+import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
+import { runPropertyKeys, runScrollDepth } from "@pixel/workers/api/src/stats/page-reports";
+import { runQuery } from "@pixel/workers/api/src/stats/run";
 import { RANGE, SITE, timedRow, withBigSite } from "./queries.bench";
 import type { Benchmark, BenchRow } from "./report";
 

@@ -1,5 +1,5 @@
-import { COHORT_PERIODS } from "../../lib/cohorts";
-import { runRetention } from "../../workers/api/src/cohorts/report";
+import { COHORT_PERIODS } from "@pixel/lib/cohorts";
+import { runRetention } from "@pixel/workers/api/src/cohorts/report";
 import { bigSiteQuery, withBigSite, timedRow, SITE } from "./queries.bench";
 import type { Benchmark } from "./report";
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Benchmark, BenchRow } from "./report";
 import { benchmarksChart } from "./chart";
-import { parseCli } from "../../lib/node/cli";
+import { parseCli } from "@pixel/lib/node/cli";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));

@@ -1,8 +1,8 @@
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildTracker } from "../../tracker/build";
-import { launchBrowser } from "../../test/support/chromium";
+import { buildTracker } from "@pixel/tracker/build";
+import { launchBrowser } from "@pixel/test/support/chromium";
 import type { Benchmark } from "./report";
 
 const DIST = fileURLToPath(new URL("../../tracker/dist/", import.meta.url));

@@ -1,4 +1,4 @@
-import { buildTracker, GZIP_BUDGET_BYTES } from "../../tracker/build";
+import { buildTracker, GZIP_BUDGET_BYTES } from "@pixel/tracker/build";
 import type { Benchmark } from "./report";
 
 const trackerSize: Benchmark = async (progress) => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClickHouse, selectRows } from "../../lib/clickhouse/client";
-import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
+import { connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
+import { migrateClickHouse } from "@pixel/lib/clickhouse/node/migrate";
 import { type ClickHouseServer, startClickHouseServer } from "../clickhouse-server/server";
 import { generateTraffic } from "./traffic";
 

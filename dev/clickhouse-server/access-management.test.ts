@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newPasswords, provisionUsers } from "../../lib/clickhouse/node/users";
-import { CLICKHOUSE_USERS } from "../../lib/clickhouse/users";
+import { newPasswords, provisionUsers } from "@pixel/lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
 import { type ClickHouseServer, startClickHouseServer } from "./server";
 
 // `npm run clickhouse` as an external ClickHouse: only an admin at first, then users.sql applied over HTTP.

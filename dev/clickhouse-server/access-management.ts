@@ -1,8 +1,8 @@
 // Users, roles and settings profiles made at run time by an admin (CREATE USER / ROLE / SETTINGS PROFILE, GRANT), as
 // on a server with access management on: what `npm run clickhouse` serves as an "external" ClickHouse, which the dev
 // runner and the tests set up with deploy/clickhouse/users.sql exactly as they would the official image.
-import type { LocalUser } from "../../lib/clickhouse/node/users";
-import { type AccessState, applyUsersSql, emptyAccess, resolveUsers } from "../../lib/clickhouse/users";
+import type { LocalUser } from "@pixel/lib/clickhouse/node/users";
+import { type AccessState, applyUsersSql, emptyAccess, resolveUsers } from "@pixel/lib/clickhouse/users";
 import { clickHouseError } from "./errors";
 
 const ACCESS_STATEMENT = /^\s*(?:GRANT\b|CREATE\s+(?:OR\s+REPLACE\s+)?(?:USER|ROLE|SETTINGS\s+PROFILE|PROFILE)\b)/i;

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_ADMIN, localUsers, newPasswords } from "../../lib/clickhouse/node/users";
-import { CLICKHOUSE_USERS, parseUsersSql } from "../../lib/clickhouse/users";
+import { LOCAL_ADMIN, localUsers, newPasswords } from "@pixel/lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS, parseUsersSql } from "@pixel/lib/clickhouse/users";
 import { type ClickHouseServer, startClickHouseServer } from "./server";
 
 // The server enforces deploy/clickhouse/users.sql itself, granted on the database `pixel`.

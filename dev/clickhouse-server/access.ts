@@ -1,8 +1,8 @@
 // What a real server's access control does for a user from deploy/clickhouse/users.sql: the profile's settings
 // and constraints, and grants per database. chDB has no access management of its own; `SET readonly = N` on
 // the user's connection is the one part it enforces itself.
-import type { LocalUser } from "../../lib/clickhouse/node/users";
-import type { ClickHouseUser, SettingRule } from "../../lib/clickhouse/users";
+import type { LocalUser } from "@pixel/lib/clickhouse/node/users";
+import type { ClickHouseUser, SettingRule } from "@pixel/lib/clickhouse/users";
 import { clickHouseError } from "./errors";
 import type { StatementShape } from "./sql";
 

@@ -1,5 +1,5 @@
 import { changeableInReadonly, checkGrants, checkSettingChanges, profileSettings, readonlyLevel } from "./access";
-import type { LocalUser } from "../../lib/clickhouse/node/users";
+import type { LocalUser } from "@pixel/lib/clickhouse/node/users";
 import type { ChdbConnection, ChdbEngine } from "./engine";
 import { clickHouseError } from "./errors";
 import { countResultRows } from "./formats";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { type ClickHouseServer, startClickHouseServer } from "./server";
-import { parseCli } from "../../lib/node/cli";
+import { parseCli } from "@pixel/lib/node/cli";
 
 parseCli("clickhouse", "Serves the local ClickHouse (chDB) over HTTP; configured by PIXEL_CLICKHOUSE_* variables (dev/clickhouse-server/README.md).\n\n  npm run clickhouse", { options: {} });
 

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type { LocalUser } from "../../lib/clickhouse/node/users";
+import type { LocalUser } from "@pixel/lib/clickhouse/node/users";
 import { clickHouseError } from "./errors";
 import type { ClickHouseRequest } from "./executor";
 

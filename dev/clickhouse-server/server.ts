@@ -9,7 +9,7 @@ import { ChdbEngine, chdbVersion } from "./engine";
 import { type ClickHouseException, clickHouseError, exceptionText, fromEngineError, httpStatusOf } from "./errors";
 import { type ClickHouseRequest, QueryExecutor, type QueryOutcome, type QuerySummary } from "./executor";
 import { contentTypeOf } from "./formats";
-import type { LocalUser } from "../../lib/clickhouse/node/users";
+import type { LocalUser } from "@pixel/lib/clickhouse/node/users";
 import { authenticate, parseRequest, readBody, type ResponseOptions } from "./request";
 import { SessionRegistry } from "./sessions";
 import { AccessManagement, isAccessStatement } from "./access-management";

@@ -1,7 +1,7 @@
-import type { EventRow } from "../../lib/clickhouse/tables/events";
-import type { CohortPeriod, CohortRow } from "../../lib/cohorts";
-import { percentOf } from "../../lib/funnels";
-import { addDays, addMonths } from "../../lib/time";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import type { CohortPeriod, CohortRow } from "@pixel/lib/cohorts";
+import { percentOf } from "@pixel/lib/funnels";
+import { addDays, addMonths } from "@pixel/lib/time";
 import { localParts } from "./generate";
 
 /** The first day of the period a local date falls in (weeks start on Monday). */

@@ -1,5 +1,5 @@
-import type { EventRow } from "../../lib/clickhouse/tables/events";
-import type { FunnelStep } from "../../lib/funnels";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import type { FunnelStep } from "@pixel/lib/funnels";
 import { localParts } from "./generate";
 import { completes } from "./truth";
 

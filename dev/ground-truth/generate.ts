@@ -1,5 +1,5 @@
-import type { EventRow } from "../../lib/clickhouse/tables/events";
-import { addDays, wallClock } from "../../lib/time";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { addDays, wallClock } from "@pixel/lib/time";
 
 /**
  * Deterministic synthetic traffic for tests, benchmarks and seeding: visitors with fixed devices and places,

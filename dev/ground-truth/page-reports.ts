@@ -1,5 +1,5 @@
-import type { EventRow } from "../../lib/clickhouse/tables/events";
-import { SCROLL_BUCKET, SCROLL_BUCKETS } from "../../lib/stats/page-reports";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { SCROLL_BUCKET, SCROLL_BUCKETS } from "@pixel/lib/stats/page-reports";
 import { visitsInRange } from "./funnel";
 
 type VisitFilter = (visitEvents: EventRow[]) => boolean;

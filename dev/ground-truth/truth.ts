@@ -1,6 +1,6 @@
-import { countryName } from "../../lib/stats/countries";
-import type { EventRow } from "../../lib/clickhouse/tables/events";
-import { addDays } from "../../lib/time";
+import { countryName } from "@pixel/lib/stats/countries";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { addDays } from "@pixel/lib/time";
 import { localParts } from "./generate";
 
 /**

@@ -1,9 +1,9 @@
 import type { D1Database } from "@cloudflare/workers-types/experimental";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { hashPassword } from "../../lib/auth/password";
-import { users } from "../../lib/d1/schema";
-import { createSite, createUser, findSiteByDomain, findUserByEmail, grantSite } from "../../lib/d1/accounts";
+import { hashPassword } from "@pixel/lib/auth/password";
+import { users } from "@pixel/lib/d1/schema";
+import { createSite, createUser, findSiteByDomain, findUserByEmail, grantSite } from "@pixel/lib/d1/accounts";
 
 export const DEV_ADMIN_EMAIL = "admin@localhost";
 

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type ClickHouseConfig, DEFAULT_DATABASE } from "../../lib/clickhouse/client";
-import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
-import { type LocalPasswords, localPasswordsIn, localUsers, provisionUsers } from "../../lib/clickhouse/node/users";
-import { CLICKHOUSE_USERS } from "../../lib/clickhouse/users";
+import { type ClickHouseConfig, DEFAULT_DATABASE } from "@pixel/lib/clickhouse/client";
+import { migrateClickHouse } from "@pixel/lib/clickhouse/node/migrate";
+import { type LocalPasswords, localPasswordsIn, localUsers, provisionUsers } from "@pixel/lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
 import { startClickHouseServer } from "../clickhouse-server/server";
-import { buildTracker } from "../../tracker/build";
+import { buildTracker } from "@pixel/tracker/build";
 import { bootstrapLocal } from "./bootstrap";
 import { applyD1Migrations } from "./d1";
 import { dashboardWorker, startDashboardDevServer } from "./dashboard";

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { build, type BuildOptions } from "esbuild";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { readWorkerConfig, withQueueShards, wranglerConfigPath, type WorkerName } from "../../deploy/workers";
-import { type LocalPasswords, workerClickHouseEnv } from "../../lib/clickhouse/node/users";
+import { readWorkerConfig, withQueueShards, wranglerConfigPath, type WorkerName } from "@pixel/deploy/workers";
+import { type LocalPasswords, workerClickHouseEnv } from "@pixel/lib/clickhouse/node/users";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { VISIT_DIMENSIONS } from "../stats/vocabulary";
-import { VISIT_SQL, visitColumn } from "../../workers/api/src/stats/catalog";
+import { VISIT_SQL, visitColumn } from "@pixel/workers/api/src/stats/catalog";
 import { PAGES_COLUMNS_SQL } from "./tables/pages";
 
 /**

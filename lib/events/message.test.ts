@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compactRow, packMessages, PACK_BYTES, unpackBody, utf8Bytes, type QueueMessage } from "./message";
 import { shardOf } from "./shards";
-import { eventRow } from "../../test/support/event-row";
+import { eventRow } from "@pixel/test/support/event-row";
 
 describe("packing one request's messages", () => {
   it("sends a lone message as itself and several as one JSON array that unpacks to them", () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "../../test/support/cli";
+import { ROOT, runCli } from "@pixel/test/support/cli";
 
 const BENCHMARKS = join(ROOT, "docs/benchmarks.md");
 

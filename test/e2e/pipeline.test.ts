@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../dev/stack/index";
+import type { Stack } from "@pixel/dev/stack/index";
 import { shot } from "../support/screenshots";
 import { startTestStack } from "../support/stack";
 import { TEST_DATABASES } from "../setup/databases";

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { type ClickHouseConfig, connectClickHouse } from "../../lib/clickhouse/client";
-import { migrateClickHouse } from "../../lib/clickhouse/node/migrate";
-import { externalAdmin, LOCAL_ADMIN, type LocalPasswords, localUsers, newPasswords, provisionUsers } from "../../lib/clickhouse/node/users";
-import { CLICKHOUSE_USERS } from "../../lib/clickhouse/users";
-import { startClickHouseServer } from "../../dev/clickhouse-server/server";
+import { type ClickHouseConfig, connectClickHouse } from "@pixel/lib/clickhouse/client";
+import { migrateClickHouse } from "@pixel/lib/clickhouse/node/migrate";
+import { externalAdmin, LOCAL_ADMIN, type LocalPasswords, localUsers, newPasswords, provisionUsers } from "@pixel/lib/clickhouse/node/users";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
+import { startClickHouseServer } from "@pixel/dev/clickhouse-server/server";
 import { TEST_DATABASES } from "./databases";
 
 declare module "vitest" {

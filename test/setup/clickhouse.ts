@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { type ClickHouseConfig, connectClickHouse } from "../../lib/clickhouse/client";
+import { type ClickHouseConfig, connectClickHouse } from "@pixel/lib/clickhouse/client";
 
 /** What the test config gives every Worker project besides the Worker's own (documented) ClickHouse user. */
 interface TestClickHouseEnv {

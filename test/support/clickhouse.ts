@@ -1,6 +1,6 @@
 import { inject } from "vitest";
-import type { ClickHouseConfig } from "../../lib/clickhouse/client";
-import type { LocalPasswords } from "../../lib/clickhouse/node/users";
+import type { ClickHouseConfig } from "@pixel/lib/clickhouse/client";
+import type { LocalPasswords } from "@pixel/lib/clickhouse/node/users";
 
 /** The run's ClickHouse admin: what the end-to-end tests seed, inspect and migrate with. */
 export const testAdmin = () => ({ username: inject("clickHouseAdmin"), password: inject("clickHousePasswords")[inject("clickHouseAdmin")] });

@@ -1,4 +1,4 @@
-import type { QueryResponse, QueryRow } from "../../pages/dashboard/src/api/types";
+import type { QueryResponse, QueryRow } from "@pixel/pages/dashboard/src/api/types";
 
 /** An answer as the api gives it, to a query over one day. */
 export function answerOf(results: QueryRow[], meta: QueryResponse["meta"] = {}, query: Partial<QueryResponse["query"]> = {}): QueryResponse {

@@ -1,4 +1,4 @@
-import type { EventRow } from "../../lib/clickhouse/tables/events";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 
 /** A complete, plausible stored event for tests; override what the test is about. */
 export function eventRow(overrides: Partial<EventRow> = {}): EventRow {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startStack, type Stack } from "../../dev/stack/index";
-import { type ClickHouseConfig, connectClickHouse } from "../../lib/clickhouse/client";
-import { type EventRow, insertEvents } from "../../lib/clickhouse/tables/events";
+import { startStack, type Stack } from "@pixel/dev/stack/index";
+import { type ClickHouseConfig, connectClickHouse } from "@pixel/lib/clickhouse/client";
+import { type EventRow, insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import { TEST_DATABASES } from "../setup/databases";
 import { launchBrowser } from "./chromium";
 import { testClickHouse, testClickHousePasswords } from "./clickhouse";

@@ -1,4 +1,4 @@
-import type { Hit } from "../../lib/events/hit";
+import type { Hit } from "@pixel/lib/events/hit";
 import { enabled } from "./config";
 
 let engagedMs = 0;

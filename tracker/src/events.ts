@@ -1,4 +1,4 @@
-import type { Hit } from "../../lib/events/hit";
+import type { Hit } from "@pixel/lib/events/hit";
 import { config, enabled, guard, log } from "./config";
 import { resetEngagement, takeEngagement } from "./engagement";
 import { randomId } from "./ids";

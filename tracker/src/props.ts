@@ -1,4 +1,4 @@
-import type { HitProps } from "../../lib/events/hit";
+import type { HitProps } from "@pixel/lib/events/hit";
 
 /**
  * Up to 30 flat string/number/boolean props within the collector's limits; nested and non-finite values,

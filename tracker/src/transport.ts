@@ -1,4 +1,4 @@
-import type { Hit } from "../../lib/events/hit";
+import type { Hit } from "@pixel/lib/events/hit";
 import { collectorUrl, config, guard, trackingRefused } from "./config";
 import { stored } from "./storage";
 

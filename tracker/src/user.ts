@@ -1,4 +1,4 @@
-import { REFUSED_IN_BROWSER } from "../../lib/events/pii";
+import { REFUSED_IN_BROWSER } from "@pixel/lib/events/pii";
 import { log } from "./config";
 
 /** Memory only: a user id never outlives the page, so it cannot become a persistent identifier. */

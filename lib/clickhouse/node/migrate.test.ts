@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { createClient } from "@clickhouse/client-web";
-import { testAdmin } from "../../../test/support/clickhouse";
+import { testAdmin } from "@pixel/test/support/clickhouse";
 import { loadMigrations, migrateClickHouse, statementsOf } from "./migrate";
 
 /** The run's local ClickHouse as its admin: these tests create databases of their own. */

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { createClient } from "@clickhouse/client-web";
-import { testAdmin } from "../../../test/support/clickhouse";
+import { testAdmin } from "@pixel/test/support/clickhouse";
 import { loadMigrations, statementsOf } from "./migrate";
 import { statementFor, topologyOf, type Topology } from "./topology";
 

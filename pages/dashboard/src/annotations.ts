@@ -1,4 +1,4 @@
-import type { Annotation } from "../../../lib/annotations";
+import type { Annotation } from "@pixel/lib/annotations";
 import type { Interval } from "./api/types";
 
 export type { Annotation };

@@ -1,4 +1,4 @@
-import { csvLine } from "../../../lib/stats/csv";
+import { csvLine } from "@pixel/lib/stats/csv";
 
 export function toCsv(header: string[], rows: (string | number)[][]): string {
   return [header, ...rows].map(csvLine).join("");

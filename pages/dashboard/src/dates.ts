@@ -1,7 +1,7 @@
-import { addDays, addMonths, wallClock } from "../../../lib/time";
-import { daysBetween, onCalendar, presetDays, timeGrain } from "../../../lib/stats/dates";
+import { addDays, addMonths, wallClock } from "@pixel/lib/time";
+import { daysBetween, onCalendar, presetDays, timeGrain } from "@pixel/lib/stats/dates";
 import type { DateRange, Interval } from "./api/types";
-import { MAX_RANGE_DAYS } from "../../../lib/stats/limits";
+import { MAX_RANGE_DAYS } from "@pixel/lib/stats/limits";
 
 /** The wall-clock time ("2026-11-28T14:05:09") in a time zone; UTC when the zone is unknown. */
 export function localDateTimeIn(timeZone: string, now = new Date()): string {

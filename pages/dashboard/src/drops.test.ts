@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DROP_REASONS } from "../../../lib/events/message";
+import { DROP_REASONS } from "@pixel/lib/events/message";
 import { detailLabel, dropsBounds, REASONS, reasonInfo } from "./drops";
 
 describe("dropped hits", () => {

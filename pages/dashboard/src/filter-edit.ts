@@ -1,4 +1,4 @@
-import { MAX_PROP_KEY, PROPS_PREFIX } from "../../../lib/stats/vocabulary";
+import { MAX_PROP_KEY, PROPS_PREFIX } from "@pixel/lib/stats/vocabulary";
 import { FILTER_DIMENSIONS, FILTER_OPERATORS, type FilterDimension, type FilterOperator, type SimpleFilter } from "./api/types";
 import { tabForDimension } from "./breakdowns";
 import { decodeFilter, encodeFilter } from "./view";

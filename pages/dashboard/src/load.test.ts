@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "./api/client";
-import { answerOf } from "../../../test/support/dashboard";
+import { answerOf } from "@pixel/test/support/dashboard";
 import type { Query } from "./api/types";
 import { loadTotals, runCompared } from "./load";
 

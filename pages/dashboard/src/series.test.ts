@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerOf } from "../../../test/support/dashboard";
+import { answerOf } from "@pixel/test/support/dashboard";
 import type { QueryRow } from "./api/types";
 import { shapeSeries } from "./series";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerOf } from "../../../test/support/dashboard";
+import { answerOf } from "@pixel/test/support/dashboard";
 import type { Query, QueryResponse } from "./api/types";
 import { findTab } from "./breakdowns";
 import { breakdownQuery, readRows, readTotals, recentQuery, type Scope, timeseriesQuery, totalsQuery, withRevenueColumns } from "./stats";

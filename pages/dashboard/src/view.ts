@@ -12,7 +12,7 @@ import {
   type SimpleFilter,
 } from "./api/types";
 import { CARDS, findTab } from "./breakdowns";
-import { MAX_PROP_KEY, PROPS_PREFIX } from "../../../lib/stats/vocabulary";
+import { MAX_PROP_KEY, PROPS_PREFIX } from "@pixel/lib/stats/vocabulary";
 import { INTERVALS, isDay } from "./dates";
 
 /** The six headline numbers; each can drive the chart. */

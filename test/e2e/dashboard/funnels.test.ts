@@ -1,9 +1,9 @@
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
+import type { Stack } from "@pixel/dev/stack/index";
 import { signIn } from "../../support/sign-in";
 import { seededDashboard } from "../../support/stack";
-import { DEFAULT_VIEW, viewSearch } from "../../../pages/dashboard/src/view";
+import { DEFAULT_VIEW, viewSearch } from "@pixel/pages/dashboard/src/view";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-funnels-password";

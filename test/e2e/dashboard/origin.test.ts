@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
+import type { Stack } from "@pixel/dev/stack/index";
 import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";
 import { startTestStack } from "../../support/stack";

@@ -1,6 +1,6 @@
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
+import type { Stack } from "@pixel/dev/stack/index";
 import { signIn } from "../../support/sign-in";
 import { seededDashboard } from "../../support/stack";
 import { visitsOf } from "./visits";

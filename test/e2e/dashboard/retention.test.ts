@@ -1,7 +1,7 @@
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Stack } from "../../../dev/stack/index";
-import { dayOfNumber, localDayNumber } from "../../../lib/time";
+import type { Stack } from "@pixel/dev/stack/index";
+import { dayOfNumber, localDayNumber } from "@pixel/lib/time";
 import { shot } from "../../support/screenshots";
 import { signIn } from "../../support/sign-in";
 import { seededDashboard } from "../../support/stack";

@@ -1,4 +1,4 @@
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import { eventRow } from "../../support/event-row";
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
+import { PIXEL_SCRIPT } from "@pixel/tracker/dist/pixel-script";
 import { TEST_DATABASES } from "../../setup/databases";
 import { startPipeline, type Pipeline } from "./support";
 

@@ -6,10 +6,10 @@ import { createClient } from "@clickhouse/client-web";
 import { drizzle } from "drizzle-orm/d1";
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { fileURLToPath } from "node:url";
-import { applyD1Migrations } from "../../../dev/stack/d1";
-import { DEV_CF, workerOptionsFor } from "../../../dev/stack/workers";
-import { createSite } from "../../../lib/d1/accounts";
-import { workerClickHouseEnv } from "../../../lib/clickhouse/node/users";
+import { applyD1Migrations } from "@pixel/dev/stack/d1";
+import { DEV_CF, workerOptionsFor } from "@pixel/dev/stack/workers";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { workerClickHouseEnv } from "@pixel/lib/clickhouse/node/users";
 import { testAdmin, testClickHousePasswords } from "../../support/clickhouse";
 
 /** A TCP relay in front of ClickHouse that can be switched off: while off it resets every connection, open or new. */

@@ -1,7 +1,7 @@
-import { selectRows } from "../../../lib/clickhouse/client";
+import { selectRows } from "@pixel/lib/clickhouse/client";
 import { adminClickHouse } from "../../setup/clickhouse";
 import { apiEnv } from "./api";
-import worker from "../../../workers/api/src/index";
+import worker from "@pixel/workers/api/src/index";
 
 /** Test helpers for the data routes: raw responses (exports are not JSON) and direct ClickHouse reads. */
 export async function fetchApi(path: string, init: RequestInit & { cookie: string }): Promise<Response> {

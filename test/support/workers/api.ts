@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { expect } from "vitest";
-import { randomId } from "../../../lib/auth/ids";
-import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
-import type { Site, User } from "../../../lib/d1/schema";
-import type { ApiEnv } from "../../../workers/api/src/env";
-import worker from "../../../workers/api/src/index";
+import { randomId } from "@pixel/lib/auth/ids";
+import { createSite, createUser, grantSite } from "@pixel/lib/d1/accounts";
+import type { Site, User } from "@pixel/lib/d1/schema";
+import type { ApiEnv } from "@pixel/workers/api/src/env";
+import worker from "@pixel/workers/api/src/index";
 
 /** Helpers for the api's route tests: requests through the Worker itself, and fresh accounts and sites. */
 export const apiEnv = env as unknown as ApiEnv;

@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
-import { checkMessage, isDrop, restoreRow, unpackBody, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import type { CollectorEnv } from "../../../workers/collector/src/env";
-import worker from "../../../workers/collector/src/index";
+import { checkMessage, isDrop, restoreRow, unpackBody, type DropMessage, type QueueBody, type QueueMessage } from "@pixel/lib/events/message";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import type { CollectorEnv } from "@pixel/workers/collector/src/env";
+import worker from "@pixel/workers/collector/src/index";
 
 /** For tests: the collector's env in workerd (D1, Durable Objects, the rate limiter) from wrangler.toml. */
 export const testEnv = env as unknown as CollectorEnv;

@@ -1,11 +1,11 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../test/setup/clickhouse";
-import { createSite, createUser, grantSite } from "../../../lib/d1/accounts";
-import type { Site } from "../../../lib/d1/schema";
-import { eventRow } from "../../../test/support/event-row";
-import { insertEvents } from "../../../lib/clickhouse/tables/events";
-import { apiEnv, call, login } from "../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { createSite, createUser, grantSite } from "@pixel/lib/d1/accounts";
+import type { Site } from "@pixel/lib/d1/schema";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { apiEnv, call, login } from "@pixel/test/support/workers/api";
 
 let shop: Site;
 let blog: Site;

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { clickHouseAnswers } from "../../../lib/health/clickhouse";
-import { checkHealth, d1Answers, healthResponse } from "../../../lib/health/health";
-import { logFor } from "../../../lib/log/http";
-import { errorFields } from "../../../lib/log/log";
+import { clickHouseAnswers } from "@pixel/lib/health/clickhouse";
+import { checkHealth, d1Answers, healthResponse } from "@pixel/lib/health/health";
+import { logFor } from "@pixel/lib/log/http";
+import { errorFields } from "@pixel/lib/log/log";
 import { requireCaller } from "./auth/caller";
 import { passwordResetRoutes } from "./auth/password-reset";
 import { authRoutes } from "./auth/routes";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import usersSql from "../../../deploy/clickhouse/users.sql?raw";
-import { CLICKHOUSE_USERS, parseUsersSql } from "../../../lib/clickhouse/users";
+import usersSql from "@pixel/deploy/clickhouse/users.sql?raw";
+import { CLICKHOUSE_USERS, parseUsersSql } from "@pixel/lib/clickhouse/users";
 import { QUERY_LIMITS } from "./clickhouse";
 
 const profileOf = (name: string) => parseUsersSql(usersSql).find((user) => user.name === name)!.settings;

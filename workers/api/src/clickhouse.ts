@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { type ClickHouseEnv, clickHouseConfigFromEnv, connectClickHouse, type QueryLimits, withClickHouse } from "../../../lib/clickhouse/client";
+import { type ClickHouseEnv, clickHouseConfigFromEnv, connectClickHouse, type QueryLimits, withClickHouse } from "@pixel/lib/clickhouse/client";
 
 /**
  * ClickHouse's limits on every query the api sends, by kind. Each stays within the bounds of its user's settings

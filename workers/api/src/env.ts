@@ -1,5 +1,5 @@
-import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
-import type { Membership, Site, User } from "../../../lib/d1/schema";
+import type { ClickHouseEnv } from "@pixel/lib/clickhouse/client";
+import type { Membership, Site, User } from "@pixel/lib/d1/schema";
 
 /** The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), and the secrets it cannot know. */
 export interface ApiEnv extends ClickHouseEnv, Omit<Cloudflare.Env, keyof ClickHouseEnv | "STATS_LIMIT" | "SHARE_LIMIT" | "EMAIL"> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { grantSite } from "../../../lib/d1/accounts";
-import { apiEnv, call, db, newSite, signedInUser } from "../../../test/support/workers/api";
+import { grantSite } from "@pixel/lib/d1/accounts";
+import { apiEnv, call, db, newSite, signedInUser } from "@pixel/test/support/workers/api";
 
 const logLines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
 

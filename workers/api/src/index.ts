@@ -1,4 +1,4 @@
-import { withRequestLog } from "../../../lib/log/http";
+import { withRequestLog } from "@pixel/lib/log/http";
 import { app } from "./app";
 import { runRetentionJobs } from "./data/retention";
 import type { ApiEnv } from "./env";

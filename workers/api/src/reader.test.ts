@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { goals, type Site } from "../../../lib/d1/schema";
-import { CLICKHOUSE_USERS } from "../../../lib/clickhouse/users";
-import { type Dimension, EVENT_DIMENSIONS, isVisitOnlyDimension, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSIONS } from "../../../lib/stats/vocabulary";
-import { adminClickHouse } from "../../../test/setup/clickhouse";
-import { eventRow } from "../../../test/support/event-row";
-import { insertEvents } from "../../../lib/clickhouse/tables/events";
-import { apiEnv, call, db, newSite, signedInUser } from "../../../test/support/workers/api";
+import { goals, type Site } from "@pixel/lib/d1/schema";
+import { CLICKHOUSE_USERS } from "@pixel/lib/clickhouse/users";
+import { type Dimension, EVENT_DIMENSIONS, isVisitOnlyDimension, METRICS, PROPS_PREFIX, TIME_DIMENSIONS, VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { apiEnv, call, db, newSite, signedInUser } from "@pixel/test/support/workers/api";
 
 // The api's whole ClickHouse surface, run as the reader users.sql documents (readonly = 2, SELECT only, bounded
 // limits): every metric and dimension, a batch, realtime, drops, the SQL editor, the schema browser and exports.

@@ -1,4 +1,4 @@
-import { createLogger, errorFields } from "../../../lib/log/log";
+import { createLogger, errorFields } from "@pixel/lib/log/log";
 import { checkAlerts } from "./alerts/check";
 import { runRetentionJobs } from "./data/retention";
 import { sendDueReports } from "./email/reports";

@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { isDrop } from "../../../lib/events/message";
-import { LIMITS } from "../../../lib/events/hit";
-import { collect, testEnv } from "../../../test/support/workers/collector";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { isDrop } from "@pixel/lib/events/message";
+import { LIMITS } from "@pixel/lib/events/hit";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
 import { limitedAddress } from "./limits";
 
 /** wrangler.toml: [[ratelimits]] REFUSED_LIMIT, simple = { limit = 120, period = 60 }. */

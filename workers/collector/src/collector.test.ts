@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite, createUser } from "../../../lib/d1/accounts";
-import { checkMessage, type DropMessage, type QueueBody, type QueueMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import { CHROME_UA, collect, recordingQueue, testEnv, type CollectInit } from "../../../test/support/workers/collector";
+import { createSite, createUser } from "@pixel/lib/d1/accounts";
+import { checkMessage, type DropMessage, type QueueBody, type QueueMessage } from "@pixel/lib/events/message";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { CHROME_UA, collect, recordingQueue, testEnv, type CollectInit } from "@pixel/test/support/workers/collector";
 
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";

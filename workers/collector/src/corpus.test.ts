@@ -1,16 +1,16 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { selectRows } from "../../../lib/clickhouse/client";
-import { adminClickHouse } from "../../../test/setup/clickhouse";
-import { createSite } from "../../../lib/d1/accounts";
-import { checkMessage, isDrop, type QueueMessage } from "../../../lib/events/message";
-import { DROPPED_HITS } from "../../../lib/clickhouse/tables/dropped-hits";
-import { EVENTS } from "../../../lib/clickhouse/tables/events";
-import { insertRows } from "../../../lib/clickhouse/insert";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { checkMessage, isDrop, type QueueMessage } from "@pixel/lib/events/message";
+import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
+import { EVENTS } from "@pixel/lib/clickhouse/tables/events";
+import { insertRows } from "@pixel/lib/clickhouse/insert";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
-import { dropRows, recordingQueue } from "../../../test/support/workers/collector";
+import { dropRows, recordingQueue } from "@pixel/test/support/workers/collector";
 
 /**
  * A seeded corpus of malformed requests, with good ones mixed in, through the real collector: no 5xx,

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import { sourceOf, type Traffic } from "../../../lib/events/traffic";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { sourceOf, type Traffic } from "@pixel/lib/events/traffic";
 import { hash64 } from "./enrich/visitor";
 
 /**

@@ -1,6 +1,6 @@
-import type { DropCount, DropMessage, DropReason, DropsMessage } from "../../../lib/events/message";
+import type { DropCount, DropMessage, DropReason, DropsMessage } from "@pixel/lib/events/message";
 import type { CollectorEnv } from "./env";
-import { createLogger, errorFields } from "../../../lib/log/log";
+import { createLogger, errorFields } from "@pixel/lib/log/log";
 import { queueMessages } from "./queue";
 
 const hostKey = (hostname: string) => hostname.toLowerCase().replace(/^www\./, "").slice(0, 253);

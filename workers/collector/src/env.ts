@@ -1,4 +1,4 @@
-import type { QueueBody } from "../../../lib/events/message";
+import type { QueueBody } from "@pixel/lib/events/message";
 
 /** The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), typed closer where it cannot say. */
 export interface CollectorEnv extends Omit<Cloudflare.Env, "HITS" | "VISITOR_LIMIT" | "REFUSED_LIMIT" | "PIXEL_BASE_PATH" | "PIXEL_SCRIPT_NAME" | "PIXEL_ENDPOINT"> {

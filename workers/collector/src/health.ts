@@ -1,4 +1,4 @@
-import { bindingPresent, checkHealth, d1Answers } from "../../../lib/health/health";
+import { bindingPresent, checkHealth, d1Answers } from "@pixel/lib/health/health";
 import type { CollectorEnv } from "./env";
 import { saltStore } from "./salts";
 

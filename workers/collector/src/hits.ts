@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { HitBatchSchema, LIMITS, Revenue, type Hit } from "../../../lib/events/hit";
+import { HitBatchSchema, LIMITS, Revenue, type Hit } from "@pixel/lib/events/hit";
 
 /** Without `stream`, every decode starts afresh: one decoder serves all requests. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });

@@ -1,6 +1,6 @@
-import { withRequestLog } from "../../../lib/log/http";
-import { createLogger } from "../../../lib/log/log";
-import { pathOf } from "../../../lib/http/path";
+import { withRequestLog } from "@pixel/lib/log/http";
+import { createLogger } from "@pixel/lib/log/log";
+import { pathOf } from "@pixel/lib/http/path";
 import type { CollectorEnv } from "./env";
 import { createCollector, routesFrom, type Collector } from "./app";
 import { saltStore } from "./salts";

@@ -1,4 +1,4 @@
-import { ipv6Network } from "../../../lib/http/network";
+import { ipv6Network } from "@pixel/lib/http/network";
 import { ipHash } from "./enrich/visitor";
 import type { CollectorEnv } from "./env";
 import { saltsFor } from "./salts";

@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
+import { createSite } from "@pixel/lib/d1/accounts";
 import type { CollectorEnv } from "./env";
 import worker from "./index";
 import { saltStore } from "./salts";

@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { collect, testEnv } from "../../../test/support/workers/collector";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
 
 let siteId = "";
 beforeAll(async () => {

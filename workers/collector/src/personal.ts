@@ -1,6 +1,6 @@
-import type { Hit, HitProps } from "../../../lib/events/hit";
-import type { DropReason } from "../../../lib/events/message";
-import { personalDataIn, redactEmails } from "../../../lib/events/pii";
+import type { Hit, HitProps } from "@pixel/lib/events/hit";
+import type { DropReason } from "@pixel/lib/events/message";
+import { personalDataIn, redactEmails } from "@pixel/lib/events/pii";
 
 type CountPart = (reason: Extract<DropReason, "pii_user_id" | "pii_prop">, detail: string) => void;
 

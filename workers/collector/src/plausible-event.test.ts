@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { LIMITS } from "../../../lib/events/hit";
-import { collect, testEnv } from "../../../test/support/workers/collector";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { LIMITS } from "@pixel/lib/events/hit";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
 
 const EVENT_PATH = "/telemetry/api/event";
 /** wrangler.toml: [[ratelimits]] VISITOR_LIMIT, simple = { limit = 600, period = 60 }. */

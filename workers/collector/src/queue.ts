@@ -1,5 +1,5 @@
-import { isDrop, packMessages, type QueueBody, type QueueMessage } from "../../../lib/events/message";
-import { shardBinding, shardOf } from "../../../lib/events/shards";
+import { isDrop, packMessages, type QueueBody, type QueueMessage } from "@pixel/lib/events/message";
+import { shardBinding, shardOf } from "@pixel/lib/events/shards";
 import type { CollectorEnv } from "./env";
 
 /**

@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { collect, testEnv } from "../../../test/support/workers/collector";
-import { localDayNumber } from "../../../lib/time";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
+import { localDayNumber } from "@pixel/lib/time";
 import { visitDaysFrom, visitFrom } from "./returning";
 
 const DAY_MS = 86_400_000;

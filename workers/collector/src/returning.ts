@@ -1,9 +1,9 @@
-import type { VisitorType } from "../../../lib/events/visitor-type";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import { localDayNumber } from "../../../lib/time";
-import { PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
-import { logFor } from "../../../lib/log/http";
-import { errorFields } from "../../../lib/log/log";
+import type { VisitorType } from "@pixel/lib/events/visitor-type";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { localDayNumber } from "@pixel/lib/time";
+import { PIXEL_SCRIPT } from "@pixel/tracker/dist/pixel-script";
+import { logFor } from "@pixel/lib/log/http";
+import { errorFields } from "@pixel/lib/log/log";
 import { botReason } from "./enrich/bots";
 import { visitorIds } from "./enrich/visitor";
 import type { CollectorEnv } from "./env";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
-import { collect } from "../../../test/support/workers/collector";
+import { EXTRA_SCRIPTS, PIXEL_SCRIPT } from "@pixel/tracker/dist/pixel-script";
+import { collect } from "@pixel/test/support/workers/collector";
 import { encodingFor } from "./scripts";
 
 const getScript = (path: string, headers: Record<string, string> = {}) => collect(null, { method: "GET", path, headers });

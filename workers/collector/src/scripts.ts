@@ -1,4 +1,4 @@
-import type { ServedScript } from "../../../tracker/dist/pixel-script";
+import type { ServedScript } from "@pixel/tracker/dist/pixel-script";
 
 type Encoding = "br" | "gzip" | "identity";
 

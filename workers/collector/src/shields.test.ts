@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
+import { createSite } from "@pixel/lib/d1/accounts";
 import type { CollectorEnv } from "./env";
 import { inRange, shieldFor } from "./shields";
 import { siteForHost } from "./sites";

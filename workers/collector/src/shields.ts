@@ -1,4 +1,4 @@
-import type { Shields } from "../../../lib/d1/schema";
+import type { Shields } from "@pixel/lib/d1/schema";
 
 export interface ShieldedHit {
   ip: string;

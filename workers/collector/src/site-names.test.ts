@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { PIXEL_SCRIPT } from "../../../tracker/dist/pixel-script";
-import { collect, testEnv, type CollectInit } from "../../../test/support/workers/collector";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { PIXEL_SCRIPT } from "@pixel/tracker/dist/pixel-script";
+import { collect, testEnv, type CollectInit } from "@pixel/test/support/workers/collector";
 
 let siteId = "";
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { createSite } from "../../../lib/d1/accounts";
-import { collect, testEnv } from "../../../test/support/workers/collector";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
 import { siteForHost } from "./sites";
 
 const pageview = (url: string) => JSON.stringify([{ id: `evt_${crypto.randomUUID().replaceAll("-", "")}`, name: "pageview", url }]);

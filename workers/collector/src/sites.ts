@@ -1,6 +1,6 @@
-import { parentDomains } from "../../../lib/d1/hostnames";
-import { belongsToSite } from "../../../lib/events/traffic";
-import type { Shields } from "../../../lib/d1/schema";
+import { parentDomains } from "@pixel/lib/d1/hostnames";
+import { belongsToSite } from "@pixel/lib/events/traffic";
+import type { Shields } from "@pixel/lib/d1/schema";
 
 export interface SiteMatch {
   id: string;

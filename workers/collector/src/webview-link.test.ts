@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createSite, createUser } from "../../../lib/d1/accounts";
-import { collect, testEnv } from "../../../test/support/workers/collector";
+import { createSite, createUser } from "@pixel/lib/d1/accounts";
+import { collect, testEnv } from "@pixel/test/support/workers/collector";
 
 /** Instagram's in-app browser on an iPhone, then Safari on the same iPhone. */
 const INSTAGRAM_UA =

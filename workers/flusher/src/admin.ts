@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import type { FlusherEnv } from "./env";
 import { flusherHealth } from "./health";
 import { listKept, replayDeadLetters } from "./kept";
-import { healthResponse } from "../../../lib/health/health";
-import { logFor } from "../../../lib/log/http";
-import { errorFields } from "../../../lib/log/log";
+import { healthResponse } from "@pixel/lib/health/health";
+import { logFor } from "@pixel/lib/log/http";
+import { errorFields } from "@pixel/lib/log/log";
 
 type Admin = Hono<{ Bindings: FlusherEnv }>;
 

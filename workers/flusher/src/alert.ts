@@ -1,5 +1,5 @@
-import type { Logger } from "../../../lib/log/log";
-import { errorFields } from "../../../lib/log/log";
+import type { Logger } from "@pixel/lib/log/log";
+import { errorFields } from "@pixel/lib/log/log";
 import type { FlusherEnv } from "./env";
 import { countKept } from "./kept";
 

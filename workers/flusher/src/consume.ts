@@ -1,15 +1,15 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { clickHouseConfigFromEnv, connectClickHouse } from "../../../lib/clickhouse/client";
-import { checkMessage, type DropMessage, unpackBody } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
+import { clickHouseConfigFromEnv, connectClickHouse } from "@pixel/lib/clickhouse/client";
+import { checkMessage, type DropMessage, unpackBody } from "@pixel/lib/events/message";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import type { FlusherEnv } from "./env";
-import { DROPPED_HITS } from "../../../lib/clickhouse/tables/dropped-hits";
-import { EVENTS } from "../../../lib/clickhouse/tables/events";
-import { insertIsolating, type Rejected, type Table } from "../../../lib/clickhouse/insert";
+import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
+import { EVENTS } from "@pixel/lib/clickhouse/tables/events";
+import { insertIsolating, type Rejected, type Table } from "@pixel/lib/clickhouse/insert";
 import { asFirstStored } from "./first-stored";
 import { forgottenSites, isForgotten } from "./forgotten";
 import { keep, type KeptMessage } from "./kept";
-import { createLogger, errorFields, type Logger } from "../../../lib/log/log";
+import { createLogger, errorFields, type Logger } from "@pixel/lib/log/log";
 
 export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
 

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
-import { type DropsMessage, encodeMessage } from "../../../lib/events/message";
+import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
+import { type DropsMessage, encodeMessage } from "@pixel/lib/events/message";
 import worker, { type FlusherEnv } from "./index";
 
 const flusherEnv = env as unknown as FlusherEnv;

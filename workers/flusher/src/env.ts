@@ -1,5 +1,5 @@
-import type { ClickHouseEnv } from "../../../lib/clickhouse/client";
-import type { QueueBody } from "../../../lib/events/message";
+import type { ClickHouseEnv } from "@pixel/lib/clickhouse/client";
+import type { QueueBody } from "@pixel/lib/events/message";
 
 /**
  * The bindings and vars of wrangler.toml (worker-configuration.d.ts, from `npm run types`), typed closer where it

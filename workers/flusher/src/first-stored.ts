@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../lib/clickhouse/client";
-import { LIMITS } from "../../../lib/events/hit";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { LIMITS } from "@pixel/lib/events/hit";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 
 /**
  * How far apart two sendings of one hit can be stamped: pixel.js resends for 24 hours (LIMITS.maxAgeMs), and a hit

@@ -1,14 +1,14 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { createClient } from "@clickhouse/client-web";
 import { describe, expect, it, vi } from "vitest";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
-import { deleteSiteData, forgetSite } from "../../../lib/clickhouse/site-data";
-import { compactRow, type DropMessage, type DropsMessage, encodeMessage, packMessages, type QueueMessage } from "../../../lib/events/message";
-import type { EventRow } from "../../../lib/clickhouse/tables/events";
-import { eventRow } from "../../../test/support/event-row";
+import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
+import { deleteSiteData, forgetSite } from "@pixel/lib/clickhouse/site-data";
+import { compactRow, type DropMessage, type DropsMessage, encodeMessage, packMessages, type QueueMessage } from "@pixel/lib/events/message";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { eventRow } from "@pixel/test/support/event-row";
 import worker, { retryDelaySeconds, type FlusherEnv } from "./index";
-import { EVENTS } from "../../../lib/clickhouse/tables/events";
-import { insertIsolating, insertRows } from "../../../lib/clickhouse/insert";
+import { EVENTS } from "@pixel/lib/clickhouse/tables/events";
+import { insertIsolating, insertRows } from "@pixel/lib/clickhouse/insert";
 import { FORGET_CRON } from "./forgotten";
 import { keep, type KeptBatch, replayDeadLetters } from "./kept";
 

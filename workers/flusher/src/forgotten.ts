@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "../../../lib/clickhouse/client";
-import { FORGOTTEN_SITES } from "../../../lib/clickhouse/site-data";
-import type { Logger } from "../../../lib/log/log";
+import { clickHouseConfigFromEnv, connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
+import { FORGOTTEN_SITES } from "@pixel/lib/clickhouse/site-data";
+import type { Logger } from "@pixel/lib/log/log";
 import type { FlusherEnv } from "./env";
 import { removeKept } from "./kept";
 

@@ -1,5 +1,5 @@
-import { clickHouseAnswers } from "../../../lib/health/clickhouse";
-import { checkHealth } from "../../../lib/health/health";
+import { clickHouseAnswers } from "@pixel/lib/health/clickhouse";
+import { checkHealth } from "@pixel/lib/health/health";
 import type { FlusherEnv } from "./env";
 
 /** What the flusher cannot store hits without: ClickHouse, and the R2 bucket that keeps what it sets aside. */

@@ -1,5 +1,5 @@
-import { withRequestLog } from "../../../lib/log/http";
-import { createLogger } from "../../../lib/log/log";
+import { withRequestLog } from "@pixel/lib/log/http";
+import { createLogger } from "@pixel/lib/log/log";
 import { createAdmin } from "./admin";
 import { alertDeadLetters } from "./alert";
 import { consumeDeadLetters, consumeFinalDeadLetters, consumeHits } from "./consume";

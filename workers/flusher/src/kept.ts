@@ -1,4 +1,4 @@
-import { type QueueBody, unpackBody } from "../../../lib/events/message";
+import { type QueueBody, unpackBody } from "@pixel/lib/events/message";
 
 /** A queue message as it is kept in R2: enough to inspect it and to send it again. */
 export interface KeptMessage {

@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { eventRow } from "../../../test/support/event-row";
+import { eventRow } from "@pixel/test/support/event-row";
 import worker, { type FlusherEnv } from "./index";
 
 const flusherEnv = env as unknown as FlusherEnv;

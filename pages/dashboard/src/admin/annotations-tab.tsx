@@ -1,5 +1,5 @@
 import { createResource, For, Show } from "solid-js";
-import { MAX_ANNOTATION_LENGTH } from "../../../../lib/annotations";
+import { MAX_ANNOTATION_LENGTH } from "@pixel/lib/annotations";
 import type { Annotation } from "../annotations";
 import { api } from "../api/client";
 import { createAction } from "./action";

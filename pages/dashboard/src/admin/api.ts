@@ -1,10 +1,10 @@
 import { api, CsvBody, type Enrolment, request } from "../api/client";
-import type { Shields } from "../../../../lib/d1/schema";
-import type { ImportReport } from "../../../../lib/import/split";
+import type { Shields } from "@pixel/lib/d1/schema";
+import type { ImportReport } from "@pixel/lib/import/split";
 import type { Annotation } from "../annotations";
 import type { Site, SiteRole, User } from "../api/types";
 
-export type { Shields } from "../../../../lib/d1/schema";
+export type { Shields } from "@pixel/lib/d1/schema";
 
 /** A site as GET /api/sites/:siteId answers it: the list's fields plus every setting. */
 export interface SiteDetails extends Site {

@@ -1,4 +1,4 @@
-import { CURRENCY_CODE, CURRENCY_RULE } from "../../../../lib/events/currency";
+import { CURRENCY_CODE, CURRENCY_RULE } from "@pixel/lib/events/currency";
 import type { Goal, NewGoal } from "./api";
 import type { Checked } from "./site-form";
 

@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
-import { type ImportReport, importRank, splitCsv } from "../../../../lib/import/split";
+import { type ImportReport, importRank, splitCsv } from "@pixel/lib/import/split";
 import { ApiError } from "../api/client";
 import { createAction } from "./action";
 import { adminApi } from "./api";

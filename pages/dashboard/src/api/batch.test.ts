@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { MAX_BATCH } from "../../../../lib/stats/limits";
+import { MAX_BATCH } from "@pixel/lib/stats/limits";
 import { createBatchedQuery, type QueryTransport } from "./batch";
 import type { Query, QueryResponse } from "./types";
 

@@ -1,4 +1,4 @@
-import { MAX_BATCH } from "../../../../lib/stats/limits";
+import { MAX_BATCH } from "@pixel/lib/stats/limits";
 import type { Query, QueryResponse } from "./types";
 
 /** How batches reach the API: one query alone, several as NDJSON lines; `failure` makes an error line an error. */

@@ -1,8 +1,8 @@
 import { createBatchedQuery } from "./batch";
 import type { Annotation } from "../annotations";
-import type { Segment } from "../../../../lib/segments";
-import type { SiteOverview } from "../../../../lib/stats/overview";
-import { type MoneyAnswer, withoutMoney } from "../../../../lib/stats/money";
+import type { Segment } from "@pixel/lib/segments";
+import type { SiteOverview } from "@pixel/lib/stats/overview";
+import { type MoneyAnswer, withoutMoney } from "@pixel/lib/stats/money";
 import type { Goal, Query, QueryResponse, Site, User } from "./types";
 
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import type { DropsSummary } from "../../../../lib/stats/drops";
+import type { DropsSummary } from "@pixel/lib/stats/drops";
 import { request } from "./client";
 
 export type { DropsSummary };

@@ -1,4 +1,4 @@
-import type { Funnel, FunnelDropOff, FunnelReport, FunnelStep } from "../../../../lib/funnels";
+import type { Funnel, FunnelDropOff, FunnelReport, FunnelStep } from "@pixel/lib/funnels";
 import { request } from "./client";
 import type { DateRange, Filter } from "./types";
 

@@ -1,4 +1,4 @@
-import type { PropertyKeysAnswer, ScrollDepthAnswer } from "../../../../lib/stats/page-reports";
+import type { PropertyKeysAnswer, ScrollDepthAnswer } from "@pixel/lib/stats/page-reports";
 import type { Scope } from "../stats";
 import { request } from "./client";
 

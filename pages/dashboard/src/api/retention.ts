@@ -1,4 +1,4 @@
-import type { CohortPeriod, RetentionReport } from "../../../../lib/cohorts";
+import type { CohortPeriod, RetentionReport } from "@pixel/lib/cohorts";
 import { request } from "./client";
 import type { DateRange, Filter } from "./types";
 

@@ -1,4 +1,4 @@
-import { type ComparisonMode as QueryComparisonMode, EVENT_DIMENSIONS, VISIT_DIMENSIONS } from "../../../../lib/stats/vocabulary";
+import { type ComparisonMode as QueryComparisonMode, EVENT_DIMENSIONS, VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
 
 export interface User {
   id: string;
@@ -34,13 +34,13 @@ export function canAdminister(site: Site, user: User): boolean {
 }
 
 /** The query language is lib/stats's: its words, its filters and its answers. */
-export type { Filter, SimpleFilter } from "../../../../lib/stats/filters";
-export type { TimeGrain as Interval } from "../../../../lib/stats/limits";
-export type { Query, ResultRow as QueryRow, QueryAnswer as QueryResponse } from "../../../../lib/stats/query";
-export type { DateRange, DateRangeKey, Dimension, FilterDimension, FilterOperator, Metric, TimeDimension } from "../../../../lib/stats/vocabulary";
+export type { Filter, SimpleFilter } from "@pixel/lib/stats/filters";
+export type { TimeGrain as Interval } from "@pixel/lib/stats/limits";
+export type { Query, ResultRow as QueryRow, QueryAnswer as QueryResponse } from "@pixel/lib/stats/query";
+export type { DateRange, DateRangeKey, Dimension, FilterDimension, FilterOperator, Metric, TimeDimension } from "@pixel/lib/stats/vocabulary";
 /** The comparisons the dashboard offers: the api's modes but a custom one. */
 export type ComparisonMode = Exclude<QueryComparisonMode, "custom">;
-export { DATE_RANGES as RANGE_KEYS, FILTER_OPERATORS } from "../../../../lib/stats/vocabulary";
+export { DATE_RANGES as RANGE_KEYS, FILTER_OPERATORS } from "@pixel/lib/stats/vocabulary";
 
 /** Everything a filter can name, besides `event:props:<key>`. */
 export const FILTER_DIMENSIONS = [...EVENT_DIMENSIONS, ...VISIT_DIMENSIONS] as const;

@@ -2,7 +2,7 @@ import { ErrorBoundary, For, lazy, Show, Suspense } from "solid-js";
 import { type AnnotationMark, annotationMarks } from "../annotations";
 import { api } from "../api/client";
 import type { ComparisonMode, Interval } from "../api/types";
-import { timeGrain } from "../../../../lib/stats/dates";
+import { timeGrain } from "@pixel/lib/stats/dates";
 import { bucketKey, chooseInterval, type DayBounds, intervalsFor, localDateTimeIn } from "../dates";
 import { formatBucket, formatMetric, METRIC_LABELS, metricKind } from "../format";
 import { createLive } from "../live";

@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
 import type { SimpleFilter } from "../api/types";
-import type { Segment, SegmentVisibility } from "../../../../lib/segments";
+import type { Segment, SegmentVisibility } from "@pixel/lib/segments";
 import { SegmentForm } from "./segment-form";
 import { filterLabel } from "../labels";
 

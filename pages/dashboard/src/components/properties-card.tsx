@@ -5,8 +5,8 @@ import type { Metric, SimpleFilter } from "../api/types";
 import { CARD_ROWS, type Tab } from "../breakdowns";
 import { createLive } from "../live";
 import { breakdownQuery, readRows, type Scope } from "../stats";
-import { isGoalFilter } from "../../../../lib/stats/filters";
-import { PROPS_PREFIX } from "../../../../lib/stats/vocabulary";
+import { isGoalFilter } from "@pixel/lib/stats/filters";
+import { PROPS_PREFIX } from "@pixel/lib/stats/vocabulary";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
 

@@ -1,6 +1,6 @@
 import { createSignal, Show } from "solid-js";
 import { actionError } from "../admin/errors";
-import { MAX_SEGMENT_NAME_LENGTH, type SegmentVisibility } from "../../../../lib/segments";
+import { MAX_SEGMENT_NAME_LENGTH, type SegmentVisibility } from "@pixel/lib/segments";
 
 /** "Save as segment": a name and who sees it; what the API refuses (a name in use, sharing as a viewer) shows here. */
 export function SegmentForm(props: { onSave: (name: string, visibility: SegmentVisibility) => Promise<void> }) {

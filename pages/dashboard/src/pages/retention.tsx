@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Index } from "solid-js";
-import { COHORT_PERIODS, type CohortPeriod } from "../../../../lib/cohorts";
+import { COHORT_PERIODS, type CohortPeriod } from "@pixel/lib/cohorts";
 import { retentionReport } from "../api/retention";
 import { PageFrame, type SiteSectionProps } from "../components/page-frame";
 import { LiveState } from "../components/panel";

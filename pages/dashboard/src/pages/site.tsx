@@ -19,7 +19,7 @@ import { navigate } from "../router";
 import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
 import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
-import { segmentFilter, type SegmentVisibility } from "../../../../lib/segments";
+import { segmentFilter, type SegmentVisibility } from "@pixel/lib/segments";
 
 export const REFRESH_MS = 10_000;
 

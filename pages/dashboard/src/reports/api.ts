@@ -1,9 +1,9 @@
 import { request } from "../api/client";
 import type { DateRange, Query } from "../api/types";
 
-import type { WidgetKind } from "../../../../lib/d1/widget-kinds";
+import type { WidgetKind } from "@pixel/lib/d1/widget-kinds";
 
-export { WIDGET_KINDS, type WidgetKind } from "../../../../lib/d1/widget-kinds";
+export { WIDGET_KINDS, type WidgetKind } from "@pixel/lib/d1/widget-kinds";
 
 /** A saved stats query: the report supplies site_id and date_range. */
 export type WidgetQuery = Omit<Query, "site_id" | "date_range">;

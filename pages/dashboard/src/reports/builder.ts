@@ -1,7 +1,7 @@
 import type { Dimension, Filter, FilterDimension, FilterOperator, Interval, Metric } from "../api/types";
 import type { Widget, WidgetKind, WidgetQuery } from "./api";
-import { isComparison } from "../../../../lib/stats/filters";
-import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { isComparison } from "@pixel/lib/stats/filters";
+import { isTimeDimension } from "@pixel/lib/stats/vocabulary";
 
 export interface FilterDraft {
   operator: FilterOperator;

@@ -1,7 +1,7 @@
 import { api } from "../api/client";
 import type { ComparisonMode, DateRange, FilterDimension, Query } from "../api/types";
-import { timeGrain } from "../../../../lib/stats/dates";
-import { isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { timeGrain } from "@pixel/lib/stats/dates";
+import { isTimeDimension } from "@pixel/lib/stats/vocabulary";
 import { fittingTimeDimension, localDateTimeIn, rangeBounds, todayIn } from "../dates";
 import { runCompared } from "../load";
 import { reportsApi, type WidgetKind, type WidgetQuery } from "./api";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerOf as response } from "../../../../test/support/dashboard";
+import { answerOf as response } from "@pixel/test/support/dashboard";
 import { formatMetric } from "../format";
 import { cellText, dimensionLabel, shapeQueryResult, shapeSqlRows, tableCsv, type QueryShapeInput } from "./shape";
 

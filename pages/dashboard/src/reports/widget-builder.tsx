@@ -4,7 +4,7 @@ import { FILTER_DIMENSIONS, FILTER_OPERATORS, type FilterDimension, type FilterO
 import { LiveState } from "../components/panel";
 import { METRIC_LABELS } from "../format";
 import { createLive } from "../live";
-import { METRICS } from "../../../../lib/stats/vocabulary";
+import { METRICS } from "@pixel/lib/stats/vocabulary";
 import { WIDGET_KINDS, type Widget, type WidgetInput, type WidgetKind, type WidgetQuery } from "./api";
 import { type BuilderState, composeQuery, MAX_LIMIT, newBuilderState, problems, stateFromWidget, withKind } from "./builder";
 import { ReportDialog } from "./dialog";

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { grantSite } from "../../../../lib/d1/accounts";
-import { inbox, lastMessage, linkIn } from "../../../../test/support/workers/email";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { grantSite } from "@pixel/lib/d1/accounts";
+import { inbox, lastMessage, linkIn } from "@pixel/test/support/workers/email";
 import { scheduled } from "../scheduled";
-import { apiEnv, call, db, newSite, signedInUser } from "../../../../test/support/workers/api";
+import { apiEnv, call, db, newSite, signedInUser } from "@pixel/test/support/workers/api";
 import { DROP_MINIMUM } from "./check";
 
 const MINUTE = 60_000;

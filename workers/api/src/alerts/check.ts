@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { wallClock } from "../../../../lib/time";
-import { sites, trafficAlerts, users, type Site, type TrafficAlert } from "../../../../lib/d1/schema";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { wallClock } from "@pixel/lib/time";
+import { sites, trafficAlerts, users, type Site, type TrafficAlert } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import { siteLink } from "../email/links";
 import { alertMessage, alertSubject, type AlertKind } from "../email/render";

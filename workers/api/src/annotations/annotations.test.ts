@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { randomId } from "../../../../lib/auth/ids";
-import { annotations } from "../../../../lib/d1/schema";
-import { accessWorld, call, db } from "../../../../test/support/workers/api";
-import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "../../../../lib/annotations";
+import { randomId } from "@pixel/lib/auth/ids";
+import { annotations } from "@pixel/lib/d1/schema";
+import { accessWorld, call, db } from "@pixel/test/support/workers/api";
+import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "@pixel/lib/annotations";
 
 describe("annotations", () => {
   it("site admins write dated notes; viewers read them by date, within a range", async () => {

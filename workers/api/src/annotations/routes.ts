@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { and, asc, count, eq, gte, lte } from "drizzle-orm";
 import * as v from "valibot";
-import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "../../../../lib/annotations";
-import { randomId } from "../../../../lib/auth/ids";
-import { annotations, type Annotation } from "../../../../lib/d1/schema";
-import { isoDate } from "../../../../lib/stats/query";
+import { MAX_ANNOTATION_LENGTH, MAX_ANNOTATIONS } from "@pixel/lib/annotations";
+import { randomId } from "@pixel/lib/auth/ids";
+import { annotations, type Annotation } from "@pixel/lib/d1/schema";
+import { isoDate } from "@pixel/lib/stats/query";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { loginAttempts, sessions } from "../../../../lib/d1/schema";
-import { apiEnv, call, db, login, PASSWORD, signedInUser, unique } from "../../../../test/support/workers/api";
+import { loginAttempts, sessions } from "@pixel/lib/d1/schema";
+import { apiEnv, call, db, login, PASSWORD, signedInUser, unique } from "@pixel/test/support/workers/api";
 import { ATTEMPT_LIMITS } from "./rate-limit";
 import { SESSION_COOKIE, sessionSecret } from "./session";
 import { createSession, SESSION_SECONDS, sessionLookup } from "./session-store";

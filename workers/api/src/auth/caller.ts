@@ -1,6 +1,6 @@
 import { eq, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { type Site, sites } from "../../../../lib/d1/schema";
+import { type Site, sites } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext, Caller } from "../env";
 import { apiKeyCaller } from "../keys/access";

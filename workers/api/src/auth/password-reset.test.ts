@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apiEnv, call, login, PASSWORD, signedInUser, unique } from "../../../../test/support/workers/api";
-import { inbox, lastMessage, linkIn } from "../../../../test/support/workers/email";
+import { apiEnv, call, login, PASSWORD, signedInUser, unique } from "@pixel/test/support/workers/api";
+import { inbox, lastMessage, linkIn } from "@pixel/test/support/workers/email";
 import { ATTEMPT_LIMITS } from "./rate-limit";
 
 const NEW_PASSWORD = "a brand new password";

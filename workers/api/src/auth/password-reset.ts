@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { and, eq, gt, lt, or } from "drizzle-orm";
 import * as v from "valibot";
-import { hashPassword } from "../../../../lib/auth/password";
-import { randomToken, sha256Hex, tokenPattern } from "../../../../lib/auth/tokens";
-import { endAccess, findUserByEmail } from "../../../../lib/d1/accounts";
-import { passwordResets, users } from "../../../../lib/d1/schema";
+import { hashPassword } from "@pixel/lib/auth/password";
+import { randomToken, sha256Hex, tokenPattern } from "@pixel/lib/auth/tokens";
+import { endAccess, findUserByEmail } from "@pixel/lib/d1/accounts";
+import { passwordResets, users } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import { dashboardLink, sendInBackground } from "../email/links";
 import { passwordResetMessage } from "../email/render";

@@ -1,7 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { hmacHex } from "../../../../lib/auth/tokens";
-import { loginAttempts } from "../../../../lib/d1/schema";
-import { networkOf } from "../../../../lib/http/network";
+import { hmacHex } from "@pixel/lib/auth/tokens";
+import { loginAttempts } from "@pixel/lib/d1/schema";
+import { networkOf } from "@pixel/lib/http/network";
 import { database } from "../db";
 
 export const WINDOW_MS = 15 * 60_000;

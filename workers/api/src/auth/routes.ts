@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
-import { hashPassword, verifyPassword } from "../../../../lib/auth/password";
-import { findUserByEmail } from "../../../../lib/d1/accounts";
-import { users, type Session } from "../../../../lib/d1/schema";
+import { hashPassword, verifyPassword } from "@pixel/lib/auth/password";
+import { findUserByEmail } from "@pixel/lib/d1/accounts";
+import { users, type Session } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { CurrentPassword, Email, NewPassword } from "../users/fields";

@@ -1,8 +1,8 @@
 import { and, desc, eq, gt, lt } from "drizzle-orm";
-import { randomId } from "../../../../lib/auth/ids";
-import { hmacHex, randomToken } from "../../../../lib/auth/tokens";
-import { sessions, users, type Session, type User } from "../../../../lib/d1/schema";
-import { softwareFrom } from "../../../collector/src/enrich/user-agent";
+import { randomId } from "@pixel/lib/auth/ids";
+import { hmacHex, randomToken } from "@pixel/lib/auth/tokens";
+import { sessions, users, type Session, type User } from "@pixel/lib/d1/schema";
+import { softwareFrom } from "@pixel/workers/collector/src/enrich/user-agent";
 import { database } from "../db";
 
 export const SESSION_SECONDS = 30 * 24 * 3600;

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { User } from "../../../../lib/d1/schema";
+import type { User } from "@pixel/lib/d1/schema";
 import { dashboardOrigin } from "../cors/dashboard-origin";
 import type { ApiContext, ApiEnv } from "../env";
 import { createSession, endSessionByToken, findSession, SESSION_SECONDS } from "./session-store";

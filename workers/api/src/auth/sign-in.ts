@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
-import { users, type User } from "../../../../lib/d1/schema";
+import { users, type User } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { countAttempt, forgiveAttempt, loginSubjects, tooManyAttempts, type LoginSubjects } from "./rate-limit";

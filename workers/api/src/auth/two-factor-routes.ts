@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
-import { verifyPassword } from "../../../../lib/auth/password";
-import { resetTwoFactor } from "../../../../lib/d1/accounts";
-import { users, type SignInChallenge, type User } from "../../../../lib/d1/schema";
+import { verifyPassword } from "@pixel/lib/auth/password";
+import { resetTwoFactor } from "@pixel/lib/d1/accounts";
+import { users, type SignInChallenge, type User } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { CurrentPassword } from "../users/fields";

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
-import { hmacHex, randomToken } from "../../../../lib/auth/tokens";
-import { recoveryCodes, settings, signInChallenges, twoFactors, type SignInChallenge, type User } from "../../../../lib/d1/schema";
+import { hmacHex, randomToken } from "@pixel/lib/auth/tokens";
+import { recoveryCodes, settings, signInChallenges, twoFactors, type SignInChallenge, type User } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import { matchingStep, newTotpSecret } from "./totp";
 

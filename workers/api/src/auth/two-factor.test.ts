@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { recoveryCodes, twoFactors } from "../../../../lib/d1/schema";
-import { apiEnv, call, db, PASSWORD, signedInUser } from "../../../../test/support/workers/api";
+import { recoveryCodes, twoFactors } from "@pixel/lib/d1/schema";
+import { apiEnv, call, db, PASSWORD, signedInUser } from "@pixel/test/support/workers/api";
 import { ATTEMPT_LIMITS } from "./rate-limit";
 import { sessionSecret } from "./session";
 import { totpAt } from "./totp";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { MAX_COHORTS } from "../../../../lib/cohorts";
-import { createSite } from "../../../../lib/d1/accounts";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { accessWorld, apiEnv, call, db, signedInUser, unique } from "../../../../test/support/workers/api";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { MAX_COHORTS } from "@pixel/lib/cohorts";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { accessWorld, apiEnv, call, db, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 const NOVEMBER: [string, string] = ["2026-11-02", "2026-11-22"];

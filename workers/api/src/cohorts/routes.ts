@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import { CohortPeriod, type RetentionReport } from "../../../../lib/cohorts";
-import { QueryError } from "../../../../lib/stats/error";
-import { QueryBody } from "../../../../lib/stats/query";
+import { CohortPeriod, type RetentionReport } from "@pixel/lib/cohorts";
+import { QueryError } from "@pixel/lib/stats/error";
+import { QueryBody } from "@pixel/lib/stats/query";
 import { withReader } from "../clickhouse";
 import type { ApiContext } from "../env";
 import { BAD_REGEX, isBadRegex, lookupsFor, prepareQuery } from "../stats/routes";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiEnv, call, PASSWORD, signedInUser } from "../../../../test/support/workers/api";
+import { apiEnv, call, PASSWORD, signedInUser } from "@pixel/test/support/workers/api";
 
 const DASHBOARD = "https://pixel-dashboard.pages.dev";
 const crossOrigin = { ...apiEnv, PIXEL_DASHBOARD_ORIGIN: `${DASHBOARD}/` };

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sites } from "../../../../lib/d1/schema";
-import visitorsCsv from "../../../../lib/import/fixtures/plausible/imported_visitors_20240301_20240302.csv?raw";
-import { countRows } from "../../../../test/support/workers/api-data";
-import { accessWorld, apiEnv, call, db, PASSWORD, signedInUser } from "../../../../test/support/workers/api";
+import { sites } from "@pixel/lib/d1/schema";
+import visitorsCsv from "@pixel/lib/import/fixtures/plausible/imported_visitors_20240301_20240302.csv?raw";
+import { countRows } from "@pixel/test/support/workers/api-data";
+import { accessWorld, apiEnv, call, db, PASSWORD, signedInUser } from "@pixel/test/support/workers/api";
 
 const HOSTILE = { origin: "https://evil.example" };
 const DASHBOARD = "https://pixel-dashboard.pages.dev";

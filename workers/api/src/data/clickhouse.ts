@@ -1,5 +1,5 @@
 import { type ClickHouseClient, ClickHouseError } from "@clickhouse/client-web";
-import { clickHouseConfigFromEnv, withClickHouse } from "../../../../lib/clickhouse/client";
+import { clickHouseConfigFromEnv, withClickHouse } from "@pixel/lib/clickhouse/client";
 import { apiClickHouse, QUERY_LIMITS } from "../clickhouse";
 import { MisconfiguredError } from "../auth/session";
 import type { ApiEnv } from "../env";

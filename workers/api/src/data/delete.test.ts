@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { FOREVER, FORGOTTEN_SITES } from "../../../../lib/clickhouse/site-data";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { insertRows } from "../../../../lib/clickhouse/insert";
-import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
-import { accessWorld, call, signedInUser } from "../../../../test/support/workers/api";
-import { clickHouse, countRows } from "../../../../test/support/workers/api-data";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { FOREVER, FORGOTTEN_SITES } from "@pixel/lib/clickhouse/site-data";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { insertRows } from "@pixel/lib/clickhouse/insert";
+import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
+import { accessWorld, call, signedInUser } from "@pixel/test/support/workers/api";
+import { clickHouse, countRows } from "@pixel/test/support/workers/api-data";
 
 async function seed(siteId: string) {
   const client = clickHouse();

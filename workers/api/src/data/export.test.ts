@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Site } from "../../../../lib/d1/schema";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { accessWorld, call, newSite, signedInUser } from "../../../../test/support/workers/api";
-import { grantSite } from "../../../../lib/d1/accounts";
-import { db } from "../../../../test/support/workers/api";
-import { clickHouse, fetchApi } from "../../../../test/support/workers/api-data";
+import type { Site } from "@pixel/lib/d1/schema";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { accessWorld, call, newSite, signedInUser } from "@pixel/test/support/workers/api";
+import { grantSite } from "@pixel/lib/d1/accounts";
+import { db } from "@pixel/test/support/workers/api";
+import { clickHouse, fetchApi } from "@pixel/test/support/workers/api-data";
 
 let site: Site;
 let other: Site;

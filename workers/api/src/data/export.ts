@@ -1,11 +1,11 @@
 import type { Row } from "@clickhouse/client-web";
 import type { Context } from "hono";
 import * as v from "valibot";
-import { addDays } from "../../../../lib/time";
+import { addDays } from "@pixel/lib/time";
 import type { ApiContext } from "../env";
 import { STATS_SETTINGS } from "../stats/run";
-import { csvLine } from "../../../../lib/stats/csv";
-import { isoDate } from "../../../../lib/stats/query";
+import { csvLine } from "@pixel/lib/stats/csv";
+import { isoDate } from "@pixel/lib/stats/query";
 import { reader } from "./clickhouse";
 
 const ExportQuery = v.strictObject({

@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { rebuildPages } from "../../../../lib/clickhouse/tables/pages";
-import { forgetSessions } from "../../../../lib/clickhouse/tables/sessions";
-import type { EventRow } from "../../../../lib/clickhouse/tables/events";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { rebuildPages } from "@pixel/lib/clickhouse/tables/pages";
+import { forgetSessions } from "@pixel/lib/clickhouse/tables/sessions";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import {
   applyBreakdown,
   type Breakdown,
@@ -14,10 +14,10 @@ import {
   synthesizeDay,
   type VisitorsDay,
   visitorsDay,
-} from "../../../../lib/import/plausible";
-import { type CustomEvents, customEventsRow, placeCustomEvents } from "../../../../lib/import/plausible-events";
-import type { ImportSite } from "../../../../lib/import/site";
-import { addDays } from "../../../../lib/time";
+} from "@pixel/lib/import/plausible";
+import { type CustomEvents, customEventsRow, placeCustomEvents } from "@pixel/lib/import/plausible-events";
+import type { ImportSite } from "@pixel/lib/import/site";
+import { addDays } from "@pixel/lib/time";
 import { parsed, type Report, type Rows, write } from "./report";
 
 // Plausible's files change stored synthetic events: imported_visitors makes each day's visits, the other files read

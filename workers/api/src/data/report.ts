@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { clickHouseTime, insertJsonRows } from "../../../../lib/clickhouse/client";
-import type { EventRow } from "../../../../lib/clickhouse/tables/events";
-import type { csvTable } from "../../../../lib/import/csv";
-import { LineError } from "../../../../lib/import/site";
+import { clickHouseTime, insertJsonRows } from "@pixel/lib/clickhouse/client";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import type { csvTable } from "@pixel/lib/import/csv";
+import { LineError } from "@pixel/lib/import/site";
 
 const MAX_REPORTED = 100;
 /** Rows per INSERT. */

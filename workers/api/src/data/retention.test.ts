@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { eventRow } from "../../../../test/support/event-row";
-import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { insertRows } from "../../../../lib/clickhouse/insert";
-import { accessWorld, apiEnv, call } from "../../../../test/support/workers/api";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { eventRow } from "@pixel/test/support/event-row";
+import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { insertRows } from "@pixel/lib/clickhouse/insert";
+import { accessWorld, apiEnv, call } from "@pixel/test/support/workers/api";
 import worker from "../index";
-import { clickHouse, countRows } from "../../../../test/support/workers/api-data";
+import { clickHouse, countRows } from "@pixel/test/support/workers/api-data";
 
 const DAY = 86_400_000;
 

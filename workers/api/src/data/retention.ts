@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { applyRetention, SITE_TABLES, type SiteTable } from "../../../../lib/clickhouse/site-data";
-import { createLogger } from "../../../../lib/log/log";
+import { applyRetention, SITE_TABLES, type SiteTable } from "@pixel/lib/clickhouse/site-data";
+import { createLogger } from "@pixel/lib/log/log";
 import type { ApiContext, ApiEnv } from "../env";
 import { withWriter } from "./clickhouse";
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { deleteSiteData } from "../../../../lib/clickhouse/site-data";
+import { deleteSiteData } from "@pixel/lib/clickhouse/site-data";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
 import { withWriter } from "./clickhouse";

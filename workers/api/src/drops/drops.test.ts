@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import type { DropMessage } from "../../../../lib/events/message";
-import { DROPPED_HITS } from "../../../../lib/clickhouse/tables/dropped-hits";
-import { insertRows } from "../../../../lib/clickhouse/insert";
-import { accessWorld, apiEnv, call } from "../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import type { DropMessage } from "@pixel/lib/events/message";
+import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
+import { insertRows } from "@pixel/lib/clickhouse/insert";
+import { accessWorld, apiEnv, call } from "@pixel/test/support/workers/api";
 
 let world: Awaited<ReturnType<typeof accessWorld>>;
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { droppedHitsByDay } from "../../../../lib/clickhouse/tables/dropped-hits";
+import { droppedHitsByDay } from "@pixel/lib/clickhouse/tables/dropped-hits";
 import { withReader } from "../clickhouse";
-import { DROP_REASONS } from "../../../../lib/events/message";
-import { addDays } from "../../../../lib/time";
+import { DROP_REASONS } from "@pixel/lib/events/message";
+import { addDays } from "@pixel/lib/time";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";
 import { dropsRange } from "./range";

@@ -1,5 +1,5 @@
-import { PART_DROP_REASONS } from "../../../../lib/events/message";
-import type { DropsSummary } from "../../../../lib/stats/drops";
+import { PART_DROP_REASONS } from "@pixel/lib/events/message";
+import type { DropsSummary } from "@pixel/lib/stats/drops";
 
 export interface DropRow {
   day: string;

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { MisconfiguredError } from "../auth/session";
 import { dashboardOrigin } from "../cors/dashboard-origin";
-import { logFor } from "../../../../lib/log/http";
-import { errorFields } from "../../../../lib/log/log";
+import { logFor } from "@pixel/lib/log/http";
+import { errorFields } from "@pixel/lib/log/log";
 import type { ApiContext, ApiEnv } from "../env";
 
 /**

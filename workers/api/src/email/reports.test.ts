@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { grantSite } from "../../../../lib/d1/accounts";
-import type { Site, User } from "../../../../lib/d1/schema";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { grantSite } from "@pixel/lib/d1/accounts";
+import type { Site, User } from "@pixel/lib/d1/schema";
 import { scheduled } from "../scheduled";
-import { apiEnv, call, db, newSite, signedInUser } from "../../../../test/support/workers/api";
-import { inbox, lastMessage, linkIn } from "../../../../test/support/workers/email";
+import { apiEnv, call, db, newSite, signedInUser } from "@pixel/test/support/workers/api";
+import { inbox, lastMessage, linkIn } from "@pixel/test/support/workers/email";
 import { lastPeriod } from "./reports";
 
 /** Auckland is UTC+13 in November: Monday 30 November, 08:00 there is Sunday 29 November, 19:00 UTC. */

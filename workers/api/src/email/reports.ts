@@ -1,10 +1,10 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { and, eq, lt } from "drizzle-orm";
-import { addDays, addMonths, wallClock } from "../../../../lib/time";
-import { emailReports, sites, users, type ReportFrequency, type Site } from "../../../../lib/d1/schema";
+import { addDays, addMonths, wallClock } from "@pixel/lib/time";
+import { emailReports, sites, users, type ReportFrequency, type Site } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiEnv } from "../env";
-import type { QueryAnswer } from "../../../../lib/stats/query";
+import type { QueryAnswer } from "@pixel/lib/stats/query";
 import { siteLink } from "./links";
 import { reportMessage } from "./render";
 import { mailerFor } from "./send";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ApiEnv } from "../env";
-import { apiEnv, call } from "../../../../test/support/workers/api";
+import { apiEnv, call } from "@pixel/test/support/workers/api";
 import { toMime } from "./mime";
 import { invitationMessage, passwordResetMessage } from "./render";
 import { mailerFor } from "./send";
-import { parseMessage } from "../../../../test/support/mime";
+import { parseMessage } from "@pixel/test/support/mime";
 
 const message = { ...passwordResetMessage("ada@pixel.test", "https://pixel.example/reset-password#pxr_1", 60), unsubscribeUrl: "https://pixel.example/u?token=x" };
 

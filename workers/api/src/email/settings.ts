@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
-import { emailReports, REPORT_FREQUENCIES, trafficAlerts, type TrafficAlert } from "../../../../lib/d1/schema";
+import { emailReports, REPORT_FREQUENCIES, trafficAlerts, type TrafficAlert } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import type { Site } from "../../../../lib/d1/schema";
-import { normalizeQuery, type QueryAnswer, QueryBody } from "../../../../lib/stats/query";
+import type { Site } from "@pixel/lib/d1/schema";
+import { normalizeQuery, type QueryAnswer, QueryBody } from "@pixel/lib/stats/query";
 import { runQuery } from "../stats/run";
 import { parseWith } from "../validate";
 

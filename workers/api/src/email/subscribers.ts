@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import type { Site, User } from "../../../../lib/d1/schema";
-import { errorFields } from "../../../../lib/log/log";
+import type { Site, User } from "@pixel/lib/d1/schema";
+import { errorFields } from "@pixel/lib/log/log";
 import { withReader } from "../clickhouse";
 import type { ApiEnv } from "../env";
 import { siteAccess } from "../sites/access";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
-import { constantTimeEqual } from "../../../../lib/auth/password";
-import { hmacHex } from "../../../../lib/auth/tokens";
-import { emailReports, REPORT_FREQUENCIES, trafficAlerts } from "../../../../lib/d1/schema";
+import { constantTimeEqual } from "@pixel/lib/auth/password";
+import { hmacHex } from "@pixel/lib/auth/tokens";
+import { emailReports, REPORT_FREQUENCIES, trafficAlerts } from "@pixel/lib/d1/schema";
 import { sessionSecret } from "../auth/session";
 import { database } from "../db";
 import type { ApiContext, ApiEnv } from "../env";

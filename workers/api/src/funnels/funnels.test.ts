@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { randomId } from "../../../../lib/auth/ids";
-import { funnels } from "../../../../lib/d1/schema";
-import { type FunnelStep, MAX_FUNNEL_STEPS, MAX_FUNNELS } from "../../../../lib/funnels";
-import { accessWorld, call, db } from "../../../../test/support/workers/api";
+import { randomId } from "@pixel/lib/auth/ids";
+import { funnels } from "@pixel/lib/d1/schema";
+import { type FunnelStep, MAX_FUNNEL_STEPS, MAX_FUNNELS } from "@pixel/lib/funnels";
+import { accessWorld, call, db } from "@pixel/test/support/workers/api";
 
 const signup: { name: string; steps: FunnelStep[] } = {
   name: "Signup",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { eventRow } from "../../../../test/support/event-row";
-import { accessWorld, call } from "../../../../test/support/workers/api";
-import { clickHouse } from "../../../../test/support/workers/api-data";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { eventRow } from "@pixel/test/support/event-row";
+import { accessWorld, call } from "@pixel/test/support/workers/api";
+import { clickHouse } from "@pixel/test/support/workers/api-data";
 
 const steps = [
   { kind: "page", pagePath: "/" },

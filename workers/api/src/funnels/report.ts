@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { type FunnelDropOff, type FunnelReport, type FunnelStep, percentOf } from "../../../../lib/funnels";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { type FunnelDropOff, type FunnelReport, type FunnelStep, percentOf } from "@pixel/lib/funnels";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { EVENTS } from "../stats/catalog";
 import { eventsInRangeSql, matchingVisitsSql } from "../stats/compile";
 import { goalPattern } from "../stats/filter-sql";

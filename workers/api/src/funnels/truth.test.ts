@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trueDropOff, trueFunnel, upperMedian } from "../../../../dev/ground-truth/funnel";
-import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
-import { type EventRow, insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { type FunnelStep, percentOf } from "../../../../lib/funnels";
+import { trueDropOff, trueFunnel, upperMedian } from "@pixel/dev/ground-truth/funnel";
+import { generateEventBatches, type TruthSite } from "@pixel/dev/ground-truth/generate";
+import { type EventRow, insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { type FunnelStep, percentOf } from "@pixel/lib/funnels";
 import { runDropOff, runFunnel } from "./report";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };

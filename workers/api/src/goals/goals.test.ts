@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessWorld, call } from "../../../../test/support/workers/api";
+import { accessWorld, call } from "@pixel/test/support/workers/api";
 
 describe("goals", () => {
   it("site admins add event and page goals; viewers list them but can't add or remove", async () => {

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
-import { randomId } from "../../../../lib/auth/ids";
-import { goals, type Goal } from "../../../../lib/d1/schema";
-import { Currency } from "../../../../lib/events/hit";
+import { randomId } from "@pixel/lib/auth/ids";
+import { goals, type Goal } from "@pixel/lib/d1/schema";
+import { Currency } from "@pixel/lib/events/hit";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";

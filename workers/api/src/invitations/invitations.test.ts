@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { inbox, lastMessage, linkIn } from "../../../../test/support/workers/email";
-import { accessWorld, apiEnv, call, login, newSite, signedInUser, unique } from "../../../../test/support/workers/api";
+import { inbox, lastMessage, linkIn } from "@pixel/test/support/workers/email";
+import { accessWorld, apiEnv, call, login, newSite, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 const PASSWORD = "the invitee's own password";
 const newAddress = () => `${unique("invitee")}@pixel.test`;

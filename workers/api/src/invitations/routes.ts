@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { and, asc, eq, gt, lt, or } from "drizzle-orm";
 import * as v from "valibot";
-import { randomId } from "../../../../lib/auth/ids";
-import { randomToken, sha256Hex, tokenPattern } from "../../../../lib/auth/tokens";
-import { createUser, findUserByEmail, grantSite } from "../../../../lib/d1/accounts";
-import { invitations, sites, type Invitation } from "../../../../lib/d1/schema";
+import { randomId } from "@pixel/lib/auth/ids";
+import { randomToken, sha256Hex, tokenPattern } from "@pixel/lib/auth/tokens";
+import { createUser, findUserByEmail, grantSite } from "@pixel/lib/d1/accounts";
+import { invitations, sites, type Invitation } from "@pixel/lib/d1/schema";
 import { publicUser, startSession } from "../auth/session";
 import { database } from "../db";
 import { dashboardLink } from "../email/links";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { sha256Hex } from "../../../../lib/auth/tokens";
-import { apiKeys, apiKeySites, users } from "../../../../lib/d1/schema";
+import { sha256Hex } from "@pixel/lib/auth/tokens";
+import { apiKeys, apiKeySites, users } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { Caller } from "../env";
 

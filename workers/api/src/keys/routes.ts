@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { and, eq, inArray } from "drizzle-orm";
 import * as v from "valibot";
-import { randomId } from "../../../../lib/auth/ids";
-import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
-import { apiKeys, apiKeySites, type ApiKey } from "../../../../lib/d1/schema";
+import { randomId } from "@pixel/lib/auth/ids";
+import { randomToken, sha256Hex } from "@pixel/lib/auth/tokens";
+import { apiKeys, apiKeySites, type ApiKey } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { sitesVisibleTo } from "../sites/access";

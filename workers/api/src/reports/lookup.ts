@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { reports } from "../../../../lib/d1/schema";
+import { reports } from "@pixel/lib/d1/schema";
 import type { database } from "../db";
 
 export type Db = ReturnType<typeof database>;

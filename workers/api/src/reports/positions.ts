@@ -1,6 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { eq } from "drizzle-orm";
-import { reports, widgets } from "../../../../lib/d1/schema";
+import { reports, widgets } from "@pixel/lib/d1/schema";
 import type { Db } from "./lookup";
 
 /** The ids in their new order after moving `id` to `position` (clamped to the list). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { accessWorld, apiEnv, call, newSite, signedInUser } from "../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { accessWorld, apiEnv, call, newSite, signedInUser } from "@pixel/test/support/workers/api";
 import { moveTo } from "./positions";
 import { QUERY_LIMITS } from "../clickhouse";
 import { notASelect, runReadOnlySql, SqlRefused } from "./sql";

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { asc, eq } from "drizzle-orm";
 import * as v from "valibot";
-import { randomId } from "../../../../lib/auth/ids";
-import { reports, widgets, type Report } from "../../../../lib/d1/schema";
+import { randomId } from "@pixel/lib/auth/ids";
+import { reports, widgets, type Report } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireGlobalAdmin } from "../auth/session";
 import { requireSiteRole } from "../sites/access";
-import { QueryBody } from "../../../../lib/stats/query";
+import { QueryBody } from "@pixel/lib/stats/query";
 import { jsonBody } from "../validate";
 import { findReport, noReport, type Db } from "./lookup";
 import { moveTo, renumber, writeAll } from "./positions";

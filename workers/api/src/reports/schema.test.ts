@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessWorld, call } from "../../../../test/support/workers/api";
+import { accessWorld, call } from "@pixel/test/support/workers/api";
 
 describe("the SQL editor's schema and draft runs", () => {
   it("lists the events table's columns to global admins only", async () => {

@@ -1,4 +1,4 @@
-import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { selectRows, type ClickHouseEnv } from "@pixel/lib/clickhouse/client";
 import { withReader } from "../clickhouse";
 
 /** The tables SQL widgets are meant to read; the schema browser lists only these. */

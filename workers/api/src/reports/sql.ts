@@ -1,5 +1,5 @@
 import { ClickHouseError, type ClickHouseSettings } from "@clickhouse/client-web";
-import { selectRows, type ClickHouseEnv } from "../../../../lib/clickhouse/client";
+import { selectRows, type ClickHouseEnv } from "@pixel/lib/clickhouse/client";
 import { QUERY_LIMITS, withReader } from "../clickhouse";
 
 /**

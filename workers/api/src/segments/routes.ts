@@ -1,11 +1,11 @@
 import { Hono, type Context } from "hono";
 import { and, asc, count, eq, inArray, or } from "drizzle-orm";
 import * as v from "valibot";
-import { segments, type Segment } from "../../../../lib/d1/schema";
-import { checkNoNestedSegments, MAX_SEGMENT_NAME_LENGTH, MAX_SEGMENTS, SEGMENT_VISIBILITIES } from "../../../../lib/segments";
-import { QueryError } from "../../../../lib/stats/error";
-import { parseFilters } from "../../../../lib/stats/filters";
-import { MAX_FILTERS } from "../../../../lib/stats/limits";
+import { segments, type Segment } from "@pixel/lib/d1/schema";
+import { checkNoNestedSegments, MAX_SEGMENT_NAME_LENGTH, MAX_SEGMENTS, SEGMENT_VISIBILITIES } from "@pixel/lib/segments";
+import { QueryError } from "@pixel/lib/stats/error";
+import { parseFilters } from "@pixel/lib/stats/filters";
+import { MAX_FILTERS } from "@pixel/lib/stats/limits";
 import { database } from "../db";
 import type { ApiContext, Caller } from "../env";
 import { requireSiteRole } from "../sites/access";

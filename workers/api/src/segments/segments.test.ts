@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { accessWorld, apiEnv, call } from "../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { accessWorld, apiEnv, call } from "@pixel/test/support/workers/api";
 
 const chrome = ["is", "visit:browser", ["Chrome"]];
 const docs = ["contains", "event:page", ["/docs"]];

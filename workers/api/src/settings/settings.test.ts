@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { call, PASSWORD, signedInUser } from "../../../../test/support/workers/api";
+import { call, PASSWORD, signedInUser } from "@pixel/test/support/workers/api";
 
 describe("installation settings", () => {
   afterEach(async () => {

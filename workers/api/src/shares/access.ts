@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { sha256Hex } from "../../../../lib/auth/tokens";
-import { sites, type Site } from "../../../../lib/d1/schema";
+import { sha256Hex } from "@pixel/lib/auth/tokens";
+import { sites, type Site } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 
 /** The site behind a share token, if sharing is on. */

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
-import { randomToken, sha256Hex } from "../../../../lib/auth/tokens";
-import { sites } from "../../../../lib/d1/schema";
+import { randomToken, sha256Hex } from "@pixel/lib/auth/tokens";
+import { sites } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { requireSiteRole } from "../sites/access";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { sites } from "../../../../lib/d1/schema";
-import { accessWorld, call, db } from "../../../../test/support/workers/api";
+import { sites } from "@pixel/lib/d1/schema";
+import { accessWorld, call, db } from "@pixel/test/support/workers/api";
 
 const query = (siteId: string, token: string) =>
   call("/v2/query", { body: { site_id: siteId, metrics: ["visitors"], date_range: "7d" }, headers: { authorization: `Bearer ${token}` } });

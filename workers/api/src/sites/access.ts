@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { and, eq } from "drizzle-orm";
-import { memberships, sites, type Site, type User } from "../../../../lib/d1/schema";
+import { memberships, sites, type Site, type User } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext, SiteRole } from "../env";
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { parentDomains } from "../../../../lib/d1/hostnames";
-import { memberships, siteHostnames, type User } from "../../../../lib/d1/schema";
+import { parentDomains } from "@pixel/lib/d1/hostnames";
+import { memberships, siteHostnames, type User } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 
 export interface ClaimRefusal {

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
-import { findUserByEmail, grantSite } from "../../../../lib/d1/accounts";
-import { memberships, users } from "../../../../lib/d1/schema";
+import { findUserByEmail, grantSite } from "@pixel/lib/d1/accounts";
+import { memberships, users } from "@pixel/lib/d1/schema";
 import { database } from "../db";
 import type { ApiContext } from "../env";
 import { Email } from "../users/fields";

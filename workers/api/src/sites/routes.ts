@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
-import { deleteSiteData, forgetSite } from "../../../../lib/clickhouse/site-data";
-import { createSite, isClaimClash, updateSite } from "../../../../lib/d1/accounts";
-import { sites, type Site } from "../../../../lib/d1/schema";
+import { deleteSiteData, forgetSite } from "@pixel/lib/clickhouse/site-data";
+import { createSite, isClaimClash, updateSite } from "@pixel/lib/d1/accounts";
+import { sites, type Site } from "@pixel/lib/d1/schema";
 import { withReader } from "../clickhouse";
 import { withWriter } from "../data/clickhouse";
 import { requestRetention, startRetentionJobs } from "../data/retention";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { siteForHost } from "../../../collector/src/sites";
-import { accessWorld, apiEnv, call, signedInUser, unique } from "../../../../test/support/workers/api";
+import { siteForHost } from "@pixel/workers/collector/src/sites";
+import { accessWorld, apiEnv, call, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 describe("sites", () => {
   it("makes the creator the owner, with default tracker settings and shields", async () => {

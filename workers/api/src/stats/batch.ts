@@ -1,8 +1,8 @@
 import * as v from "valibot";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { type CompileContext, combiningKey, isCombinable } from "./planner";
-import type { QueryAnswer } from "../../../../lib/stats/query";
-import { MAX_BATCH } from "../../../../lib/stats/limits";
+import type { QueryAnswer } from "@pixel/lib/stats/query";
+import { MAX_BATCH } from "@pixel/lib/stats/limits";
 
 export const BatchBody = v.strictObject({
   queries: v.pipe(v.array(v.unknown()), v.minLength(1, `give 1 to ${MAX_BATCH} queries`), v.maxLength(MAX_BATCH, `a batch takes at most ${MAX_BATCH} queries`)),

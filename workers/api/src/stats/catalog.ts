@@ -1,6 +1,6 @@
-import type { TimeGrain } from "../../../../lib/stats/limits";
-import { COUNTRY_NAMES } from "../../../../lib/stats/countries";
-import { type EventDimension, type Metric, namedDimension, type VisitDimension, type VisitNameDimension } from "../../../../lib/stats/vocabulary";
+import type { TimeGrain } from "@pixel/lib/stats/limits";
+import { COUNTRY_NAMES } from "@pixel/lib/stats/countries";
+import { type EventDimension, type Metric, namedDimension, type VisitDimension, type VisitNameDimension } from "@pixel/lib/stats/vocabulary";
 
 /** The SQL of each word of the query language: the only identifiers compiled queries contain. */
 

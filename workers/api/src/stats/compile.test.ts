@@ -1,9 +1,9 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { compileQuery } from "./compile";
-import type { QueriedSite } from "../../../../lib/stats/dates";
-import { QueryError } from "../../../../lib/stats/error";
-import { normalizeQuery as normalize, QueryBody, type QueryInput } from "../../../../lib/stats/query";
+import type { QueriedSite } from "@pixel/lib/stats/dates";
+import { QueryError } from "@pixel/lib/stats/error";
+import { normalizeQuery as normalize, QueryBody, type QueryInput } from "@pixel/lib/stats/query";
 
 const site = { timezone: "Europe/Berlin", createdAt: new Date("2026-01-15T12:00:00Z") };
 const now = new Date("2026-11-28T23:30:00Z"); // already the 29th in Berlin

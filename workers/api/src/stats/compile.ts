@@ -1,7 +1,7 @@
-import { localBounds, timeGrain } from "../../../../lib/stats/dates";
-import { dimensionsOf, type Filter, filterKinds, isGoalFilter } from "../../../../lib/stats/filters";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
-import type { TimeGrain } from "../../../../lib/stats/limits";
+import { localBounds, timeGrain } from "@pixel/lib/stats/dates";
+import { dimensionsOf, type Filter, filterKinds, isGoalFilter } from "@pixel/lib/stats/filters";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
+import type { TimeGrain } from "@pixel/lib/stats/limits";
 import {
   type Dimension,
   type EventDimension,
@@ -14,7 +14,7 @@ import {
   type Metric,
   type TimeDimension,
   type VisitDimension,
-} from "../../../../lib/stats/vocabulary";
+} from "@pixel/lib/stats/vocabulary";
 import {
   BUCKET_FUNCTION,
   EVENT_METRIC_SQL,

@@ -1,5 +1,5 @@
-import { csvLine } from "../../../../lib/stats/csv";
-import type { QueryAnswer } from "../../../../lib/stats/query";
+import { csvLine } from "@pixel/lib/stats/csv";
+import type { QueryAnswer } from "@pixel/lib/stats/query";
 
 /** A query's answer as CSV: its dimensions, then its metrics. */
 export function toCsv(answer: QueryAnswer): string {

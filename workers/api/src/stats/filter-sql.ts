@@ -1,5 +1,5 @@
-import { type Filter, type FilterFold, foldFilter } from "../../../../lib/stats/filters";
-import { type EventDimension, type FilterOperator, PROPS_PREFIX, type VisitDimension } from "../../../../lib/stats/vocabulary";
+import { type Filter, type FilterFold, foldFilter } from "@pixel/lib/stats/filters";
+import { type EventDimension, type FilterOperator, PROPS_PREFIX, type VisitDimension } from "@pixel/lib/stats/vocabulary";
 import { EVENT_COLUMNS, EVENTS, visitColumn } from "./catalog";
 import type { Params } from "./params";
 

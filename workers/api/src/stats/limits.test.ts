@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_BATCH, MAX_FILTER_DEPTH, MAX_FILTERS, MAX_RANGE_DAYS, MAX_TIME_LABELS } from "../../../../lib/stats/limits";
-import { grantSite } from "../../../../lib/d1/accounts";
-import { accessWorld, call, db, newSite, signedInUser } from "../../../../test/support/workers/api";
+import { MAX_BATCH, MAX_FILTER_DEPTH, MAX_FILTERS, MAX_RANGE_DAYS, MAX_TIME_LABELS } from "@pixel/lib/stats/limits";
+import { grantSite } from "@pixel/lib/d1/accounts";
+import { accessWorld, call, db, newSite, signedInUser } from "@pixel/test/support/workers/api";
 
 let siteId = "";
 let cookie = "";

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { createSite } from "../../../../lib/d1/accounts";
-import { localDate } from "../../../../lib/stats/dates";
-import type { SiteOverview } from "../../../../lib/stats/overview";
-import { addDays } from "../../../../lib/time";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { localDate } from "@pixel/lib/stats/dates";
+import type { SiteOverview } from "@pixel/lib/stats/overview";
+import { addDays } from "@pixel/lib/time";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { apiEnv, call, db, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 const HOUR = 3_600_000;
 

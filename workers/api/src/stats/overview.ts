@@ -1,9 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import type { Site } from "../../../../lib/d1/schema";
-import { localDate } from "../../../../lib/stats/dates";
-import { OVERVIEW_DAYS, type SiteOverview } from "../../../../lib/stats/overview";
-import { addDays, zonedInstant } from "../../../../lib/time";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import type { Site } from "@pixel/lib/d1/schema";
+import { localDate } from "@pixel/lib/stats/dates";
+import { OVERVIEW_DAYS, type SiteOverview } from "@pixel/lib/stats/overview";
+import { addDays, zonedInstant } from "@pixel/lib/time";
 import { EVENTS, SESSIONS } from "./catalog";
 import { onUtcHour } from "./planner";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { createSite } from "../../../../lib/d1/accounts";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { eventRow } from "../../../../test/support/event-row";
-import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/workers/api";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { eventRow } from "@pixel/test/support/event-row";
+import { apiEnv, call, db, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 const t0 = Date.parse("2026-11-20T10:00:00Z");
 const november = ["2026-11-01", "2026-11-30"];

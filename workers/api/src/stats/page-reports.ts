@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { percentOf } from "../../../../lib/funnels";
-import { MAX_PROPERTY_KEYS, type PropertyKeysAnswer, SCROLL_BUCKET, SCROLL_BUCKETS, type ScrollDepthAnswer } from "../../../../lib/stats/page-reports";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { percentOf } from "@pixel/lib/funnels";
+import { MAX_PROPERTY_KEYS, type PropertyKeysAnswer, SCROLL_BUCKET, SCROLL_BUCKETS, type ScrollDepthAnswer } from "@pixel/lib/stats/page-reports";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { EVENTS } from "./catalog";
 import { eventsInRangeSql, matchingVisitsSql } from "./compile";
 import { Params } from "./params";

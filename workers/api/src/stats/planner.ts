@@ -1,8 +1,8 @@
-import { localBounds, type LocalTime, timeGrain } from "../../../../lib/stats/dates";
-import { foldFilter } from "../../../../lib/stats/filters";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
-import { isTimeDimension, isVisitDimension, type Metric } from "../../../../lib/stats/vocabulary";
-import { wallClock } from "../../../../lib/time";
+import { localBounds, type LocalTime, timeGrain } from "@pixel/lib/stats/dates";
+import { foldFilter } from "@pixel/lib/stats/filters";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
+import { isTimeDimension, isVisitDimension, type Metric } from "@pixel/lib/stats/vocabulary";
+import { wallClock } from "@pixel/lib/time";
 import { STORED_EVENT_METRIC_SQL } from "./catalog";
 import type { GoalDefinition } from "./filter-sql";
 

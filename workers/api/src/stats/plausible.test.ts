@@ -2,12 +2,12 @@ import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { createSite } from "../../../../lib/d1/accounts";
-import { goals, type Site, type User } from "../../../../lib/d1/schema";
-import { addDays } from "../../../../lib/time";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { goals, type Site, type User } from "@pixel/lib/d1/schema";
+import { addDays } from "@pixel/lib/time";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import type { ApiContext, ApiEnv, Caller } from "../env";
 import { statsRoutes } from "./routes";
 

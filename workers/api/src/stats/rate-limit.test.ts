@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessWorld, call } from "../../../../test/support/workers/api";
+import { accessWorld, call } from "@pixel/test/support/workers/api";
 
 /** workers/api/wrangler.toml: [[ratelimits]] STATS_LIMIT 300 and SHARE_LIMIT 600 per 60 seconds. */
 const PER_CALLER = 300;

@@ -1,13 +1,13 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateEventBatches, prng, type TruthSite } from "../../../../dev/ground-truth/generate";
-import { trueAnswer } from "../../../../dev/ground-truth/truth";
-import type { ClickHouseEnv } from "../../../../lib/clickhouse/client";
-import type { EventRow } from "../../../../lib/clickhouse/tables/events";
-import { consumeHits } from "../../../flusher/src/consume";
-import type { FlusherEnv } from "../../../flusher/src/env";
-import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { generateEventBatches, prng, type TruthSite } from "@pixel/dev/ground-truth/generate";
+import { trueAnswer } from "@pixel/dev/ground-truth/truth";
+import type { ClickHouseEnv } from "@pixel/lib/clickhouse/client";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { consumeHits } from "@pixel/workers/flusher/src/consume";
+import type { FlusherEnv } from "@pixel/workers/flusher/src/env";
+import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
 import { apiClickHouse } from "../clickhouse";
 import { runQuery } from "./run";
 

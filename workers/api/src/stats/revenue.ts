@@ -1,7 +1,7 @@
-import { QueryError } from "../../../../lib/stats/error";
-import { type Filter, isGoalFilter } from "../../../../lib/stats/filters";
-import type { NormalizedQuery } from "../../../../lib/stats/query";
-import { isRevenueMetric } from "../../../../lib/stats/vocabulary";
+import { QueryError } from "@pixel/lib/stats/error";
+import { type Filter, isGoalFilter } from "@pixel/lib/stats/filters";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
+import { isRevenueMetric } from "@pixel/lib/stats/vocabulary";
 import type { GoalDefinition } from "./filter-sql";
 
 /**

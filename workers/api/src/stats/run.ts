@@ -1,9 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
-import { selectRows } from "../../../../lib/clickhouse/client";
-import { timeGrain } from "../../../../lib/stats/dates";
-import type { NormalizedQuery, QueryAnswer, ResultRow } from "../../../../lib/stats/query";
-import { bucketPosition, timeLabels } from "../../../../lib/stats/time-labels";
-import { isRevenueMetric, isTimeDimension } from "../../../../lib/stats/vocabulary";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { timeGrain } from "@pixel/lib/stats/dates";
+import type { NormalizedQuery, QueryAnswer, ResultRow } from "@pixel/lib/stats/query";
+import { bucketPosition, timeLabels } from "@pixel/lib/stats/time-labels";
+import { isRevenueMetric, isTimeDimension } from "@pixel/lib/stats/vocabulary";
 import { compileCombined, compileQuery, orderTerms } from "./compile";
 import type { CompileContext } from "./planner";
 import { revenueCurrency } from "./revenue";

@@ -1,16 +1,16 @@
 import { env } from "cloudflare:test";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateEventBatches, type TruthSite } from "../../../../dev/ground-truth/generate";
-import { type TruthFilter, type TruthGoal, trueAnswer } from "../../../../dev/ground-truth/truth";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import type { EventRow } from "../../../../lib/clickhouse/tables/events";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "../../../../lib/stats/vocabulary";
-import { normalizeQuery, QueryBody } from "../../../../lib/stats/query";
+import { generateEventBatches, type TruthSite } from "@pixel/dev/ground-truth/generate";
+import { type TruthFilter, type TruthGoal, trueAnswer } from "@pixel/dev/ground-truth/truth";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
+import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
 import { isCombinable } from "./planner";
-import { PAGES } from "../../../../dev/ground-truth/generate";
-import { truePropertyKeys, trueScrollBuckets } from "../../../../dev/ground-truth/page-reports";
+import { PAGES } from "@pixel/dev/ground-truth/generate";
+import { truePropertyKeys, trueScrollBuckets } from "@pixel/dev/ground-truth/page-reports";
 import { runPropertyKeys, runScrollDepth } from "./page-reports";
 import { runCombined, runQuery } from "./run";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../test/setup/clickhouse";
-import { createSite } from "../../../../lib/d1/accounts";
-import { eventRow } from "../../../../test/support/event-row";
-import { insertEvents } from "../../../../lib/clickhouse/tables/events";
-import { apiEnv, call, db, signedInUser, unique } from "../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import { createSite } from "@pixel/lib/d1/accounts";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { apiEnv, call, db, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 const MINUTE = 60_000;
 

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
-import { hashPassword } from "../../../../lib/auth/password";
-import { createUser, endAccess, findUserByEmail, resetTwoFactor } from "../../../../lib/d1/accounts";
-import { twoFactors, users, type User } from "../../../../lib/d1/schema";
+import { hashPassword } from "@pixel/lib/auth/password";
+import { createUser, endAccess, findUserByEmail, resetTwoFactor } from "@pixel/lib/d1/accounts";
+import { twoFactors, users, type User } from "@pixel/lib/d1/schema";
 import { publicUser, requireGlobalAdmin } from "../auth/session";
 import { twoFactorState } from "../auth/two-factor-store";
 import { database } from "../db";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { upsertAdmin } from "../../../../lib/d1/accounts";
+import { upsertAdmin } from "@pixel/lib/d1/accounts";
 import { totpAt } from "../auth/totp";
-import { accessWorld, call, db, login, PASSWORD, signedInUser, unique } from "../../../../test/support/workers/api";
+import { accessWorld, call, db, login, PASSWORD, signedInUser, unique } from "@pixel/test/support/workers/api";
 
 describe("users management", () => {
   it("is for global admins only", async () => {

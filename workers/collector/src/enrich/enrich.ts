@@ -1,16 +1,16 @@
-import type { Hit } from "../../../../lib/events/hit";
-import type { EventRow } from "../../../../lib/clickhouse/tables/events";
+import type { Hit } from "@pixel/lib/events/hit";
+import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import type { DailySalts } from "../salts";
 import { belongsToSite, type SiteMatch } from "../sites";
 import { geoFrom } from "./geo";
-import { pageFrom } from "../../../../lib/events/page";
-import { trafficFrom } from "../../../../lib/events/traffic";
+import { pageFrom } from "@pixel/lib/events/page";
+import { trafficFrom } from "@pixel/lib/events/traffic";
 import { type ClientHints, softwareFrom } from "./user-agent";
 import { hash64, type VisitorIds } from "./visitor";
 import { type RecalledVisit, UNKNOWN_VISIT } from "../returning";
 import { bridgedVisitorIds, type VisitorBridge } from "../bridge";
 import { linkedVisitor, linkFrom, type DeviceLinks } from "../devices";
-import { LIMITS } from "../../../../lib/events/hit";
+import { LIMITS } from "@pixel/lib/events/hit";
 
 export interface HitContext {
   site: SiteMatch;

@@ -1,4 +1,4 @@
-import type { EventGeo } from "../../../../lib/clickhouse/tables/events";
+import type { EventGeo } from "@pixel/lib/clickhouse/tables/events";
 
 /** Location from Cloudflare's edge data. Coordinates and postal codes are never kept. */
 export function geoFrom(cf: IncomingRequestCfProperties | undefined): EventGeo {

@@ -1,7 +1,7 @@
 import UAParser from "ua-parser-js";
 
 import { webviewFrom } from "./webview";
-import type { EventSoftware } from "../../../../lib/clickhouse/tables/events";
+import type { EventSoftware } from "@pixel/lib/clickhouse/tables/events";
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, EventSoftware>();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { hash64 as sha256Id } from "../../../../lib/events/hash";
+import { hash64 as sha256Id } from "@pixel/lib/events/hash";
 import { hash64, visitorIds } from "./visitor";
 
 afterEach(() => {

@@ -1,4 +1,4 @@
-import { hash64 as sha256Id } from "../../../../lib/events/hash";
+import { hash64 as sha256Id } from "@pixel/lib/events/hash";
 
 const DAY_MS = 86_400_000;
 /** Keys hold IPs and salts: the cache is bounded, and starts over with the first hit of each UTC day. */

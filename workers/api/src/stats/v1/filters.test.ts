@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QueryError } from "../../../../../lib/stats/error";
+import { QueryError } from "@pixel/lib/stats/error";
 import { parseV1Filters, wildcardPattern } from "./filters";
 
 describe("Plausible's v1 filter syntax", () => {

@@ -1,4 +1,4 @@
-import { QueryError } from "../../../../../lib/stats/error";
+import { QueryError } from "@pixel/lib/stats/error";
 
 /** One v1 filter expression: a dimension, an operator and `|`-separated values. */
 const EXPRESSION = /^((?:event|visit):[^=!~]+?)(==|!=|~)(.*)$/s;

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminClickHouse } from "../../../../../test/setup/clickhouse";
-import type { Site } from "../../../../../lib/d1/schema";
-import { eventRow } from "../../../../../test/support/event-row";
-import { insertEvents } from "../../../../../lib/clickhouse/tables/events";
-import { accessWorld, apiEnv, call } from "../../../../../test/support/workers/api";
+import { adminClickHouse } from "@pixel/test/setup/clickhouse";
+import type { Site } from "@pixel/lib/d1/schema";
+import { eventRow } from "@pixel/test/support/event-row";
+import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { accessWorld, apiEnv, call } from "@pixel/test/support/workers/api";
 
 let site: Site;
 let other: Site;

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
-import { selectRows } from "../../../../../lib/clickhouse/client";
-import { QueryError } from "../../../../../lib/stats/error";
-import { QueryBody } from "../../../../../lib/stats/query";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { QueryError } from "@pixel/lib/stats/error";
+import { QueryBody } from "@pixel/lib/stats/query";
 import type { ApiContext } from "../../env";
 import { parseWith } from "../../validate";
 import { compileRealtimeVisitors } from "../realtime";

@@ -1,8 +1,8 @@
-import { QueryError } from "../../../../../lib/stats/error";
-import { addDays, addMonths } from "../../../../../lib/time";
-import { presetDays } from "../../../../../lib/stats/dates";
-import type { QueryAnswer } from "../../../../../lib/stats/query";
-import { PROPS_PREFIX } from "../../../../../lib/stats/vocabulary";
+import { QueryError } from "@pixel/lib/stats/error";
+import { addDays, addMonths } from "@pixel/lib/time";
+import { presetDays } from "@pixel/lib/stats/dates";
+import type { QueryAnswer } from "@pixel/lib/stats/query";
+import { PROPS_PREFIX } from "@pixel/lib/stats/vocabulary";
 import { parseV1Filters } from "./filters";
 
 export type V1Report = "aggregate" | "timeseries" | "breakdown";
