@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { experimental_readRawConfig, type Unstable_RawConfig } from "wrangler";
-import { HITS_BINDING, HITS_QUEUE, shardBinding, shardQueue } from "@pixel/lib/events/shards";
+import { HITS_BINDING, HITS_QUEUE, shardBinding, shardQueue } from "../lib/events/shards"; // relative: vitest.config.ts loads this file before the @pixel aliases exist
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const WORKER_NAMES = ["collector", "flusher", "api"] as const;

@@ -51,18 +51,8 @@ function dashboardOverview(siteId: string, variant: Variant): DashboardQuery[] {
 /** A folder that keeps the bench database between runs (generating it takes minutes); unset, a fresh temporary one. */
 const KEPT_DATA_DIR = process.env.PIXEL_BENCH_DATA;
 
-const queriesBench: Benchmark = async (progress) => {
-  const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), "pixel-bench-clickhouse-"));
-  const server = await startClickHouseServer({ port: 0, dataDir });
-  try {
-    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
-    await migrateClickHouse(config, () => {});
-    const client = connectClickHouse(config);
-    const loading = Date.now();
-    const kept = KEPT_DATA_DIR !== undefined && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
-    if (kept) progress(`reusing the ${TARGET_EVENTS.toLocaleString("en-US")} events kept in ${KEPT_DATA_DIR}`);
-    else await load(client, progress, SITE.id);
-    const loadSeconds = (Date.now() - loading) / 1000;
+const queriesBench: Benchmark = (progress) =>
+  withBigSite("queries", progress, async (client, { kept, loadSeconds }) => {
     const range = { site: SITE.id, from: RANGE[0], to: RANGE[1] };
     const count = async (sql: string) => Number((await selectRows<{ n: number }>(client, sql, range))[0]!.n);
     const shape = await selectRows<Record<string, number>>(
@@ -133,13 +123,8 @@ const queriesBench: Benchmark = async (progress) => {
       for (const table of ["events", "sessions", "pages"]) await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
       await measure(", after OPTIMIZE … FINAL");
     }
-    await client.close();
     return rows;
-  } finally {
-    await server.close();
-    if (!KEPT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 /** The bench site's events in both 30-day periods, to tell whether a kept database holds this run's data. */
 async function loadedEvents(client: ReturnType<typeof connectClickHouse>): Promise<number> {
@@ -157,23 +142,29 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
 
 type Client = ReturnType<typeof connectClickHouse>;
 
-/** A fresh local ClickHouse holding the big site's traffic (load) for `use`, removed afterwards: each report's benchmark. */
-export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
+/**
+ * A local ClickHouse holding the big site's traffic (load) for `use`: each report's benchmark. It is fresh and removed
+ * afterwards, or the one kept in PIXEL_BENCH_DATA, reused when it holds this run's events.
+ */
+export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client, loaded: { kept: boolean; loadSeconds: number }) => Promise<T>): Promise<T> {
+  const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
     const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 } };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);
     try {
-      await load(client, progress, SITE.id);
-      return await use(client);
+      const loading = Date.now();
+      const kept = KEPT_DATA_DIR !== undefined && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
+      if (kept) progress(`reusing the ${TARGET_EVENTS.toLocaleString("en-US")} events kept in ${KEPT_DATA_DIR}`);
+      else await load(client, progress, SITE.id);
+      return await use(client, { kept, loadSeconds: (Date.now() - loading) / 1000 });
     } finally {
       await client.close();
     }
   } finally {
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!KEPT_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -50,6 +50,19 @@ describe("the benchmark's traffic", () => {
     expect(Math.abs(Number(shape!.engagements) - Number(shape!.pageviews))).toBeLessThanOrEqual(1);
   });
 
+  it("gives every pageview custom properties, an author of hundreds and signed_in, and engagement hits none", async () => {
+    const [props] = await selectRows<Record<string, number>>(
+      client,
+      `SELECT countIf(name = 'pageview' AND mapContains(props, 'author') AND mapContains(props, 'signed_in')) AS withProps,
+         countIf(name = 'pageview') AS pageviews, countIf(name = 'engagement' AND length(props) > 0) AS engagementsWithProps,
+         uniqExact(props['author']) AS authors
+       FROM events`,
+    );
+    expect(Number(props!.withProps)).toBe(Number(props!.pageviews));
+    expect(Number(props!.engagementsWithProps)).toBe(0);
+    expect(Number(props!.authors)).toBeGreaterThan(300);
+  });
+
   it("has Zipf-shaped paths: the top path far ahead of the 100th", async () => {
     const top = await selectRows<{ c: number }>(client, "SELECT count() AS c FROM events WHERE name = 'pageview' GROUP BY pathname ORDER BY c DESC LIMIT 100");
     expect(Number(top[0]!.c)).toBeGreaterThan(Number(top[99]!.c) * 20);

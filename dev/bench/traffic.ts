@@ -21,7 +21,7 @@ export interface TrafficOptions {
   chunks?: number;
 }
 
-export const TRAFFIC_SHAPE = { paths: 100_000, referrers: 2_000, cities: 1_500, countries: 120, browserVersions: 40 };
+export const TRAFFIC_SHAPE = { paths: 100_000, referrers: 2_000, cities: 1_500, countries: 120, browserVersions: 40, authors: 500 };
 
 const BROWSERS = ["Chrome", "Safari", "Firefox", "Edge", "Samsung Internet", "Opera"];
 const OSES = ["Windows", "iOS", "Android", "macOS", "Linux"];
@@ -66,6 +66,7 @@ SELECT
   {devices:Array(String)}[1 + cityHash64(visitor, 'device') % length({devices:Array(String)})] AS device_type,
   if(hit % 2 = 1, toUInt8(cityHash64(seed, visit, hit, 'scroll') % 101), 0) AS scroll_depth,
   if(hit % 2 = 1, toUInt32(cityHash64(seed, visit, hit, 'engaged') % 120000), 0) AS engaged_ms,
+  if(hit % 2 = 0, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, intDiv(hit, 2), 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(vu('signed') < 0.2, 'yes', 'no')), map()) AS props,
   first_seen AS first_visit,
   multiIf(hit > 1, visit_day, first_seen = visit_day, toDate(0), greatest(first_seen, visit_day - 1 - toUInt32(floor(u('gap') * 7)))) AS previous_visit
 FROM numbers({from:UInt64}, {count:UInt64})
@@ -73,7 +74,7 @@ ARRAY JOIN range(toUInt8(pageviews * 2)) AS hit
 LIMIT {events:UInt64}`;
 
 const COLUMNS =
-  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, first_visit, previous_visit";
+  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, first_visit, previous_visit";
 
 /** Mean events per visit: two hits per pageview, pageviews geometric with p = 0.53, capped at 10. */
 const EVENTS_PER_VISIT = 3.8;
