@@ -82,7 +82,7 @@ describe("invitations", () => {
     expect((await call(`/sites/${a.id}/invitations`, {})).status).toBe(401);
   });
 
-  it("an address with an account is added as a member instead; bad input is named", async () => {
+  it("an address with an account is refused with a 409 that says to add it under members; bad input is named", async () => {
     const site = await newSite();
     const { cookie } = await signedInUser("admin");
     const { user } = await signedInUser();
