@@ -61,6 +61,3 @@ export interface FunnelDropOff {
   /** Each first page viewed after completing the step, '' when the visit ended there, by visitors, most first. */
   next_pages: { page: string; visitors: number }[];
 }
-
-/** Percent with two decimals: the one rounding the api and the ground truth share. */
-export const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100);

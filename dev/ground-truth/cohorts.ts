@@ -1,6 +1,6 @@
 import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import type { CohortPeriod, CohortRow } from "@pixel/lib/cohorts";
-import { percentOf } from "@pixel/lib/funnels";
+import { percentOf } from "@pixel/lib/stats/percent";
 import { addDays, addMonths } from "@pixel/lib/time";
 import { localParts } from "./generate";
 

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
 import { type CohortPeriod, type CohortRow, MAX_COHORTS } from "@pixel/lib/cohorts";
-import { percentOf } from "@pixel/lib/funnels";
+import { percentOf } from "@pixel/lib/stats/percent";
 import { QueryError } from "@pixel/lib/stats/error";
 import { localBounds } from "@pixel/lib/stats/dates";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";

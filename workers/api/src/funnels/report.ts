@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
-import { type FunnelDropOff, type FunnelReport, type FunnelStep, percentOf } from "@pixel/lib/funnels";
+import type { FunnelDropOff, FunnelReport, FunnelStep } from "@pixel/lib/funnels";
+import { percentOf } from "@pixel/lib/stats/percent";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { EVENTS } from "../stats/catalog";
 import { eventsInRangeSql, matchingVisitsSql } from "../stats/compile";

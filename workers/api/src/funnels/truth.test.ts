@@ -6,7 +6,8 @@ import { generateEventBatches, type TruthSite } from "@pixel/dev/ground-truth/ge
 import { type EventRow, insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
 import { adminClickHouse } from "@pixel/test/setup/clickhouse";
-import { type FunnelStep, percentOf } from "@pixel/lib/funnels";
+import type { FunnelStep } from "@pixel/lib/funnels";
+import { percentOf } from "@pixel/lib/stats/percent";
 import { runDropOff, runFunnel } from "./report";
 
 const truthEnv = env as unknown as { CLICKHOUSE_URL: string; TRUTH_CLICKHOUSE_DATABASE: string };

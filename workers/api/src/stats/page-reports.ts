@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
-import { percentOf } from "@pixel/lib/funnels";
+import { percentOf } from "@pixel/lib/stats/percent";
 import { MAX_PROPERTY_KEYS, type PropertyKeysAnswer, SCROLL_BUCKET, SCROLL_BUCKETS, type ScrollDepthAnswer } from "@pixel/lib/stats/page-reports";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { EVENTS } from "./catalog";
