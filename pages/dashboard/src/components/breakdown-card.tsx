@@ -18,16 +18,20 @@ export interface BreakdownData {
   rows: BreakdownRow[];
 }
 
-/** The rows of a card's current tab, kept fresh on every tick. */
-export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number, goals: () => GoalCurrency[] | undefined): Live<BreakdownData> {
+/**
+ * The rows of a card's current tab, kept fresh on every tick. `goals` are the site's goals with their currencies
+ * (undefined where they can't be listed, null while they load): a goal tab waits for them, the other tabs don't.
+ */
+export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number, goals: () => GoalCurrency[] | undefined | null): Live<BreakdownData> {
+  const goalTab = () => tab().dimension === "event:goal";
   return createLive(
-    () => JSON.stringify([scope(), tab().id, goals()]),
+    () => (goalTab() && goals() === null ? null : JSON.stringify([scope(), tab().id, goalTab() && goals()])),
     tick,
     async (signal) => {
       const current = tab();
       const response = await api.query(breakdownQuery(scope(), current, { metrics: current.metrics, limit: cardQueryLimit(current) }), signal);
       const data = { tab: current, metrics: current.metrics, rows: readRows(response) };
-      return withRevenueColumns(data, scope(), goals(), (query) => api.query(query, signal));
+      return withRevenueColumns(data, scope(), goals() ?? undefined, (query) => api.query(query, signal));
     },
   );
 }

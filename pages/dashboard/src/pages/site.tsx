@@ -83,7 +83,8 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   // The lists ask before the totals: a local ClickHouse answers one query at a time, and totals shown before the
   // lists they sum up look wrong for a moment.
   const tabOfCard = (card: Card) => tabOf(card, props.view.tabs[card.id]);
-  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick, goals));
+  const siteGoals = () => (goals.loading ? null : goals());
+  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick, siteGoals));
 
   const totals = createLive(
     () => JSON.stringify([scope(), compare()?.mode]),
