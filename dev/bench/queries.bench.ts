@@ -17,7 +17,13 @@ import { breakdownQuery, timeseriesQuery, totalsQuery } from "@pixel/pages/dashb
 import { TOP_METRICS } from "@pixel/pages/dashboard/src/view";
 import type { Benchmark, BenchRow } from "./report";
 
-export const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? 10_000_000);
+/** The large data set: the events in the big site's 30 days that the published figures and the issue's goals speak of. */
+const LARGE_EVENTS = 10_000_000;
+export const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? LARGE_EVENTS);
+const IS_LARGE = TARGET_EVENTS === LARGE_EVENTS;
+/** A big-site area's name: rows measured on another volume (--events) sit beside the large data set's rows, not over them. */
+export const bigSiteArea = (area: string) => (IS_LARGE ? area : `${area} at ${TARGET_EVENTS.toLocaleString("en-US")} events`);
+const QUERIES = bigSiteArea("queries");
 const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
 export const SITE: TruthSite = { id: "bench_site", domain: "big.example", timezone: "UTC" };
 /** The 30 days the overview reads, each holding TARGET_EVENTS; the 30 before them are the comparison period. */
@@ -68,7 +74,7 @@ const queriesBench: Benchmark = (progress) =>
     const parts = await count("SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active");
     const rows: BenchRow[] = [
       {
-        area: "queries",
+        area: QUERIES,
         measure: "events in the overview's 30 days, one site",
         value: s.events!,
         note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} (the 30 days before too, for the comparison): ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
@@ -85,7 +91,7 @@ const queriesBench: Benchmark = (progress) =>
       progress(`one exact raw scan${merged}: warming up`);
       await rawScan();
       const scan = median(await timeRuns(rawScan, RUNS));
-      rows.push({ area: "queries", measure: `one exact scan of the raw events (count, uniqExact visitor, uniqExact session)${merged}: median`, value: `${scan} ms`, note: `${RUNS} runs` });
+      rows.push({ area: QUERIES, measure: `one exact scan of the raw events (count, uniqExact visitor, uniqExact session)${merged}: median`, value: `${scan} ms`, note: `${RUNS} runs` });
       for (const variant of VARIANTS) {
         const items = dashboardOverview(SITE.id, variant).map((query, index) => ({
           index,
@@ -100,9 +106,10 @@ const queriesBench: Benchmark = (progress) =>
         await answer();
         const times = await timeRuns(answer, RUNS);
         progress(`overview with ${variant.label}${merged}: median ${median(times)} ms`);
-        const headline = !merged;
+        // The goals are the large data set's.
+        const headline = !merged && IS_LARGE;
         rows.push({
-          area: "queries",
+          area: QUERIES,
           measure: `overview as the dashboard asks for it, ${variant.label}${merged}: median / p95`,
           value: `${median(times)} / ${p95(times)} ms`,
           ...(headline && { target: `< ${TARGET_MS} / < ${TARGET_P95_MS} ms`, met: median(times) < TARGET_MS && p95(times) < TARGET_P95_MS }),
@@ -110,7 +117,7 @@ const queriesBench: Benchmark = (progress) =>
         });
         const ratio = median(times) / scan;
         rows.push({
-          area: "queries",
+          area: QUERIES,
           measure: `overview, ${variant.label}${merged} ÷ one exact raw scan (medians)`,
           value: `${ratio.toFixed(1)}×`,
           ...(headline && { target: `≤ ${TARGET_RATIO}×`, met: ratio <= TARGET_RATIO }),
@@ -174,7 +181,7 @@ export async function timedRow(area: string, measure: string, report: () => Prom
   const times = await timeRuns(report, RUNS);
   progress(`${measure}: median ${median(times)} ms`);
   return {
-    area,
+    area: bigSiteArea(area),
     measure: `${measure}: median / p95`,
     value: `${median(times)} / ${p95(times)} ms`,
     note: `${RUNS} runs in sequence; ${TARGET_EVENTS.toLocaleString("en-US")} events in the 30 days, no OPTIMIZE`,
