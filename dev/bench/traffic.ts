@@ -82,7 +82,8 @@ const EVENTS_PER_VISIT = 3.8;
 const VISITS_PER_VISITOR = 1.3;
 
 export async function generateTraffic(client: ClickHouseClient, options: TrafficOptions): Promise<void> {
-  const chunks = options.chunks ?? Math.max(1, Math.ceil(options.events / 100_000));
+  // Inserts of 100,000 events, or at most 100 of them (100M events would otherwise leave thousands of parts to merge).
+  const chunks = options.chunks ?? Math.max(1, Math.min(100, Math.ceil(options.events / 100_000)));
   const visits = Math.ceil(options.events / EVENTS_PER_VISIT);
   const visitsPerDay = visits / options.days;
   const shape = { ...TRAFFIC_SHAPE, sections: SECTIONS, browsers: BROWSERS, oses: OSES, devices: DEVICES };

@@ -52,7 +52,8 @@ export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
     username: config.username,
     password: config.password,
     database: config.database,
-    request_timeout: 30_000,
+    // The client waits as long as the server may run a query, and a little longer for the answer to arrive.
+    request_timeout: Math.max(30, max_execution_time + 10) * 1000,
     clickhouse_settings: {
       ...SETTINGS,
       max_execution_time,
