@@ -82,8 +82,9 @@ const EVENTS_PER_VISIT = 3.8;
 const VISITS_PER_VISITOR = 1.3;
 
 export async function generateTraffic(client: ClickHouseClient, options: TrafficOptions): Promise<void> {
-  // Inserts of 100,000 events, or at most 100 of them (100M events would otherwise leave thousands of parts to merge).
-  const chunks = options.chunks ?? Math.max(1, Math.min(100, Math.ceil(options.events / 100_000)));
+  // Inserts of 100,000 events, fewer and larger past 10M (100M would leave thousands of parts to merge), each within
+  // Node's fetch limit of 300 s for an answer's headers.
+  const chunks = options.chunks ?? Math.max(1, Math.min(100, Math.ceil(options.events / 100_000)), Math.ceil(options.events / 500_000));
   const visits = Math.ceil(options.events / EVENTS_PER_VISIT);
   const visitsPerDay = visits / options.days;
   const shape = { ...TRAFFIC_SHAPE, sections: SECTIONS, browsers: BROWSERS, oses: OSES, devices: DEVICES };
