@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { bindingPresent, checkHealth, healthResponse, shortReason } from "./health";
+import { bindingsBound, checkHealth, healthResponse, shortReason } from "./health";
 
 describe("health checks", () => {
   it("is ok only when every check answers, and names the one that failed", async () => {
-    const report = await checkHealth({ queue: bindingPresent("HITS", {}), db: async () => Promise.reject(new Error("D1_ERROR: no such database")) });
+    const report = await checkHealth({ queue: bindingsBound([]), db: async () => Promise.reject(new Error("D1_ERROR: no such database")) });
     expect(report).toEqual({ ok: false, checks: { queue: "ok", db: "failed: D1_ERROR: no such database" } });
     expect(healthResponse(report).status).toBe(503);
-    const healthy = await checkHealth({ queue: bindingPresent("HITS", {}) });
+    const healthy = await checkHealth({ queue: bindingsBound([]) });
     expect(healthResponse(healthy).status).toBe(200);
-    expect((await checkHealth({ queue: bindingPresent("HITS", undefined) })).checks.queue).toBe("failed: binding HITS is missing");
+    expect((await checkHealth({ queue: bindingsBound(["HITS"]) })).checks.queue).toBe("failed: binding HITS is missing");
   });
 
   it("bounds a check that never answers by its timeout, and aborts it", async () => {

@@ -57,10 +57,10 @@ export function shortReason(error: unknown): string {
   return (scrubbed || "unknown error").slice(0, 120);
 }
 
-/** A binding the Worker cannot run without is declared (its wrangler config names it). */
-export function bindingPresent(name: string, binding: unknown): Check {
+/** No binding the Worker cannot run without is missing (its wrangler config names them): `missing` lists those that are. */
+export function bindingsBound(missing: string[]): Check {
   return async () => {
-    if (!binding) throw new Error(`binding ${name} is missing`);
+    if (missing.length) throw new Error(`binding ${missing.join(", ")} is missing`);
   };
 }
 

@@ -36,6 +36,13 @@ describe("collector health", () => {
       checks: { queue: "failed: binding HITS is missing", d1: "failed: D1_ERROR: database unavailable", salts: "ok" },
     });
   });
+  it("answers 503 naming a missing shard below a bound one, which would move visitors to other queues", async () => {
+    const sharded = { ...testEnv, HITS: recorder, HITS_1: recorder, HITS_3: recorder } as unknown as CollectorEnv;
+    const response = await get("/telemetry/health", sharded);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ checks: { queue: "failed: binding HITS_2 is missing" } });
+    expect((await get("/telemetry/health", { ...sharded, HITS_2: recorder } as CollectorEnv)).status).toBe(200);
+  });
 });
 
 describe("collector request logs", () => {

@@ -1,5 +1,5 @@
 import { isDrop, packMessages, type QueueBody, type QueueMessage } from "@pixel/lib/events/message";
-import { shardBinding, shardOf } from "@pixel/lib/events/shards";
+import { MAX_QUEUE_SHARDS, shardBinding, shardOf } from "@pixel/lib/events/shards";
 import type { CollectorEnv } from "./env";
 
 /**
@@ -27,6 +27,16 @@ function shardCount(env: CollectorEnv): number {
   let shards = 1;
   while (bound(env, shards)) shards++;
   return shards;
+}
+
+/**
+ * The shard bindings missing: `HITS` itself, or one below the highest bound shard. Shards are counted while they
+ * are bound, so a gap would quietly move visitors to other queues; the health check reports it instead.
+ */
+export function missingShardBindings(env: CollectorEnv): string[] {
+  const present = Array.from({ length: MAX_QUEUE_SHARDS }, (_, shard) => Boolean(bound(env, shard)));
+  const last = present.lastIndexOf(true);
+  return present.flatMap((isBound, shard) => (!isBound && (shard === 0 || shard < last) ? [shardBinding(shard)] : []));
 }
 
 const bound = (env: CollectorEnv, shard: number) => (env as unknown as Record<string, Queue<QueueBody> | undefined>)[shardBinding(shard)];
