@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { migrateClickHouse } from "@pixel/lib/clickhouse/node/migrate";
 import { startClickHouseServer } from "../clickhouse-server/server";
 import { applyD1Migrations } from "../stack/d1";
 import { DEV_CF, WORKER_BUNDLE, workerOptionsFor } from "../stack/workers";
-import type { Benchmark, BenchRow } from "./report";
+import { type Benchmark, type BenchRow, loadAverage } from "./report";
 
 /**
  * Ingestion in workerd through Miniflare, driven over loopback by a bounded keep-alive load generator:
@@ -505,7 +505,7 @@ async function shardedPipeline(progress: (message: string) => void): Promise<Ben
     const messages = hitsQueues.reduce((sum, [, n]) => sum + n, 0);
     const best = steps.filter((step) => step.sustained).at(-1);
     progress(`pipeline: ${accepted.hits} hits taken, ${distinct} distinct rows after ${drainSeconds.toFixed(1)} s of draining; ${messages} queue messages; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
-    const where = `${shards} queues, ${hitsPerRequest} hits a request, ${stepSeconds} s a step; collector, queues, flusher and chDB on this machine, load average ${loadavg()[0]!.toFixed(1)} at the end`;
+    const where = `${shards} queues, ${hitsPerRequest} hits a request, ${stepSeconds} s a step; collector, queues, flusher and chDB on this machine, ${loadAverage()} at the end`;
     return [
       {
         area: "ingestion past one queue",

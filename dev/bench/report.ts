@@ -1,3 +1,5 @@
+import { loadavg } from "node:os";
+
 /** One measured figure: a row of docs/benchmarks.md. */
 export interface BenchRow {
   area: string;
@@ -12,3 +14,6 @@ export interface BenchRow {
 
 /** A benchmark module in dev/bench: `export default` a function that measures and returns its rows. */
 export type Benchmark = (progress: (message: string) => void) => Promise<BenchRow[]>;
+
+/** The machine's one-minute load average, for a timed row's note: figures from a shared, busy machine say so. */
+export const loadAverage = () => `load average ${loadavg()[0]!.toFixed(1)}`;
