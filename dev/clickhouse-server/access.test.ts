@@ -105,6 +105,30 @@ describe("the api's reader (readonly = 2 with bounded limits)", () => {
     expect((await run(reader, "SELECT count() FROM events", { database: "other" })).code).toBe("497");
     expect((await run(LOCAL_ADMIN, "SELECT count() FROM events")).text).toBe("2");
   });
+
+  it("cannot reach another database by a table function's arguments or a query parameter: 497", async () => {
+    await run(LOCAL_ADMIN, "INSERT INTO other.secrets VALUES ('top secret')");
+    const crafted: [string, Record<string, string>?][] = [
+      ["SELECT * FROM merge('other', '.*')"],
+      ["SELECT * FROM merge(REGEXP('^oth'), '.*')"],
+      ["SELECT * FROM `merge`('other', '.*')"],
+      ["SELECT * FROM loop('other', 'secrets') LIMIT 1"],
+      ["SELECT * FROM mergeTreeIndex('other', 'secrets')"],
+      ["SELECT * FROM {db:Identifier}.secrets", { param_db: "other" }],
+      ["SELECT * FROM {db:Identifier}.{table:Identifier}", { param_db: "other", param_table: "secrets" }],
+    ];
+    for (const writer of [reader, CLICKHOUSE_USERS.flusher]) {
+      for (const [sql, settings] of crafted) {
+        const refused = await run(writer, sql, settings);
+        expect(refused.text, `${writer}: ${sql}`).not.toContain("top secret");
+        expect(refused, `${writer}: ${sql}`).toMatchObject({ status: 403, code: "497" });
+      }
+    }
+    const own = await run(reader, "SELECT count() FROM {db:Identifier}.{table:Identifier}", { param_db: "pixel", param_table: "events" });
+    expect(own).toMatchObject({ status: 200, text: "2" });
+    const valueNamingADatabase = await run(reader, "SELECT count() FROM events WHERE site_id != {site:String}", { param_site: "other" });
+    expect(valueNamingADatabase).toMatchObject({ status: 200, text: "2" });
+  });
 });
 
 describe("the other users", () => {

@@ -18,8 +18,17 @@ const SOURCE_FUNCTIONS: Record<string, string> = {
   FILE: "FILE", FILECLUSTER: "FILE", URL: "URL", URLCLUSTER: "URL", S3: "S3", S3CLUSTER: "S3", GCS: "S3",
   HDFS: "HDFS", AZUREBLOBSTORAGE: "AZURE", REMOTE: "REMOTE", REMOTESECURE: "REMOTE", CLUSTER: "REMOTE",
   MYSQL: "MYSQL", POSTGRESQL: "POSTGRES", SQLITE: "SQLITE", JDBC: "JDBC", ODBC: "ODBC", MONGODB: "MONGO",
-  REDIS: "REDIS", EXECUTABLE: "SOURCES", DELTALAKE: "S3", ICEBERG: "S3", HUDI: "S3",
+  REDIS: "REDIS", EXECUTABLE: "SOURCES", DELTALAKE: "S3", ICEBERG: "S3", HUDI: "S3", CLUSTERALLREPLICAS: "REMOTE",
 };
+
+/**
+ * Functions that read tables named in their arguments as strings (`merge('other', '.*')`), where the checks below
+ * cannot see the database: refused unless the user may read every database, which no Pixel user may.
+ */
+const TABLE_NAMING_FUNCTIONS = new Set([
+  "MERGE", "LOOP", "MERGETREEINDEX", "MERGETREEPROJECTION", "MERGETREEANALYZEINDEXES", "DICTIONARY", "JOINGET", "JOINGETORNULL",
+]);
+const namesTables = (name: string) => TABLE_NAMING_FUNCTIONS.has(name) || name.startsWith("DICTGET") || name.startsWith("DICTHAS") || name.startsWith("DICTIS");
 
 /** The user's profile values: the profile's `readonly` is applied last, as it stops later changes. */
 export function profileSettings(access: ClickHouseUser | undefined): Map<string, string> {
@@ -68,8 +77,10 @@ export function checkGrants(
   const { access } = user;
   if (!access || UNCHECKED_KINDS.has(statement.kind)) return;
   const privilege = requiredPrivilege(statement);
-  const source = statement.functions.map((name) => SOURCE_FUNCTIONS[name.toUpperCase()]).find(Boolean);
+  const functions = statement.functions.map((name) => name.toUpperCase());
+  const source = functions.map((name) => SOURCE_FUNCTIONS[name]).find(Boolean);
   if (source) throw notEnoughPrivileges(user.name, `${source} ON *.*`);
+  if (functions.some(namesTables)) throw notEnoughPrivileges(user.name, `${privilege} ON *.*`);
   for (const database of touchedDatabases(statement, context)) {
     if (PUBLIC_DATABASES.has(database) && privilege === "SELECT") continue;
     const granted = access.grants.some((grant) => grant.database === database && grant.privileges.some((held) => covers(held, privilege)));
@@ -98,7 +109,8 @@ function touchedDatabases(
   statement: StatementShape,
   context: { currentDatabase: string; databases: Set<string>; queryParams: Record<string, string> },
 ): Set<string> {
-  const touched = new Set(statement.qualifiers.filter((name) => context.databases.has(name)));
+  const parameters = statement.identifierParameters.flatMap((name) => context.queryParams[name] ?? []);
+  const touched = new Set([...statement.qualifiers, ...parameters].filter((name) => context.databases.has(name)));
   const target = statement.databaseTarget;
   if (target !== undefined) {
     const parameter = /^\{\s*(\w+)\s*:\s*Identifier\s*\}$/i.exec(target)?.[1];

@@ -18,6 +18,8 @@ export interface StatementShape {
   qualifiers: string[];
   /** The database a CREATE/DROP/ATTACH/DETACH DATABASE names, as written (may be `{name:Identifier}`). */
   databaseTarget?: string;
+  /** The query parameters bound as names (`{name:Identifier}`): their values may name databases. */
+  identifierParameters: string[];
   /** `name = value` pairs of a SET statement and of every SETTINGS clause. */
   settingChanges: [string, string][];
 }
@@ -185,6 +187,7 @@ interface InsertState {
 }
 
 const MAX_WORDS = 64;
+const IDENTIFIER_PARAMETER = /\{\s*(\w+)\s*:\s*Identifier\s*\}/gi;
 const DATABASE_TARGET = /^\s*(?:CREATE|DROP|ATTACH|DETACH)\s+DATABASE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(`[^`]+`|"[^"]+"|\{[^}]*\}|\w+)/i;
 
 export function analyzeStatement(sql: Buffer): StatementShape {
@@ -203,6 +206,7 @@ export function analyzeStatement(sql: Buffer): StatementShape {
     qualifiers: names.qualifiers,
     databaseTarget: names.words.includes("DATABASE") ? unquote(DATABASE_TARGET.exec(sql.toString("utf8", 0, 4096))?.[1]) : undefined,
     settingChanges: assignments.found,
+    identifierParameters: [...sql.toString("utf8").matchAll(IDENTIFIER_PARAMETER)].map((match) => match[1]!),
     ...extra,
   });
   for (const token of tokens(sql)) {
@@ -246,7 +250,7 @@ const isName = (token: Token | undefined) => token?.type === "word" || token?.ty
 function collectNames(sql: Buffer, token: Token, depth: number, names: NameCollector): void {
   const { previous, beforePrevious } = names;
   if (token.type === "word" && depth === 0 && names.words.length < MAX_WORDS) names.words.push(wordOf(sql, token)!);
-  if (token.type === "open" && sql[token.start] === c("(") && previous?.type === "word") names.functions.push(textOf(sql, previous));
+  if (token.type === "open" && sql[token.start] === c("(") && isName(previous)) names.functions.push(textOf(sql, previous!));
   const afterDot = previous?.type === "other" && sql[previous.start] === c(".");
   if (isName(token) && afterDot && isName(beforePrevious)) names.qualifiers.push(textOf(sql, beforePrevious!));
   names.beforePrevious = previous;
