@@ -129,6 +129,17 @@ describe("the api's reader (readonly = 2 with bounded limits)", () => {
     const valueNamingADatabase = await run(reader, "SELECT count() FROM events WHERE site_id != {site:String}", { param_site: "other" });
     expect(valueNamingADatabase).toMatchObject({ status: 200, text: "2" });
   });
+
+  it("refuses a limit written with a size suffix beyond the profile's bounds, and one it cannot read", async () => {
+    const suffixed = await run(reader, "SELECT getSetting('max_memory_usage')", { max_memory_usage: "10G" });
+    expect(suffixed).toMatchObject({ code: "452" });
+    expect(suffixed.text).toContain("Setting max_memory_usage shouldn't be greater than 4000000000");
+    expect((await run(reader, "SELECT 1 SETTINGS max_memory_usage = '5Gi'")).code).toBe("452");
+    expect((await run(reader, "SELECT getSetting('max_memory_usage')", { max_memory_usage: "1G" })).text).toBe("1000000000");
+    const unread = await run(reader, "SELECT 1", { max_memory_usage: "lots" });
+    expect(unread).toMatchObject({ code: "72" });
+    expect(unread.text).toContain("max_memory_usage");
+  });
 });
 
 describe("the other users", () => {

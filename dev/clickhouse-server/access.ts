@@ -55,7 +55,8 @@ export function checkSettingChanges(access: ClickHouseUser | undefined, changes:
       if (value !== rule.value) throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} should not be changed`);
       continue;
     }
-    const number = Number(value);
+    if (rule.min === undefined && rule.max === undefined) continue;
+    const number = settingNumber(name, value);
     if (rule.min !== undefined && number < Number(rule.min)) {
       throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} shouldn't be less than ${rule.min}`);
     }
@@ -63,6 +64,19 @@ export function checkSettingChanges(access: ClickHouseUser | undefined, changes:
       throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} shouldn't be greater than ${rule.max}`);
     }
   }
+}
+
+const SIZE_SUFFIXES: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/**
+ * A bounded setting's value as the server reads it: ClickHouse takes size suffixes (`10G`, `5Gi`), which `Number`
+ * reads as NaN, and NaN passes every bound. A value read neither way is refused rather than passed on unchecked.
+ */
+function settingNumber(name: string, value: string): number {
+  const suffixed = /^\+?(\d+)([kKMGTPE])(i?)$/.exec(value);
+  const number = suffixed ? Number(suffixed[1]) * (suffixed[3] ? 1024 ** ("KMGTPE".indexOf(suffixed[2]!.toUpperCase()) + 1) : SIZE_SUFFIXES[suffixed[2]!]!) : Number(value);
+  if (value.trim() === "" || Number.isNaN(number)) throw clickHouseError("CANNOT_PARSE_NUMBER", `Cannot parse '${value}' as a number for setting ${name}`);
+  return number;
 }
 
 /**
