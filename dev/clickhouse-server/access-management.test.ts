@@ -80,4 +80,11 @@ describe("users.sql applied at run time", () => {
     expect((await asAdmin(`CREATE USER ${admin.username} IDENTIFIED BY 'x'`)).code).toBe("493");
     expect((await asAdmin("GRANT SELECT ON pixel.* TO nobody")).code).toBe("62");
   });
+
+  it("reads a password's escapes as ClickHouse does", async () => {
+    expect((await asAdmin(String.raw`CREATE USER OR REPLACE quoter IDENTIFIED BY 'it\'s a \\ and a \q'`)).status).toBe(200);
+    expect((await asAdmin("GRANT SELECT ON pixel.* TO quoter")).status).toBe(200);
+    expect((await run("quoter", String.raw`it's a \ and a \q`, "SELECT 1")).text).toBe("1");
+    expect((await run("quoter", String.raw`it\'s a \\ and a \q`, "SELECT 1")).code).toBe("516");
+  });
 });

@@ -49,11 +49,22 @@ function tokenize(sql: string): Token[][] {
     if (!match) throw new Error(`users.sql: cannot read '${sql.slice(at, at + 20)}'`);
     const [, quoted, word, symbol] = match;
     if (symbol === ";") statements.push([]);
-    else if (quoted !== undefined) statements.at(-1)!.push({ kind: "string", text: quoted.replace(/''/g, "'") });
+    else if (quoted !== undefined) statements.at(-1)!.push({ kind: "string", text: unescapeString(quoted) });
     else if (word !== undefined) statements.at(-1)!.push({ kind: "word", text: word });
     else if (symbol !== undefined) statements.at(-1)!.push({ kind: "symbol", text: symbol });
   }
   return statements.filter((statement) => statement.length > 0);
+}
+
+const ESCAPES: Record<string, string> = {
+  b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", a: "\x07", e: "\x1b", 0: "\0", "\\": "\\", "'": "'", '"': '"', "`": "`", "/": "/",
+};
+
+/** A string literal's text as ClickHouse reads it: `''` and `\'` are a quote, `\\` a backslash; an unknown escape stays. */
+function unescapeString(quoted: string): string {
+  return quoted.replace(/''|\\x([0-9A-Fa-f]{2})|\\([\s\S])/g, (escape, hex?: string, char?: string) =>
+    escape === "''" ? "'" : hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (ESCAPES[char!] ?? escape),
+  );
 }
 
 class Reader {
