@@ -148,7 +148,7 @@ function parseStatement(reader: Reader, state: AccessState): void {
   } else if (reader.accept("CREATE", "USER")) {
     const create = createMode(reader, "user", state.users);
     reader.expect("IDENTIFIED");
-    if (reader.accept("WITH")) reader.take("word");
+    if (reader.accept("WITH")) passwordMethod(reader);
     reader.expect("BY");
     const password = reader.take("string");
     create({ password, profile: profileClause(reader), grants: [], roles: [] });
@@ -161,6 +161,16 @@ function parseStatement(reader: Reader, state: AccessState): void {
     throw reader.error("only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE ROLE, CREATE USER and GRANT are understood");
   }
   if (!reader.done()) throw reader.error("unexpected text");
+}
+
+/** Methods whose BY is the password itself; the `*_hash` ones give a hash, which the local server cannot check. */
+const PASSWORD_METHODS = new Set(["plaintext_password", "sha256_password", "double_sha1_password", "bcrypt_password"]);
+
+function passwordMethod(reader: Reader): void {
+  const method = reader.take("word");
+  if (!PASSWORD_METHODS.has(method.toLowerCase())) {
+    throw reader.error(`IDENTIFIED WITH ${method} is not understood: give the password itself, with ${[...PASSWORD_METHODS].join(", ")}`);
+  }
 }
 
 /** Reads `[OR REPLACE | IF NOT EXISTS] name`; the returned function stores the new entry as the mode says. */
