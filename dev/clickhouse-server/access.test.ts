@@ -167,6 +167,25 @@ describe("the other users", () => {
     expect((await run(writer, "SELECT 1", { max_execution_time: "301" })).code).toBe("452");
   });
 
+  it("the data writer's ALTER DELETE and ALTER UPDATE carry no other ALTER command: 497, and the table keeps its columns", async () => {
+    const data = CLICKHOUSE_USERS.data;
+    expect((await run(data, "ALTER TABLE events UPDATE n = 7 WHERE site_id = 'nobody' SETTINGS mutations_sync = 2")).status).toBe(200);
+    expect((await run(data, "ALTER TABLE pixel.events DELETE WHERE site_id = 'nobody'")).status).toBe(200);
+    const padding = Array.from({ length: 70 }, () => "n > 0").join(" OR ");
+    for (const sql of [
+      "ALTER TABLE events DELETE WHERE site_id = 'nobody', DROP COLUMN n",
+      "ALTER TABLE events UPDATE n = 1 WHERE 0, ADD COLUMN x UInt8",
+      "ALTER TABLE events ADD COLUMN delete UInt8",
+      "ALTER TABLE events MODIFY COLUMN n String, UPDATE n = '1' WHERE 0",
+      `ALTER TABLE events UPDATE n = 1 WHERE ${padding}, DROP COLUMN n`,
+    ]) {
+      const refused = await run(data, sql);
+      expect(refused, sql).toMatchObject({ status: 403, code: "497" });
+      expect(refused.text).toContain("necessary to have the grant ALTER ON pixel.*");
+    }
+    expect((await run(LOCAL_ADMIN, "SELECT groupArray(name) FROM system.columns WHERE database = 'pixel' AND table = 'events'")).text).toBe("['site_id','n']");
+  });
+
   it("the data writer deletes a site's rows; the migrator creates tables but cannot drop the database", async () => {
     expect((await run(CLICKHOUSE_USERS.data, "DELETE FROM events WHERE site_id = 'w'")).status).toBe(200);
     expect((await run(CLICKHOUSE_USERS.data, "TRUNCATE TABLE events")).code).toBe("497");

@@ -90,28 +90,33 @@ export function checkGrants(
 ): void {
   const { access } = user;
   if (!access || UNCHECKED_KINDS.has(statement.kind)) return;
-  const privilege = requiredPrivilege(statement);
+  const privileges = requiredPrivileges(statement);
   const functions = statement.functions.map((name) => name.toUpperCase());
   const source = functions.map((name) => SOURCE_FUNCTIONS[name]).find(Boolean);
   if (source) throw notEnoughPrivileges(user.name, `${source} ON *.*`);
-  if (functions.some(namesTables)) throw notEnoughPrivileges(user.name, `${privilege} ON *.*`);
+  if (functions.some(namesTables)) throw notEnoughPrivileges(user.name, `${privileges[0]} ON *.*`);
   for (const database of touchedDatabases(statement, context)) {
-    if (PUBLIC_DATABASES.has(database) && privilege === "SELECT") continue;
-    const granted = access.grants.some((grant) => grant.database === database && grant.privileges.some((held) => covers(held, privilege)));
-    if (!granted) throw notEnoughPrivileges(user.name, `${privilege} ON ${database}.*`);
+    for (const privilege of privileges) {
+      if (PUBLIC_DATABASES.has(database) && privilege === "SELECT") continue;
+      const granted = access.grants.some((grant) => grant.database === database && grant.privileges.some((held) => covers(held, privilege)));
+      if (!granted) throw notEnoughPrivileges(user.name, `${privilege} ON ${database}.*`);
+    }
   }
 }
 
-function requiredPrivilege(statement: StatementShape): string {
+/** ALTER's commands need their own privileges: a DELETE or UPDATE command one of its own, any other command ALTER. */
+const ALTER_COMMAND_PRIVILEGES: Record<string, string> = { DELETE: "ALTER DELETE", UPDATE: "ALTER UPDATE" };
+
+function requiredPrivileges(statement: StatementShape): string[] {
   const [kind, ...rest] = statement.words;
-  if (READ_KINDS.has(statement.kind)) return "SELECT";
-  if (kind === "DELETE") return "ALTER DELETE";
-  if (kind === "ALTER") return rest.includes("DELETE") ? "ALTER DELETE" : rest.includes("UPDATE") ? "ALTER UPDATE" : "ALTER";
+  if (READ_KINDS.has(statement.kind)) return ["SELECT"];
+  if (kind === "DELETE") return ["ALTER DELETE"];
+  if (kind === "ALTER") return [...new Set((statement.alterCommands ?? [""]).map((command) => ALTER_COMMAND_PRIVILEGES[command] ?? "ALTER"))];
   if (kind === "CREATE" || kind === "DROP" || kind === "ATTACH" || kind === "DETACH") {
     const object = rest.find((word) => DATABASE_OBJECTS.has(word)) ?? "TABLE";
-    return `${kind === "ATTACH" ? "CREATE" : kind === "DETACH" ? "DROP" : kind} ${object}`;
+    return [`${kind === "ATTACH" ? "CREATE" : kind === "DETACH" ? "DROP" : kind} ${object}`];
   }
-  return statement.kind;
+  return [statement.kind];
 }
 
 /** `ALL` covers everything; `ALTER` covers `ALTER DELETE`; `CREATE TABLE` covers nothing but itself. */

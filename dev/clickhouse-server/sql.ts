@@ -20,6 +20,8 @@ export interface StatementShape {
   databaseTarget?: string;
   /** The query parameters bound as names (`{name:Identifier}`): their values may name databases. */
   identifierParameters: string[];
+  /** For ALTER: the first word of each command (`DELETE`, `UPDATE`, `DROP`, ...), as its privilege depends on it. */
+  alterCommands?: string[];
   /** `name = value` pairs of a SET statement and of every SETTINGS clause. */
   settingChanges: [string, string][];
 }
@@ -234,7 +236,41 @@ export function analyzeStatement(sql: Buffer): StatementShape {
     }
     topLevel.push(token);
   }
-  return shape({ outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel) });
+  return shape({
+    outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel),
+    alterCommands: kind === "ALTER" ? alterCommands(sql, topLevel) : undefined,
+  });
+}
+
+const textIs = (sql: Buffer, token: Token | undefined, text: string) => token !== undefined && sql.toString("utf8", token.start, token.end) === text;
+
+/**
+ * `ALTER TABLE name [ON CLUSTER c] command [, command ...]`: each command's first word. A comma-separated part that
+ * starts `name =` continues the one before (an UPDATE's assignments, a SETTINGS clause); "" where no word is found.
+ */
+function alterCommands(sql: Buffer, topLevel: Token[]): string[] {
+  const segments: Token[][] = [[]];
+  for (const token of topLevel) {
+    if (textIs(sql, token, ",")) segments.push([]);
+    else segments.at(-1)!.push(token);
+  }
+  return segments.flatMap((segment, i) => {
+    if (i > 0) return textIs(sql, segment[1], "=") ? [] : [wordOf(sql, segment[0]) ?? ""];
+    let at = skipName(sql, segment, 2);
+    if (wordOf(sql, segment[at]) === "ON" && wordOf(sql, segment[at + 1]) === "CLUSTER") at = skipName(sql, segment, at + 2);
+    return [wordOf(sql, segment[at]) ?? ""];
+  });
+}
+
+/** Past a name at `at`: a word, a quoted name or a `{param:Type}`, and once more after a `.`. */
+function skipName(sql: Buffer, tokens: Token[], at: number): number {
+  const past = (k: number) => {
+    if (!textIs(sql, tokens[k], "{")) return k + 1;
+    while (k < tokens.length && !textIs(sql, tokens[k], "}")) k++;
+    return k + 1;
+  };
+  const end = past(at);
+  return textIs(sql, tokens[end], ".") ? past(end + 1) : end;
 }
 
 interface NameCollector {
