@@ -130,6 +130,21 @@ describe("the api's reader (readonly = 2 with bounded limits)", () => {
     expect(valueNamingADatabase).toMatchObject({ status: 200, text: "2" });
   });
 
+  it("cannot write a file on the server's machine with INTO OUTFILE, nor can anyone over HTTP (358)", async () => {
+    const file = path.join(os.tmpdir(), `pixel-outfile-${crypto.randomUUID()}.tsv`);
+    const padding = Array.from({ length: 70 }, (_, i) => `${i} AS c${i}`).join(", ");
+    for (const [user, sql] of [
+      [reader, `SELECT site_id FROM events INTO OUTFILE '${file}'`],
+      [CLICKHOUSE_USERS.flusher, `SELECT ${padding} INTO OUTFILE '${file}' TRUNCATE FORMAT TSV`],
+      [LOCAL_ADMIN, `SELECT 1 INTO OUTFILE '${file}'`],
+    ] as const) {
+      const refused = await run(user, sql);
+      expect(refused, `${user}: ${sql.slice(0, 40)}`).toMatchObject({ code: "358" });
+      expect(refused.text).toContain("INTO OUTFILE is not allowed");
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it("refuses a limit written with a size suffix beyond the profile's bounds, and one it cannot read", async () => {
     const suffixed = await run(reader, "SELECT getSetting('max_memory_usage')", { max_memory_usage: "10G" });
     expect(suffixed).toMatchObject({ code: "452" });

@@ -20,6 +20,8 @@ export interface StatementShape {
   databaseTarget?: string;
   /** The query parameters bound as names (`{name:Identifier}`): their values may name databases. */
   identifierParameters: string[];
+  /** A top-level `INTO OUTFILE`: a client-side clause that a server over HTTP refuses. */
+  intoOutfile?: boolean;
   /** For ALTER: the first word of each command (`DELETE`, `UPDATE`, `DROP`, ...), as its privilege depends on it. */
   alterCommands?: string[];
   /** `name = value` pairs of a SET statement and of every SETTINGS clause. */
@@ -239,6 +241,7 @@ export function analyzeStatement(sql: Buffer): StatementShape {
   return shape({
     outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel),
     alterCommands: kind === "ALTER" ? alterCommands(sql, topLevel) : undefined,
+    intoOutfile: topLevel.some((token, i) => wordOf(sql, token) === "INTO" && wordOf(sql, topLevel[i + 1]) === "OUTFILE"),
   });
 }
 
