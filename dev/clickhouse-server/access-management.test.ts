@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -79,5 +80,25 @@ describe("users.sql applied at run time", () => {
     expect((await asAdmin(`CREATE USER ${CLICKHOUSE_USERS.api} IDENTIFIED BY 'x'`)).code).toBe("493");
     expect((await asAdmin(`CREATE USER ${admin.username} IDENTIFIED BY 'x'`)).code).toBe("493");
     expect((await asAdmin("GRANT SELECT ON pixel.* TO nobody")).code).toBe("62");
+  });
+
+  it("reads a password's escapes as ClickHouse does", async () => {
+    expect((await asAdmin(String.raw`CREATE USER OR REPLACE quoter IDENTIFIED BY 'it\'s a \\ and a \q'`)).status).toBe(200);
+    expect((await asAdmin("GRANT SELECT ON pixel.* TO quoter")).status).toBe(200);
+    expect((await run("quoter", String.raw`it's a \ and a \q`, "SELECT 1")).text).toBe("1");
+    expect((await run("quoter", String.raw`it\'s a \\ and a \q`, "SELECT 1")).code).toBe("516");
+  });
+
+  it("refuses a password given as a hash or with an unknown method, rather than taking the hash as the password", async () => {
+    const hash = createHash("sha256").update("secret").digest("hex");
+    for (const method of ["sha256_hash", "double_sha1_hash", "bcrypt_hash", "no_such_method"]) {
+      const refused = await asAdmin(`CREATE USER OR REPLACE hashed IDENTIFIED WITH ${method} BY '${hash}'`);
+      expect(refused.status, method).not.toBe(200);
+      expect(refused.text).toContain(method);
+    }
+    expect((await run("hashed", hash, "SELECT 1")).code).toBe("516");
+    expect((await asAdmin("CREATE USER OR REPLACE hashed IDENTIFIED WITH sha256_password BY 'secret'")).status).toBe(200);
+    expect((await asAdmin("GRANT SELECT ON pixel.* TO hashed")).status).toBe(200);
+    expect((await run("hashed", "secret", "SELECT 1")).text).toBe("1");
   });
 });

@@ -105,6 +105,56 @@ describe("the api's reader (readonly = 2 with bounded limits)", () => {
     expect((await run(reader, "SELECT count() FROM events", { database: "other" })).code).toBe("497");
     expect((await run(LOCAL_ADMIN, "SELECT count() FROM events")).text).toBe("2");
   });
+
+  it("cannot reach another database by a table function's arguments or a query parameter: 497", async () => {
+    await run(LOCAL_ADMIN, "INSERT INTO other.secrets VALUES ('top secret')");
+    const crafted: [string, Record<string, string>?][] = [
+      ["SELECT * FROM merge('other', '.*')"],
+      ["SELECT * FROM merge(REGEXP('^oth'), '.*')"],
+      ["SELECT * FROM `merge`('other', '.*')"],
+      ["SELECT * FROM loop('other', 'secrets') LIMIT 1"],
+      ["SELECT * FROM mergeTreeIndex('other', 'secrets')"],
+      ["SELECT * FROM {db:Identifier}.secrets", { param_db: "other" }],
+      ["SELECT * FROM {db:Identifier}.{table:Identifier}", { param_db: "other", param_table: "secrets" }],
+    ];
+    for (const writer of [reader, CLICKHOUSE_USERS.flusher]) {
+      for (const [sql, settings] of crafted) {
+        const refused = await run(writer, sql, settings);
+        expect(refused.text, `${writer}: ${sql}`).not.toContain("top secret");
+        expect(refused, `${writer}: ${sql}`).toMatchObject({ status: 403, code: "497" });
+      }
+    }
+    const own = await run(reader, "SELECT count() FROM {db:Identifier}.{table:Identifier}", { param_db: "pixel", param_table: "events" });
+    expect(own).toMatchObject({ status: 200, text: "2" });
+    const valueNamingADatabase = await run(reader, "SELECT count() FROM events WHERE site_id != {site:String}", { param_site: "other" });
+    expect(valueNamingADatabase).toMatchObject({ status: 200, text: "2" });
+  });
+
+  it("cannot write a file on the server's machine with INTO OUTFILE, nor can anyone over HTTP (358)", async () => {
+    const file = path.join(os.tmpdir(), `pixel-outfile-${crypto.randomUUID()}.tsv`);
+    const padding = Array.from({ length: 70 }, (_, i) => `${i} AS c${i}`).join(", ");
+    for (const [user, sql] of [
+      [reader, `SELECT site_id FROM events INTO OUTFILE '${file}'`],
+      [CLICKHOUSE_USERS.flusher, `SELECT ${padding} INTO OUTFILE '${file}' TRUNCATE FORMAT TSV`],
+      [LOCAL_ADMIN, `SELECT 1 INTO OUTFILE '${file}'`],
+    ] as const) {
+      const refused = await run(user, sql);
+      expect(refused, `${user}: ${sql.slice(0, 40)}`).toMatchObject({ code: "358" });
+      expect(refused.text).toContain("INTO OUTFILE is not allowed");
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it("refuses a limit written with a size suffix beyond the profile's bounds, and one it cannot read", async () => {
+    const suffixed = await run(reader, "SELECT getSetting('max_memory_usage')", { max_memory_usage: "10G" });
+    expect(suffixed).toMatchObject({ code: "452" });
+    expect(suffixed.text).toContain("Setting max_memory_usage shouldn't be greater than 4000000000");
+    expect((await run(reader, "SELECT 1 SETTINGS max_memory_usage = '5Gi'")).code).toBe("452");
+    expect((await run(reader, "SELECT getSetting('max_memory_usage')", { max_memory_usage: "1G" })).text).toBe("1000000000");
+    const unread = await run(reader, "SELECT 1", { max_memory_usage: "lots" });
+    expect(unread).toMatchObject({ code: "72" });
+    expect(unread.text).toContain("max_memory_usage");
+  });
 });
 
 describe("the other users", () => {
@@ -130,6 +180,25 @@ describe("the other users", () => {
     expect((await run(writer, "ALTER TABLE events DELETE WHERE site_id = 'w'")).code).toBe("497");
     expect((await run(writer, "DROP TABLE events")).code).toBe("497");
     expect((await run(writer, "SELECT 1", { max_execution_time: "301" })).code).toBe("452");
+  });
+
+  it("the data writer's ALTER DELETE and ALTER UPDATE carry no other ALTER command: 497, and the table keeps its columns", async () => {
+    const data = CLICKHOUSE_USERS.data;
+    expect((await run(data, "ALTER TABLE events UPDATE n = 7 WHERE site_id = 'nobody' SETTINGS mutations_sync = 2")).status).toBe(200);
+    expect((await run(data, "ALTER TABLE pixel.events DELETE WHERE site_id = 'nobody'")).status).toBe(200);
+    const padding = Array.from({ length: 70 }, () => "n > 0").join(" OR ");
+    for (const sql of [
+      "ALTER TABLE events DELETE WHERE site_id = 'nobody', DROP COLUMN n",
+      "ALTER TABLE events UPDATE n = 1 WHERE 0, ADD COLUMN x UInt8",
+      "ALTER TABLE events ADD COLUMN delete UInt8",
+      "ALTER TABLE events MODIFY COLUMN n String, UPDATE n = '1' WHERE 0",
+      `ALTER TABLE events UPDATE n = 1 WHERE ${padding}, DROP COLUMN n`,
+    ]) {
+      const refused = await run(data, sql);
+      expect(refused, sql).toMatchObject({ status: 403, code: "497" });
+      expect(refused.text).toContain("necessary to have the grant ALTER ON pixel.*");
+    }
+    expect((await run(LOCAL_ADMIN, "SELECT groupArray(name) FROM system.columns WHERE database = 'pixel' AND table = 'events'")).text).toBe("['site_id','n']");
   });
 
   it("the data writer deletes a site's rows; the migrator creates tables but cannot drop the database", async () => {

@@ -18,8 +18,17 @@ const SOURCE_FUNCTIONS: Record<string, string> = {
   FILE: "FILE", FILECLUSTER: "FILE", URL: "URL", URLCLUSTER: "URL", S3: "S3", S3CLUSTER: "S3", GCS: "S3",
   HDFS: "HDFS", AZUREBLOBSTORAGE: "AZURE", REMOTE: "REMOTE", REMOTESECURE: "REMOTE", CLUSTER: "REMOTE",
   MYSQL: "MYSQL", POSTGRESQL: "POSTGRES", SQLITE: "SQLITE", JDBC: "JDBC", ODBC: "ODBC", MONGODB: "MONGO",
-  REDIS: "REDIS", EXECUTABLE: "SOURCES", DELTALAKE: "S3", ICEBERG: "S3", HUDI: "S3",
+  REDIS: "REDIS", EXECUTABLE: "SOURCES", DELTALAKE: "S3", ICEBERG: "S3", HUDI: "S3", CLUSTERALLREPLICAS: "REMOTE",
 };
+
+/**
+ * Functions that read tables named in their arguments as strings (`merge('other', '.*')`), where the checks below
+ * cannot see the database: refused unless the user may read every database, which no Pixel user may.
+ */
+const TABLE_NAMING_FUNCTIONS = new Set([
+  "MERGE", "LOOP", "MERGETREEINDEX", "MERGETREEPROJECTION", "MERGETREEANALYZEINDEXES", "DICTIONARY", "JOINGET", "JOINGETORNULL",
+]);
+const namesTables = (name: string) => TABLE_NAMING_FUNCTIONS.has(name) || name.startsWith("DICTGET") || name.startsWith("DICTHAS") || name.startsWith("DICTIS");
 
 /** The user's profile values: the profile's `readonly` is applied last, as it stops later changes. */
 export function profileSettings(access: ClickHouseUser | undefined): Map<string, string> {
@@ -46,7 +55,8 @@ export function checkSettingChanges(access: ClickHouseUser | undefined, changes:
       if (value !== rule.value) throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} should not be changed`);
       continue;
     }
-    const number = Number(value);
+    if (rule.min === undefined && rule.max === undefined) continue;
+    const number = settingNumber(name, value);
     if (rule.min !== undefined && number < Number(rule.min)) {
       throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} shouldn't be less than ${rule.min}`);
     }
@@ -54,6 +64,19 @@ export function checkSettingChanges(access: ClickHouseUser | undefined, changes:
       throw clickHouseError("SETTING_CONSTRAINT_VIOLATION", `Setting ${name} shouldn't be greater than ${rule.max}`);
     }
   }
+}
+
+const SIZE_SUFFIXES: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/**
+ * A bounded setting's value as the server reads it: ClickHouse takes size suffixes (`10G`, `5Gi`), which `Number`
+ * reads as NaN, and NaN passes every bound. A value read neither way is refused rather than passed on unchecked.
+ */
+function settingNumber(name: string, value: string): number {
+  const suffixed = /^\+?(\d+)([kKMGTPE])(i?)$/.exec(value);
+  const number = suffixed ? Number(suffixed[1]) * (suffixed[3] ? 1024 ** ("KMGTPE".indexOf(suffixed[2]!.toUpperCase()) + 1) : SIZE_SUFFIXES[suffixed[2]!]!) : Number(value);
+  if (value.trim() === "" || Number.isNaN(number)) throw clickHouseError("CANNOT_PARSE_NUMBER", `Cannot parse '${value}' as a number for setting ${name}`);
+  return number;
 }
 
 /**
@@ -67,26 +90,33 @@ export function checkGrants(
 ): void {
   const { access } = user;
   if (!access || UNCHECKED_KINDS.has(statement.kind)) return;
-  const privilege = requiredPrivilege(statement);
-  const source = statement.functions.map((name) => SOURCE_FUNCTIONS[name.toUpperCase()]).find(Boolean);
+  const privileges = requiredPrivileges(statement);
+  const functions = statement.functions.map((name) => name.toUpperCase());
+  const source = functions.map((name) => SOURCE_FUNCTIONS[name]).find(Boolean);
   if (source) throw notEnoughPrivileges(user.name, `${source} ON *.*`);
+  if (functions.some(namesTables)) throw notEnoughPrivileges(user.name, `${privileges[0]} ON *.*`);
   for (const database of touchedDatabases(statement, context)) {
-    if (PUBLIC_DATABASES.has(database) && privilege === "SELECT") continue;
-    const granted = access.grants.some((grant) => grant.database === database && grant.privileges.some((held) => covers(held, privilege)));
-    if (!granted) throw notEnoughPrivileges(user.name, `${privilege} ON ${database}.*`);
+    for (const privilege of privileges) {
+      if (PUBLIC_DATABASES.has(database) && privilege === "SELECT") continue;
+      const granted = access.grants.some((grant) => grant.database === database && grant.privileges.some((held) => covers(held, privilege)));
+      if (!granted) throw notEnoughPrivileges(user.name, `${privilege} ON ${database}.*`);
+    }
   }
 }
 
-function requiredPrivilege(statement: StatementShape): string {
+/** ALTER's commands need their own privileges: a DELETE or UPDATE command one of its own, any other command ALTER. */
+const ALTER_COMMAND_PRIVILEGES: Record<string, string> = { DELETE: "ALTER DELETE", UPDATE: "ALTER UPDATE" };
+
+function requiredPrivileges(statement: StatementShape): string[] {
   const [kind, ...rest] = statement.words;
-  if (READ_KINDS.has(statement.kind)) return "SELECT";
-  if (kind === "DELETE") return "ALTER DELETE";
-  if (kind === "ALTER") return rest.includes("DELETE") ? "ALTER DELETE" : rest.includes("UPDATE") ? "ALTER UPDATE" : "ALTER";
+  if (READ_KINDS.has(statement.kind)) return ["SELECT"];
+  if (kind === "DELETE") return ["ALTER DELETE"];
+  if (kind === "ALTER") return [...new Set((statement.alterCommands ?? [""]).map((command) => ALTER_COMMAND_PRIVILEGES[command] ?? "ALTER"))];
   if (kind === "CREATE" || kind === "DROP" || kind === "ATTACH" || kind === "DETACH") {
     const object = rest.find((word) => DATABASE_OBJECTS.has(word)) ?? "TABLE";
-    return `${kind === "ATTACH" ? "CREATE" : kind === "DETACH" ? "DROP" : kind} ${object}`;
+    return [`${kind === "ATTACH" ? "CREATE" : kind === "DETACH" ? "DROP" : kind} ${object}`];
   }
-  return statement.kind;
+  return [statement.kind];
 }
 
 /** `ALL` covers everything; `ALTER` covers `ALTER DELETE`; `CREATE TABLE` covers nothing but itself. */
@@ -98,7 +128,8 @@ function touchedDatabases(
   statement: StatementShape,
   context: { currentDatabase: string; databases: Set<string>; queryParams: Record<string, string> },
 ): Set<string> {
-  const touched = new Set(statement.qualifiers.filter((name) => context.databases.has(name)));
+  const parameters = statement.identifierParameters.flatMap((name) => context.queryParams[name] ?? []);
+  const touched = new Set([...statement.qualifiers, ...parameters].filter((name) => context.databases.has(name)));
   const target = statement.databaseTarget;
   if (target !== undefined) {
     const parameter = /^\{\s*(\w+)\s*:\s*Identifier\s*\}$/i.exec(target)?.[1];

@@ -59,6 +59,7 @@ export class QueryExecutor {
     const statement = analyzeStatement(request.sql);
     if (statement.kind === "") throw clickHouseError("SYNTAX_ERROR", "Empty query");
     if (statement.hasMultipleStatements) throw clickHouseError("SYNTAX_ERROR", "Multi-statements are not allowed");
+    if (statement.intoOutfile) throw clickHouseError("INTO_OUTFILE_NOT_ALLOWED", "INTO OUTFILE is not allowed");
     checkSettingChanges(request.user?.access, [...request.settings, ...statement.settingChanges]);
     const format = statement.outputFormat ?? request.defaultFormat;
     const run = async (connection: ChdbConnection) => {

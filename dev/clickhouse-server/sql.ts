@@ -18,6 +18,12 @@ export interface StatementShape {
   qualifiers: string[];
   /** The database a CREATE/DROP/ATTACH/DETACH DATABASE names, as written (may be `{name:Identifier}`). */
   databaseTarget?: string;
+  /** The query parameters bound as names (`{name:Identifier}`): their values may name databases. */
+  identifierParameters: string[];
+  /** A top-level `INTO OUTFILE`: a client-side clause that a server over HTTP refuses. */
+  intoOutfile?: boolean;
+  /** For ALTER: the first word of each command (`DELETE`, `UPDATE`, `DROP`, ...), as its privilege depends on it. */
+  alterCommands?: string[];
   /** `name = value` pairs of a SET statement and of every SETTINGS clause. */
   settingChanges: [string, string][];
 }
@@ -185,6 +191,7 @@ interface InsertState {
 }
 
 const MAX_WORDS = 64;
+const IDENTIFIER_PARAMETER = /\{\s*(\w+)\s*:\s*Identifier\s*\}/gi;
 const DATABASE_TARGET = /^\s*(?:CREATE|DROP|ATTACH|DETACH)\s+DATABASE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(`[^`]+`|"[^"]+"|\{[^}]*\}|\w+)/i;
 
 export function analyzeStatement(sql: Buffer): StatementShape {
@@ -203,6 +210,7 @@ export function analyzeStatement(sql: Buffer): StatementShape {
     qualifiers: names.qualifiers,
     databaseTarget: names.words.includes("DATABASE") ? unquote(DATABASE_TARGET.exec(sql.toString("utf8", 0, 4096))?.[1]) : undefined,
     settingChanges: assignments.found,
+    identifierParameters: [...sql.toString("utf8").matchAll(IDENTIFIER_PARAMETER)].map((match) => match[1]!),
     ...extra,
   });
   for (const token of tokens(sql)) {
@@ -230,7 +238,42 @@ export function analyzeStatement(sql: Buffer): StatementShape {
     }
     topLevel.push(token);
   }
-  return shape({ outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel) });
+  return shape({
+    outputFormat: kind === "INSERT" ? undefined : trailingFormat(sql, topLevel),
+    alterCommands: kind === "ALTER" ? alterCommands(sql, topLevel) : undefined,
+    intoOutfile: topLevel.some((token, i) => wordOf(sql, token) === "INTO" && wordOf(sql, topLevel[i + 1]) === "OUTFILE"),
+  });
+}
+
+const textIs = (sql: Buffer, token: Token | undefined, text: string) => token !== undefined && sql.toString("utf8", token.start, token.end) === text;
+
+/**
+ * `ALTER TABLE name [ON CLUSTER c] command [, command ...]`: each command's first word. A comma-separated part that
+ * starts `name =` continues the one before (an UPDATE's assignments, a SETTINGS clause); "" where no word is found.
+ */
+function alterCommands(sql: Buffer, topLevel: Token[]): string[] {
+  const segments: Token[][] = [[]];
+  for (const token of topLevel) {
+    if (textIs(sql, token, ",")) segments.push([]);
+    else segments.at(-1)!.push(token);
+  }
+  return segments.flatMap((segment, i) => {
+    if (i > 0) return textIs(sql, segment[1], "=") ? [] : [wordOf(sql, segment[0]) ?? ""];
+    let at = skipName(sql, segment, 2);
+    if (wordOf(sql, segment[at]) === "ON" && wordOf(sql, segment[at + 1]) === "CLUSTER") at = skipName(sql, segment, at + 2);
+    return [wordOf(sql, segment[at]) ?? ""];
+  });
+}
+
+/** Past a name at `at`: a word, a quoted name or a `{param:Type}`, and once more after a `.`. */
+function skipName(sql: Buffer, tokens: Token[], at: number): number {
+  const past = (k: number) => {
+    if (!textIs(sql, tokens[k], "{")) return k + 1;
+    while (k < tokens.length && !textIs(sql, tokens[k], "}")) k++;
+    return k + 1;
+  };
+  const end = past(at);
+  return textIs(sql, tokens[end], ".") ? past(end + 1) : end;
 }
 
 interface NameCollector {
@@ -246,7 +289,7 @@ const isName = (token: Token | undefined) => token?.type === "word" || token?.ty
 function collectNames(sql: Buffer, token: Token, depth: number, names: NameCollector): void {
   const { previous, beforePrevious } = names;
   if (token.type === "word" && depth === 0 && names.words.length < MAX_WORDS) names.words.push(wordOf(sql, token)!);
-  if (token.type === "open" && sql[token.start] === c("(") && previous?.type === "word") names.functions.push(textOf(sql, previous));
+  if (token.type === "open" && sql[token.start] === c("(") && isName(previous)) names.functions.push(textOf(sql, previous!));
   const afterDot = previous?.type === "other" && sql[previous.start] === c(".");
   if (isName(token) && afterDot && isName(beforePrevious)) names.qualifiers.push(textOf(sql, beforePrevious!));
   names.beforePrevious = previous;

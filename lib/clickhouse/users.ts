@@ -49,11 +49,22 @@ function tokenize(sql: string): Token[][] {
     if (!match) throw new Error(`users.sql: cannot read '${sql.slice(at, at + 20)}'`);
     const [, quoted, word, symbol] = match;
     if (symbol === ";") statements.push([]);
-    else if (quoted !== undefined) statements.at(-1)!.push({ kind: "string", text: quoted.replace(/''/g, "'") });
+    else if (quoted !== undefined) statements.at(-1)!.push({ kind: "string", text: unescapeString(quoted) });
     else if (word !== undefined) statements.at(-1)!.push({ kind: "word", text: word });
     else if (symbol !== undefined) statements.at(-1)!.push({ kind: "symbol", text: symbol });
   }
   return statements.filter((statement) => statement.length > 0);
+}
+
+const ESCAPES: Record<string, string> = {
+  b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", a: "\x07", e: "\x1b", 0: "\0", "\\": "\\", "'": "'", '"': '"', "`": "`", "/": "/",
+};
+
+/** A string literal's text as ClickHouse reads it: `''` and `\'` are a quote, `\\` a backslash; an unknown escape stays. */
+function unescapeString(quoted: string): string {
+  return quoted.replace(/''|\\x([0-9A-Fa-f]{2})|\\([\s\S])/g, (escape, hex?: string, char?: string) =>
+    escape === "''" ? "'" : hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (ESCAPES[char!] ?? escape),
+  );
 }
 
 class Reader {
@@ -137,7 +148,7 @@ function parseStatement(reader: Reader, state: AccessState): void {
   } else if (reader.accept("CREATE", "USER")) {
     const create = createMode(reader, "user", state.users);
     reader.expect("IDENTIFIED");
-    if (reader.accept("WITH")) reader.take("word");
+    if (reader.accept("WITH")) passwordMethod(reader);
     reader.expect("BY");
     const password = reader.take("string");
     create({ password, profile: profileClause(reader), grants: [], roles: [] });
@@ -150,6 +161,16 @@ function parseStatement(reader: Reader, state: AccessState): void {
     throw reader.error("only CREATE DATABASE, CREATE SETTINGS PROFILE, CREATE ROLE, CREATE USER and GRANT are understood");
   }
   if (!reader.done()) throw reader.error("unexpected text");
+}
+
+/** Methods whose BY is the password itself; the `*_hash` ones give a hash, which the local server cannot check. */
+const PASSWORD_METHODS = new Set(["plaintext_password", "sha256_password", "double_sha1_password", "bcrypt_password"]);
+
+function passwordMethod(reader: Reader): void {
+  const method = reader.take("word");
+  if (!PASSWORD_METHODS.has(method.toLowerCase())) {
+    throw reader.error(`IDENTIFIED WITH ${method} is not understood: give the password itself, with ${[...PASSWORD_METHODS].join(", ")}`);
+  }
 }
 
 /** Reads `[OR REPLACE | IF NOT EXISTS] name`; the returned function stores the new entry as the mode says. */

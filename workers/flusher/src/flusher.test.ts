@@ -214,6 +214,21 @@ describe("dead letters", () => {
     expect(await countFor(site)).toEqual({ rows: 12, distinct: 12 });
   });
 
+  it("replays dead letters of non-ASCII text in sends the queue takes: its 256,000-byte limit counts UTF-8 bytes", async () => {
+    const site = newSite();
+    // 100 hits of a Japanese site: about 3,200 bytes each as UTF-8, but 1,300 characters.
+    const bodies = Array.from({ length: 100 }, (_, i) =>
+      encodeMessage(compactRow(eventRow({ site_id: site, pathname: `/p/${i}`, title: "日本語のページ".repeat(42), query: `?q=${"検索".repeat(350)}` }))),
+    );
+    await keep(flusherEnv.KEPT, "dead", "pixel-hits-dead", bodies.map((body, i) => ({ id: `j${i}`, attempts: 10, body })));
+    const sent: number[] = [];
+    const queue = { sendBatch: (messages: { body: string }[]) => (sent.push(messages.length), flusherEnv.HITS.sendBatch(messages as never)) };
+    const replayed = (await (await admin("/admin/dead-letters/replay", { method: "POST" }, ADMIN_TOKEN, queue as never)).json()) as { messages: number };
+    expect(replayed.messages).toBe(100);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(await keptBatches("dead")).toEqual([]);
+  });
+
   it("keeps the dead-letter queue's own dead letters in R2, or writes them whole into an error line while R2 refuses", async () => {
     const site = newSite();
     const rows = rowsFor(site, 2);

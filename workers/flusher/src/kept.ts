@@ -1,4 +1,4 @@
-import { type QueueBody, unpackBody } from "@pixel/lib/events/message";
+import { type QueueBody, unpackBody, utf8Bytes } from "@pixel/lib/events/message";
 
 /** A queue message as it is kept in R2: enough to inspect it and to send it again. */
 export interface KeptMessage {
@@ -82,7 +82,7 @@ export async function listKept(bucket: R2Bucket, kind: KeptKind, limit = 1000): 
   return listed.objects.map((object) => object.key);
 }
 
-/** Queue limits: at most 100 messages and 256 KB per sendBatch; stay under both. */
+/** Queue limits: at most 100 messages and 256 KB per sendBatch, counted in UTF-8 bytes; stay under both. */
 const MAX_MESSAGES = 100;
 const MAX_BYTES = 200 * 1024;
 
@@ -91,7 +91,7 @@ export function sendChunks(bodies: unknown[]): QueueBody[][] {
   let chunk: QueueBody[] = [];
   let bytes = 0;
   for (const body of bodies) {
-    const size = JSON.stringify(body).length;
+    const size = utf8Bytes(typeof body === "string" ? body : JSON.stringify(body));
     if (chunk.length && (chunk.length >= MAX_MESSAGES || bytes + size > MAX_BYTES)) {
       chunks.push(chunk);
       chunk = [];
