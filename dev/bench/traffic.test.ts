@@ -16,7 +16,7 @@ let client: ReturnType<typeof connectClickHouse>;
 
 beforeAll(async () => {
   server = await startClickHouseServer({ port: 0, dataDir });
-  const config = { url: server.url, database: "pixel_traffic", limits: { max_execution_time: 120 } };
+  const config = { url: server.url, database: "pixel_traffic", limits: { max_execution_time: 120 }, requestTimeoutMs: 130_000 };
   await migrateClickHouse(config, () => {});
   client = connectClickHouse(config);
   await generateTraffic(client, { siteId: "big", hostname: "big.example", firstDay: "2026-05-01", days: 30, events: EVENTS, chunks: CHUNKS });

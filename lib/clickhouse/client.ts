@@ -8,6 +8,8 @@ export interface ClickHouseConfig {
   database: string;
   /** ClickHouse's limits on each query; they must stay within the user's profile in deploy/clickhouse/users.sql. */
   limits?: QueryLimits;
+  /** Milliseconds the client waits for an answer: 30 s, unless a local tool (the benchmarks' big inserts) needs longer. */
+  requestTimeoutMs?: number;
 }
 
 export interface QueryLimits {
@@ -52,7 +54,7 @@ export function connectClickHouse(config: ClickHouseConfig): ClickHouseClient {
     username: config.username,
     password: config.password,
     database: config.database,
-    request_timeout: 30_000,
+    request_timeout: config.requestTimeoutMs ?? 30_000,
     clickhouse_settings: {
       ...SETTINGS,
       max_execution_time,
