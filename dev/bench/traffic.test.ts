@@ -10,17 +10,18 @@ import { CUSTOM_EVENTS, generateTraffic } from "./traffic";
 const EVENTS = 400_000;
 /** Small inserts, so each stays well within the request timeout on a busy machine. */
 const CHUNKS = 8;
+const LIMITS = { limits: { max_execution_time: 120 }, requestTimeoutMs: 130_000 };
 const dataDir = mkdtempSync(join(tmpdir(), "pixel-traffic-test-"));
 let server: ClickHouseServer;
 let client: ReturnType<typeof connectClickHouse>;
 
 beforeAll(async () => {
   server = await startClickHouseServer({ port: 0, dataDir });
-  const config = { url: server.url, database: "pixel_traffic", limits: { max_execution_time: 120 }, requestTimeoutMs: 130_000 };
+  const config = { url: server.url, database: "pixel_traffic", ...LIMITS };
   await migrateClickHouse(config, () => {});
   client = connectClickHouse(config);
   await generateTraffic(client, { siteId: "big", hostname: "big.example", firstDay: "2026-05-01", days: 30, events: EVENTS, chunks: CHUNKS });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await client?.close();
@@ -141,4 +142,25 @@ describe("the benchmark's traffic", () => {
     const [events] = await selectRows<{ n: number }>(client, "SELECT uniqExact(session_id) AS n FROM events");
     expect(Number(sessions!.n)).toBe(Number(events!.n));
   });
+});
+
+describe("many sites' traffic in one go", () => {
+  it("draws each visit to one site by its weight, with exactly the stated number of events in all", async () => {
+    const config = { url: server.url, database: "pixel_traffic_sites", ...LIMITS };
+    await migrateClickHouse(config, () => {});
+    const sites = connectClickHouse(config);
+    try {
+      const events = 30_000;
+      const spreadOver = { siteIds: ["a", "b", "c"], weights: [4, 2, 1] };
+      await generateTraffic(sites, { siteId: "", hostname: "sites.example", firstDay: "2026-05-17", days: 14, events, spreadOver });
+      const counts = await selectRows<{ site_id: string; events: number }>(sites, "SELECT site_id, count() AS events FROM events GROUP BY site_id ORDER BY site_id");
+      const [visits] = await selectRows<{ split: number }>(sites, "SELECT countIf(n > 1) AS split FROM (SELECT session_id, uniqExact(site_id) AS n FROM events GROUP BY session_id)");
+      expect(counts.map((row) => row.site_id)).toEqual(spreadOver.siteIds);
+      expect(counts.reduce((sum, row) => sum + Number(row.events), 0)).toBe(events);
+      counts.forEach((row, i) => expect(Number(row.events) / events).toBeCloseTo(spreadOver.weights[i]! / 7, 1));
+      expect(Number(visits!.split)).toBe(0);
+    } finally {
+      await sites.close();
+    }
+  }, 300_000);
 });

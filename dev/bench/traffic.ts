@@ -21,6 +21,11 @@ export interface TrafficOptions {
   seed?: number;
   /** Inserts to spread the events over; each stays small enough for the client's request timeout. */
   chunks?: number;
+  /**
+   * Many sites' traffic in one go: each visit goes to one of these sites (instead of siteId) with the chance of its
+   * weight, all under `hostname`. The total is exact, each site's share of it is drawn.
+   */
+  spreadOver?: { siteIds: string[]; weights: number[] };
 }
 
 export const TRAFFIC_SHAPE = { paths: 100_000, referrers: 2_000, cities: 1_500, countries: 120, browserVersions: 40, authors: 500 };
@@ -73,7 +78,7 @@ WITH
   has(custom_hits, ${NOT_FOUND}) AS lands_on_404,
   (n, k) -> toUInt32(floor(pow(n, cityHash64(seed, visit, k) % 1000000 / 1000000))) - 1 AS zipf
 SELECT
-  {site:String} AS site_id,
+  if(empty({siteIds:Array(String)}), {site:String}, {siteIds:Array(String)}[arrayFirstIndex(c -> u('site') < c, {siteShares:Array(Float64)})]) AS site_id,
   -- The pageview a hit belongs to: a custom event's is one of the visit's, a 404 is on the page the visit landed on.
   multiIf(hit < ${PURCHASE}, intDiv(hit, 2), hit = ${NOT_FOUND}, 0, cityHash64(seed, visit, hit, 'page') % pageviews) AS page,
   started + toIntervalSecond(page * 40 + if(hit < ${PURCHASE}, (hit % 2) * 25, 10 + hit - ${PURCHASE})) AS timestamp,
@@ -142,6 +147,7 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
         ...shape,
         seed: options.seed ?? 7,
         site: options.siteId,
+        ...spreadParams(options.spreadOver),
         hostname: options.hostname,
         firstDay: options.firstDay,
         days: options.days,
@@ -152,4 +158,12 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
       },
     });
   }
+}
+
+/** The sites a spread draws from, and each one's cumulative share of the visits (the last is 1). */
+function spreadParams(spread: TrafficOptions["spreadOver"]): { siteIds: string[]; siteShares: number[] } {
+  if (!spread) return { siteIds: [], siteShares: [] };
+  const total = spread.weights.reduce((sum, weight) => sum + weight, 0);
+  let sum = 0;
+  return { siteIds: spread.siteIds, siteShares: spread.weights.map((weight, i) => (i === spread.weights.length - 1 ? 1 : (sum += weight) / total)) };
 }
