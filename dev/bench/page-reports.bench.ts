@@ -43,5 +43,13 @@ function eventTabs(client: Parameters<typeof apiAnswers>[0]): [string, () => Pro
   const scope = { siteId: SITE.id, range: RANGE, filters: [] };
   return CARDS.find((card) => card.id === "goals")!
     .tabs.filter((tab) => ["outbound", "downloads", "not_found"].includes(tab.id))
-    .map((tab) => [`the Goals card's ${tab.label} tab`, () => ask(breakdownQuery(scope, tab, { metrics: tab.metrics, limit: cardQueryLimit(tab) }))]);
+    .map((tab) => {
+      const query = breakdownQuery(scope, tab, { metrics: tab.metrics, limit: cardQueryLimit(tab) });
+      const card = async () => {
+        const answer = await ask(query);
+        if (answer.results.length < cardQueryLimit(tab)) throw new Error(`the ${tab.label} tab found ${answer.results.length} rows: the traffic lacks its events`);
+        return answer;
+      };
+      return [`the Goals card's ${tab.label} tab`, card];
+    });
 }

@@ -150,8 +150,8 @@ export async function withBigSite<T>(name: string, progress: (message: string) =
   const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
-    // Generating inserts of 100,000 events each can take over the client's usual 30 s on a busy machine.
-    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 }, requestTimeoutMs: 130_000 };
+    // A generating insert of 100,000 events can take minutes on a busy machine, the first after a start the longest.
+    const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 120 }, requestTimeoutMs: 600_000 };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);
     try {

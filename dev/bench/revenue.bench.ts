@@ -18,9 +18,15 @@ const revenueBench: Benchmark = (progress) =>
     const goals = CARDS.find((card) => card.id === "goals")!.tabs[0]!;
     const goalsCard = async () => {
       const rows = readRows(await ask(breakdownQuery(scope, goals, { metrics: goals.metrics, limit: cardQueryLimit(goals) })));
-      return withRevenueColumns({ tab: goals, metrics: goals.metrics, rows }, scope, [{ displayName: PURCHASE.name, currency: PURCHASE.currency }], ask);
+      const card = await withRevenueColumns({ tab: goals, metrics: goals.metrics, rows }, scope, [{ displayName: PURCHASE.name, currency: PURCHASE.currency }], ask);
+      if (!card.rows.some((row) => row.currency === PURCHASE.currency && row.metrics.at(-2)! > 0)) throw new Error("the Goals card shows no revenue: the traffic lacks purchases");
+      return card;
     };
-    const totals = () => ask(totalsQuery({ ...scope, filters: [["is", "event:goal", [PURCHASE.name]]] }, REVENUE_COLUMNS));
+    const totals = async () => {
+      const answer = await ask(totalsQuery({ ...scope, filters: [["is", "event:goal", [PURCHASE.name]]] }, REVENUE_COLUMNS));
+      if (!(Number(answer.results[0]?.metrics[0]) > 0)) throw new Error("no revenue in the traffic: it lacks purchases");
+      return answer;
+    };
     const note = "a revenue goal in USD; ~2 % of visits buy, a tenth of them in EUR (left out: no exchange rates)";
     const rows: BenchRow[] = [];
     for (const [label, report] of [
