@@ -157,6 +157,7 @@ export async function withBigSite<T>(name: string, progress: (message: string) =
   const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
+    // A generating insert can take minutes on a busy machine, and 100M events' overview too; the client waits as long.
     const config = { url: server.url, database: "pixel_bench", limits: { max_execution_time: 600 } };
     await migrateClickHouse(config, () => {});
     const client = connectClickHouse(config);

@@ -22,7 +22,7 @@ const { positionals: only, values: flags } = parseCli(
   --hits-per-request N   hits in each request of that run; default 2 (PIXEL_BENCH_HITS_PER_REQUEST)
   --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)
 
-  PIXEL_BENCH_DATA=DIR keeps the big site's generated database (queries, funnels, page-reports, retention) in DIR and reuses it when it holds the same
+  PIXEL_BENCH_DATA=DIR keeps the big site's generated database (queries, funnels, page-reports, retention, revenue, segments, sites) in DIR and reuses it when it holds the same
   number of events (generating 10M events takes minutes).`,
   { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" } }, allowPositionals: true },
 );

@@ -6,6 +6,8 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
  * Paths, referrers and cities are Zipf-distributed (rank = ⌊N^u⌋, so rank r has weight ~1/r); visitors return within
  * their UTC day (the daily salt rotates the id at midnight); each visit has 1–10 pageviews, each with an engagement hit.
  * A visit's browser was first seen on a day of the month so far, its first page load came after a gap of up to a week.
+ * Some visits also send the custom events the analysis reports read (CUSTOM_EVENTS): a purchase with revenue, an
+ * outbound link click, a file download and a 404 page, each on one of the visit's pages and a few seconds after it.
  * Every chunk is its own INSERT, leaving parts as batched inserts and background merges leave them.
  */
 export interface TrafficOptions {
@@ -19,9 +21,36 @@ export interface TrafficOptions {
   seed?: number;
   /** Inserts to spread the events over; each stays small enough for the client's request timeout. */
   chunks?: number;
+  /**
+   * Many sites' traffic in one go: each visit goes to one of these sites (instead of siteId) with the chance of its
+   * weight, all under `hostname`. The total is exact, each site's share of it is drawn.
+   */
+  spreadOver?: { siteIds: string[]; weights: number[] };
 }
 
 export const TRAFFIC_SHAPE = { paths: 100_000, referrers: 2_000, cities: 1_500, countries: 120, browserVersions: 40, authors: 500 };
+
+/**
+ * The custom events, each on this share of visits (at most one of each kind per visit), and their Zipf-distributed
+ * targets: outbound links to thousands of URLs on hundreds of hosts, downloads of a thousand files, 404s on two
+ * thousand missing paths (the visit lands on one, as from a broken link). A tenth of the purchases are in EUR.
+ */
+export const CUSTOM_EVENTS = {
+  purchase: 0.02,
+  outbound: 0.08,
+  download: 0.03,
+  notFound: 0.015,
+  outboundUrls: 5_000,
+  outboundHosts: 800,
+  files: 1_000,
+  missingPaths: 2_000,
+};
+/** The hit numbers of a visit's custom events, after its pageview and engagement hits (even: engagement hits are odd). */
+const PURCHASE = 100;
+const OUTBOUND = 102;
+const DOWNLOAD = 104;
+const NOT_FOUND = 106;
+const FILE_EXTENSIONS = ["pdf", "zip", "csv", "xlsx", "mp4", "dmg"];
 
 const BROWSERS = ["Chrome", "Safari", "Firefox", "Edge", "Samsung Internet", "Opera"];
 const OSES = ["Windows", "iOS", "Android", "macOS", "Linux"];
@@ -44,17 +73,23 @@ WITH
   toDateTime64({firstDay:Date}, 3, 'UTC') + toIntervalSecond(day * 86400 + toUInt32(u('start') * 86000)) AS started,
   cityHash64(seed, visit, 'session') AS session,
   toDate(started) AS visit_day,
-  visit_day - toUInt32(floor(vu('age') * (day + 1))) AS first_seen
+  visit_day - toUInt32(floor(vu('age') * (day + 1))) AS first_seen,
+  arrayFilter((h, share) -> u(toString(h)) < share, [${PURCHASE}, ${OUTBOUND}, ${DOWNLOAD}, ${NOT_FOUND}], [{purchase:Float64}, {outbound:Float64}, {download:Float64}, {notFound:Float64}]) AS custom_hits,
+  has(custom_hits, ${NOT_FOUND}) AS lands_on_404,
+  (n, k) -> toUInt32(floor(pow(n, cityHash64(seed, visit, k) % 1000000 / 1000000))) - 1 AS zipf
 SELECT
-  {site:String} AS site_id,
-  started + toIntervalSecond(intDiv(hit, 2) * 40 + (hit % 2) * 25) AS timestamp,
+  if(empty({siteIds:Array(String)}), {site:String}, {siteIds:Array(String)}[arrayFirstIndex(c -> u('site') < c, {siteShares:Array(Float64)})]) AS site_id,
+  -- The pageview a hit belongs to: a custom event's is one of the visit's, a 404 is on the page the visit landed on.
+  multiIf(hit < ${PURCHASE}, intDiv(hit, 2), hit = ${NOT_FOUND}, 0, cityHash64(seed, visit, hit, 'page') % pageviews) AS page,
+  started + toIntervalSecond(page * 40 + if(hit < ${PURCHASE}, (hit % 2) * 25, 10 + hit - ${PURCHASE})) AS timestamp,
   toString(cityHash64(seed, visit, hit)) AS event_id,
-  if(hit % 2 = 0, 'pageview', 'engagement') AS name,
+  multiIf(hit = ${PURCHASE}, 'purchase', hit = ${OUTBOUND}, 'outbound', hit = ${DOWNLOAD}, 'download', hit = ${NOT_FOUND}, '404', hit % 2 = 0, 'pageview', 'engagement') AS name,
   visitor AS visitor_id,
   session AS session_id,
   {hostname:String} AS hostname,
-  toUInt32(floor(pow({paths:UInt32}, cityHash64(seed, visit, intDiv(hit, 2), 'path') % 1000000 / 1000000))) - 1 AS path_rank,
-  concat('/', {sections:Array(String)}[1 + path_rank % length({sections:Array(String)})], '/', toString(path_rank)) AS pathname,
+  toUInt32(floor(pow({paths:UInt32}, cityHash64(seed, visit, page, 'path') % 1000000 / 1000000))) - 1 AS path_rank,
+  if(lands_on_404 AND page = 0, concat('/old/', toString(zipf({missingPaths:UInt32}, '404 path'))),
+    concat('/', {sections:Array(String)}[1 + path_rank % length({sections:Array(String)})], '/', toString(path_rank))) AS pathname,
   if(direct OR hit > 0, '', concat('https://ref', toString(referrer_rank), '.example/')) AS referrer,
   if(direct OR hit > 0, '', concat('ref', toString(referrer_rank), '.example')) AS referrer_host,
   multiIf(direct, 'direct', referrer_rank < 3, 'organic search', referrer_rank < 12, 'organic social', 'referral') AS channel,
@@ -66,18 +101,33 @@ SELECT
   {devices:Array(String)}[1 + cityHash64(visitor, 'device') % length({devices:Array(String)})] AS device_type,
   if(hit % 2 = 1, toUInt8(cityHash64(seed, visit, hit, 'scroll') % 101), 0) AS scroll_depth,
   if(hit % 2 = 1, toUInt32(cityHash64(seed, visit, hit, 'engaged') % 120000), 0) AS engaged_ms,
-  if(hit % 2 = 0, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, intDiv(hit, 2), 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(vu('signed') < 0.2, 'yes', 'no')), map()) AS props,
+  zipf({outboundUrls:UInt32}, 'outbound') AS link_rank,
+  concat('out', toString(link_rank % {outboundHosts:UInt32}), '.example') AS link_host,
+  zipf({files:UInt32}, 'file') AS file_rank,
+  {extensions:Array(String)}[1 + file_rank % length({extensions:Array(String)})] AS extension,
+  concat('report-', toString(file_rank), '.', extension) AS filename,
+  multiIf(
+    hit = ${OUTBOUND}, map('url', concat('https://', link_host, '/', toString(link_rank)), 'text', concat('Link ', toString(link_rank)), 'domain', link_host),
+    hit = ${DOWNLOAD}, map('url', concat('https://', {hostname:String}, '/files/', filename), 'extension', extension, 'filename', filename),
+    hit % 2 = 0 AND hit < ${PURCHASE}, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, page, 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(vu('signed') < 0.2, 'yes', 'no')),
+    map()) AS props,
+  -- Whole cents, skewed to small baskets: 9.00 to 300.00.
+  if(hit = ${PURCHASE}, toDecimal64(900 + toUInt32(pow(u('amount'), 2) * 29100), 4) / 100, toDecimal64(0, 4)) AS revenue_amount,
+  if(hit = ${PURCHASE}, if(u('currency') < 0.9, 'USD', 'EUR'), '') AS revenue_currency,
   first_seen AS first_visit,
   multiIf(hit > 1, visit_day, first_seen = visit_day, toDate(0), greatest(first_seen, visit_day - 1 - toUInt32(floor(u('gap') * 7)))) AS previous_visit
 FROM numbers({from:UInt64}, {count:UInt64})
-ARRAY JOIN range(toUInt8(pageviews * 2)) AS hit
+ARRAY JOIN arrayConcat(range(toUInt8(pageviews * 2)), custom_hits) AS hit
 LIMIT {events:UInt64}`;
 
 const COLUMNS =
   "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, first_visit, previous_visit";
 
-/** Mean events per visit: two hits per pageview, pageviews geometric with p = 0.53, capped at 10. */
-const EVENTS_PER_VISIT = 3.8;
+/** The custom events' columns, written beside COLUMNS. */
+const CUSTOM_COLUMNS = "revenue_amount, revenue_currency";
+
+/** Mean events per visit: two hits per pageview (pageviews geometric with p = 0.53, capped at 10), and the custom events. */
+const EVENTS_PER_VISIT = 3.8 + CUSTOM_EVENTS.purchase + CUSTOM_EVENTS.outbound + CUSTOM_EVENTS.download + CUSTOM_EVENTS.notFound;
 /** Visits per visitor within a day (returning visitors). */
 const VISITS_PER_VISITOR = 1.3;
 
@@ -87,17 +137,19 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
   const chunks = options.chunks ?? Math.max(1, Math.min(100, Math.ceil(options.events / 100_000)), Math.ceil(options.events / 500_000));
   const visits = Math.ceil(options.events / EVENTS_PER_VISIT);
   const visitsPerDay = visits / options.days;
-  const shape = { ...TRAFFIC_SHAPE, sections: SECTIONS, browsers: BROWSERS, oses: OSES, devices: DEVICES };
+  const shape = { ...TRAFFIC_SHAPE, ...CUSTOM_EVENTS, sections: SECTIONS, browsers: BROWSERS, oses: OSES, devices: DEVICES, extensions: FILE_EXTENSIONS };
+  const columns = `${COLUMNS}, ${CUSTOM_COLUMNS}`;
   for (let chunk = 0; chunk < chunks; chunk++) {
     const events = Math.floor(options.events / chunks) + (chunk < options.events % chunks ? 1 : 0);
     // Half again as many visits as needed: LIMIT cuts at exactly `events`, and visit % days keeps the days even.
     const count = Math.ceil((events / EVENTS_PER_VISIT) * 1.5);
     await client.command({
-      query: `INSERT INTO events (${COLUMNS}) SELECT ${COLUMNS} FROM (${VISIT_SQL})`,
+      query: `INSERT INTO events (${columns}) SELECT ${columns} FROM (${VISIT_SQL})`,
       query_params: {
         ...shape,
         seed: options.seed ?? 7,
         site: options.siteId,
+        ...spreadParams(options.spreadOver),
         hostname: options.hostname,
         firstDay: options.firstDay,
         days: options.days,
@@ -108,4 +160,12 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
       },
     });
   }
+}
+
+/** The sites a spread draws from, and each one's cumulative share of the visits (the last is 1). */
+function spreadParams(spread: TrafficOptions["spreadOver"]): { siteIds: string[]; siteShares: number[] } {
+  if (!spread) return { siteIds: [], siteShares: [] };
+  const total = spread.weights.reduce((sum, weight) => sum + weight, 0);
+  let sum = 0;
+  return { siteIds: spread.siteIds, siteShares: spread.weights.map((weight, i) => (i === spread.weights.length - 1 ? 1 : (sum += weight) / total)) };
 }

@@ -5,7 +5,8 @@ import { QueryError } from "@pixel/lib/stats/error";
 import { QueryBody } from "@pixel/lib/stats/query";
 import { withReader } from "../clickhouse";
 import type { ApiContext } from "../env";
-import { BAD_REGEX, isBadRegex, lookupsFor, prepareQuery } from "../stats/routes";
+import { prepareQuery } from "../stats/prepare";
+import { BAD_REGEX, isBadRegex, lookupsFor } from "../stats/routes";
 import { jsonBody, parseWith } from "../validate";
 import { runRetention } from "./report";
 

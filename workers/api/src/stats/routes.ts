@@ -11,16 +11,13 @@ import { queryableSite } from "../auth/caller";
 import { jsonBody, parseWith } from "../validate";
 import type { GoalDefinition } from "./filter-sql";
 import { toCsv } from "./csv";
-import { QueryError } from "@pixel/lib/stats/error";
-import { checkGoalsConfigured } from "@pixel/lib/stats/filters";
-import { type NormalizedQuery, normalizeQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "@pixel/lib/stats/query";
+import { type NormalizedQuery, type ParsedQuery, type QueryAnswer, QueryBody } from "@pixel/lib/stats/query";
 import { PropertyKeysBody, type ReportScope, ScrollDepthBody } from "@pixel/lib/stats/page-reports";
 import { runPropertyKeys, runScrollDepth } from "./page-reports";
 import type { CompileContext } from "./planner";
 import { compileRealtimePages, compileRealtimeVisitors } from "./realtime";
-import { expandSegments, segmentIdsOf } from "@pixel/lib/segments";
 import { segmentFilters } from "../segments/routes";
-import { revenueCurrency } from "./revenue";
+import { type Lookups, noSite, prepareQuery } from "./prepare";
 import { withMoney } from "@pixel/lib/stats/money";
 import { runCombined, runQuery } from "./run";
 import { type BatchItem, type BatchLine, BatchBody, batchTasks } from "./batch";
@@ -95,11 +92,8 @@ async function answerBeside<T extends object>(
   });
 }
 
-type Prepared = Omit<BatchItem, "index"> | { status: 400 | 404; error: string };
-type Lookups = ReturnType<typeof lookupsFor>;
-
 /** The caller's sites and their goals, each read once per request. */
-export function lookupsFor(c: Context<ApiContext>) {
+export function lookupsFor(c: Context<ApiContext>): Lookups {
   const sites = new Map<string, Promise<Site | undefined>>();
   const goalsBySite = new Map<string, Promise<GoalDefinition[]>>();
   const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
@@ -111,31 +105,6 @@ export function lookupsFor(c: Context<ApiContext>) {
     segments: (siteId: string, ids: number[]) => segmentFilters(c.env.DB, siteId, c.var.caller, ids),
     goals: (siteId: string) => once(goalsBySite, siteId, () => goalsOf(c.env.DB, siteId)),
   };
-}
-
-/** A query checked against the caller's sites and normalized, with its site's timezone and goals; or why it can't run. */
-export async function prepareQuery(input: ParsedQuery, lookups: Lookups): Promise<Prepared> {
-  const site = await lookups.site(input.site_id);
-  if (!site) return { status: 404, error: noSite(input.site_id) };
-  try {
-    const filters = await withSegments(input.filters, site.id, lookups);
-    const query = normalizeQuery({ ...input, filters, site_id: site.id }, site);
-    const goals = await lookups.goals(site.id);
-    checkGoalsConfigured(query.filters, goals.map((goal) => goal.name));
-    return { query, context: { timezone: site.timezone, goals, revenueCurrency: revenueCurrency(query, goals) } };
-  } catch (error) {
-    if (error instanceof QueryError) return { status: 400, error: error.message };
-    throw error;
-  }
-}
-
-/** Plausible's `["is", "segment", [id]]` filters, replaced by the filters of segments the caller may use on this site. */
-async function withSegments(filters: unknown[], siteId: string, lookups: Lookups): Promise<unknown[]> {
-  const ids = segmentIdsOf(filters);
-  const found = await lookups.segments(siteId, ids);
-  const unknown = ids.find((id) => !found.has(id));
-  if (unknown !== undefined) throw new QueryError(`filters: no segment ${unknown} on this site that you can see`);
-  return expandSegments(filters, found);
 }
 
 export const BAD_REGEX = "filters: a matches value is not a valid re2 regular expression";
@@ -197,7 +166,6 @@ export async function siteOf(c: Context<ApiContext>, siteId: string): Promise<Si
   return site ?? c.json({ error: noSite(siteId) }, 404);
 }
 
-const noSite = (siteId: string) => `site_id: no site ${siteId} that you can see`;
 
 export async function goalsOf(d1: D1Database, siteId: string): Promise<GoalDefinition[]> {
   const rows = await database(d1).select().from(goals).where(eq(goals.siteId, siteId)).all();
