@@ -8,7 +8,7 @@ const retentionBench: Benchmark = (progress) =>
   withBigSite("retention", progress, async (client) => {
     const rows = [];
     for (const period of COHORT_PERIODS) {
-      const report = () => runRetention(client, period, bigSiteQuery(), { timezone: SITE.timezone, goals: [] });
+      const report = () => runRetention(client, { period, unit: "browser" }, bigSiteQuery(), { timezone: SITE.timezone, goals: [] });
       rows.push(await timedRow("retention", `retention cohorts by ${period}, one site, 30 days, no filters`, report, progress));
     }
     return rows;
