@@ -6,6 +6,8 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
  * Paths, referrers and cities are Zipf-distributed (rank = ⌊N^u⌋, so rank r has weight ~1/r); visitors return within
  * their UTC day (the daily salt rotates the id at midnight); each visit has 1–10 pageviews, each with an engagement hit.
  * A visit's browser was first seen on a day of the month so far, its first page load came after a gap of up to a week.
+ * A fifth of the visitors are signed in: each carries a user id from a pool sized so a user comes back on about
+ * four days of the month, each day with a new visitor id.
  * Every chunk is its own INSERT, leaving parts as batched inserts and background merges leave them.
  */
 export interface TrafficOptions {
@@ -37,6 +39,7 @@ WITH
   (k) -> cityHash64(seed, visit, k) % 1000000 / 1000000 AS u,
   cityHash64(seed, day, cityHash64(seed, visit, 'who') % {visitorsPerDay:UInt64}) AS visitor,
   (k) -> cityHash64(visitor, k) % 1000000 / 1000000 AS vu,
+  vu('signed') < {signedIn:Float64} AS signed_in,
   toUInt32(floor(pow({cities:UInt32}, vu('city')))) - 1 AS city_rank,
   toUInt32(floor(pow({referrers:UInt32}, u('ref')))) - 1 AS referrer_rank,
   u('direct') < 0.35 AS direct,
@@ -66,7 +69,8 @@ SELECT
   {devices:Array(String)}[1 + cityHash64(visitor, 'device') % length({devices:Array(String)})] AS device_type,
   if(hit % 2 = 1, toUInt8(cityHash64(seed, visit, hit, 'scroll') % 101), 0) AS scroll_depth,
   if(hit % 2 = 1, toUInt32(cityHash64(seed, visit, hit, 'engaged') % 120000), 0) AS engaged_ms,
-  if(hit % 2 = 0, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, intDiv(hit, 2), 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(vu('signed') < 0.2, 'yes', 'no')), map()) AS props,
+  if(hit % 2 = 0, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, intDiv(hit, 2), 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(signed_in, 'yes', 'no')), map()) AS props,
+  if(signed_in, concat('user-', toString(cityHash64(visitor, 'user') % {users:UInt64})), '') AS user_id,
   first_seen AS first_visit,
   multiIf(hit > 1, visit_day, first_seen = visit_day, toDate(0), greatest(first_seen, visit_day - 1 - toUInt32(floor(u('gap') * 7)))) AS previous_visit
 FROM numbers({from:UInt64}, {count:UInt64})
@@ -74,12 +78,15 @@ ARRAY JOIN range(toUInt8(pageviews * 2)) AS hit
 LIMIT {events:UInt64}`;
 
 const COLUMNS =
-  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, first_visit, previous_visit";
+  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, user_id, first_visit, previous_visit";
 
 /** Mean events per visit: two hits per pageview, pageviews geometric with p = 0.53, capped at 10. */
 const EVENTS_PER_VISIT = 3.8;
 /** Visits per visitor within a day (returning visitors). */
 const VISITS_PER_VISITOR = 1.3;
+/** The share of visitors signed in (props.signed_in, user_id), and the days of the month a user comes back on, on average. */
+const SIGNED_IN = 0.2;
+const DAYS_PER_USER = 4;
 
 export async function generateTraffic(client: ClickHouseClient, options: TrafficOptions): Promise<void> {
   const chunks = options.chunks ?? Math.max(1, Math.ceil(options.events / 100_000));
@@ -100,6 +107,8 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
         firstDay: options.firstDay,
         days: options.days,
         visitorsPerDay: Math.max(1, Math.round(visitsPerDay / VISITS_PER_VISITOR)),
+        signedIn: SIGNED_IN,
+        users: Math.max(1, Math.round(((visitsPerDay / VISITS_PER_VISITOR) * options.days * SIGNED_IN) / DAYS_PER_USER)),
         from: chunk * 2 ** 32,
         count,
         events,
