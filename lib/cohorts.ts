@@ -25,6 +25,9 @@ export interface CohortRow {
   periods: { visitors: number; share: number }[];
 }
 
+/** What a retention table is of: the unit followed, and the period its cohorts and columns are. */
+export type CohortKind = { period: CohortPeriod; unit: CohortUnit };
+
 export interface RetentionReport {
   period: CohortPeriod;
   unit: CohortUnit;

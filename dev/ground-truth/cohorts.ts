@@ -1,5 +1,5 @@
 import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
-import type { CohortPeriod, CohortRow, CohortUnit } from "@pixel/lib/cohorts";
+import type { CohortKind, CohortPeriod, CohortRow, CohortUnit } from "@pixel/lib/cohorts";
 import { percentOf } from "@pixel/lib/stats/percent";
 import { addDays, addMonths } from "@pixel/lib/time";
 import { localParts } from "./generate";
@@ -32,7 +32,7 @@ export function trueRetention(
   rows: EventRow[],
   siteId: string,
   timezone: string,
-  { period, unit }: { period: CohortPeriod; unit: CohortUnit },
+  { period, unit }: CohortKind,
   [from, to]: [string, string],
   keep: (row: EventRow) => boolean = () => true,
 ): CohortRow[] {

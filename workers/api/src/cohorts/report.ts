@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
-import { type CohortPeriod, type CohortRow, type CohortUnit, MAX_COHORTS } from "@pixel/lib/cohorts";
+import { type CohortKind, type CohortPeriod, type CohortRow, type CohortUnit, MAX_COHORTS } from "@pixel/lib/cohorts";
 import { percentOf } from "@pixel/lib/stats/percent";
 import { QueryError } from "@pixel/lib/stats/error";
 import { localBounds } from "@pixel/lib/stats/dates";
@@ -49,7 +49,8 @@ export function compileBrowserRetention(period: CohortPeriod, query: NormalizedQ
 /**
  * Signed-in users by the period of the first event ever stored with their `user_id` on the site (looked up before the
  * range too: a user first seen before it is in none of its cohorts), and those with a pageview or custom event in
- * each later period, in a visit the filters select. A hit stored twice changes neither a minimum nor a distinct
+ * each later period, in a visit the filters select. Events after the range cannot be a first event in it, so the
+ * look-up stops at the range's end. A hit stored twice changes neither a minimum nor a distinct
  * count, so the table is read without FINAL.
  */
 export function compileUserRetention(period: CohortPeriod, query: NormalizedQuery, context: CompileContext) {
@@ -57,6 +58,7 @@ export function compileUserRetention(period: CohortPeriod, query: NormalizedQuer
   const bucket = BUCKET_FUNCTION[period];
   const tz = params.add(context.timezone, "String");
   const [first, last] = rangeDays(query.date_range);
+  const [, end] = localBounds(query.date_range);
   const signedIn = "user_id != '' AND name != 'engagement'";
   const active = [
     eventsInRangeSql(query, context, params),
@@ -68,7 +70,7 @@ export function compileUserRetention(period: CohortPeriod, query: NormalizedQuer
     `FROM (SELECT DISTINCT user_id, ${bucket}(toDate(timestamp, ${tz})) AS period FROM events WHERE ${active.join(" AND ")}) AS active`,
     "INNER JOIN (",
     `  SELECT user_id, ${bucket}(toDate(min(timestamp), ${tz})) AS cohort FROM events`,
-    `  WHERE site_id = ${params.add(query.site_id, "String")} AND ${signedIn}`,
+    `  WHERE site_id = ${params.add(query.site_id, "String")} AND ${signedIn} AND timestamp < toDateTime64(${params.add(end, "String")}, 3, ${tz})`,
     "  GROUP BY user_id",
     `  HAVING toDate(min(timestamp), ${tz}) BETWEEN ${params.add(first, "Date")} AND ${params.add(last, "Date")}`,
     ") AS firsts USING (user_id)",
@@ -90,7 +92,7 @@ export function cohortPeriods(period: CohortPeriod, query: NormalizedQuery, time
 
 export async function runRetention(
   client: ClickHouseClient,
-  { period, unit }: { period: CohortPeriod; unit: CohortUnit },
+  { period, unit }: CohortKind,
   query: NormalizedQuery,
   context: CompileContext,
 ): Promise<CohortRow[]> {
