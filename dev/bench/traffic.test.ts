@@ -68,6 +68,29 @@ describe("the benchmark's traffic", () => {
     expect(Number(props!.authors)).toBeGreaterThan(300);
   });
 
+  it("gives signed-in visitors a user id, one per visitor, and users come back on later days with new visitor ids", async () => {
+    const [signedIn] = await selectRows<Record<string, number>>(
+      client,
+      `SELECT countIf(name = 'pageview') AS pageviews, countIf(name = 'pageview' AND user_id != '') AS signedIn,
+         countIf(name = 'pageview' AND (user_id != '') != (props['signed_in'] = 'yes')) AS mismatched
+       FROM events`,
+    );
+    expect(Number(signedIn!.mismatched)).toBe(0);
+    expect(Number(signedIn!.signedIn) / Number(signedIn!.pageviews)).toBeGreaterThan(0.15);
+    expect(Number(signedIn!.signedIn) / Number(signedIn!.pageviews)).toBeLessThan(0.25);
+    const [users] = await selectRows<Record<string, number>>(
+      client,
+      `SELECT count() AS users, countIf(days > 1) AS returning, countIf(days > 1 AND visitors >= days) AS newIdEachDay, avg(days) AS meanDays,
+         (SELECT max(u) FROM (SELECT uniqExact(user_id) AS u FROM events GROUP BY visitor_id)) AS mostUsersOfAVisitor
+       FROM (SELECT user_id, uniqExact(toDate(timestamp)) AS days, uniqExact(visitor_id) AS visitors FROM events WHERE user_id != '' GROUP BY user_id)`,
+    );
+    expect(Number(users!.mostUsersOfAVisitor)).toBe(1);
+    expect(Number(users!.returning) / Number(users!.users)).toBeGreaterThan(0.5);
+    expect(Number(users!.newIdEachDay)).toBe(Number(users!.returning));
+    expect(Number(users!.meanDays)).toBeGreaterThan(2);
+    expect(Number(users!.meanDays)).toBeLessThan(8);
+  });
+
   it("has Zipf-shaped paths: the top path far ahead of the 100th", async () => {
     const top = await selectRows<{ c: number }>(client, "SELECT count() AS c FROM events WHERE name = 'pageview' GROUP BY pathname ORDER BY c DESC LIMIT 100");
     expect(Number(top[0]!.c)).toBeGreaterThan(Number(top[99]!.c) * 20);

@@ -8,6 +8,8 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
  * A visit's browser was first seen on a day of the month so far, its first page load came after a gap of up to a week.
  * Some visits also send the custom events the analysis reports read (CUSTOM_EVENTS): a purchase with revenue, an
  * outbound link click, a file download and a 404 page, each on one of the visit's pages and a few seconds after it.
+ * A fifth of the visitors are signed in: each carries a user id from a pool sized so a user comes back on about
+ * four days of the month, each day with a new visitor id.
  * Every chunk is its own INSERT, leaving parts as batched inserts and background merges leave them.
  */
 export interface TrafficOptions {
@@ -66,6 +68,7 @@ WITH
   (k) -> cityHash64(seed, visit, k) % 1000000 / 1000000 AS u,
   cityHash64(seed, day, cityHash64(seed, visit, 'who') % {visitorsPerDay:UInt64}) AS visitor,
   (k) -> cityHash64(visitor, k) % 1000000 / 1000000 AS vu,
+  vu('signed') < {signedIn:Float64} AS signed_in,
   toUInt32(floor(pow({cities:UInt32}, vu('city')))) - 1 AS city_rank,
   toUInt32(floor(pow({referrers:UInt32}, u('ref')))) - 1 AS referrer_rank,
   u('direct') < 0.35 AS direct,
@@ -109,11 +112,12 @@ SELECT
   multiIf(
     hit = ${OUTBOUND}, map('url', concat('https://', link_host, '/', toString(link_rank)), 'text', concat('Link ', toString(link_rank)), 'domain', link_host),
     hit = ${DOWNLOAD}, map('url', concat('https://', {hostname:String}, '/files/', filename), 'extension', extension, 'filename', filename),
-    hit % 2 = 0 AND hit < ${PURCHASE}, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, page, 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(vu('signed') < 0.2, 'yes', 'no')),
+    hit % 2 = 0 AND hit < ${PURCHASE}, map('author', concat('Author ', toString(toUInt32(floor(pow({authors:UInt32}, cityHash64(seed, visit, page, 'author') % 1000000 / 1000000))) - 1)), 'signed_in', if(signed_in, 'yes', 'no')),
     map()) AS props,
   -- Whole cents, skewed to small baskets: 9.00 to 300.00.
   if(hit = ${PURCHASE}, toDecimal64(900 + toUInt32(pow(u('amount'), 2) * 29100), 4) / 100, toDecimal64(0, 4)) AS revenue_amount,
   if(hit = ${PURCHASE}, if(u('currency') < 0.9, 'USD', 'EUR'), '') AS revenue_currency,
+  if(signed_in, concat('user-', toString(cityHash64(visitor, 'user') % {users:UInt64})), '') AS user_id,
   first_seen AS first_visit,
   multiIf(hit > 1, visit_day, first_seen = visit_day, toDate(0), greatest(first_seen, visit_day - 1 - toUInt32(floor(u('gap') * 7)))) AS previous_visit
 FROM numbers({from:UInt64}, {count:UInt64})
@@ -121,7 +125,7 @@ ARRAY JOIN arrayConcat(range(toUInt8(pageviews * 2)), custom_hits) AS hit
 LIMIT {events:UInt64}`;
 
 const COLUMNS =
-  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, first_visit, previous_visit";
+  "site_id, timestamp, event_id, name, visitor_id, session_id, hostname, pathname, referrer, referrer_host, channel, country, city, browser, browser_version, os, device_type, scroll_depth, engaged_ms, props, user_id, first_visit, previous_visit";
 
 /** The custom events' columns, written beside COLUMNS. */
 const CUSTOM_COLUMNS = "revenue_amount, revenue_currency";
@@ -130,6 +134,9 @@ const CUSTOM_COLUMNS = "revenue_amount, revenue_currency";
 const EVENTS_PER_VISIT = 3.8 + CUSTOM_EVENTS.purchase + CUSTOM_EVENTS.outbound + CUSTOM_EVENTS.download + CUSTOM_EVENTS.notFound;
 /** Visits per visitor within a day (returning visitors). */
 const VISITS_PER_VISITOR = 1.3;
+/** The share of visitors signed in (props.signed_in, user_id), and the days of the month a user comes back on, on average. */
+const SIGNED_IN = 0.2;
+const DAYS_PER_USER = 4;
 
 export async function generateTraffic(client: ClickHouseClient, options: TrafficOptions): Promise<void> {
   // Inserts of 100,000 events, fewer and larger past 10M (100M would leave thousands of parts to merge), each within
@@ -154,6 +161,8 @@ export async function generateTraffic(client: ClickHouseClient, options: Traffic
         firstDay: options.firstDay,
         days: options.days,
         visitorsPerDay: Math.max(1, Math.round(visitsPerDay / VISITS_PER_VISITOR)),
+        signedIn: SIGNED_IN,
+        users: Math.max(1, Math.round(((visitsPerDay / VISITS_PER_VISITOR) * options.days * SIGNED_IN) / DAYS_PER_USER)),
         from: chunk * 2 ** 32,
         count,
         events,

@@ -20,11 +20,20 @@ let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   ({ stack, browser, stop } = await seededDashboard("retention", ADMIN_PASSWORD, (siteId) => {
     const { visit } = visitsOf(siteId);
-    const eightDaysAgo = () => (today - 8) * DAY_MS + 12 * 3_600_000;
+    const daysAgo = (days: number) => () => (today - days) * DAY_MS + 12 * 3_600_000;
+    const eightDaysAgo = daysAgo(8);
     // Eight days ago two browsers came for the first time: 400 (the Chromium below, back today) and 402 (never back).
+    // Signed-in users (their hits without visit days, so in no browser cohort): ann first eight days ago and back today
+    // on another device, bob first then and never back, cy first before the range and back then, dee first today.
     return [
       ...visit("400", ["/"], { first_visit: today - 8 }, eightDaysAgo),
       ...visit("402", ["/", "/pricing"], { first_visit: today - 8 }, eightDaysAgo),
+      ...visit("500", ["/"], { user_id: "ann" }, eightDaysAgo),
+      ...visit("501", ["/account"], { user_id: "ann" }),
+      ...visit("502", ["/"], { user_id: "bob" }, eightDaysAgo),
+      ...visit("503", ["/"], { user_id: "cy" }, daysAgo(40)),
+      ...visit("504", ["/"], { user_id: "cy" }, eightDaysAgo),
+      ...visit("505", ["/"], { user_id: "dee" }),
     ];
   }));
 });
@@ -69,6 +78,34 @@ describe("retention page", () => {
     expect(await cohort(today - 8).getByTestId("retention-size").textContent()).toBe("2");
     expect((await cells(today - 8)).slice(0, 8)).toEqual(["100%", "0%", "0%", "0%", "0%", "0%", "0%", "0%"]);
     await shot(page, "retention", { fullPage: true });
+    await page.close();
+  });
+
+  it("switches to signed-in users, kept in the URL: user cohorts by the first event with their user_id", async () => {
+    await browser.clearCookies(); // signed out, whichever test ran before
+    const page = await browser.newPage();
+    await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/retention?range=30d`);
+    await page.getByTestId("retention-unit").filter({ hasText: "Signed-in users" }).click();
+    await page.waitForURL(/[?&]unit=user/);
+    expect(new URL(page.url()).searchParams.get("range")).toBe("30d");
+    await page.getByTestId("retention-period").filter({ hasText: "By day" }).click();
+    const cohort = (day: number) => page.getByTestId("retention-cohort").filter({ has: page.getByRole("rowheader", { name: dayOfNumber(day), exact: true }) });
+    const cells = (day: number) => cohort(day).getByTestId("retention-cell").allTextContents();
+    await expect.poll(async () => (await cells(today - 8))[8], POLL).toBe("50%");
+    expect(await cohort(today - 8).getByTestId("retention-size").textContent()).toBe("2");
+    expect(await cohort(today).getByTestId("retention-size").textContent()).toBe("1");
+    expect(await page.getByRole("columnheader").allTextContents()).toContain("Users");
+    await shot(page, "retention-users", { fullPage: true });
+
+    // Opened from its URL (by week, as the page opens), it shows the users again: ann, bob and dee, not cy.
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/retention?range=30d&unit=user`);
+    expect(await page.getByTestId("retention-unit").filter({ hasText: "Signed-in users" }).getAttribute("aria-pressed")).toBe("true");
+    const sizes = async () => (await page.getByTestId("retention-size").allTextContents()).reduce((sum, size) => sum + Number(size), 0);
+    await expect.poll(sizes, POLL).toBe(3);
+    // A range without any shows how to set user ids.
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}/retention?range=custom&from=2020-01-01&to=2020-01-31&unit=user`);
+    await expect.poll(() => page.getByTestId("retention-no-users").textContent(), POLL).toContain('_pixel.push(["setUserId", id])');
     await page.close();
   });
 });

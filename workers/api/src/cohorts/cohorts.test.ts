@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
+import { type EventRow, insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import { MAX_COHORTS } from "@pixel/lib/cohorts";
 import { createSite } from "@pixel/lib/d1/accounts";
 import { adminClickHouse } from "@pixel/test/setup/clickhouse";
@@ -8,6 +8,12 @@ import { accessWorld, apiEnv, call, db, signedInUser, unique } from "@pixel/test
 
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 const NOVEMBER: [string, string] = ["2026-11-02", "2026-11-22"];
+/** November's weeks as both tests' traffic leaves them: two first seen in the first week, one back; one in the second, back. */
+const NOVEMBER_WEEKS = [
+  { cohort: "2026-11-02", visitors: 2, periods: [{ visitors: 2, share: 100 }, { visitors: 1, share: 50 }, { visitors: 0, share: 0 }] },
+  { cohort: "2026-11-09", visitors: 1, periods: [{ visitors: 1, share: 100 }, { visitors: 1, share: 100 }] },
+  { cohort: "2026-11-16", visitors: 0, periods: [{ visitors: 0, share: 0 }] },
+];
 
 /** A page load's pageview: the browser's first day and its previous page load's day, as pixel.js's ETag told them. */
 const load = (site: string, visitor: string, at: string, first: string, previous: string | null) =>
@@ -33,18 +39,52 @@ describe("POST /api/v2/retention", () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({
       period: "week",
+      unit: "browser",
       date_range: NOVEMBER,
-      cohorts: [
-        { cohort: "2026-11-02", visitors: 2, periods: [{ visitors: 2, share: 100 }, { visitors: 1, share: 50 }, { visitors: 0, share: 0 }] },
-        { cohort: "2026-11-09", visitors: 1, periods: [{ visitors: 1, share: 100 }, { visitors: 1, share: 100 }] },
-        { cohort: "2026-11-16", visitors: 0, periods: [{ visitors: 0, share: 0 }] },
-      ],
+      cohorts: NOVEMBER_WEEKS,
     });
     const byDay = await call("/v2/retention", { cookie, body: { site_id: site, date_range: ["2026-11-03", "2026-11-04"], period: "day" } });
     expect(byDay.json.cohorts).toEqual([
       { cohort: "2026-11-03", visitors: 1, periods: [{ visitors: 1, share: 100 }, { visitors: 0, share: 0 }] },
       { cohort: "2026-11-04", visitors: 1, periods: [{ visitors: 1, share: 100 }] },
     ]);
+  });
+
+  it("with unit user, counts each user_id by the period of its first event ever, and in each later period it came back in", async () => {
+    const { user, cookie } = await signedInUser();
+    const site = (await createSite(db(), { domain: `${unique("users")}.example`, ownerId: user.id })).id;
+    let visits = 0;
+    /** One visit's hit: a new visitor id and session each time, as a user returning on another day or device has. */
+    const hit = (user_id: string, at: string, more: Partial<EventRow> = {}) => {
+      const id = String(++visits);
+      return eventRow({ site_id: site, user_id, visitor_id: id, session_id: id, timestamp: Date.parse(`${at}Z`), ...more });
+    };
+    await insertEvents(adminClickHouse(apiEnv), [
+      hit("ann", "2026-10-28T09:00:00"), // first seen before the range: in no cohort, and not counted when back
+      hit("ann", "2026-11-03T09:00:00"),
+      hit("bob", "2026-11-03T10:00:00"),
+      hit("bob", "2026-11-03T11:00:00"),
+      hit("bob", "2026-11-10T10:00:00", { name: "signup", country: "FR" }), // a custom event is activity too
+      hit("cy", "2026-11-04T10:00:00"),
+      hit("cy", "2026-11-11T10:00:00", { name: "engagement" }), // an engagement hit is not
+      hit("dee", "2026-11-10T10:00:00"),
+      hit("dee", "2026-11-17T10:00:00"),
+      hit("", "2026-11-03T12:00:00"), // no user_id: counted nowhere
+    ]);
+    const body = { site_id: site, date_range: NOVEMBER, period: "week", unit: "user" };
+    const response = await call("/v2/retention", { cookie, body });
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      period: "week",
+      unit: "user",
+      date_range: NOVEMBER,
+      cohorts: NOVEMBER_WEEKS,
+    });
+    // The filters pick the activity, not the cohort: bob stays in the first week's cohort, active only in France.
+    const fromFrance = await call("/v2/retention", { cookie, body: { ...body, filters: [["is", "visit:country", ["FR"]]] } });
+    expect(fromFrance.json.cohorts[0]).toEqual({ cohort: "2026-11-02", visitors: 0, periods: [{ visitors: 0, share: 0 }, { visitors: 1, share: 0 }, { visitors: 0, share: 0 }] });
+    const browsers = await call("/v2/retention", { cookie, body: { ...body, unit: undefined } });
+    expect(browsers.json).toMatchObject({ unit: "browser", cohorts: [{ visitors: 0 }, { visitors: 0 }, { visitors: 0 }] });
   });
 
   it("answers the callers the stats routes answer: a member, a share token for its own site; nobody else", async () => {
@@ -62,6 +102,7 @@ describe("POST /api/v2/retention", () => {
 
   it.each([
     [{ period: "year" }, "period is day, week, month"],
+    [{ unit: "person" }, "unit is browser, user"],
     [{ date_range: "12mo", period: "day" }, `at most ${MAX_COHORTS} days`],
     [{ filters: [["is", "visit:nope", ["x"]]] }, "filters"],
     [{ metrics: ["visitors"] }, "metrics"],

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
-import { type CohortPeriod, type CohortRow, MAX_COHORTS } from "@pixel/lib/cohorts";
+import { type CohortKind, type CohortPeriod, type CohortRow, type CohortUnit, MAX_COHORTS } from "@pixel/lib/cohorts";
 import { percentOf } from "@pixel/lib/stats/percent";
 import { QueryError } from "@pixel/lib/stats/error";
 import { localBounds } from "@pixel/lib/stats/dates";
@@ -24,7 +24,7 @@ function rangeDays(range: [string, string]): [string, string] {
  * A browser's first page load in a period is the one whose previous page load came before the period: its pageview
  * hits carry that load's visitor id, so each browser counts once per period without any id that outlives a day.
  */
-export function compileRetention(period: CohortPeriod, query: NormalizedQuery, context: CompileContext) {
+export function compileBrowserRetention(period: CohortPeriod, query: NormalizedQuery, context: CompileContext) {
   const params = new Params();
   const bucket = BUCKET_FUNCTION[period];
   const [first, last] = rangeDays(query.date_range);
@@ -46,6 +46,41 @@ export function compileRetention(period: CohortPeriod, query: NormalizedQuery, c
   return { sql, params: params.values };
 }
 
+/**
+ * Signed-in users by the period of the first event ever stored with their `user_id` on the site (looked up before the
+ * range too: a user first seen before it is in none of its cohorts), and those with a pageview or custom event in
+ * each later period, in a visit the filters select. Events after the range cannot be a first event in it, so the
+ * look-up stops at the range's end. A hit stored twice changes neither a minimum nor a distinct
+ * count, so the table is read without FINAL.
+ */
+export function compileUserRetention(period: CohortPeriod, query: NormalizedQuery, context: CompileContext) {
+  const params = new Params();
+  const bucket = BUCKET_FUNCTION[period];
+  const tz = params.add(context.timezone, "String");
+  const [first, last] = rangeDays(query.date_range);
+  const [, end] = localBounds(query.date_range);
+  const signedIn = "user_id != '' AND name != 'engagement'";
+  const active = [
+    eventsInRangeSql(query, context, params),
+    signedIn,
+    ...(query.filters.length ? [`session_id IN (${matchingVisitsSql(query, context, params)})`] : []),
+  ];
+  const sql = [
+    "SELECT toString(cohort) AS cohort, toString(period) AS period, uniqExact(user_id) AS visitors",
+    `FROM (SELECT DISTINCT user_id, ${bucket}(toDate(timestamp, ${tz})) AS period FROM events WHERE ${active.join(" AND ")}) AS active`,
+    "INNER JOIN (",
+    `  SELECT user_id, ${bucket}(toDate(min(timestamp), ${tz})) AS cohort FROM events`,
+    `  WHERE site_id = ${params.add(query.site_id, "String")} AND ${signedIn} AND timestamp < toDateTime64(${params.add(end, "String")}, 3, ${tz})`,
+    "  GROUP BY user_id",
+    `  HAVING toDate(min(timestamp), ${tz}) BETWEEN ${params.add(first, "Date")} AND ${params.add(last, "Date")}`,
+    ") AS firsts USING (user_id)",
+    "GROUP BY cohort, period",
+  ].join("\n");
+  return { sql, params: params.values };
+}
+
+const COMPILE_RETENTION: Record<CohortUnit, typeof compileUserRetention> = { browser: compileBrowserRetention, user: compileUserRetention };
+
 /** The periods of a report's date range, oldest first; a 400 when there are more than a table can show. */
 export function cohortPeriods(period: CohortPeriod, query: NormalizedQuery, timezone: string): string[] {
   const labels = timeLabels(`time:${period}`, query.date_range, timezone);
@@ -55,9 +90,14 @@ export function cohortPeriods(period: CohortPeriod, query: NormalizedQuery, time
   return labels;
 }
 
-export async function runRetention(client: ClickHouseClient, period: CohortPeriod, query: NormalizedQuery, context: CompileContext): Promise<CohortRow[]> {
+export async function runRetention(
+  client: ClickHouseClient,
+  { period, unit }: CohortKind,
+  query: NormalizedQuery,
+  context: CompileContext,
+): Promise<CohortRow[]> {
   const periods = cohortPeriods(period, query, context.timezone);
-  const { sql, params } = compileRetention(period, query, context);
+  const { sql, params } = COMPILE_RETENTION[unit](period, query, context);
   const rows = await selectRows<{ cohort: string; period: string; visitors: string | number }>(client, sql, params, STATS_SETTINGS);
   const active = new Map(rows.map((row) => [`${row.cohort} ${row.period}`, Number(row.visitors)]));
   return periods.map((cohort, c) => {
