@@ -73,11 +73,15 @@ Press Ctrl-C to stop.`);
     stopping = true;
     console.log("\nStopping Pixel ...");
     await stack.stop();
+    console.log("Pixel has stopped.");
     process.exit(0);
   };
-  // Miniflare's own exit hook ends the process on these signals, so ours must run first.
-  process.prependListener("SIGINT", shutdown);
-  process.prependListener("SIGTERM", shutdown);
+  // Ours replace the listeners there are: Miniflare's exit hook would end the process (130) in the same emit, before
+  // the stack has stopped. A terminal's Ctrl-C reaches this process twice (tsx relays it), hence `stopping`.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, shutdown);
+  }
 }
 
 main().catch((error: Error) => {
