@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
-import { startStack } from "./stack/index";
+import { LOCAL_PORTS, type LocalPart, startStack } from "./stack/index";
 import { MAIL_NOTICE } from "./stack/workers";
 import { parseCli } from "@pixel/lib/node/cli";
 import { externalAdmin } from "@pixel/lib/clickhouse/node/users";
@@ -18,7 +18,9 @@ instead of starting one, after applying deploy/clickhouse/users.sql to it (READM
   { options: {} },
 );
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ports = Object.fromEntries(
+  Object.entries(LOCAL_PORTS).map(([part, { variable, fallback }]) => [part, Number(process.env[variable] ?? fallback)]),
+) as Record<LocalPart, number>;
 const dataDir = process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel");
 
 /** Dev-only credentials, made once and kept with the local data so they survive restarts. */
@@ -41,13 +43,7 @@ async function main() {
   console.log("Starting Pixel locally ...");
   const stack = await startStack({
     dataDir,
-    ports: {
-      clickhouse: port("PIXEL_CLICKHOUSE_PORT", 8123),
-      collector: port("PIXEL_COLLECTOR_PORT", 8787),
-      api: port("PIXEL_API_PORT", 8788),
-      dashboard: port("PIXEL_DASHBOARD_PORT", 5173),
-      demo: port("PIXEL_DEMO_PORT", 8080),
-    },
+    ports,
     ...secrets,
     resetAdminPassword: Boolean(process.env.PIXEL_ADMIN_PASSWORD),
     externalClickHouse,

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEV_ADMIN_EMAIL } from "@pixel/dev/stack/bootstrap";
+import { LOCAL_PORTS, type LocalPart } from "@pixel/dev/stack/index";
 import { freePort } from "@pixel/dev/stack/proxy";
 import { type ClickHouseConfig, DEFAULT_DATABASE, selectRows, withClickHouse } from "@pixel/lib/clickhouse/client";
 import { LOCAL_ADMIN, localPasswordsIn } from "@pixel/lib/clickhouse/node/users";
@@ -30,23 +31,15 @@ const ADMIN_PASSWORD = "npm-run-dev-e2e-password";
 /** Vite's dev server transforms the dashboard on first request; this machine is shared and slow. */
 const SLOW = 240_000;
 
-type Part = "collector" | "api" | "dashboard" | "demo" | "clickhouse";
-const PORT_VARIABLES: Record<Part, string> = {
-  collector: "PIXEL_COLLECTOR_PORT",
-  api: "PIXEL_API_PORT",
-  dashboard: "PIXEL_DASHBOARD_PORT",
-  demo: "PIXEL_DEMO_PORT",
-  clickhouse: "PIXEL_CLICKHOUSE_PORT",
-};
 /** The banner's label of each part's URL. */
-const BANNER_LABELS: Record<Part, string> = { collector: "Collector", api: "API", dashboard: "Dashboard", demo: "Demo site", clickhouse: "ClickHouse" };
+const BANNER_LABELS: Record<LocalPart, string> = { collector: "Collector", api: "API", dashboard: "Dashboard", demo: "Demo site", clickhouse: "ClickHouse" };
 
-let ports: Record<Part, number>;
+let ports: Record<LocalPart, number>;
 let dataDir: string;
 let dev: ChildProcess;
 let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 let output = "";
-let banner: Record<Part, string>;
+let banner: Record<LocalPart, string>;
 let browser: BrowserContext;
 
 /** The ClickHouse the test reads directly, as its admin: the external one, or the embedded one npm run dev started. */
@@ -63,18 +56,18 @@ const dropDevDatabase = () =>
 /** The environment of a new user's shell: no test-runner variables, and the documented ones for ports and data. */
 function devEnvironment(): NodeJS.ProcessEnv {
   const shell = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|TEST$|NODE_ENV$|CLICKHOUSE_DATABASE$)/.test(name)));
-  const portVariables = Object.fromEntries(Object.entries(ports).map(([part, port]) => [PORT_VARIABLES[part as Part], String(port)]));
+  const portVariables = Object.fromEntries(Object.entries(ports).map(([part, port]) => [LOCAL_PORTS[part as LocalPart].variable, String(port)]));
   return { ...shell, ...portVariables, PIXEL_DATA_DIR: dataDir, PIXEL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...(EXTERNAL && { CLICKHOUSE_DATABASE: DEV_DATABASE }) };
 }
 
 /** Resolves with the banner's URLs once npm run dev prints it; rejects with its output if it exits first. */
-function bannerOf(child: ChildProcess): Promise<Record<Part, string>> {
+function bannerOf(child: ChildProcess): Promise<Record<LocalPart, string>> {
   return new Promise((resolve, reject) => {
     const read = () => {
       if (!output.includes("Press Ctrl-C to stop.")) return;
       child.stdout!.off("data", read);
       const urlOf = (label: string) => new RegExp(`^\\s+${label}\\s+(\\S+)`, "m").exec(output)?.[1] ?? "";
-      resolve(Object.fromEntries(Object.entries(BANNER_LABELS).map(([part, label]) => [part, urlOf(label)])) as Record<Part, string>);
+      resolve(Object.fromEntries(Object.entries(BANNER_LABELS).map(([part, label]) => [part, urlOf(label)])) as Record<LocalPart, string>);
     };
     child.stdout!.on("data", read);
     child.once("exit", (code) => reject(new Error(`npm run dev exited (${code}) before it was running:\n${output}`)));
