@@ -28,8 +28,10 @@ import { apiSession, signIn } from "../../support/sign-in";
 
 const EXTERNAL = Boolean(process.env.CLICKHOUSE_URL);
 const ADMIN_PASSWORD = "npm-run-dev-e2e-password";
-/** Vite's dev server transforms the dashboard on first request; this machine is shared and slow. */
-const SLOW = 240_000;
+/** Starting takes a minute on a quiet machine (vite, workerd, migrations) and far longer on a busy one. */
+const START = 600_000;
+/** Vite's dev server transforms the dashboard on first request. */
+const SLOW = 300_000;
 
 /** The banner's label of each part's URL. */
 const BANNER_LABELS: Record<LocalPart, string> = { collector: "Collector", api: "API", dashboard: "Dashboard", demo: "Demo site", clickhouse: "ClickHouse" };
@@ -104,7 +106,7 @@ beforeAll(async () => {
   banner = await bannerOf(dev);
   browser = await launchBrowser();
   await browser.addInitScript(() => Object.assign(window, { __pixel_test: true }));
-}, SLOW);
+}, START);
 
 afterAll(async () => {
   if (dev?.pid && groupAlive(dev.pid)) process.kill(-dev.pid, "SIGKILL");
