@@ -73,7 +73,9 @@ Press Ctrl-C to stop.`);
     process.exit(0);
   };
   // Ours replace the listeners there are: Miniflare's exit hook would end the process (130) in the same emit, before
-  // the stack has stopped. A terminal's Ctrl-C reaches this process twice (tsx relays it), hence `stopping`.
+  // the stack has stopped. A signal can come twice (the terminal's to the group, and one passed on), hence `stopping`.
+  // package.json runs this file with `node --import tsx`: tsx's CLI would SIGKILL it when, on a busy machine, it is
+  // slower than 30 ms to report the signal.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     for (const listener of process.listeners(signal)) process.off(signal, listener);
     process.on(signal, shutdown);
