@@ -1,7 +1,8 @@
 /**
  * `npm run dev` as a new user runs it: the README's own command in a fresh data folder, on free ports from the
- * documented variables, stopped with Ctrl-C. It is `npm run dev` and not `node --import tsx dev/run.ts`, so package.json's script is
- * proven too, and Ctrl-C is what a terminal sends: SIGINT to the whole process group (npm, sh, node, workerd).
+ * documented variables, stopped with Ctrl-C. It is `npm run dev` and not `node --import tsx dev/run.ts`, so
+ * package.json's script is proven too, and Ctrl-C is what a terminal sends: SIGINT to the whole process group (npm, sh,
+ * node, workerd).
  *
  * Without CLICKHOUSE_URL it must start the embedded ClickHouse; with it (CI's external pass) it inherits it and must
  * use that server, in a database of its own. The users there are server-wide and npm run dev applies users.sql with its
