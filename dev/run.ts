@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEV_ADMIN_EMAIL } from "./stack/bootstrap";
-import { startStack } from "./stack/index";
+import { LOCAL_PORTS, type LocalPart, startStack } from "./stack/index";
 import { MAIL_NOTICE } from "./stack/workers";
 import { parseCli } from "@pixel/lib/node/cli";
 import { externalAdmin } from "@pixel/lib/clickhouse/node/users";
@@ -18,7 +18,9 @@ instead of starting one, after applying deploy/clickhouse/users.sql to it (READM
   { options: {} },
 );
 
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ports = Object.fromEntries(
+  Object.entries(LOCAL_PORTS).map(([part, { variable, fallback }]) => [part, Number(process.env[variable] ?? fallback)]),
+) as Record<LocalPart, number>;
 const dataDir = process.env.PIXEL_DATA_DIR ?? join(process.cwd(), ".pixel");
 
 /** Dev-only credentials, made once and kept with the local data so they survive restarts. */
@@ -41,13 +43,7 @@ async function main() {
   console.log("Starting Pixel locally ...");
   const stack = await startStack({
     dataDir,
-    ports: {
-      clickhouse: port("PIXEL_CLICKHOUSE_PORT", 8123),
-      collector: port("PIXEL_COLLECTOR_PORT", 8787),
-      api: port("PIXEL_API_PORT", 8788),
-      dashboard: port("PIXEL_DASHBOARD_PORT", 5173),
-      demo: port("PIXEL_DEMO_PORT", 8080),
-    },
+    ports,
     ...secrets,
     resetAdminPassword: Boolean(process.env.PIXEL_ADMIN_PASSWORD),
     externalClickHouse,
@@ -73,11 +69,17 @@ Press Ctrl-C to stop.`);
     stopping = true;
     console.log("\nStopping Pixel ...");
     await stack.stop();
+    console.log("Pixel has stopped.");
     process.exit(0);
   };
-  // Miniflare's own exit hook ends the process on these signals, so ours must run first.
-  process.prependListener("SIGINT", shutdown);
-  process.prependListener("SIGTERM", shutdown);
+  // Ours replace the listeners there are: Miniflare's exit hook would end the process (130) in the same emit, before
+  // the stack has stopped. A signal can come twice (the terminal's to the group, and one passed on), hence `stopping`.
+  // package.json runs this file with `node --import tsx`: tsx's CLI would SIGKILL it when, on a busy machine, it is
+  // slower than 30 ms to report the signal.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, shutdown);
+  }
 }
 
 main().catch((error: Error) => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
@@ -150,8 +151,16 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
 type Client = ReturnType<typeof connectClickHouse>;
 
 /**
+ * The generator's source, hashed and kept beside the data: a kept database that another generator made (or a run
+ * stopped half way) is generated again from empty tables, never reused or added to.
+ */
+const GENERATOR = createHash("sha256").update(readFileSync(new URL("./traffic.ts", import.meta.url))).digest("hex");
+const GENERATOR_FILE = "pixel-bench-generator.sha256";
+const keptGenerator = (dataDir: string) => (existsSync(join(dataDir, GENERATOR_FILE)) ? readFileSync(join(dataDir, GENERATOR_FILE), "utf8") : undefined);
+
+/**
  * A local ClickHouse holding the big site's traffic (load) for `use`: each report's benchmark. It is fresh and removed
- * afterwards, or the one kept in PIXEL_BENCH_DATA, reused when it holds this run's events.
+ * afterwards, or the one kept in PIXEL_BENCH_DATA, reused when this generator made it with this run's events.
  */
 export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client, loaded: { kept: boolean; loadSeconds: number }) => Promise<T>): Promise<T> {
   const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
@@ -163,9 +172,16 @@ export async function withBigSite<T>(name: string, progress: (message: string) =
     const client = connectClickHouse(config);
     try {
       const loading = Date.now();
-      const kept = KEPT_DATA_DIR !== undefined && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
+      const kept = KEPT_DATA_DIR !== undefined && keptGenerator(dataDir) === GENERATOR && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
       if (kept) progress(`reusing the ${TARGET_EVENTS.toLocaleString("en-US")} events kept in ${KEPT_DATA_DIR}`);
-      else await load(client, progress, SITE.id);
+      else {
+        if (KEPT_DATA_DIR !== undefined) {
+          await client.command({ query: "DROP DATABASE IF EXISTS {database:Identifier}", query_params: { database: config.database } });
+          await migrateClickHouse(config, () => {});
+        }
+        await load(client, progress, SITE.id);
+        if (KEPT_DATA_DIR !== undefined) writeFileSync(join(dataDir, GENERATOR_FILE), GENERATOR);
+      }
       return await use(client, { kept, loadSeconds: (Date.now() - loading) / 1000 });
     } finally {
       await client.close();

@@ -22,8 +22,9 @@ const { positionals: only, values: flags } = parseCli(
   --hits-per-request N   hits in each request of that run; default 2 (PIXEL_BENCH_HITS_PER_REQUEST)
   --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)
 
-  PIXEL_BENCH_DATA=DIR keeps the big site's generated database (queries, funnels, page-reports, retention, revenue, segments, sites) in DIR and reuses it when it holds the same
-  number of events (generating 10M events takes minutes).`,
+  PIXEL_BENCH_DATA=DIR keeps the big site's generated database (queries, funnels, page-reports, retention, revenue, segments, sites) in DIR and reuses it when the same
+  generator (dev/bench/traffic.ts) made it with the same number of events; otherwise it is made again from empty
+  tables (generating 10M events takes minutes on a quiet machine).`,
   { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" } }, allowPositionals: true },
 );
 for (const [flag, variable, most] of [["shards", "PIXEL_BENCH_SHARDS", 16], ["hits-per-request", "PIXEL_BENCH_HITS_PER_REQUEST", 50]] as const) {

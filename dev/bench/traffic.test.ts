@@ -30,7 +30,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("the benchmark's traffic", () => {
+// Each check scans the 400,000 generated events; CI runs other files beside it.
+describe("the benchmark's traffic", { timeout: 60_000 }, () => {
   it("puts exactly the stated number of events inside the 30 days, on every day, with realistic cardinalities", async () => {
     const [shape] = await selectRows<Record<string, number>>(
       client,
@@ -168,7 +169,7 @@ describe("the benchmark's traffic", () => {
   });
 });
 
-describe("many sites' traffic in one go", () => {
+describe("many sites' traffic in one go", { timeout: 60_000 }, () => {
   it("draws each visit to one site by its weight, with exactly the stated number of events in all", async () => {
     const config = { url: server.url, database: "pixel_traffic_sites", ...LIMITS };
     await migrateClickHouse(config, () => {});

@@ -13,10 +13,21 @@ import { startDemoSite } from "./demo-site";
 import { closeServer, freePort } from "./proxy";
 import { startWorkers } from "./workers";
 
+/** Each part's local port: the variable that sets it for `npm run dev`, and its default (README.md, "Local ports"). */
+export const LOCAL_PORTS = {
+  clickhouse: { variable: "PIXEL_CLICKHOUSE_PORT", fallback: 8123 },
+  collector: { variable: "PIXEL_COLLECTOR_PORT", fallback: 8787 },
+  api: { variable: "PIXEL_API_PORT", fallback: 8788 },
+  dashboard: { variable: "PIXEL_DASHBOARD_PORT", fallback: 5173 },
+  demo: { variable: "PIXEL_DEMO_PORT", fallback: 8080 },
+} as const;
+
+export type LocalPart = keyof typeof LOCAL_PORTS;
+
 export interface StackOptions {
   /** Where local state lives: ClickHouse data, D1, Durable Objects. */
   dataDir: string;
-  ports: { clickhouse: number; collector: number; api: number; dashboard: number; demo: number };
+  ports: Record<LocalPart, number>;
   adminPassword: string;
   /** Set the existing admin's password to adminPassword. */
   resetAdminPassword?: boolean;
@@ -42,7 +53,7 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: { clickhouse: string; collector: string; api: string; dashboard: string; demo: string };
+  urls: Record<LocalPart, string>;
   admin: { email: string };
   siteId: string;
   stop(): Promise<void>;

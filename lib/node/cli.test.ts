@@ -7,9 +7,9 @@ import { ROOT, runCli } from "@pixel/test/support/cli";
 
 const BENCHMARKS = join(ROOT, "docs/benchmarks.md");
 
-/** Every `npm run` script that is a TypeScript CLI: `tsx <file>`. */
+/** Every `npm run` script that is a TypeScript CLI: `tsx <file>`, or `node --import tsx <file>` (no relaying parent). */
 const CLIS = Object.entries(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>)
-  .map(([script, command]) => [script, /^tsx (\S+)$/.exec(command)?.[1]] as const)
+  .map(([script, command]) => [script, /^(?:tsx|node --import tsx) (\S+)$/.exec(command)?.[1]] as const)
   .filter((cli): cli is readonly [string, string] => cli[1] !== undefined);
 
 /** Anything a CLI would reach (ClickHouse, the api, the flusher) points here, so a side effect shows as a request. */

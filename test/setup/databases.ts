@@ -13,3 +13,6 @@ export const TEST_DATABASES = {
   /** Dashboard browser tests (e2e project). */
   dashboard: "pixel_test_dashboard",
 } as const;
+
+/** `npm run dev`'s own database in its end-to-end test against an external ClickHouse; npm run dev makes and migrates it. */
+export const DEV_DATABASE = "pixel_test_dev";

@@ -237,7 +237,7 @@ describe("queries combined into one pass over the visits", () => {
     async (_, __, site, filters) => {
       const context = { timezone: site.timezone, goals };
       const queries = [
-        // The top stats with the comparison on: the current period shares the pass, the previous one runs on its own.
+        // The top stats with the comparison on: with filters the current period shares the pass; the previous one runs on its own.
         combinable(site, { metrics, filters, include: { comparisons: { mode: "previous_period" } } }),
         ...VISIT_DIMENSIONS.map((dimension, i) =>
           combinable(site, {
@@ -249,10 +249,14 @@ describe("queries combined into one pass over the visits", () => {
           }),
         ),
       ];
-      expect(queries.every((query) => isCombinable(query, context))).toBe(site.timezone !== "Asia/Kolkata");
-      if (site.timezone === "Asia/Kolkata") return;
-      const together = await runCombined(client, queries, context);
-      for (const [i, query] of queries.entries()) {
+      const stored = site.timezone !== "Asia/Kolkata";
+      expect(queries.slice(1).every((query) => isCombinable(query, context))).toBe(stored);
+      // Unfiltered totals read their visitors from the stored rows and run apart (planner.ts).
+      expect(isCombinable(queries[0]!, context)).toBe(stored && filters.length > 0);
+      if (!stored) return;
+      const shared = filters.length > 0 ? queries : queries.slice(1);
+      const together = await runCombined(client, shared, context);
+      for (const [i, query] of shared.entries()) {
         expect(together[i], JSON.stringify(query.dimensions)).toEqual(await runQuery(client, query, context));
       }
     },
