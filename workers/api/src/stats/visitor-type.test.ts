@@ -13,7 +13,8 @@ describe("visit:visitor_type", () => {
     it(`breaks visits down and filters them by new or returning, from the visit's first hit (${timezone})`, async () => {
       const { user, cookie } = await signedInUser();
       const site = await createSite(db(), { domain: `${unique("returning")}.example`, timezone, ownerId: user.id });
-      const start = Date.now() - 30 * MINUTE;
+      // A fixed day: a visit started 30 minutes before "now" falls on yesterday just after midnight.
+      const start = Date.parse("2026-11-18T12:00:00Z");
       const visit = (session: string, visitor: string, types: ("" | "new" | "returning")[]) =>
         types.map((visitor_type, k) => eventRow({ site_id: site.id, session_id: session, visitor_id: visitor, visitor_type, timestamp: start + k * MINUTE }));
       await insertEvents(adminClickHouse(apiEnv), [
@@ -23,7 +24,7 @@ describe("visit:visitor_type", () => {
         ...visit("4", "14", [""]),
       ]);
       const query = async (extra: object) =>
-        (await call("/v2/query", { cookie, body: { site_id: site.id, metrics: ["visitors", "visits", "pageviews"], date_range: "day", ...extra } })).json;
+        (await call("/v2/query", { cookie, body: { site_id: site.id, metrics: ["visitors", "visits", "pageviews"], date_range: ["2026-11-18", "2026-11-18"], ...extra } })).json;
 
       const byType = await query({ dimensions: ["visit:visitor_type"], order_by: [["visit:visitor_type", "asc"]] });
       expect(byType.results).toEqual([
