@@ -21,9 +21,13 @@ import { type Benchmark, type BenchRow, loadAverage } from "./report";
 /** The large data set: the events in the big site's 30 days that the published figures and the issue's goals speak of. */
 const LARGE_EVENTS = 10_000_000;
 export const TARGET_EVENTS = Number(process.env.PIXEL_BENCH_EVENTS ?? LARGE_EVENTS);
-const IS_LARGE = TARGET_EVENTS === LARGE_EVENTS;
-/** A big-site area's name: rows measured on another volume (--events) sit beside the large data set's rows, not over them. */
-export const bigSiteArea = (area: string) => (IS_LARGE ? area : `${area} at ${TARGET_EVENTS.toLocaleString("en-US")} events`);
+/** Off (--without-comparison), only RANGE's 30 days are generated and no overview is timed with the comparison on. */
+const WITH_COMPARISON = process.env.PIXEL_BENCH_COMPARISON !== "off";
+const PERIODS = WITH_COMPARISON ? 2 : 1;
+const IS_LARGE = TARGET_EVENTS === LARGE_EVENTS && WITH_COMPARISON;
+/** A big-site area's name: rows measured on another data set (--events, --without-comparison) sit beside the large data set's rows, not over them. */
+export const bigSiteArea = (area: string) =>
+  IS_LARGE ? area : `${area} at ${TARGET_EVENTS.toLocaleString("en-US")} events${WITH_COMPARISON ? "" : ", no comparison period"}`;
 const QUERIES = bigSiteArea("queries");
 const RUNS = Number(process.env.PIXEL_BENCH_RUNS ?? 15);
 export const SITE: TruthSite = { id: "bench_site", domain: "big.example", timezone: "UTC" };
@@ -35,13 +39,13 @@ const TARGET_P95_MS = 600;
 const TARGET_RATIO = 1.5;
 
 type Variant = { label: string; filters: SimpleFilter[]; compare: boolean };
-const VARIANTS: Variant[] = [
+const VARIANTS = ([
   { label: "no filter", filters: [], compare: false },
   // The generator's top path and country (rank 0): filters that keep the most rows.
   { label: "a page filter", filters: [["is", "event:page", ["/blog/0"]]], compare: false },
   { label: "a country filter", filters: [["is", "visit:country", ["AA"]]], compare: false },
   { label: "the comparison on", filters: [], compare: true },
-];
+] satisfies Variant[]).filter((variant) => WITH_COMPARISON || !variant.compare);
 
 /** The dashboard's overview, built by the dashboard's own code: top stats, the daily chart, and each card's first tab. */
 function dashboardOverview(siteId: string, variant: Variant): DashboardQuery[] {
@@ -78,7 +82,7 @@ const queriesBench: Benchmark = (progress) =>
         area: QUERIES,
         measure: "events in the overview's 30 days, one site",
         value: s.events!,
-        note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} (the 30 days before too, for the comparison): ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
+        note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} ${WITH_COMPARISON ? "(the 30 days before too, for the comparison)" : "(only these 30 days: --without-comparison, so no row with the comparison on)"}: ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
       },
     ];
     const rawScan = () =>
@@ -134,15 +138,16 @@ const queriesBench: Benchmark = (progress) =>
     return rows;
   });
 
-/** The bench site's events in both 30-day periods, to tell whether a kept database holds this run's data. */
+/** The bench site's events in the generated periods, to tell whether a kept database holds this run's data. */
 async function loadedEvents(client: ReturnType<typeof connectClickHouse>): Promise<number> {
   const rows = await selectRows<{ n: string }>(client, "SELECT count() AS n FROM events WHERE site_id = {site:String}", { site: SITE.id });
   return Number(rows[0]!.n);
 }
 
-/** One big site's traffic: TARGET_EVENTS in RANGE's 30 days and as many in the 30 days before (the comparison). */
+/** One big site's traffic: TARGET_EVENTS in RANGE's 30 days and, unless --without-comparison, as many in the 30 days before. */
 export async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void, siteId: string): Promise<void> {
-  for (const [firstDay, seed] of [[PREVIOUS_FIRST_DAY, 11], [RANGE[0], 7]] as const) {
+  const periods = [[PREVIOUS_FIRST_DAY, 11], [RANGE[0], 7]] as const;
+  for (const [firstDay, seed] of periods.slice(2 - PERIODS)) {
     progress(`generating ${TARGET_EVENTS.toLocaleString("en-US")} events from ${firstDay}`);
     await generateTraffic(client, { siteId, hostname: SITE.domain, firstDay, days: 30, events: TARGET_EVENTS, seed });
   }
@@ -172,7 +177,7 @@ export async function withBigSite<T>(name: string, progress: (message: string) =
     const client = connectClickHouse(config);
     try {
       const loading = Date.now();
-      const kept = KEPT_DATA_DIR !== undefined && keptGenerator(dataDir) === GENERATOR && (await loadedEvents(client)) === 2 * TARGET_EVENTS;
+      const kept = KEPT_DATA_DIR !== undefined && keptGenerator(dataDir) === GENERATOR && (await loadedEvents(client)) === PERIODS * TARGET_EVENTS;
       if (kept) progress(`reusing the ${TARGET_EVENTS.toLocaleString("en-US")} events kept in ${KEPT_DATA_DIR}`);
       else {
         if (KEPT_DATA_DIR !== undefined) {

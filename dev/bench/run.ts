@@ -15,9 +15,11 @@ const { positionals: only, values: flags } = parseCli(
   `Runs every dev/bench/*.bench.ts, or those whose names start with the given words, and writes docs/benchmarks.md
 (rows of benchmarks not run keep their earlier figures).
 
-  npm run bench -- [ingestion] [queries] [tracker] … [--events N] [--shards N] [--hits-per-request N] [--pipeline-only]
+  npm run bench -- [ingestion] [queries] [tracker] … [--events N] [--without-comparison] [--shards N] [--hits-per-request N] [--pipeline-only]
 
   --events N             events in the big site's 30 days (queries, dashboard); default 10000000 (PIXEL_BENCH_EVENTS)
+  --without-comparison   generate only those 30 days, not the 30 before, and time no overview with the comparison on
+                         (halves a 100M run's generation; PIXEL_BENCH_COMPARISON=off)
   --shards N             hits queues in the ingestion pipeline's rising-rate run; default 4 (PIXEL_BENCH_SHARDS)
   --hits-per-request N   hits in each request of that run; default 2 (PIXEL_BENCH_HITS_PER_REQUEST)
   --pipeline-only        ingestion: only that run, not the collector and side-by-side figures (PIXEL_BENCH_INGEST=pipeline)
@@ -25,7 +27,7 @@ const { positionals: only, values: flags } = parseCli(
   PIXEL_BENCH_DATA=DIR keeps the big site's generated database (queries, funnels, page-reports, retention, revenue, segments, sites) in DIR and reuses it when the same
   generator (dev/bench/traffic.ts) made it with the same number of events; otherwise it is made again from empty
   tables (generating 10M events takes minutes on a quiet machine).`,
-  { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" } }, allowPositionals: true },
+  { options: { events: { type: "string" }, shards: { type: "string" }, "hits-per-request": { type: "string" }, "pipeline-only": { type: "boolean" }, "without-comparison": { type: "boolean" } }, allowPositionals: true },
 );
 for (const [flag, variable, most] of [["shards", "PIXEL_BENCH_SHARDS", 16], ["hits-per-request", "PIXEL_BENCH_HITS_PER_REQUEST", 50]] as const) {
   const value = flags[flag];
@@ -37,6 +39,7 @@ for (const [flag, variable, most] of [["shards", "PIXEL_BENCH_SHARDS", 16], ["hi
   process.env[variable] = value;
 }
 if (flags["pipeline-only"]) process.env.PIXEL_BENCH_INGEST = "pipeline";
+if (flags["without-comparison"]) process.env.PIXEL_BENCH_COMPARISON = "off";
 if (flags.events !== undefined) {
   if (!/^[1-9]\d*$/.test(flags.events)) {
     console.error("bench: --events takes a whole number of events, e.g. --events 100000000");
