@@ -69,10 +69,10 @@ export function compileUserRetention(period: CohortPeriod, query: NormalizedQuer
     "SELECT toString(cohort) AS cohort, toString(period) AS period, uniqExact(user_id) AS visitors",
     `FROM (SELECT DISTINCT user_id, ${bucket}(toDate(timestamp, ${tz})) AS period FROM events WHERE ${active.join(" AND ")}) AS active`,
     "INNER JOIN (",
-    `  SELECT user_id, ${bucket}(toDate(min(timestamp), ${tz})) AS cohort FROM events`,
+    `  SELECT user_id, toDate(min(timestamp), ${tz}) AS first_day, ${bucket}(first_day) AS cohort FROM events`,
     `  WHERE site_id = ${params.add(query.site_id, "String")} AND ${signedIn} AND timestamp < toDateTime64(${params.add(end, "String")}, 3, ${tz})`,
     "  GROUP BY user_id",
-    `  HAVING toDate(min(timestamp), ${tz}) BETWEEN ${params.add(first, "Date")} AND ${params.add(last, "Date")}`,
+    `  HAVING first_day BETWEEN ${params.add(first, "Date")} AND ${params.add(last, "Date")}`,
     ") AS firsts USING (user_id)",
     "GROUP BY cohort, period",
   ].join("\n");
