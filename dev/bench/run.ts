@@ -104,7 +104,7 @@ function render(rows: BenchRow[]): string {
     "generated inside ClickHouse by `dev/bench/traffic.ts`; parts stay as background merges leave them (`PIXEL_BENCH_OPTIMIZED=1`",
     "adds labelled figures after `OPTIMIZE … FINAL`). The overview is built by the dashboard's own code and answered by the api's",
     "batch planner and runners (`runQuery`, `runCombined`), beside one exact scan of the same raw events. An area named",
-    "“… at N events” was measured with `--events N` (e.g. 100 M), beside the 10 M rows; the goals are the 10 M rows'.",
+    "“… at N events” was measured with `--events N` (e.g. 100 M), and “…, no comparison period” with `--without-comparison`, beside the 10 M rows; the goals are the 10 M rows'.",
     "",
     "![The query times and the ingestion CPU times of the table below, as bars](benchmarks.svg)",
     "",
