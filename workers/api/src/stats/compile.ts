@@ -298,7 +298,7 @@ class Compiler {
       ...visitDimensions.map((d) => `${STORED_VISIT_SQL(d)} AS ${visitColumn(d)}`),
     ];
     const where = [this.storedWhere(), ...this.visitPrefilter()].join(" AND ");
-    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${where}`, "GROUP BY session_id"].join("\n");
+    return [`SELECT ${selected.join(", ")}`, `FROM ${SESSIONS}`, `WHERE ${where}`, "GROUP BY session_id"].join("\n");
   }
 
   /**
