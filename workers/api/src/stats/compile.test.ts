@@ -55,6 +55,17 @@ describe("compiling a query", () => {
     expect(sql).toContain("FROM pages FINAL");
     expect(sql).toMatch(/site_id = \{p\d+:String\}/);
   });
+
+  it("reads only the rows that can complete a goal: the event goals' names, and pageviews when a page goal exists", () => {
+    const compiled = (goals: { name: string; kind: "event" | "page"; value: string }[], body: Partial<QueryInput>) =>
+      compileQuery(normalizeQuery(input(body), site, now), { timezone: site.timezone, goals });
+    const signup = { name: "Signup", kind: "event" as const, value: "signup" };
+    const byGoal = compiled([signup], { dimensions: ["event:goal"] });
+    expect(byGoal.sql).toMatch(/AND \(name IN \{p\d+:Array\(String\)\}\)/);
+    expect(Object.values(byGoal.params)).toContainEqual(["signup"]);
+    const withPages = compiled([signup, { name: "Pricing", kind: "page", value: "/pricing" }], { filters: [["is", "event:goal", ["Signup"]]] });
+    expect(withPages.sql).toMatch(/\(\(name IN \{p\d+:Array\(String\)\} OR name = 'pageview'\) AND arrayExists/);
+  });
 });
 
 describe("choosing the storage", () => {

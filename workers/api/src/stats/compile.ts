@@ -36,7 +36,7 @@ import {
   VISIT_SQL,
   visitColumn,
 } from "./catalog";
-import { eventColumn, eventFilterSql, type FilterScope, goalsExpression, visitFilterSql } from "./filter-sql";
+import { eventColumn, eventFilterSql, type FilterScope, goalEventsCondition, goalsExpression, visitFilterSql } from "./filter-sql";
 import { Params } from "./params";
 import { revenueCurrency } from "./revenue";
 import { type CompileContext, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
@@ -96,7 +96,12 @@ class Compiler {
     this.tz = this.params.add(context.timezone, "String");
     this.from = this.params.add(from, "String");
     this.to = this.params.add(to, "String");
-    this.filterScope = { params: this.params, goals: goalsExpression(this.params, context.goals), eventsInRange: () => this.baseWhere() };
+    this.filterScope = {
+      params: this.params,
+      goals: goalsExpression(this.params, context.goals),
+      goalEvents: goalEventsCondition(this.params, context.goals),
+      eventsInRange: () => this.baseWhere(),
+    };
     // Callers that did not check the currency beforehand (routes.ts does) get the same QueryError here.
     if (query.metrics.some(isRevenueMetric)) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency ?? revenueCurrency(query, context.goals));
     this.stored = readsStoredTables(query, context);
@@ -217,6 +222,7 @@ class Compiler {
       ...this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope)),
       ...visitFilters.map((filter) => visitFilterSql(filter, this.filterScope)),
       ...(query.dimensions.includes("event:name") ? ["name != 'engagement'"] : []),
+      ...(query.dimensions.includes("event:goal") ? [this.filterScope.goalEvents] : []),
     ];
     const join = needsVisits ? `\nINNER JOIN (${this.sessionsSubquery(this.neededVisitDimensions(), null)}) AS s USING (session_id)` : "";
     return this.aggregate(

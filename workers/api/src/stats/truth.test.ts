@@ -124,11 +124,29 @@ afterAll(() => client.close());
 const byDimensions = (results: { dimensions: string[]; metrics: number[] }[]) =>
   [...results].sort((a, b) => JSON.stringify(a.dimensions).localeCompare(JSON.stringify(b.dimensions)));
 
-async function answer(site: TruthSite, metrics: string[], dimensions: string[], filters: TruthFilter[], sessionsTable: boolean) {
+async function answer(site: TruthSite, metrics: string[], dimensions: string[], filters: TruthFilter[], sessionsTable: boolean, siteGoals = goals) {
   const input = v.parse(QueryBody, { site_id: site.id, metrics, date_range: range, dimensions, filters });
   const query = normalizeQuery(input, { timezone: site.timezone, createdAt: new Date("2026-01-01") });
-  return (await runQuery(client, query, { timezone: site.timezone, goals, sessionsTable })).results;
+  return (await runQuery(client, query, { timezone: site.timezone, goals: siteGoals, sessionsTable })).results;
 }
+
+describe("a site with event goals only: goals read by the events' names equal the ground truth", () => {
+  const eventGoals = goals.filter((goal) => goal.kind === "event" && !goal.currency);
+  const CASES: [string[], string[], TruthFilter[]][] = [
+    [["event:goal"], ["visitors", "events", "conversion_rate"], []],
+    [["visit:source"], ["visitors", "events"], [["is", "event:goal", ["Signup"]]]],
+    [[], ["visitors", "events"], [["is_not", "event:goal", ["Signup"]]]],
+    [["event:page"], ["visitors"], [["has_done", ["is", "event:goal", ["Signup"]]]]],
+  ];
+  it.each(sites.map((site) => [site.timezone, site] as const))("%s", async (_, site) => {
+    for (const [dimensions, metrics, filters] of CASES) {
+      const actual = await answer(site, metrics, dimensions, filters, true, eventGoals);
+      const expected = trueAnswer(rows, site.id, site.timezone, eventGoals, { metrics, dimensions, filters, date_range: range });
+      expect(expected.length, "a case the traffic answers").toBeGreaterThan(0);
+      expect(byDimensions(actual), `${dimensions.join("+") || "totals"} ${JSON.stringify(filters)}`).toEqual(byDimensions(expected));
+    }
+  }, 60_000);
+});
 
 describe("revenue metrics equal the ground truth: exact sums in the goal's currency only", () => {
   const REVENUE_FILTERS: TruthFilter[][] = [
