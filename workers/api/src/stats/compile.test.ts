@@ -125,6 +125,14 @@ describe("choosing the storage", () => {
     expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page"] }), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
   });
 
+  it("tests event rows against the set of visits a visit filter selects when no visit column is asked for", () => {
+    const sql = (dimensions: QueryInput["dimensions"]) =>
+      compileQuery(normalizeQuery(input({ metrics: ["pageviews"], dimensions, filters: [["is", "visit:country", ["DE"]]] }), site, now), context).sql;
+    expect(sql(["event:page"])).toMatch(/WHERE site_id = .*\n  AND session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
+    expect(sql(["event:page"])).not.toContain("JOIN");
+    expect(sql(["event:page", "visit:source"])).toContain("INNER JOIN");
+  });
+
   it("joins event rows to stored visits for a visit breakdown of pages", () => {
     expect(sources(input({ metrics: ["pageviews"], dimensions: ["event:page", "visit:source"] }))).toEqual(["FROM events FINAL", "FROM sessions FINAL"]);
   });
