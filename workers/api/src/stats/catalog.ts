@@ -65,8 +65,8 @@ export const STORED_VISIT_SQL = (dimension: VisitDimension): string => {
  */
 export const STORED_ROW_VISIT_SQL = (dimension: VisitDimension): string =>
   isNameDimension(dimension)
-    ? NAMED_SQL[dimension](`tupleElement(${visitColumn(namedDimension(dimension))}, 2)`)
-    : `tupleElement(${visitColumn(dimension)}, 2)`;
+    ? NAMED_SQL[dimension](`tupleElement(sessions.${visitColumn(namedDimension(dimension))}, 2)`)
+    : `tupleElement(sessions.${visitColumn(dimension)}, 2)`;
 /** Visit attributes that are not their first event's: a row-level filter on them says nothing about the visit's first row. */
 export const isFirstEventAttribute = (dimension: VisitDimension) => dimension !== "visit:entry_page" && dimension !== "visit:exit_page";
 const storedVisit = (dimension: VisitDimension, column: string) =>
@@ -134,6 +134,16 @@ export const STORED_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
   visitor_ids: "groupArrayArray(visitor_ids)",
   matched_pageviews: "sum(length(pageview_ids))",
   matched_events: "sum(length(event_ids))",
+};
+/** STORED_SESSION_COLUMN_SQL for a visit with one row in range (most visits): its values as they are. */
+export const STORED_ROW_SESSION_COLUMN_SQL: Record<SessionColumn, string> = {
+  started: "started",
+  ended: "ended",
+  session_pageviews: "length(pageview_ids)",
+  interactions: "length(interaction_ids)",
+  visitor_ids: "visitor_ids",
+  matched_pageviews: "length(pageview_ids)",
+  matched_events: "length(event_ids)",
 };
 /** The sessions table's rows as stored, for readers that merge them per visit themselves (STORED_SESSION_COLUMN_SQL). */
 export const SESSION_ROWS = "sessions";

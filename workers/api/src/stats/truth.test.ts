@@ -59,6 +59,7 @@ const DIMENSION_SETS: [string[], string[]][] = [
   [["time:day", "event:page"], EVENT_METRICS],
   [["event:page", "visit:device"], EVENT_METRICS],
   [["visit:country", "visit:browser"], VISIT_METRICS],
+  [["visit:country", "visit:country_name"], VISIT_METRICS], // a name and its code from one stored column
 ];
 /** With a top-level goal filter, conversion_rate needs no event:goal dimension (Plausible's conversion rate). */
 const GOAL_FILTER_DIMENSION_SETS: [string[], string[]][] = [
