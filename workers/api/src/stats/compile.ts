@@ -310,8 +310,8 @@ class Compiler {
     const select = (selected: string[], conditions: string[]) => [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${conditions.join(" AND ")}`];
     if (prefilter.length) return [...select(merged, where), "GROUP BY session_id"].join("\n");
     // Merging is the costly part, and most visits have one row in range: those are taken as they are, and only the
-    // others (a row stored twice counts as two) are merged. At 10M events: totals 1.2 -> 0.7-0.9 s, the overview's
-    // visit cards 1.0-2.7 -> 0.9-1.0 s. Finding them costs a pass of its own, more than a prefilter's few visits save.
+    // others (a row stored twice counts as two) are merged. At 10M events: totals 1.0-1.3 -> 0.65-0.9 s, the
+    // overview's visit cards 1.1-1.25 -> 0.9 s. Finding them costs a pass of its own, more than a prefilter saves.
     const spanning = `SELECT session_id FROM ${SESSION_ROWS} WHERE ${this.storedWhere()} GROUP BY session_id HAVING count() > 1`;
     const oneRow = [
       "session_id",
