@@ -81,6 +81,12 @@ export function compileCombined(queries: NormalizedQuery[], context: CompileCont
   return new Compiler(queries[0]!, context).combined(queries);
 }
 
+/** `make`'s SQL, made on first use: its parameters join a query only when the query uses it. */
+function once(make: () => string): () => string {
+  let sql: string | undefined;
+  return () => (sql ??= make());
+}
+
 class Compiler {
   private readonly tz: string;
   private readonly from: string;
@@ -99,8 +105,8 @@ class Compiler {
     this.to = this.params.add(to, "String");
     this.filterScope = {
       params: this.params,
-      goals: goalsExpression(this.params, context.goals),
-      goalEvents: goalEventsCondition(this.params, context.goals),
+      goals: once(() => goalsExpression(this.params, context.goals)),
+      goalEvents: once(() => goalEventsCondition(this.params, context.goals)),
       eventsInRange: () => this.baseWhere(),
     };
     // Callers that did not check the currency beforehand (routes.ts does) get the same QueryError here.
@@ -216,14 +222,15 @@ class Compiler {
       );
     }
     const joinsVisits = query.dimensions.some(isVisitDimension);
-    const visitFilters = this.filtersOf("visit").map((filter) => visitFilterSql(filter, this.filterScope));
+    const visitFilters = this.filtersOf("visit");
     const where = [
       this.baseWhere(),
       ...this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope)),
       // Testing each row against the set of matching visits measured 2.5x faster than joining visits to the rows.
-      ...(joinsVisits || !visitFilters.length ? visitFilters : [`session_id IN (${this.matchingVisits(null)})`]),
+      ...(joinsVisits ? visitFilters.map((filter) => visitFilterSql(filter, this.filterScope)) : []),
+      ...(!joinsVisits && visitFilters.length ? [`session_id IN (${this.matchingVisits(null)})`] : []),
       ...(query.dimensions.includes("event:name") ? ["name != 'engagement'"] : []),
-      ...(query.dimensions.includes("event:goal") ? [this.filterScope.goalEvents] : []),
+      ...(query.dimensions.includes("event:goal") ? [this.filterScope.goalEvents()] : []),
     ];
     const join = joinsVisits ? `\nINNER JOIN (${this.sessionsSubquery(this.neededVisitDimensions(), null)}) AS s USING (session_id)` : "";
     return this.aggregate(
@@ -300,11 +307,12 @@ class Compiler {
 
   /** The rows of sessionsSubquery (without event filters) merged from the sessions table's hours in range. */
   private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[]): string {
-    const merged = [
+    const visitRow = (columnSql: Record<SessionColumn, string>, visitSql: (dimension: VisitDimension) => string) => [
       "session_id",
-      ...columns.map((column) => `${STORED_SESSION_COLUMN_SQL[column]} AS ${column}`),
-      ...visitDimensions.map((d) => `${STORED_VISIT_SQL(d)} AS ${visitColumn(d)}`),
+      ...columns.map((column) => `${columnSql[column]} AS ${column}`),
+      ...visitDimensions.map((d) => `${visitSql(d)} AS ${visitColumn(d)}`),
     ];
+    const merged = visitRow(STORED_SESSION_COLUMN_SQL, STORED_VISIT_SQL);
     const prefilter = this.visitPrefilter();
     const where = [this.storedWhere(), ...prefilter];
     const select = (selected: string[], conditions: string[]) => [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${conditions.join(" AND ")}`];
@@ -313,13 +321,8 @@ class Compiler {
     // others (a row stored twice counts as two) are merged. At 10M events: totals 1.0-1.3 -> 0.65-0.9 s, the
     // overview's visit cards 1.1-1.25 -> 0.9 s. Finding them costs a pass of its own, more than a prefilter saves.
     const spanning = `SELECT session_id FROM ${SESSION_ROWS} WHERE ${this.storedWhere()} GROUP BY session_id HAVING count() > 1`;
-    const oneRow = [
-      "session_id",
-      ...columns.map((column) => `${STORED_ROW_SESSION_COLUMN_SQL[column]} AS ${column}`),
-      ...visitDimensions.map((d) => `${STORED_ROW_VISIT_SQL(d)} AS ${visitColumn(d)}`),
-    ];
     return [
-      ...select(oneRow, [...where, `session_id NOT IN (${spanning})`]),
+      ...select(visitRow(STORED_ROW_SESSION_COLUMN_SQL, STORED_ROW_VISIT_SQL), [...where, `session_id NOT IN (${spanning})`]),
       "UNION ALL",
       ...select(merged, [...where, `session_id IN (${spanning})`]),
       "GROUP BY session_id",

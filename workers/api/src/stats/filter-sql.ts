@@ -15,10 +15,10 @@ export interface GoalDefinition {
 /** What filters compile against: the query's parameters, its goals expression and its events in range. */
 export interface FilterScope {
   params: Params;
-  /** The names of the goals an event row completes (goalsExpression). */
-  goals: string;
-  /** What a row must be to complete any goal (goalEventsCondition). */
-  goalEvents: string;
+  /** The names of the goals an event row completes (goalsExpression); its parameters are added on first use. */
+  goals: () => string;
+  /** What a row must be to complete any goal (goalEventsCondition); likewise. */
+  goalEvents: () => string;
   /** The WHERE condition of the query's site and range on the events table. */
   eventsInRange: () => string;
 }
@@ -51,7 +51,7 @@ function filterSql(filter: Filter, scope: FilterScope, leaf: Leaf): string {
 
 /** An event dimension's column; `event:goal` as a dimension yields a row per goal completed. */
 export function eventColumn(dimension: EventDimension, scope: FilterScope, asDimension: boolean): string {
-  if (dimension === "event:goal") return asDimension ? `arrayJoin(${scope.goals})` : scope.goals;
+  if (dimension === "event:goal") return asDimension ? `arrayJoin(${scope.goals()})` : scope.goals();
   if (dimension.startsWith(PROPS_PREFIX)) return `props[${scope.params.add(dimension.slice(PROPS_PREFIX.length), "String")}]`;
   return EVENT_COLUMNS[dimension as keyof typeof EVENT_COLUMNS];
 }
@@ -100,7 +100,7 @@ function positive(params: Params, column: string, operator: Positive, values: st
 }
 
 function goalCondition(scope: FilterScope, operator: FilterOperator, values: string[], sensitive: boolean): string {
-  const completes = `arrayExists(goal_name -> ${positive(scope.params, "goal_name", operator.replace(/_not$/, "") as Positive, values, sensitive)}, ${scope.goals})`;
-  const sql = `(${scope.goalEvents} AND ${completes})`;
+  const completes = `arrayExists(goal_name -> ${positive(scope.params, "goal_name", operator.replace(/_not$/, "") as Positive, values, sensitive)}, ${scope.goals()})`;
+  const sql = `(${scope.goalEvents()} AND ${completes})`;
   return operator.endsWith("_not") ? `NOT ${sql}` : sql;
 }
