@@ -1,5 +1,8 @@
 import { batch, createEffect, createSignal, on, onCleanup } from "solid-js";
 
+/** How often the overview refreshes a date range that includes today. */
+export const REFRESH_MS = 10_000;
+
 export interface Live<T> {
   /** The latest data for the current key; kept while a refresh is in flight or fails. */
   data: () => T | undefined;
@@ -10,12 +13,14 @@ export interface Live<T> {
 
 /**
  * Loads data for `key`, and again whenever `tick` changes. A new key starts from empty;
- * a tick refreshes in place, so the page doesn't flicker.
+ * a tick refreshes in place, so the page doesn't flicker. While `settled` (a date range that ended before today,
+ * whose data no longer changes) a tick only retries a load that failed.
  */
 export function createLive<T>(
   key: () => string | null,
   tick: () => number,
   load: (signal: AbortSignal) => Promise<T>,
+  settled: () => boolean = () => false,
 ): Live<T> {
   const [data, setData] = createSignal<T>();
   const [error, setError] = createSignal<unknown>();
@@ -28,7 +33,7 @@ export function createLive<T>(
     on([key, tick], ([currentKey]) => {
       if (currentKey === null) return;
       const fresh = currentKey !== loadedKey;
-      if (!fresh && inFlight) return;
+      if (!fresh && (inFlight || (settled() && data() !== undefined && error() === undefined))) return;
       inFlight?.abort();
       loadedKey = currentKey;
       const controller = new AbortController();

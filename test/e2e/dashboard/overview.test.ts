@@ -14,6 +14,7 @@ import { TEST_DATABASES } from "../../setup/databases";
 import { visitsOf } from "./visits";
 import { launchBrowser } from "../../support/chromium";
 import { testClickHouse } from "../../support/clickhouse";
+import { REFRESH_MS } from "@pixel/pages/dashboard/src/live";
 
 const ADMIN_PASSWORD = "e2e-dashboard-password";
 const DATABASE = TEST_DATABASES.dashboard;
@@ -153,6 +154,48 @@ describe("the site overview", () => {
     await page.getByTestId("range-select").selectOption("all");
     await expect.poll(() => new URL(page.url()).searchParams.get("range"), POLL).toBe("all");
     await page.getByTestId("chart").locator("canvas").first().waitFor();
+    await page.close();
+  });
+});
+
+describe("refreshing", () => {
+  /** The date ranges of the stats queries the page sends, one entry per query. */
+  function askedRanges(page: Page): string[] {
+    const ranges: string[] = [];
+    page.on("request", (request) => {
+      if (!/^\/api\/v2\/quer(y|ies)$/.test(new URL(request.url()).pathname)) return;
+      const body = JSON.parse(request.postData() ?? "{}") as { queries?: { date_range: unknown }[]; date_range?: unknown };
+      for (const query of body.queries ?? [body]) ranges.push(JSON.stringify(query.date_range));
+    });
+    return ranges;
+  }
+  const settle = async (page: Page) => {
+    await expect.poll(() => page.locator("main.site [aria-busy='true']").count(), POLL).toBe(0);
+    await page.waitForTimeout(300);
+  };
+
+  it("refreshes a range that includes today every REFRESH_MS, and leaves a range that ended before today as loaded", async () => {
+    const page = await browser.newPage();
+    await page.clock.install();
+    const ranges = askedRanges(page);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const ofYesterday = () => ranges.filter((range) => range === JSON.stringify([yesterday, yesterday])).length;
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=custom&from=${yesterday}&to=${yesterday}`);
+    await expect.poll(() => text(page, "stat-visitors"), { timeout: 20_000 }).toBe("1");
+    await settle(page);
+    expect(await page.getByRole("status").or(page.locator(".status")).first().textContent()).toContain("doesn't refresh");
+    const loaded = ofYesterday();
+    expect(loaded).toBeGreaterThan(0);
+    for (let tick = 0; tick < 3; tick++) await page.clock.fastForward(REFRESH_MS);
+    await settle(page);
+    expect(ofYesterday()).toBe(loaded);
+
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?range=day`);
+    await expect.poll(() => text(page, "stat-pageviews"), { timeout: 20_000 }).toBe("5");
+    await settle(page);
+    const today = ranges.length;
+    await page.clock.fastForward(REFRESH_MS);
+    await expect.poll(() => ranges.length, POLL).toBeGreaterThan(today);
     await page.close();
   });
 });

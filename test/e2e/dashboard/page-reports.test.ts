@@ -4,6 +4,7 @@ import type { Stack } from "@pixel/dev/stack/index";
 import { signIn } from "../../support/sign-in";
 import { seededDashboard } from "../../support/stack";
 import { visitsOf } from "./visits";
+import { SEEN_AHEAD_PX } from "@pixel/pages/dashboard/src/components/seen";
 
 const ADMIN_PASSWORD = "e2e-page-reports-password";
 /** The local ClickHouse answers one query at a time. */
@@ -33,16 +34,23 @@ beforeAll(async () => {
 afterAll(() => stop?.());
 
 describe("the properties card and the scroll depth distribution", () => {
-  it("shows a property's values with visitors, events and share, and filters the dashboard by one", async () => {
+  it("asks for the properties only once the card nears the viewport, then shows a property's values with visitors, events and share, and filters the dashboard by one", async () => {
     const page = await browser.newPage();
+    const asked: string[] = [];
+    page.on("request", (request) => void (new URL(request.url()).pathname === "/api/v2/property-keys" && asked.push(request.url())));
     await signIn(page, stack.urls.dashboard, stack.admin.email, ADMIN_PASSWORD);
     await page.waitForURL(`**/sites/${stack.siteId}?*`);
+    await expect.poll(() => page.getByTestId("card-pages").locator("tbody tr").count(), POLL).toBeGreaterThan(0);
     const card = page.getByTestId("card-properties");
+    expect((await card.boundingBox())!.y).toBeGreaterThan(page.viewportSize()!.height + SEEN_AHEAD_PX);
+    expect(asked).toEqual([]);
+    await card.scrollIntoViewIfNeeded();
     await expect.poll(() => card.getByTestId("property-key").inputValue(), POLL).toBe("plan");
     const values = card.getByTestId("property-value");
     await expect.poll(() => values.allTextContents(), POLL).toEqual(["(not set)", "free", "pro"]);
     const rows = await card.locator("tbody tr").allTextContents();
     expect(rows[1]).toContain("33%");
+    expect(asked).toHaveLength(1);
 
     await values.filter({ hasText: "pro" }).click();
     await page.waitForURL(/f=is,event:props:plan,pro/);

@@ -19,10 +19,16 @@ export interface BreakdownData {
 }
 
 /**
- * The rows of a card's current tab, kept fresh on every tick. `goals` are the site's goals with their currencies
+ * The rows of a card's current tab, kept fresh on every tick while the range is not settled. `goals` are the site's goals with their currencies
  * (undefined where they can't be listed, null while they load): a goal tab waits for them, the other tabs don't.
  */
-export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => number, goals: () => GoalCurrency[] | undefined | null): Live<BreakdownData> {
+export function createBreakdown(
+  tab: () => Tab,
+  scope: () => Scope,
+  tick: () => number,
+  goals: () => GoalCurrency[] | undefined | null,
+  settled: () => boolean,
+): Live<BreakdownData> {
   const goalTab = () => tab().dimension === "event:goal";
   return createLive(
     () => (goalTab() && goals() === null ? null : JSON.stringify([scope(), tab().id, goalTab() && goals()])),
@@ -33,6 +39,7 @@ export function createBreakdown(tab: () => Tab, scope: () => Scope, tick: () => 
       const data = { tab: current, metrics: current.metrics, rows: readRows(response) };
       return withRevenueColumns(data, scope(), goals() ?? undefined, (query) => api.query(query, signal));
     },
+    settled,
   );
 }
 

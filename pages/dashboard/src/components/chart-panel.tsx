@@ -35,6 +35,7 @@ export function ChartPanel(props: {
   /** Signed-in members see the site's annotations; share links don't get them. */
   annotated: boolean;
   tick: number;
+  settled: boolean;
   onInterval: (interval: Interval) => void;
   onRetry: () => void;
 }) {
@@ -65,7 +66,7 @@ export function ChartPanel(props: {
       nowKey: bucketKey(localDateTimeIn(props.timezone), interval),
     });
     return { metric, interval, series, marks: annotationMarks(annotations, series.keys, interval, response.query.date_range) };
-  });
+  }, () => props.settled);
 
   const intervalSelect = (
     <Show when={choices().length > 1}>

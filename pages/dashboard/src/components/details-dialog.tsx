@@ -30,6 +30,7 @@ export function DetailsDialog(props: {
   goals?: GoalCurrency[];
   siteDomain: string;
   tick: number;
+  settled: boolean;
   onChange: (details: Details, replace?: boolean) => void;
   onFilter: (filter: SimpleFilter) => void;
   /** Opens a page's scroll depth distribution from its scroll depth cell. */
@@ -51,7 +52,7 @@ export function DetailsDialog(props: {
     const rows = readRows(response);
     const data = { tab: current, metrics: current.detailMetrics, rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE };
     return withRevenueColumns(data, props.scope, props.goals, (query) => api.query(query, signal));
-  });
+  }, () => props.settled);
 
   onMount(() => dialog?.showModal());
   onCleanup(() => clearTimeout(searchTimer));

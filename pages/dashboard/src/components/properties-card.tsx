@@ -9,9 +9,10 @@ import { isGoalFilter } from "@pixel/lib/stats/filters";
 import { PROPS_PREFIX } from "@pixel/lib/stats/vocabulary";
 import { BarList } from "./bar-list";
 import { LiveState } from "./panel";
+import { createSeen } from "./seen";
 
 /**
- * The custom properties card (loaded lazily): pick one of the keys the site's events carry, see its values with
+ * The custom properties card (its code and its data loaded lazily, the data once the card nears the viewport): pick one of the keys the site's events carry, see its values with
  * visitors, events and their share of the site's visitors, or, with a goal filter on, their conversion rate.
  */
 export default function PropertiesCard(props: {
@@ -19,11 +20,13 @@ export default function PropertiesCard(props: {
   /** The key in the URL; without one, the key most visitors' events carry. */
   property: string | null;
   tick: number;
+  settled: boolean;
   onProperty: (key: string) => void;
   onFilter: (filter: SimpleFilter) => void;
   onRetry: () => void;
 }) {
-  const keys = createLive(() => JSON.stringify(props.scope), () => props.tick, (signal) => propertyKeys(props.scope, signal));
+  const { seen, ref } = createSeen();
+  const keys = createLive(() => (seen() ? JSON.stringify(props.scope) : null), () => props.tick, (signal) => propertyKeys(props.scope, signal), () => props.settled);
   const key = () => props.property ?? keys.data()?.keys[0]?.key ?? null;
   const metrics = createMemo((): Metric[] => ["visitors", "events", props.scope.filters.some(isGoalFilter) ? "conversion_rate" : "percentage"]);
   const tab = (property: string): Tab => ({
@@ -38,10 +41,11 @@ export default function PropertiesCard(props: {
     () => (key() === null ? null : JSON.stringify([props.scope, key(), metrics()])),
     () => props.tick,
     async (signal) => readRows(await api.query(breakdownQuery(props.scope, tab(key()!), { metrics: metrics(), limit: CARD_ROWS }), signal)),
+    () => props.settled,
   );
 
   return (
-    <section class="card panel breakdown" aria-labelledby="card-properties-title" aria-busy={keys.loading() || values.loading()} data-testid="card-properties">
+    <section ref={ref} class="card panel breakdown" aria-labelledby="card-properties-title" aria-busy={keys.loading() || values.loading()} data-testid="card-properties">
       <div class="panel-head">
         <h2 id="card-properties-title">Properties</h2>
         <Show when={keys.data()?.keys.length}>

@@ -9,9 +9,9 @@ import { LiveState } from "./panel";
  * How far a page's visits scrolled (loaded lazily, opened from the pages' scroll depth): the share of the visits
  * with an engagement hit there whose deepest scroll fell in each tenth of the page.
  */
-export default function ScrollDepthDialog(props: { scope: Scope; page: string; tick: number; onClose: () => void; onRetry: () => void }) {
+export default function ScrollDepthDialog(props: { scope: Scope; page: string; tick: number; settled: boolean; onClose: () => void; onRetry: () => void }) {
   let dialog: HTMLDialogElement | undefined;
-  const live = createLive(() => JSON.stringify([props.scope, props.page]), () => props.tick, (signal) => scrollDepth(props.scope, props.page, signal));
+  const live = createLive(() => JSON.stringify([props.scope, props.page]), () => props.tick, (signal) => scrollDepth(props.scope, props.page, signal), () => props.settled);
   onMount(() => dialog?.showModal());
 
   return (

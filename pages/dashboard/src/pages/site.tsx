@@ -13,15 +13,13 @@ import { SiteHeader } from "../components/site-header";
 import { TopStats } from "../components/top-stats";
 import { rangeBounds, todayIn } from "../dates";
 import { formatTime } from "../format";
-import { createLive } from "../live";
+import { createLive, REFRESH_MS } from "../live";
 import { loadTotals } from "../load";
 import { navigate } from "../router";
 import { shareUrl, siteUrl } from "../routes";
 import { type Scope, totalsQuery } from "../stats";
 import { replaceFilter, TOP_METRICS, type View, withFilter, withoutFilter } from "../view";
 import { segmentFilter, type SegmentVisibility } from "@pixel/lib/segments";
-
-export const REFRESH_MS = 10_000;
 
 const PropertiesCard = lazy(() => import("../components/properties-card"));
 const ScrollDepthDialog = lazy(() => import("../components/scroll-depth-dialog"));
@@ -73,6 +71,11 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   }) as () => Scope;
   const today = createMemo(() => (tick(), todayIn(props.site.timezone)));
   const bounds = createMemo(() => rangeBounds(props.view.range, today()));
+  /** A range that ended before today: its data no longer changes, so the page stops refreshing it. */
+  const settled = () => {
+    const current = bounds();
+    return current !== null && current.to < today();
+  };
   const compare = createMemo(() => {
     const mode = props.view.compare;
     const current = bounds();
@@ -84,12 +87,13 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   // lists they sum up look wrong for a moment.
   const tabOfCard = (card: Card) => tabOf(card, props.view.tabs[card.id]);
   const siteGoals = () => (goals.loading ? null : goals());
-  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick, siteGoals));
+  const breakdowns = CARDS.map((card) => createBreakdown(() => tabOfCard(card), scope, tick, siteGoals, settled));
 
   const totals = createLive(
     () => JSON.stringify([scope(), compare()?.mode]),
     tick,
     (signal) => loadTotals(api.query, totalsQuery(scope(), TOP_METRICS), compare(), signal),
+    settled,
   );
 
   const every = `every ${REFRESH_MS / 1000} s`;
@@ -101,7 +105,8 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
   };
   const updatedText = () => {
     const at = totals.updatedAt();
-    return at ? `Updated ${formatTime(at)} · refreshes ${every}` : "Loading…";
+    if (!at) return "Loading…";
+    return settled() ? `Updated ${formatTime(at)} · this range has ended, so it doesn't refresh` : `Updated ${formatTime(at)} · refreshes ${every}`;
   };
   const noData = () => {
     const value = totals.data();
@@ -183,6 +188,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
             compare={compare()}
             annotated={props.access.kind === "user"}
             tick={tick()}
+            settled={settled()}
             onInterval={(interval) => setView({ interval }, { replace: true })}
             onRetry={refresh}
           />
@@ -212,6 +218,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
               scope={scope()}
               property={props.view.property}
               tick={tick()}
+              settled={settled()}
               onProperty={(property) => setView({ property }, { replace: true })}
               onFilter={addFilter}
               onRetry={refresh}
@@ -235,6 +242,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
             goals={goals()}
             siteDomain={props.site.domain}
             tick={tick()}
+            settled={settled()}
             onChange={(next, replace) => setView({ details: next }, { replace })}
             onFilter={addFilter}
             onScrollDepth={(page) => setView({ details: null, scroll: page })}
@@ -246,7 +254,7 @@ export function SitePage(props: { site: Site; view: View; access: Access }) {
       <Show when={props.view.scroll}>
         {(page) => (
           <Suspense>
-            <ScrollDepthDialog scope={scope()} page={page()} tick={tick()} onClose={() => props.view.scroll && setView({ scroll: null })} onRetry={refresh} />
+            <ScrollDepthDialog scope={scope()} page={page()} tick={tick()} settled={settled()} onClose={() => props.view.scroll && setView({ scroll: null })} onRetry={refresh} />
           </Suspense>
         )}
       </Show>
