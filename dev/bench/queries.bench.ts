@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
-import { connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
+import { type ClickHouseConfig, connectClickHouse, selectRows } from "@pixel/lib/clickhouse/client";
 import { migrateClickHouse } from "@pixel/lib/clickhouse/node/migrate";
 import { batchTasks } from "@pixel/workers/api/src/stats/batch";
 import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
@@ -145,7 +145,7 @@ async function loadedEvents(client: ReturnType<typeof connectClickHouse>): Promi
 }
 
 /** One big site's traffic: TARGET_EVENTS in RANGE's 30 days and, unless --without-comparison, as many in the 30 days before. */
-export async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void, siteId: string): Promise<void> {
+async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void, siteId: string): Promise<void> {
   const periods = [[PREVIOUS_FIRST_DAY, 11], [RANGE[0], 7]] as const;
   for (const [firstDay, seed] of periods.slice(2 - PERIODS)) {
     progress(`generating ${TARGET_EVENTS.toLocaleString("en-US")} events from ${firstDay}`);
@@ -154,6 +154,30 @@ export async function load(client: ReturnType<typeof connectClickHouse>, progres
 }
 
 type Client = ReturnType<typeof connectClickHouse>;
+
+/** The longest wait for background merges after generating; past it the run measures anyway, and says so. */
+const MERGE_WAIT_MS = 30 * 60_000;
+const MERGES_QUIET_POLLS = 3;
+
+/**
+ * Waits until no background merge has run for a few seconds: the figures are of the parts that background merges
+ * leave, not of merges still competing for the CPU with the queries measured (no OPTIMIZE either way).
+ */
+async function settleMerges(client: Client, progress: (message: string) => void): Promise<void> {
+  const started = Date.now();
+  for (let quiet = 0, poll = 0; quiet < MERGES_QUIET_POLLS; poll++) {
+    const [state] = await selectRows<{ merges: string; parts: string }>(
+      client,
+      `SELECT (SELECT count() FROM system.merges WHERE database = currentDatabase()) AS merges,
+              (SELECT count() FROM system.parts WHERE database = currentDatabase() AND active) AS parts`,
+    );
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (poll % 15 === 0) progress(`waiting for background merges: ${state!.merges} running, ${state!.parts} active parts (${seconds} s)`);
+    if (Date.now() - started > MERGE_WAIT_MS) return progress(`still merging after ${seconds} s: measuring with merges in flight`);
+    quiet = Number(state!.merges) === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
 
 /**
  * The generator's source, hashed and kept beside the data: a kept database that another generator made (or a run
@@ -167,7 +191,11 @@ const keptGenerator = (dataDir: string) => (existsSync(join(dataDir, GENERATOR_F
  * A local ClickHouse holding the big site's traffic (load) for `use`: each report's benchmark. It is fresh and removed
  * afterwards, or the one kept in PIXEL_BENCH_DATA, reused when this generator made it with this run's events.
  */
-export async function withBigSite<T>(name: string, progress: (message: string) => void, use: (client: Client, loaded: { kept: boolean; loadSeconds: number }) => Promise<T>): Promise<T> {
+export async function withBigSite<T>(
+  name: string,
+  progress: (message: string) => void,
+  use: (client: Client, loaded: { kept: boolean; loadSeconds: number; clickHouse: ClickHouseConfig }) => Promise<T>,
+): Promise<T> {
   const dataDir = KEPT_DATA_DIR ?? mkdtempSync(join(tmpdir(), `pixel-bench-${name}-`));
   const server = await startClickHouseServer({ port: 0, dataDir });
   try {
@@ -187,7 +215,9 @@ export async function withBigSite<T>(name: string, progress: (message: string) =
         await load(client, progress, SITE.id);
         if (KEPT_DATA_DIR !== undefined) writeFileSync(join(dataDir, GENERATOR_FILE), GENERATOR);
       }
-      return await use(client, { kept, loadSeconds: (Date.now() - loading) / 1000 });
+      const loadSeconds = (Date.now() - loading) / 1000;
+      await settleMerges(client, progress);
+      return await use(client, { kept, loadSeconds, clickHouse: config });
     } finally {
       await client.close();
     }

@@ -13,7 +13,7 @@ export const DEV_ADMIN_EMAIL = "admin@localhost";
  */
 export async function bootstrapLocal(
   d1: D1Database,
-  options: { adminPassword: string; siteDomain: string; resetPassword?: boolean },
+  options: { adminPassword: string; siteDomain: string; siteId?: string; resetPassword?: boolean },
 ) {
   const db = drizzle(d1);
   let admin = await findUserByEmail(db, DEV_ADMIN_EMAIL);
@@ -24,7 +24,7 @@ export async function bootstrapLocal(
   }
   let site = await findSiteByDomain(db, options.siteDomain);
   if (!site) {
-    site = await createSite(db, { domain: options.siteDomain, name: "Demo site", timezone: "UTC" });
+    site = await createSite(db, { domain: options.siteDomain, name: "Demo site", timezone: "UTC", id: options.siteId });
     await grantSite(db, admin.id, site.id, "owner");
   }
   return { admin, site };

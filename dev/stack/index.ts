@@ -47,6 +47,8 @@ export interface StackOptions {
   /** "static": the built dashboard served as Pages serves it (Functions and `_headers`); "vite": hot reload. */
   dashboard: "vite" | "static";
   demoDomain?: string;
+  /** The demo site's id when the stack first makes it, for ClickHouse data stored under that id already; random without it. */
+  siteId?: string;
   log?: (line: string) => void;
   /** Print each request and queue batch the Workers handle. */
   verbose?: boolean;
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const local = await bootstrapLocal(d1, {
       adminPassword: options.adminPassword,
       siteDomain: options.demoDomain ?? "localhost",
+      siteId: options.siteId,
       resetPassword: options.resetAdminPassword,
     });
 

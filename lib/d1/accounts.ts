@@ -42,11 +42,11 @@ export const normalizeDomain = (domain: string) => domain.trim().toLowerCase().r
 
 /**
  * The site, its hostname claims and, with `ownerId`, its owner's membership are written together or not at all: a
- * domain or hostname another site claims fails the whole write (see isClaimClash).
+ * domain or hostname another site claims fails the whole write (see isClaimClash). `id` is for local tooling whose
+ * ClickHouse data is stored under a known id (the dashboard bench); without it the id is random.
  */
-export async function createSite(db: Db, input: SiteSettings & { domain: string; ownerId?: string }): Promise<Site> {
-  const { ownerId, ...settings } = input;
-  const id = randomId();
+export async function createSite(db: Db, input: SiteSettings & { domain: string; ownerId?: string; id?: string }): Promise<Site> {
+  const { ownerId, id = randomId(), ...settings } = input;
   const domain = normalizeDomain(input.domain);
   const hostnames = (settings.hostnames ?? []).map(normalizeDomain);
   const [[site]] = await db.batch([
