@@ -10,39 +10,50 @@ import { revenueCurrency } from "./revenue";
 
 type Row = Record<string, string | number>;
 
-/** Runs a normalized query (and its comparison period) and shapes the answer. */
+/** Runs a normalized query (and its comparison period, asked for at the same time) and shapes the answer. */
 export async function runQuery(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<QueryAnswer> {
-  const rows = await select(client, query, context);
+  const [rows, previous] = await Promise.all([select(client, query, context), previousPeriod(client, query, context)]);
   const results = rows.map((row) => resultRow(query, row));
   const meta = metaOf(query, context);
   if (query.include.total_rows) meta.total_rows = Number(rows[0]?.total_rows ?? 0);
   const time = query.dimensions.find(isTimeDimension);
   if (query.include.time_labels && time) meta.time_labels = timeLabels(time, query.date_range, context.timezone);
-  await compare(client, query, context, results);
+  compare(query, results, previous);
   return { results, meta, query };
 }
 
-/** With include.comparisons, runs the query over its comparison period and pairs those rows with `results`. */
-async function compare(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext, results: ResultRow[]): Promise<void> {
+interface PreviousPeriod {
+  query: NormalizedQuery;
+  results: ResultRow[];
+}
+
+/** With include.comparisons, the query's rows over its comparison period: a SELECT of its own, sent beside the current one's. */
+async function previousPeriod(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<PreviousPeriod | null> {
   const comparisons = query.include.comparisons;
-  if (!comparisons) return;
+  if (!comparisons) return null;
   const previous = { ...query, date_range: comparisons.date_range, include: { total_rows: false, time_labels: false } };
-  const compared = (await select(client, previous, context)).map((row) => resultRow(previous, row));
-  attachComparisons(results.map(pairingKey(query)), results, compared.map(pairingKey(previous)), compared);
+  return { query: previous, results: (await select(client, previous, context)).map((row) => resultRow(previous, row)) };
+}
+
+/** Pairs the comparison period's rows, if any, with `results`. */
+function compare(query: NormalizedQuery, results: ResultRow[], previous: PreviousPeriod | null): void {
+  if (!previous) return;
+  attachComparisons(results.map(pairingKey(query)), results, previous.results.map(pairingKey(previous.query)), previous.results);
 }
 
 /** Answers queries that share a combiningKey (all isCombinable) from one SELECT, each as runQuery would. */
 export async function runCombined(client: ClickHouseClient, queries: NormalizedQuery[], context: CompileContext): Promise<QueryAnswer[]> {
   const combined = compileCombined(queries, context);
-  const rows = await selectRows<Row>(client, combined.sql, combined.params, STATS_SETTINGS);
-  return Promise.all(
-    queries.map(async (query) => {
-      const { limit, offset } = query.pagination;
-      const results = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit).map((row) => resultRow(query, row));
-      await compare(client, query, context, results);
-      return { results, meta: metaOf(query, context), query };
-    }),
-  );
+  const [rows, previous] = await Promise.all([
+    selectRows<Row>(client, combined.sql, combined.params, STATS_SETTINGS),
+    Promise.all(queries.map((query) => previousPeriod(client, query, context))),
+  ]);
+  return queries.map((query, i) => {
+    const { limit, offset } = query.pagination;
+    const results = sorted(query, combined.rowsOf(query, rows) as Row[]).slice(offset, offset + limit).map((row) => resultRow(query, row));
+    compare(query, results, previous[i]!);
+    return { results, meta: metaOf(query, context), query };
+  });
 }
 
 /** Imported data is always merged in: a Plausible client that asks for it is told so. Revenue says its currency. */
