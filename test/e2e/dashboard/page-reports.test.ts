@@ -59,6 +59,22 @@ describe("the properties card and the scroll depth distribution", () => {
     await page.close();
   });
 
+  it("asks nothing for a property named in the URL until the card nears the viewport", async () => {
+    const page = await browser.newPage(); // signed in already: the browser context keeps the session
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      const body = request.postData() ?? "";
+      if (body.includes("event:props:plan") || new URL(request.url()).pathname === "/api/v2/property-keys") asked.push(body);
+    });
+    await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}?property=plan`);
+    await expect.poll(() => page.getByTestId("card-pages").locator("tbody tr").count(), POLL).toBeGreaterThan(0);
+    expect(asked).toEqual([]);
+    await page.getByTestId("card-properties").scrollIntoViewIfNeeded();
+    await expect.poll(() => page.getByTestId("property-value").allTextContents(), POLL).toEqual(["(not set)", "free", "pro"]);
+    expect(asked.length).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it("opens a page's scroll depth distribution from the pages' scroll depth", async () => {
     const page = await browser.newPage(); // signed in already: the browser context keeps the session
     await page.goto(`${stack.urls.dashboard}/sites/${stack.siteId}`);

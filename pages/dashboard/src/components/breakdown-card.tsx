@@ -19,8 +19,9 @@ export interface BreakdownData {
 }
 
 /**
- * The rows of a card's current tab, kept fresh on every tick while the range is not settled. `goals` are the site's goals with their currencies
- * (undefined where they can't be listed, null while they load): a goal tab waits for them, the other tabs don't.
+ * The rows of a card's current tab, kept fresh on every tick while the range is not settled. `goals` are the site's
+ * goals with their currencies (undefined where they can't be listed, null while they load): a goal tab waits for
+ * them, the other tabs don't.
  */
 export function createBreakdown(
   tab: () => Tab,

@@ -12,8 +12,9 @@ import { LiveState } from "./panel";
 import { createSeen } from "./seen";
 
 /**
- * The custom properties card (its code and its data loaded lazily, the data once the card nears the viewport): pick one of the keys the site's events carry, see its values with
- * visitors, events and their share of the site's visitors, or, with a goal filter on, their conversion rate.
+ * The custom properties card (its code loaded lazily, its data once the card nears the viewport): pick one of the
+ * keys the site's events carry, see its values with visitors, events and their share of the site's visitors, or,
+ * with a goal filter on, their conversion rate.
  */
 export default function PropertiesCard(props: {
   scope: Scope;
@@ -38,7 +39,7 @@ export default function PropertiesCard(props: {
     detailMetrics: metrics(),
   });
   const values = createLive(
-    () => (key() === null ? null : JSON.stringify([props.scope, key(), metrics()])),
+    () => (key() === null || !seen() ? null : JSON.stringify([props.scope, key(), metrics()])),
     () => props.tick,
     async (signal) => readRows(await api.query(breakdownQuery(props.scope, tab(key()!), { metrics: metrics(), limit: CARD_ROWS }), signal)),
     () => props.settled,
