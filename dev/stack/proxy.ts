@@ -30,10 +30,25 @@ export const closeServer = (server: http.Server) =>
     server.close(() => resolve());
   });
 
+/**
+ * Chosen below the ephemeral ports (32768–60999 on Linux, 49152–65535 on macOS) that outgoing connections take: a
+ * port the kernel hands out for listen(0) can be taken by a connection before the server that needed it binds it
+ * (CI once failed that way, EADDRINUSE on the dashboard's port).
+ */
+const FREE_PORTS = { first: 20_000, last: 32_767, tries: 50 };
+
 /** A port nothing listens on now, for a server that must be known before it starts. */
 export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  const port = await listen(server, 0);
-  await closeServer(server);
-  return port;
+  for (let attempt = 0; attempt < FREE_PORTS.tries; attempt++) {
+    const port = FREE_PORTS.first + Math.floor(Math.random() * (FREE_PORTS.last - FREE_PORTS.first + 1));
+    const server = http.createServer();
+    const listening = await listen(server, port).then(
+      () => true,
+      () => false,
+    );
+    if (!listening) continue;
+    await closeServer(server);
+    return port;
+  }
+  throw new Error(`no free port between ${FREE_PORTS.first} and ${FREE_PORTS.last} after ${FREE_PORTS.tries} tries: stop some local servers`);
 }
