@@ -145,11 +145,11 @@ async function loadedEvents(client: ReturnType<typeof connectClickHouse>): Promi
 }
 
 /** One big site's traffic: TARGET_EVENTS in RANGE's 30 days and, unless --without-comparison, as many in the 30 days before. */
-async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void, siteId: string): Promise<void> {
+async function load(client: ReturnType<typeof connectClickHouse>, progress: (message: string) => void): Promise<void> {
   const periods = [[PREVIOUS_FIRST_DAY, 11], [RANGE[0], 7]] as const;
   for (const [firstDay, seed] of periods.slice(2 - PERIODS)) {
     progress(`generating ${TARGET_EVENTS.toLocaleString("en-US")} events from ${firstDay}`);
-    await generateTraffic(client, { siteId, hostname: SITE.domain, firstDay, days: 30, events: TARGET_EVENTS, seed });
+    await generateTraffic(client, { siteId: SITE.id, hostname: SITE.domain, firstDay, days: 30, events: TARGET_EVENTS, seed });
   }
 }
 
@@ -212,7 +212,7 @@ export async function withBigSite<T>(
           await client.command({ query: "DROP DATABASE IF EXISTS {database:Identifier}", query_params: { database: config.database } });
           await migrateClickHouse(config, () => {});
         }
-        await load(client, progress, SITE.id);
+        await load(client, progress);
         if (KEPT_DATA_DIR !== undefined) writeFileSync(join(dataDir, GENERATOR_FILE), GENERATOR);
       }
       const loadSeconds = (Date.now() - loading) / 1000;
