@@ -81,15 +81,50 @@ describe("the benchmark's traffic", { timeout: 60_000 }, () => {
     expect(Number(signedIn!.signedIn) / Number(signedIn!.pageviews)).toBeLessThan(0.25);
     const [users] = await selectRows<Record<string, number>>(
       client,
+      // A new visitor id each day, but for yesterday's kept in the first half hour after midnight (VisitorBridge): those
+      // hits are not counted as a day of their own.
       `SELECT count() AS users, countIf(days > 1) AS returning, countIf(days > 1 AND visitors >= days) AS newIdEachDay, avg(days) AS meanDays,
          (SELECT max(u) FROM (SELECT uniqExact(user_id) AS u FROM events GROUP BY visitor_id)) AS mostUsersOfAVisitor
-       FROM (SELECT user_id, uniqExact(toDate(timestamp)) AS days, uniqExact(visitor_id) AS visitors FROM events WHERE user_id != '' GROUP BY user_id)`,
+       FROM (SELECT user_id, uniqExact(toDate(timestamp)) AS days, uniqExact(visitor_id) AS visitors
+             FROM events JOIN (SELECT visitor_id, min(toDate(timestamp)) AS idDay FROM events GROUP BY visitor_id) AS ids USING visitor_id
+             WHERE user_id != '' AND NOT (toDate(timestamp) = idDay + 1 AND timestamp < toDateTime64(toDate(timestamp), 3, 'UTC') + INTERVAL 30 MINUTE)
+             GROUP BY user_id)`,
     );
     expect(Number(users!.mostUsersOfAVisitor)).toBe(1);
     expect(Number(users!.returning) / Number(users!.users)).toBeGreaterThan(0.5);
     expect(Number(users!.newIdEachDay)).toBe(Number(users!.returning));
     expect(Number(users!.meanDays)).toBeGreaterThan(2);
     expect(Number(users!.meanDays)).toBeLessThan(8);
+  });
+
+  it("has visits across UTC midnight, and visitors keeping yesterday's id for half an hour after it, as VisitorBridge does", async () => {
+    const [sessions] = await selectRows<Record<string, number>>(
+      client,
+      `SELECT countIf(days = 2) AS acrossMidnight, countIf(days > 2) AS onMoreDays, countIf(longestGap >= 30 * 60000) AS withAGapOf30Minutes
+       FROM (SELECT session_id, uniqExact(toDate(timestamp)) AS days,
+               arrayMax(arrayDifference(arraySort(groupArray(toUnixTimestamp64Milli(timestamp))))) AS longestGap
+             FROM events GROUP BY session_id)`,
+    );
+    expect(Number(sessions!.acrossMidnight)).toBeGreaterThan(10);
+    expect(Number(sessions!.onMoreDays)).toBe(0);
+    expect(Number(sessions!.withAGapOf30Minutes)).toBe(0);
+    // A visitor id on two days: active in the last half hour of the first, and on the next only before 00:30.
+    const [visitors] = await selectRows<Record<string, number>>(
+      client,
+      `SELECT uniqExactIf(visitor_id, lastDay > firstDay) AS onTwoDays,
+         uniqExactIf(visitor_id, lastDay > firstDay AND toDate(visitStart) = lastDay) AS backForANewVisit,
+         uniqExactIf(visitor_id, lastDay > firstDay + 1) AS pastTheNextDay,
+         uniqExactIf(visitor_id, lastDay > firstDay AND toDate(timestamp) = firstDay AND timestamp >= toDateTime64(lastDay, 3, 'UTC') - INTERVAL 30 MINUTE) AS activeBeforeMidnight,
+         countIf(toDate(timestamp) > firstDay AND timestamp >= toDateTime64(lastDay, 3, 'UTC') + INTERVAL 30 MINUTE) AS keptPastHalfPast
+       FROM (SELECT visitor_id, timestamp, min(toDate(timestamp)) OVER (PARTITION BY visitor_id) AS firstDay,
+               max(toDate(timestamp)) OVER (PARTITION BY visitor_id) AS lastDay, min(timestamp) OVER (PARTITION BY session_id) AS visitStart
+             FROM events)`,
+    );
+    expect(Number(visitors!.onTwoDays)).toBeGreaterThan(10);
+    expect(Number(visitors!.backForANewVisit)).toBeGreaterThan(10);
+    expect(Number(visitors!.pastTheNextDay)).toBe(0);
+    expect(Number(visitors!.activeBeforeMidnight)).toBe(Number(visitors!.onTwoDays));
+    expect(Number(visitors!.keptPastHalfPast)).toBe(0);
   });
 
   it("has Zipf-shaped paths: the top path far ahead of the 100th", async () => {
