@@ -104,9 +104,10 @@ const queriesBench: Benchmark = (progress) =>
           context: { timezone: SITE.timezone, goals: [], sessionsTable: true } satisfies CompileContext,
         }));
         // As the api answers the dashboard's batch (workers/api/src/stats/routes.ts): the tasks in parallel.
-        const tasks = batchTasks(items);
-        const answer = () =>
-          Promise.all(tasks.map((task) => (task.length > 1 ? runCombined(client, task.map((item) => item.query), task[0]!.context) : runQuery(client, task[0]!.query, task[0]!.context))));
+        const answer = async () => {
+          const tasks = await batchTasks(client, items);
+          return Promise.all(tasks.map((task) => (task.length > 1 ? runCombined(client, task.map((item) => item.query), task[0]!.context) : runQuery(client, task[0]!.query, task[0]!.context))));
+        };
         progress(`overview with ${variant.label}${merged}: warming up`);
         await answer();
         const times = await timeRuns(answer, RUNS);
@@ -118,7 +119,7 @@ const queriesBench: Benchmark = (progress) =>
           measure: `overview as the dashboard asks for it, ${variant.label}${merged}: median / p95`,
           value: `${median(times)} / ${p95(times)} ms`,
           ...(headline && { target: `< ${TARGET_MS} / < ${TARGET_P95_MS} ms`, met: median(times) < TARGET_MS && p95(times) < TARGET_P95_MS }),
-          note: `${RUNS} runs; ${items.length} queries as ${tasks.length} SELECTs in parallel, through the api's runQuery/runCombined; ${loadAverage()}`,
+          note: `${RUNS} runs; ${items.length} queries as ${(await batchTasks(client, items)).length} tasks in parallel (a rolled-up query also looks up its rolls), through the api's runQuery/runCombined; ${loadAverage()}`,
         });
         const ratio = median(times) / scan;
         rows.push({

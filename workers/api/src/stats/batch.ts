@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
-import { type CompileContext, combiningKey, isCombinable } from "./planner";
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import { type CompileContext, combiningKey, isCombinable, rollupShaped } from "./planner";
+import { type DayRoll, validRolls } from "./rollups/read";
 import type { QueryAnswer } from "@pixel/lib/stats/query";
 import { MAX_BATCH } from "@pixel/lib/stats/limits";
 
@@ -17,11 +19,21 @@ export interface BatchItem {
   context: CompileContext;
 }
 
-/** The batch's queries as units of work: those that can share one pass over the stored visits go together. */
-export function batchTasks(items: BatchItem[]): BatchItem[][] {
+/**
+ * The batch's queries as units of work: those that can share one pass over the stored visits go together, those the
+ * daily rollups answer go alone (their valid rolls are looked up once per site and range).
+ */
+export async function batchTasks(client: ClickHouseClient, items: BatchItem[]): Promise<BatchItem[][]> {
   const groups = new Map<string, BatchItem[]>();
   const tasks: BatchItem[][] = [];
-  for (const item of items) {
+  const rolls = new Map<string, Promise<DayRoll[]>>();
+  const rollsOf = (item: BatchItem) => {
+    const key = JSON.stringify([item.query.site_id, item.query.date_range, item.context.timezone]);
+    if (!rolls.has(key)) rolls.set(key, validRolls(client, item.query, item.context));
+    return rolls.get(key)!;
+  };
+  const looked = await Promise.all(items.map(async (item) => (rollupShaped(item.query, item.context) ? { ...item, context: { ...item.context, rolls: await rollsOf(item) } } : item)));
+  for (const item of looked) {
     const key = isCombinable(item.query, item.context) ? combiningKey(item.query) : undefined;
     const group = key === undefined ? undefined : groups.get(key);
     if (group) {

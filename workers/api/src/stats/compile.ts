@@ -40,7 +40,8 @@ import {
 import { eventColumn, eventFilterSql, type FilterScope, goalEventsCondition, goalsExpression, visitFilterSql } from "./filter-sql";
 import { Params } from "./params";
 import { revenueCurrency } from "./revenue";
-import { type CompileContext, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
+import { type CompileContext, readsRollups, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
+import { rollupRows } from "./rollups/read";
 
 /** Assembly: a normalized query to one SELECT, from the catalogs, the planner's choice of table and the filters' SQL. */
 
@@ -116,6 +117,7 @@ class Compiler {
 
   sql(): string {
     const { query } = this;
+    if (readsRollups(query, this.context)) return this.fromRollups();
     const dimensions = query.dimensions.map((_, i) => `d${i}`);
     const eventSide = this.eventMetrics();
     const visitSide = query.metrics.filter((metric) => SESSION_METRIC_SQL[metric] && !eventSide.includes(metric));
@@ -152,6 +154,16 @@ class Compiler {
       `SELECT ${select.join(", ")}`,
       `FROM ${from.join("\n")}`,
     ];
+    const order = this.orderBy();
+    if (order) lines.push(`ORDER BY ${order}`);
+    lines.push(`LIMIT ${this.params.add(query.pagination.limit, "UInt32")} OFFSET ${this.params.add(query.pagination.offset, "UInt32")}`);
+    return lines.join("\n");
+  }
+
+  /** The same rows from the daily rollups and their raw corrections (rollups/read.ts). */
+  private fromRollups(): string {
+    const { query } = this;
+    const lines = [`SELECT *${query.include.total_rows ? ", count() OVER () AS total_rows" : ""}`, `FROM (${rollupRows(query, this.context, this.context.rolls!, this.params)})`];
     const order = this.orderBy();
     if (order) lines.push(`ORDER BY ${order}`);
     lines.push(`LIMIT ${this.params.add(query.pagination.limit, "UInt32")} OFFSET ${this.params.add(query.pagination.offset, "UInt32")}`);

@@ -4,6 +4,8 @@ import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { isTimeDimension, isVisitDimension, type Metric } from "@pixel/lib/stats/vocabulary";
 import { wallClock } from "@pixel/lib/time";
 import { STORED_EVENT_METRIC_SQL } from "./catalog";
+import { type DayRoll, rollsCover } from "./rollups/read";
+import { PAGES_DIMENSION, ROLLED_VISIT_DIMENSIONS } from "./rollups/roll";
 import type { GoalDefinition } from "./filter-sql";
 
 /**
@@ -18,6 +20,10 @@ export interface CompileContext {
   revenueCurrency?: string;
   /** false: read events at query time even where the sessions or pages table could answer (to compare both paths). */
   sessionsTable?: boolean;
+  /** false: never read the daily rollups (to compare both paths); they are read where they answer otherwise. */
+  rollups?: boolean;
+  /** The valid rolls of the query's own range (rollups/read.ts validRolls), looked up before compiling. */
+  rolls?: DayRoll[];
 }
 
 /** Whether the sessions and pages tables cover the range exactly: its bounds fall on whole UTC hours. */
@@ -38,6 +44,25 @@ export function onUtcHour(local: LocalTime, timezone: string): boolean {
   }
 }
 
+const VISIT_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);
+const PAGE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "pageviews", "events"]);
+
+/** Whether the daily rollups answer the query: its shape fits them, and valid rolls cover enough of its range. */
+export function readsRollups(query: NormalizedQuery, context: CompileContext): boolean {
+  return context.rolls !== undefined && rollupShaped(query, context) && rollsCover(query, context.rolls);
+}
+
+/** A query the rollups hold: no filters, totals, one rolled visit dimension or pages, metrics that add up by day. */
+export function rollupShaped(query: NormalizedQuery, context: CompileContext): boolean {
+  if (context.rollups === false || query.filters.length || query.dimensions.length > 1) return false;
+  if (!readsStoredTables(query, context)) return false;
+  const [dimension] = query.dimensions;
+  const metrics = dimension === PAGES_DIMENSION ? PAGE_METRICS : VISIT_METRICS;
+  const rolled = dimension === undefined || dimension === PAGES_DIMENSION || (ROLLED_VISIT_DIMENSIONS as readonly string[]).includes(dimension);
+  return rolled && query.metrics.every((metric) => metrics.has(metric));
+}
+
+
 const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);
 
 /**
@@ -50,6 +75,7 @@ export function isCombinable(query: NormalizedQuery, context: CompileContext): b
   const stored = readsStoredTables(query, context);
   return (
     stored &&
+    !readsRollups(query, context) &&
     query.dimensions.length <= 1 &&
     query.dimensions.every(isVisitDimension) &&
     query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&

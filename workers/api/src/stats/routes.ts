@@ -140,7 +140,7 @@ async function streamAnswers(c: Context<ApiContext>, prepared: (BatchItem | Batc
   try {
     await send(prepared.filter((item): item is BatchLine => !("query" in item)));
     if (items.length) {
-      await withReader(c.env, (client) => Promise.all(batchTasks(items).map(async (task) => send(await answerTask(c, client, task)))));
+      await withReader(c.env, (client) => batchTasks(client, items).then((tasks) => Promise.all(tasks.map(async (task) => send(await answerTask(c, client, task))))));
     }
     await writer.close();
   } catch (error) {

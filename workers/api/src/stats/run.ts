@@ -5,7 +5,8 @@ import type { NormalizedQuery, QueryAnswer, ResultRow } from "@pixel/lib/stats/q
 import { bucketPosition, timeLabels } from "@pixel/lib/stats/time-labels";
 import { isRevenueMetric, isTimeDimension } from "@pixel/lib/stats/vocabulary";
 import { compileCombined, compileQuery, orderTerms } from "./compile";
-import type { CompileContext } from "./planner";
+import { type CompileContext, rollupShaped } from "./planner";
+import { validRolls } from "./rollups/read";
 import { revenueCurrency } from "./revenue";
 
 type Row = Record<string, string | number>;
@@ -32,7 +33,9 @@ async function previousPeriod(client: ClickHouseClient, query: NormalizedQuery, 
   const comparisons = query.include.comparisons;
   if (!comparisons) return null;
   const previous = { ...query, date_range: comparisons.date_range, include: { total_rows: false, time_labels: false } };
-  return { query: previous, results: (await select(client, previous, context)).map((row) => resultRow(previous, row)) };
+  // Its own range has its own rolls.
+  const own = { ...context, rolls: undefined };
+  return { query: previous, results: (await select(client, previous, own)).map((row) => resultRow(previous, row)) };
 }
 
 /** Pairs the comparison period's rows, if any, with `results`. */
@@ -97,7 +100,8 @@ export const STATS_SETTINGS = { do_not_merge_across_partitions_select_final: 1 }
 async function select(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<Row[]> {
   // Rows by goal can only exist for goals that exist: a site without goals needs no scan of its events.
   if (context.goals.length === 0 && query.dimensions.includes("event:goal")) return [];
-  const compiled = compileQuery(query, context);
+  const rolls = context.rolls ?? (rollupShaped(query, context) ? await validRolls(client, query, context) : undefined);
+  const compiled = compileQuery(query, { ...context, rolls });
   return selectRows<Row>(client, compiled.sql, compiled.params, STATS_SETTINGS);
 }
 

@@ -6,7 +6,8 @@ import { type TruthFilter, type TruthGoal, trueAnswer } from "@pixel/dev/ground-
 import { adminClickHouse } from "@pixel/test/setup/clickhouse";
 import type { EventRow } from "@pixel/lib/clickhouse/tables/events";
 import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
-import { isVisitOnlyDimension, VISIT_DIMENSIONS, VISIT_NAME_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
+import { VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
+import { DIMENSION_SETS, EVENT_METRICS, VISIT_METRICS, VISIT_ONLY_METRICS } from "@pixel/dev/ground-truth/cases";
 import { normalizeQuery, QueryBody } from "@pixel/lib/stats/query";
 import { isCombinable } from "./planner";
 import { PAGES } from "@pixel/dev/ground-truth/generate";
@@ -33,34 +34,6 @@ const goals: TruthGoal[] = [
 const rows: EventRow[] = [];
 const range: [string, string] = ["2026-06-02", "2026-06-04"];
 
-const EVENT_METRICS = ["visitors", "visits", "pageviews", "events", "percentage"];
-const VISIT_METRICS = ["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration", "percentage"];
-/** Entry and exit pages break down whole visits, not events (as in Plausible). */
-const VISIT_ONLY_METRICS = VISIT_METRICS.filter((metric) => metric !== "pageviews" && metric !== "events");
-const DIMENSION_SETS: [string[], string[]][] = [
-  [[], VISIT_METRICS],
-  [["event:page"], [...EVENT_METRICS, "scroll_depth", "time_on_page"]],
-  [["event:page"], ["visitors", "pageviews", "events", "percentage"]], // the top pages: the pages table where it applies
-  [["event:page"], ["visitors", "bounce_rate", "visit_duration", "views_per_visit"]], // of the visits entering there
-  [["event:page", "visit:device"], ["bounce_rate"]],
-  [["event:hostname"], EVENT_METRICS],
-  [["event:name"], EVENT_METRICS],
-  [["event:props:plan"], EVENT_METRICS],
-  [["event:props:author"], EVENT_METRICS],
-  [["event:goal"], [...EVENT_METRICS, "conversion_rate", "group_conversion_rate"]],
-  [["event:goal", "visit:source"], ["visitors", "conversion_rate", "group_conversion_rate"]],
-  [["time:day", "event:goal"], ["visitors", "group_conversion_rate"]],
-  ...[...VISIT_DIMENSIONS, ...VISIT_NAME_DIMENSIONS].map((d): [string[], string[]] => [[d], isVisitOnlyDimension(d) ? VISIT_ONLY_METRICS : VISIT_METRICS]),
-  [["visit:country_name", "event:page"], EVENT_METRICS],
-  [["time:day"], VISIT_METRICS],
-  [["time:hour"], VISIT_METRICS],
-  [["time"], ["visitors", "visits", "bounce_rate"]],
-  [["time:day", "visit:source"], VISIT_METRICS],
-  [["time:day", "event:page"], EVENT_METRICS],
-  [["event:page", "visit:device"], EVENT_METRICS],
-  [["visit:country", "visit:browser"], VISIT_METRICS],
-  [["visit:country", "visit:country_name"], VISIT_METRICS], // a name and its code from one stored column
-];
 /** With a top-level goal filter, conversion_rate needs no event:goal dimension (Plausible's conversion rate). */
 const GOAL_FILTER_DIMENSION_SETS: [string[], string[]][] = [
   [[], ["visitors", "conversion_rate", "group_conversion_rate"]],

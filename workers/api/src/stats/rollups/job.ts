@@ -1,0 +1,21 @@
+import { errorFields } from "@pixel/lib/log/log";
+import { withWriter } from "../../data/clickhouse";
+import type { CronLog } from "../../email/subscribers";
+import type { ApiEnv } from "../../env";
+import { dueDays, rollDay } from "./roll";
+
+/**
+ * The cron's rolling: each due site day, as the data writer (the api's own user only reads). A day that fails is
+ * logged and left due, so the next run tries it again; the overview reads it raw meanwhile.
+ */
+export async function rollDueDays(env: ApiEnv, now: number, failed: CronLog): Promise<void> {
+  await withWriter(env, async (client) => {
+    for (const { site_id, day } of await dueDays(client, now)) {
+      try {
+        await rollDay(client, site_id, day);
+      } catch (error) {
+        failed(`rolling up day ${day} of site ${site_id} failed`, errorFields(error));
+      }
+    }
+  });
+}

@@ -1,0 +1,177 @@
+import { localBounds } from "@pixel/lib/stats/dates";
+import type { NormalizedQuery } from "@pixel/lib/stats/query";
+import type { Metric, VisitDimension } from "@pixel/lib/stats/vocabulary";
+import { ratio, visitColumn } from "../catalog";
+import { Params } from "../params";
+import type { CompileContext } from "../planner";
+import type { ClickHouseClient } from "@clickhouse/client-web";
+import { selectRows } from "@pixel/lib/clickhouse/client";
+import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, TOTALS } from "./roll";
+
+/**
+ * Reading daily rollups (docs/schema.md, "Daily rollups"). A range's answer is the sum of its valid rolled UTC days,
+ * corrected by what the sum counts wrongly, read raw:
+ * - a visit that crosses an internal midnight is one visit in the range but a piece in each day: its pieces are taken
+ *   out and the whole visit put in;
+ * - a visitor id seen on two days, or in such a visit, is one visitor: its (day, id) pairs are taken out and its
+ *   range-wide ones put in;
+ * - the range's hours on days without a valid roll (the edges of a local-time range, today, a day written to since
+ *   its roll) are read raw, as visits and ids that take the same correction.
+ * The rolls find what crosses, within REACH_DAYS of their day (roll.ts).
+ */
+
+/** The sums a rollup row holds, and each metric from them. */
+const SUMS = ["visitors", "visits", "pageviews", "events", "session_pageviews", "bounces", "duration_ms"] as const;
+const METRIC_FROM_SUMS: Partial<Record<Metric, string>> = {
+  visitors: "visitors",
+  visits: "visits",
+  pageviews: "pageviews",
+  events: "events",
+  views_per_visit: ratio("session_pageviews", "visits"),
+  bounce_rate: ratio("bounces * 100", "visits"),
+  visit_duration: ratio("duration_ms / 1000", "visits"),
+};
+
+/** A roll of a day, valid for the range when it was looked up: newer than the last insert into any hour it read. */
+export interface DayRoll {
+  day: string;
+  rolled_at: string;
+}
+
+/** The range's whole UTC days with a valid roll, each with its latest roll. */
+export async function validRolls(client: ClickHouseClient, query: NormalizedQuery, context: CompileContext): Promise<DayRoll[]> {
+  const params = new Params();
+  const { site, start, end } = rangeSql(query, context, params);
+  const wholeDays = `site_id = ${site} AND toDateTime(day) >= ${start} AND toDateTime(day + 1) <= ${end}`;
+  return selectRows<DayRoll>(
+    client,
+    `SELECT toString(r.day) AS day, toString(r.rolled_at) AS rolled_at
+     FROM (SELECT day, max(rolled_at) AS rolled_at FROM day_rolls WHERE ${wholeDays} GROUP BY day) AS r
+     INNER JOIN (
+       SELECT ${DAYS_READ_FROM_HOUR} AS day, max(written) AS written FROM hour_writes
+       WHERE site_id = ${site} AND hour >= ${start} - ${REACH_DAYS * 86_400} AND hour < ${end} + ${REACH_DAYS * 86_400} GROUP BY day
+     ) AS w USING (day)
+     WHERE r.rolled_at > w.written
+     ORDER BY day`,
+    params.values,
+  );
+}
+
+/** Rollups answer a range only when valid rolls cover at least this share of it: the rest is read raw, and costs more so. */
+const ROLLED_SHARE = 0.5;
+
+export function rollsCover(query: NormalizedQuery, rolls: DayRoll[]): boolean {
+  const [from, to] = localBounds(query.date_range);
+  const hours = (Date.parse(`${to.replace(" ", "T")}Z`) - Date.parse(`${from.replace(" ", "T")}Z`)) / 3_600_000;
+  return rolls.length > 0 && rolls.length * 24 >= hours * ROLLED_SHARE;
+}
+
+function rangeSql(query: NormalizedQuery, context: CompileContext, params: Params) {
+  const [from, to] = localBounds(query.date_range);
+  const tz = params.add(context.timezone, "String");
+  return {
+    site: params.add(query.site_id, "String"),
+    // In UTC: the hours' days below are UTC days.
+    start: `toTimeZone(toDateTime(${params.add(from, "String")}, ${tz}), 'UTC')`,
+    end: `toTimeZone(toDateTime(${params.add(to, "String")}, ${tz}), 'UTC')`,
+  };
+}
+
+/** The query's result rows (d0, m0, m1, … before ORDER BY and LIMIT) from the rolls and their raw corrections. */
+export function rollupRows(query: NormalizedQuery, context: CompileContext, rolls: DayRoll[], params: Params): string {
+  const { site, start, end } = rangeSql(query, context, params);
+  const dimension = query.dimensions[0];
+  const inRange = `site_id = ${site} AND hour >= ${start} AND hour < ${end}`;
+  const days = params.add(rolls.map((roll) => roll.day), "Array(Date)");
+  const ofRolls = `site_id = ${site} AND day IN ${days} AND has(arrayZip(${days}, ${params.add(rolls.map((roll) => roll.rolled_at), "Array(DateTime64(3, 'UTC'))")}), (day, rolled_at))`;
+  const crossers = (kind: string, columns = "id") => `(SELECT ${columns} FROM day_crossers WHERE ${ofRolls} AND kind = '${kind}')`;
+  const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
+  const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")}
+    FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(dimension ?? TOTALS, "String")}`;
+  const sets = { inRange, rawHours, days, wholeIds: crossers("visitor") };
+  const corrections =
+    dimension === PAGES_DIMENSION
+      ? pageCorrections(sets, crossers("page", "id, pathname, day"))
+      : visitCorrections({
+          ...sets,
+          candidates: crossers("candidate"),
+          crossingSessions: crossers("session"),
+          visit: visitPair(dimension as VisitDimension | undefined),
+        });
+  const metrics = query.metrics.map((metric, i) => `${METRIC_FROM_SUMS[metric]} AS m${i}`);
+  return `SELECT ${[...(dimension ? ["value AS d0"] : []), ...metrics].join(", ")}
+FROM (SELECT value, ${SUMS.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\n${corrections}) GROUP BY value)
+${dimension ? "WHERE visitors != 0 OR visits != 0 OR pageviews != 0" : ""}`;
+}
+
+/** How a visit's (time, value) pair for the dimension merges: the first event's, the last pageview's for the exit page. */
+const visitPair = (dimension: VisitDimension | undefined): VisitSets["visit"] =>
+  dimension
+    ? { aggregate: dimension === "visit:exit_page" ? "max" : "min", column: visitColumn(dimension) }
+    : { aggregate: "min", column: "tuple(toDateTime64(0, 3, 'UTC'), '')" };
+
+interface Sets {
+  inRange: string;
+  /** The range's hours on days without a valid roll. */
+  rawHours: string;
+  /** The rolled days, an Array(Date). */
+  days: string;
+  /** Visitor ids that cross an internal midnight, or are in a visit that does. */
+  wholeIds: string;
+}
+
+interface VisitSets extends Sets {
+  /**
+   * The rolled days' visits to read raw: those crossing a midnight or holding a whole id. A visit with rows on a raw
+   * day and on a rolled one crosses the midnight between them, so it is one of them.
+   */
+  candidates: string;
+  crossingSessions: string;
+  visit: { aggregate: "min" | "max"; column: string };
+}
+
+/**
+ * For visits, in one pass over the rows of the visits that need correcting (crossing, raw, or holding a whole id),
+ * merged per visit and UTC day: each visit adds its whole range once (+1) and takes out its rolled days' pieces (-1).
+ * Visit sums count for visits that are whole (crossing or raw); ids for the whole ids, and all ids of raw visits.
+ */
+function visitCorrections({ inRange, rawHours, days, candidates, crossingSessions, wholeIds, visit }: VisitSets): string {
+  const pieces = `SELECT session_id, toDate(hour) AS day, has(${days}, day) AS rolled, groupArrayArray(visitor_ids) AS ids,
+      dateDiff('millisecond', min(started), max(ended)) AS duration, min(started) AS first, max(ended) AS last,
+      uniqExactArray(pageview_ids) AS pv, uniqExactArray(event_ids) AS ev, uniqExactArray(interaction_ids) AS inter,
+      (${visit.aggregate}(tupleElement(${visit.column}, 1)), arg${visit.aggregate === "min" ? "Min" : "Max"}(tupleElement(${visit.column}, 2), tupleElement(${visit.column}, 1))) AS pair
+    FROM sessions WHERE ${inRange} AND (hour IN ${rawHours} OR session_id IN ${candidates})
+    GROUP BY session_id, day`;
+  const visits = `SELECT session_id, min(rolled) = 0 AS raw, raw OR session_id IN ${crossingSessions} AS whole,
+      arrayConcat(
+        [(1, arg${visit.aggregate === "min" ? "Min" : "Max"}(pair.2, pair.1), arrayMap(id -> (toDate(0), id), arrayFilter(id -> raw OR id IN ${wholeIds}, arrayDistinct(arrayFlatten(groupArray(ids))))),
+          sum(pv), sum(ev), sum(inter), dateDiff('millisecond', min(first), max(last)))],
+        arrayMap(p -> (-1, tupleElement(p.2, 2), arrayMap(id -> (p.1, id), arrayFilter(id -> id IN ${wholeIds}, p.3)), p.4, p.5, p.6, p.7),
+          groupArrayIf((day, pair, ids, pv, ev, inter, duration), rolled))
+      ) AS changes
+    FROM (${pieces})
+    GROUP BY session_id`;
+  return `SELECT change.2 AS value,
+      toInt64(uniqExactArrayIf(change.3, change.1 = 1)) - toInt64(uniqExactArrayIf(change.3, change.1 = -1)) AS visitors,
+      sumIf(change.1, whole) AS visits, sumIf(change.1 * change.4, whole) AS pageviews, sumIf(change.1 * change.5, whole) AS events,
+      sumIf(change.1 * change.4, whole) AS session_pageviews, sumIf(change.1, whole AND change.4 = 1 AND change.6 = 0) AS bounces,
+      sumIf(change.1 * change.7, whole) AS duration_ms
+    FROM (${visits}) ARRAY JOIN changes AS change
+    GROUP BY value`;
+}
+
+/**
+ * For pages: the whole ids' page visits as the rolled days stored them, added over the range and taken out per day,
+ * and the rows of days without a valid roll added as they are.
+ */
+function pageCorrections({ inRange, rawHours }: Sets, storedPages: string): string {
+  const raw = `SELECT pathname, toDate(0) AS day, 1 AS sign, visitor_ids AS ids, pageview_ids, event_ids FROM pages WHERE ${inRange} AND hour IN ${rawHours}`;
+  const stored = `SELECT pathname, day, -1, [id], [], [] FROM (${storedPages})`;
+  const range = `SELECT pathname, toDate(0), 1, [id], [], [] FROM (${storedPages})`;
+  return `SELECT pathname AS value,
+      toInt64(uniqExactArrayIf(arrayMap(id -> (day, id), ids), sign = 1)) - toInt64(uniqExactArrayIf(arrayMap(id -> (day, id), ids), sign = -1)) AS visitors,
+      0 AS visits, toInt64(uniqExactArray(pageview_ids)) AS pageviews, toInt64(uniqExactArray(event_ids)) AS events,
+      0 AS session_pageviews, 0 AS bounces, 0 AS duration_ms
+    FROM (${raw} UNION ALL ${stored} UNION ALL ${range})
+    GROUP BY value`;
+}
