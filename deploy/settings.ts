@@ -28,7 +28,7 @@ export const SETTINGS: Setting[] = [
   { name: "CLICKHOUSE_FLUSHER_PASSWORD", description: "password of CLICKHOUSE_FLUSHER_USER", secret: true, readBy: "flusher" },
   { name: "CLICKHOUSE_API_USER", description: "read-only user for the api", default: CLICKHOUSE_USERS.api, readBy: "api" },
   { name: "CLICKHOUSE_API_PASSWORD", description: "password of CLICKHOUSE_API_USER", secret: true, readBy: "api" },
-  { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert, delete and update, for deleting and importing a site's data and applying retention changes from the api (pixel_data); unset, those routes answer 503", default: "", readBy: "api" },
+  { name: "CLICKHOUSE_WRITE_USER", description: "user that may insert, delete and update, for deleting and importing a site's data, applying retention changes and rolling up days from the api (pixel_data); unset, those routes answer 503 and the overview reads raw rows only", default: "", readBy: "api" },
   { name: "CLICKHOUSE_WRITE_PASSWORD", description: "password of CLICKHOUSE_WRITE_USER", default: "", secret: true, readBy: "api" },
   { name: "PIXEL_QUEUE_SHARDS", description: `hits queues (1 to ${MAX_QUEUE_SHARDS}): past one queue's 5,000 messages a second, the collector spreads requests by visitor over pixel-hits, pixel-hits-1 …, each consumed by the flusher (docs/ingestion.md)`, default: "1", readBy: "deploy" },
   { name: "PIXEL_ADMIN_TOKEN", description: "turns on the flusher's dead-letter admin routes (≥ 16 characters); leave unset to keep them off", default: "", secret: true, readBy: "flusher" },

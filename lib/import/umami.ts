@@ -4,6 +4,12 @@ import type { EventRow } from "../clickhouse/tables/events";
 import { belongsToSite, trafficFrom } from "../events/traffic";
 import { LineError, type ImportSite } from "./site";
 
+/**
+ * Imported Umami events' ids start so. Their visitor ids are Umami's sessions, which last up to a month, not a UTC day:
+ * the daily rollups leave days holding them to the raw rows (workers/api/src/stats/rollups/roll.ts).
+ */
+export const UMAMI_EVENT_PREFIX = "umami_";
+
 /** Umami's `website_event` columns an import needs; the others (utm_*, click ids, page_title, geo) are used when present. */
 export const UMAMI_COLUMNS = ["website_id", "session_id", "event_id", "url_path", "event_type", "created_at"] as const;
 
@@ -74,7 +80,7 @@ export async function umamiEvent(values: Record<string, string>, site: ImportSit
   return {
     site_id: site.id,
     timestamp,
-    event_id: `umami_${get("event_id") || (await hash64(JSON.stringify(values)))}`,
+    event_id: `${UMAMI_EVENT_PREFIX}${get("event_id") || (await hash64(JSON.stringify(values)))}`,
     name,
     visitor_id: await cachedHash(site.id, sessionKey),
     session_id: await cachedHash(site.id, get("visit_id") || sessionKey),

@@ -23,12 +23,14 @@ GROUP BY site_id, hour;
 INSERT INTO hour_writes SELECT site_id, toStartOfHour(timestamp) AS hour, now64(3) AS written FROM events GROUP BY site_id, hour;
 
 -- One row per finished roll of a site's day, written after its rows: rows without one are a roll that did not finish.
--- `rolled_at` is taken before the roll reads anything, so an insert during the roll makes it stale.
+-- `rolled_at` is taken before the roll reads anything, so an insert during the roll makes it stale. `raw`: the day
+-- holds visitor ids that are not the collector's daily ones (imported Umami sessions), so it is not rolled up.
 CREATE TABLE IF NOT EXISTS day_rolls
 (
     site_id        LowCardinality(String),
     day            Date,
     rolled_at      DateTime64(3, 'UTC'),
+    raw            UInt8,
     retention_days UInt16
 )
 ENGINE = MergeTree

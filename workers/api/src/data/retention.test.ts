@@ -4,6 +4,7 @@ import { eventRow } from "@pixel/test/support/event-row";
 import { DROPPED_HITS } from "@pixel/lib/clickhouse/tables/dropped-hits";
 import { insertEvents } from "@pixel/lib/clickhouse/tables/events";
 import { insertRows } from "@pixel/lib/clickhouse/insert";
+import { SITE_TABLES } from "@pixel/lib/clickhouse/site-data";
 import { accessWorld, apiEnv, call } from "@pixel/test/support/workers/api";
 import worker from "../index";
 import { clickHouse, countRows } from "@pixel/test/support/workers/api-data";
@@ -53,10 +54,10 @@ describe("retention changes apply to stored rows", { timeout: 60_000 }, () => {
 
     expect((await call(`/sites/${a.id}`, { cookie: owner.cookie, method: "PATCH", body: { retentionDays: 30 } })).status).toBe(200);
     const pending = await call(`/sites/${a.id}/retention`, { cookie: owner.cookie });
-    expect(pending.json.job).toMatchObject({ retentionDays: 30, steps: 4, stepsDone: 0, done: false, error: null });
+    expect(pending.json.job).toMatchObject({ retentionDays: 30, steps: SITE_TABLES.length, stepsDone: 0, done: false, error: null });
 
     await cron(now);
-    expect((await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job).toMatchObject({ stepsDone: 4, done: true, error: null });
+    expect((await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job).toMatchObject({ stepsDone: SITE_TABLES.length, done: true, error: null });
     expect(await counts(a.id)).toEqual({ events: 1, sessions: 1, pages: 1, dropped_hits: 1 });
     expect(await stamps(a.id), "the rows kept expire by the new retention from now on").toEqual([30]);
     expect(await counts(b.id), "other sites keep their rows").toEqual({ events: 2, sessions: 2, pages: 2, dropped_hits: 2 });
@@ -83,7 +84,7 @@ describe("retention changes apply to stored rows", { timeout: 60_000 }, () => {
     expect(stopped).toMatchObject({ stepsDone: 0, done: false, error: expect.any(String) });
     expect(await counts(a.id)).toEqual({ events: 2, sessions: 2, pages: 2, dropped_hits: 2 });
     await cron(now);
-    expect((await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job).toMatchObject({ stepsDone: 4, done: true, error: null });
+    expect((await call(`/sites/${a.id}/retention`, { cookie: owner.cookie })).json.job).toMatchObject({ stepsDone: SITE_TABLES.length, done: true, error: null });
     expect(await counts(a.id)).toEqual({ events: 1, sessions: 1, pages: 1, dropped_hits: 1 });
   });
 

@@ -1,4 +1,5 @@
 import { errorFields } from "@pixel/lib/log/log";
+import { MisconfiguredError } from "../../auth/session";
 import { withWriter } from "../../data/clickhouse";
 import type { CronLog } from "../../email/subscribers";
 import type { ApiEnv } from "../../env";
@@ -14,6 +15,8 @@ export async function rollDueDays(env: ApiEnv, now: number, failed: CronLog): Pr
       try {
         await rollDay(client, site_id, day);
       } catch (error) {
+        // No user may insert: every day would fail alike, and the message says what to set.
+        if (error instanceof MisconfiguredError) throw error;
         failed(`rolling up day ${day} of site ${site_id} failed`, errorFields(error));
       }
     }

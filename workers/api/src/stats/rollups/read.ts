@@ -45,13 +45,13 @@ export async function validRolls(client: ClickHouseClient, query: NormalizedQuer
   const wholeDays = `site_id = ${site} AND toDateTime(day) >= ${start} AND toDateTime(day + 1) <= ${end}`;
   return selectRows<DayRoll>(
     client,
-    `SELECT toString(r.day) AS day, toString(r.rolled_at) AS rolled_at
-     FROM (SELECT day, max(rolled_at) AS rolled_at FROM day_rolls WHERE ${wholeDays} GROUP BY day) AS r
+    `SELECT toString(r.day) AS day, toString(r.latest) AS rolled_at
+     FROM (SELECT day, max(rolled_at) AS latest, argMax(raw, rolled_at) AS raw FROM day_rolls WHERE ${wholeDays} GROUP BY day) AS r
      INNER JOIN (
        SELECT ${DAYS_READ_FROM_HOUR} AS day, max(written) AS written FROM hour_writes
        WHERE site_id = ${site} AND hour >= ${start} - ${REACH_DAYS * 86_400} AND hour < ${end} + ${REACH_DAYS * 86_400} GROUP BY day
      ) AS w USING (day)
-     WHERE r.rolled_at > w.written
+     WHERE r.latest > w.written AND NOT r.raw
      ORDER BY day`,
     params.values,
   );

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseTime, selectRows } from "@pixel/lib/clickhouse/client";
+import { UMAMI_EVENT_PREFIX } from "@pixel/lib/import/umami";
 import { VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
 import { STORED_VISIT_SQL, visitColumn } from "../catalog";
 
@@ -81,22 +82,37 @@ FROM (
 )`;
 
 const ROLLED = `
-INSERT INTO day_rolls (site_id, day, rolled_at, retention_days)
-SELECT {site:String}, {day:Date}, {rolledAt:DateTime64(3)}, max(retention_days) FROM sessions WHERE ${IN_DAY}`;
+INSERT INTO day_rolls (site_id, day, rolled_at, raw, retention_days)
+SELECT {site:String}, {day:Date}, {rolledAt:DateTime64(3)}, {raw:UInt8}, max(retention_days) FROM sessions WHERE ${IN_DAY}`;
+
+/** Whether the day holds imported Umami events, whose visitor ids last longer than a day: adding such days up would count them twice. */
+async function holdsLongIds(client: ClickHouseClient, site: string, day: string): Promise<boolean> {
+  const [row] = await selectRows<{ n: number }>(
+    client,
+    `SELECT count() AS n FROM events WHERE site_id = {site:String} AND toDate(timestamp) = {day:Date} AND startsWith(event_id, {prefix:String})`,
+    { site, day, prefix: UMAMI_EVENT_PREFIX },
+  );
+  return Number(row!.n) > 0;
+}
 
 /**
  * Rolls one site's day; the roll counts only once its marker is written, last. It is stamped `margin` before `now`,
  * so an insert in flight while it starts makes it stale (tests that insert first and then roll pass 0).
  */
 export async function rollDay(client: ClickHouseClient, site: string, day: string, now = Date.now(), margin = ROLL_MARGIN_MS): Promise<void> {
-  const query_params = { site, day, rolledAt: clickHouseTime(now - margin) };
+  const rolledAt = clickHouseTime(now - margin);
+  if (await holdsLongIds(client, site, day)) {
+    await client.command({ query: ROLLED, query_params: { site, day, rolledAt, raw: 1 } });
+    return;
+  }
+  const query_params = { site, day, rolledAt, raw: 0 };
   for (const query of [ROLL_CROSSERS, ROLL_VISITS(), ROLL_PAGES, ROLLED]) await client.command({ query, query_params });
 }
 
 /** The days whose roll an insert into `hour` makes stale: each day a roll reads it for (REACH_DAYS either side). */
 export const DAYS_READ_FROM_HOUR = `arrayJoin(arrayMap(i -> toDate(hour) + i - ${REACH_DAYS}, range(${2 * REACH_DAYS + 1})))`;
 
-/** Site days with traffic, whose last day read (REACH_DAYS on) is over, without a roll since the last insert into an hour it reads; oldest first. */
+/** Site days with traffic, whose last day read (REACH_DAYS on) is over, without a roll since the last insert into an hour it reads; newest first (the days most ranges show). */
 export async function dueDays(client: ClickHouseClient, now: number, limit = ROLLS_PER_RUN): Promise<{ site_id: string; day: string }[]> {
   return selectRows(
     client,
@@ -109,7 +125,7 @@ export async function dueDays(client: ClickHouseClient, now: number, limit = ROL
        ON r.site_id = w.site_id AND r.day = w.day
      WHERE w.traffic AND toDateTime(w.day + ${REACH_DAYS + 1}) + ${ROLL_MARGIN_MS / 1000} <= toDateTime({now:DateTime64(3)})
        AND (r.rolled_at IS NULL OR r.rolled_at <= w.written)
-     ORDER BY w.day, w.site_id
+     ORDER BY w.day DESC, w.site_id
      LIMIT {limit:UInt32}`,
     { now: clickHouseTime(now), limit },
     { join_use_nulls: 1 },
