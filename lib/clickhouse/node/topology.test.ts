@@ -52,6 +52,10 @@ describe("migration DDL per ClickHouse topology", { timeout: 60_000 }, () => {
       "ENGINE = ReplicatedAggregatingMergeTree",
       "ENGINE = ReplicatedAggregatingMergeTree",
       "ENGINE = ReplicatedReplacingMergeTree(until)",
+      "ENGINE = ReplicatedAggregatingMergeTree",
+      "ENGINE = ReplicatedMergeTree",
+      "ENGINE = ReplicatedMergeTree",
+      "ENGINE = ReplicatedMergeTree",
     ]);
   });
 });
