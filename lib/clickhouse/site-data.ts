@@ -5,7 +5,7 @@ import { clickHouseTime, insertJsonRows } from "./client";
  * Every ClickHouse table that holds rows of one site (it has a `site_id` column). Deleting a site, or all of its
  * data, empties each of them; a new per-site table is added here (site-data.test.ts checks the migrations).
  */
-export const SITE_TABLES = ["events", "sessions", "pages", "dropped_hits", "hour_writes", "day_rolls", "day_crossers", "day_visits"] as const;
+export const SITE_TABLES = ["events", "sessions", "pages", "dropped_hits", "hour_writes", "day_rolls", "day_crossers", "day_pieces", "day_visits"] as const;
 export type SiteTable = (typeof SITE_TABLES)[number];
 
 /** When each table's row is past a retention of N days: its time as its TTL counts it (migrations/0001-0005, 0013). */
@@ -17,11 +17,12 @@ const RETAINED_FROM: Record<SiteTable, string> = {
   hour_writes: "hour + toIntervalHour(1)",
   day_rolls: "toDateTime(day) + toIntervalDay(1)",
   day_crossers: "toDateTime(day) + toIntervalDay(1)",
+  day_pieces: "toDateTime(day) + toIntervalDay(1)",
   day_visits: "toDateTime(day) + toIntervalDay(1)",
 };
 
 /** The tables whose rows carry their site's `retention_days`, which their TTL goes by. */
-const STAMPED: ReadonlySet<SiteTable> = new Set(["events", "sessions", "pages", "day_rolls", "day_crossers", "day_visits"]);
+const STAMPED: ReadonlySet<SiteTable> = new Set(["events", "sessions", "pages", "day_rolls", "day_crossers", "day_pieces", "day_visits"]);
 
 /** The tombstones (migrations/0007_forgotten_sites.sql): they outlive the data they stand for. */
 export const FORGOTTEN_SITES = "forgotten_sites";

@@ -55,6 +55,28 @@ ENGINE = MergeTree
 ORDER BY (site_id, day, rolled_at, kind, id)
 TTL toDateTime(day) + toIntervalDay(1) + toIntervalDay(retention_days) WHERE retention_days > 0;
 
+-- The day's piece of each candidate visit, as readers need it to put the visit together across days without reading
+-- the sessions table: its crossing visitor ids, sums, first and last times, and each visit dimension's (time, value)
+-- ('' for the totals).
+CREATE TABLE IF NOT EXISTS day_pieces
+(
+    site_id        LowCardinality(String),
+    day            Date,
+    rolled_at      DateTime64(3, 'UTC'),
+    session_id     UInt64,
+    whole_ids      Array(UInt64),
+    started        DateTime64(3, 'UTC'),
+    ended          DateTime64(3, 'UTC'),
+    pageviews      UInt64,
+    events         UInt64,
+    interactions   UInt64,
+    pairs          Map(LowCardinality(String), Tuple(DateTime64(3, 'UTC'), String)),
+    retention_days UInt16
+)
+ENGINE = MergeTree
+ORDER BY (site_id, day, rolled_at, session_id)
+TTL toDateTime(day) + toIntervalDay(1) + toIntervalDay(retention_days) WHERE retention_days > 0;
+
 -- A roll's sums per dimension ('' for the totals, 'event:page' for pages, a visit dimension) and value. Rows of an
 -- earlier roll of the same day stay until their TTL; readers take the latest valid roll's rows only.
 CREATE TABLE IF NOT EXISTS day_visits

@@ -56,6 +56,7 @@ describe("migration DDL per ClickHouse topology", { timeout: 60_000 }, () => {
       "ENGINE = ReplicatedMergeTree",
       "ENGINE = ReplicatedMergeTree",
       "ENGINE = ReplicatedMergeTree",
+      "ENGINE = ReplicatedMergeTree",
     ]);
   });
 });

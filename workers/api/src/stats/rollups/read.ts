@@ -1,12 +1,12 @@
 import { localBounds } from "@pixel/lib/stats/dates";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
-import type { Metric, VisitDimension } from "@pixel/lib/stats/vocabulary";
-import { ratio, visitColumn } from "../catalog";
+import type { Metric } from "@pixel/lib/stats/vocabulary";
+import { ratio } from "../catalog";
 import { Params } from "../params";
 import type { CompileContext } from "../planner";
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
-import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, TOTALS } from "./roll";
+import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, storedVisitPair, TOTALS } from "./roll";
 
 /**
  * Reading daily rollups (docs/schema.md, "Daily rollups"). A range's answer is the sum of its valid rolled UTC days,
@@ -88,15 +88,16 @@ export function rollupRows(query: NormalizedQuery, context: CompileContext, roll
   const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
   const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")}
     FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(dimension ?? TOTALS, "String")}`;
-  const sets = { inRange, rawHours, days, wholeIds: crossers("visitor") };
+  const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
   const corrections =
     dimension === PAGES_DIMENSION
       ? pageCorrections(sets, crossers("page", "id, pathname, day"))
       : visitCorrections({
           ...sets,
-          candidates: crossers("candidate"),
+          rolledPieces: `FROM day_pieces WHERE ${ofRolls}`,
           crossingSessions: crossers("session"),
-          visit: visitPair(dimension as VisitDimension | undefined),
+          dimension: dimension ?? TOTALS,
+          dimensionParam: params.add(dimension ?? TOTALS, "String"),
         });
   const metrics = query.metrics.map((metric, i) => `${METRIC_FROM_SUMS[metric]} AS m${i}`);
   return `SELECT ${[...(dimension ? ["value AS d0"] : []), ...metrics].join(", ")}
@@ -104,54 +105,47 @@ FROM (SELECT value, ${SUMS.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FRO
 ${dimension ? "WHERE visitors != 0 OR visits != 0 OR pageviews != 0" : ""}`;
 }
 
-/** How a visit's (time, value) pair for the dimension merges: the first event's, the last pageview's for the exit page. */
-const visitPair = (dimension: VisitDimension | undefined): VisitSets["visit"] =>
-  dimension
-    ? { aggregate: dimension === "visit:exit_page" ? "max" : "min", column: visitColumn(dimension) }
-    : { aggregate: "min", column: "tuple(toDateTime64(0, 3, 'UTC'), '')" };
-
 interface Sets {
   inRange: string;
   /** The range's hours on days without a valid roll. */
   rawHours: string;
-  /** The rolled days, an Array(Date). */
-  days: string;
   /** Visitor ids that cross an internal midnight, or are in a visit that does. */
   wholeIds: string;
 }
 
 interface VisitSets extends Sets {
-  /**
-   * The rolled days' visits to read raw: those crossing a midnight or holding a whole id. A visit with rows on a raw
-   * day and on a rolled one crosses the midnight between them, so it is one of them.
-   */
-  candidates: string;
+  /** The FROM of the rolled days' pieces of the visits to correct (day_pieces): those crossing a midnight or holding a whole id. */
+  rolledPieces: string;
   crossingSessions: string;
-  visit: { aggregate: "min" | "max"; column: string };
+  dimension: string;
+  /** The dimension as a parameter, to pick its pair from a stored piece. */
+  dimensionParam: string;
 }
 
 /**
- * For visits, in one pass over the rows of the visits that need correcting (crossing, raw, or holding a whole id),
- * merged per visit and UTC day: each visit adds its whole range once (+1) and takes out its rolled days' pieces (-1).
- * Visit sums count for visits that are whole (crossing or raw); ids for the whole ids, and all ids of raw visits.
+ * For visits, from the pieces (per visit and UTC day) of the visits that need correcting: crossing, raw, or holding a
+ * whole id. The rolled days' pieces were stored by their rolls; the raw hours' are merged from the sessions table.
+ * Each visit adds its whole range once (+1) and takes out its rolled days' pieces (-1). Visit sums count for visits
+ * that are whole (crossing or raw); ids for the whole ids, and all ids of raw visits.
  */
-function visitCorrections({ inRange, rawHours, days, candidates, crossingSessions, wholeIds, visit }: VisitSets): string {
-  // The whole ids are picked out once per piece: a set lookup inside the lambdas of the next level cost 3-4x as much.
-  const pieces = `SELECT session_id, toDate(hour) AS day, has(${days}, day) AS rolled, groupArrayArray(visitor_ids) AS ids,
-      arrayFilter(id -> id IN ${wholeIds}, ids) AS whole_ids,
+function visitCorrections({ inRange, rawHours, wholeIds, rolledPieces, crossingSessions, dimension, dimensionParam }: VisitSets): string {
+  const stored = `SELECT session_id, day, 1 AS rolled, whole_ids AS ids, whole_ids, dateDiff('millisecond', started, ended) AS duration,
+      started AS first, ended AS last, pageviews AS pv, events AS ev, interactions AS inter, pairs[${dimensionParam}] AS pair
+    ${rolledPieces}`;
+  const raw = `SELECT session_id, toDate(hour) AS day, 0 AS rolled, groupArrayArray(visitor_ids) AS ids, arrayFilter(id -> id IN ${wholeIds}, ids) AS whole_ids,
       dateDiff('millisecond', min(started), max(ended)) AS duration, min(started) AS first, max(ended) AS last,
-      uniqExactArray(pageview_ids) AS pv, uniqExactArray(event_ids) AS ev, uniqExactArray(interaction_ids) AS inter,
-      (${visit.aggregate}(tupleElement(${visit.column}, 1)), arg${visit.aggregate === "min" ? "Min" : "Max"}(tupleElement(${visit.column}, 2), tupleElement(${visit.column}, 1))) AS pair
-    FROM sessions WHERE ${inRange} AND (hour IN ${rawHours} OR session_id IN ${candidates})
+      uniqExactArray(pageview_ids) AS pv, uniqExactArray(event_ids) AS ev, uniqExactArray(interaction_ids) AS inter, ${storedVisitPair(dimension)} AS pair
+    FROM sessions WHERE ${inRange} AND hour IN ${rawHours}
     GROUP BY session_id, day`;
+  const value = dimension === "visit:exit_page" ? "argMax" : "argMin";
   const visits = `SELECT session_id, min(rolled) = 0 AS raw, raw OR session_id IN ${crossingSessions} AS whole,
       arrayConcat(
-        [(1, arg${visit.aggregate === "min" ? "Min" : "Max"}(pair.2, pair.1), arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
+        [(1, ${value}(pair.2, pair.1), arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
           sum(pv), sum(ev), sum(inter), dateDiff('millisecond', min(first), max(last)))],
         arrayMap(p -> (-1, tupleElement(p.2, 2), arrayMap(id -> (p.1, id), p.3), p.4, p.5, p.6, p.7),
-          groupArrayIf((day, pair, whole_ids, pv, ev, inter, duration), rolled))
+          groupArrayIf((day, pair, whole_ids, pv, ev, inter, duration), rolled = 1))
       ) AS changes
-    FROM (${pieces})
+    FROM (${stored} UNION ALL ${raw})
     GROUP BY session_id`;
   return `SELECT change.2 AS value,
       toInt64(uniqExactArrayIf(change.3, change.1 = 1)) - toInt64(uniqExactArrayIf(change.3, change.1 = -1)) AS visitors,

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseTime, selectRows } from "@pixel/lib/clickhouse/client";
 import { UMAMI_EVENT_PREFIX } from "@pixel/lib/import/umami";
-import { VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
+import { VISIT_DIMENSIONS, type VisitDimension } from "@pixel/lib/stats/vocabulary";
 import { STORED_VISIT_SQL, visitColumn } from "../catalog";
 
 /**
@@ -70,14 +70,37 @@ const CROSSING_IDS = `(SELECT id FROM sessions ARRAY JOIN visitor_ids AS id WHER
     GROUP BY id HAVING countIf(toDate(hour) = {day:Date}) > 0 AND countIf(toDate(hour) != {day:Date}) > 0
   UNION DISTINCT SELECT arrayJoin(visitor_ids) FROM sessions WHERE ${IN_DAY} AND session_id IN ${CROSSING_SESSIONS})`;
 
+/** The day's visits that cross a midnight or hold a crossing id: readers correct the sums with them. */
+const CANDIDATES = `(SELECT DISTINCT session_id FROM sessions
+  WHERE ${IN_DAY} AND (session_id IN ${CROSSING_SESSIONS} OR arrayExists(id -> id IN ${CROSSING_IDS}, visitor_ids)))`;
+
+/**
+ * A visit's (time, value) for a dimension from its stored rows: the first event's, the last pageview's for the exit
+ * page (as STORED_VISIT_SQL picks the value), or a constant for the totals.
+ */
+export function storedVisitPair(dimension: string): string {
+  if (dimension === TOTALS) return "(toDateTime64(0, 3, 'UTC'), '')";
+  const column = visitColumn(dimension as VisitDimension);
+  const [first, value] = dimension === "visit:exit_page" ? ["max", "argMax"] : ["min", "argMin"];
+  return `(${first}(tupleElement(${column}, 1)), ${value}(tupleElement(${column}, 2), tupleElement(${column}, 1)))`;
+}
+
+const ROLL_PIECES = () => `
+INSERT INTO day_pieces (site_id, day, rolled_at, session_id, whole_ids, started, ended, pageviews, events, interactions, pairs, retention_days)
+SELECT {site:String}, {day:Date}, {rolledAt:DateTime64(3)}, session_id, arrayFilter(id -> id IN ${CROSSING_IDS}, groupUniqArrayArray(visitor_ids)),
+  min(started), max(ended), uniqExactArray(pageview_ids), uniqExactArray(event_ids), uniqExactArray(interaction_ids),
+  map(${[TOTALS, ...ROLLED_VISIT_DIMENSIONS].map((d) => `${quote(d)}, ${storedVisitPair(d)}`).join(", ")}), max(retention_days)
+FROM sessions
+WHERE ${IN_DAY} AND session_id IN ${CANDIDATES}
+GROUP BY session_id`;
+
 const ROLL_CROSSERS = `
 INSERT INTO day_crossers (site_id, day, rolled_at, kind, id, pathname, retention_days)
 SELECT {site:String}, {day:Date}, {rolledAt:DateTime64(3)}, kind, id, pathname, (SELECT max(retention_days) FROM sessions WHERE ${IN_DAY})
 FROM (
   SELECT 'session' AS kind, session_id AS id, '' AS pathname FROM ${CROSSING_SESSIONS}
   UNION ALL SELECT 'visitor', id, '' FROM ${CROSSING_IDS}
-  UNION ALL SELECT DISTINCT 'candidate', session_id, '' FROM sessions
-    WHERE ${IN_DAY} AND (session_id IN ${CROSSING_SESSIONS} OR arrayExists(id -> id IN ${CROSSING_IDS}, visitor_ids))
+  UNION ALL SELECT 'candidate', session_id, '' FROM ${CANDIDATES}
   UNION ALL SELECT DISTINCT 'page', id, pathname FROM pages ARRAY JOIN visitor_ids AS id WHERE ${IN_DAY} AND id IN ${CROSSING_IDS}
 )`;
 
@@ -106,7 +129,7 @@ export async function rollDay(client: ClickHouseClient, site: string, day: strin
     return;
   }
   const query_params = { site, day, rolledAt, raw: 0 };
-  for (const query of [ROLL_CROSSERS, ROLL_VISITS(), ROLL_PAGES, ROLLED]) await client.command({ query, query_params });
+  for (const query of [ROLL_CROSSERS, ROLL_PIECES(), ROLL_VISITS(), ROLL_PAGES, ROLLED]) await client.command({ query, query_params });
 }
 
 /** The days whose roll an insert into `hour` makes stale: each day a roll reads it for (REACH_DAYS either side). */
