@@ -52,15 +52,29 @@ export function readsRollups(query: NormalizedQuery, context: CompileContext): b
   return context.rolls !== undefined && rollupShaped(query, context) && rollsCover(query, context.rolls);
 }
 
-/** A query the rollups hold: no filters, totals, one rolled visit dimension or pages, metrics that add up by day. */
+/**
+ * A query the rollups hold: no filters; totals, one rolled visit dimension, pages, or (where local days are UTC days)
+ * a daily series; metrics that add up by day.
+ */
 export function rollupShaped(query: NormalizedQuery, context: CompileContext): boolean {
   if (context.rollups === false || query.filters.length || query.dimensions.length > 1) return false;
   if (!readsStoredTables(query, context)) return false;
   const [dimension] = query.dimensions;
+  if (isRolledDailySeries(query, context)) return query.metrics.every((metric) => PAGE_METRICS.has(metric));
   const metrics = dimension === PAGES_DIMENSION ? PAGE_METRICS : VISIT_METRICS;
   const rolled = dimension === undefined || dimension === PAGES_DIMENSION || (ROLLED_VISIT_DIMENSIONS as readonly string[]).includes(dimension);
   return rolled && query.metrics.every((metric) => metrics.has(metric));
 }
+
+/**
+ * A series by day in a timezone whose days are UTC days: each bucket is one rolled day's own visitors, pageviews and
+ * events (visit metrics count a visit in the bucket it starts in, which a day's roll does not know).
+ */
+export function isRolledDailySeries(query: NormalizedQuery, context: CompileContext): boolean {
+  const [dimension] = query.dimensions;
+  return dimension !== undefined && isTimeDimension(dimension) && timeGrain(dimension, query.date_range) === "day" && UTC_ZONES.has(context.timezone);
+}
+const UTC_ZONES: ReadonlySet<string> = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT"]);
 
 
 const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "pageviews", "events", "views_per_visit", "bounce_rate", "visit_duration"]);

@@ -3,7 +3,7 @@ import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import type { Metric } from "@pixel/lib/stats/vocabulary";
 import { ratio } from "../catalog";
 import { Params } from "../params";
-import type { CompileContext } from "../planner";
+import { type CompileContext, isRolledDailySeries } from "../planner";
 import type { ClickHouseClient } from "@clickhouse/client-web";
 import { selectRows } from "@pixel/lib/clickhouse/client";
 import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, storedVisitPair, TOTALS } from "./roll";
@@ -88,6 +88,7 @@ export function rollupRows(query: NormalizedQuery, context: CompileContext, roll
   const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
   const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")}
     FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(dimension ?? TOTALS, "String")}`;
+  if (isRolledDailySeries(query, context)) return dailySeries(query, `FROM day_visits WHERE ${ofRolls} AND dimension = ''`, inRange, rawHours);
   const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
   const corrections =
     dimension === PAGES_DIMENSION
@@ -103,6 +104,16 @@ export function rollupRows(query: NormalizedQuery, context: CompileContext, roll
   return `SELECT ${[...(dimension ? ["value AS d0"] : []), ...metrics].join(", ")}
 FROM (SELECT value, ${SUMS.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\n${corrections}) GROUP BY value)
 ${dimension ? "WHERE visitors != 0 OR visits != 0 OR pageviews != 0" : ""}`;
+}
+
+/** A daily series of event metrics: each rolled day's own totals, and the raw hours' days from the sessions table. */
+function dailySeries(query: NormalizedQuery, rolledTotals: string, inRange: string, rawHours: string): string {
+  const metrics = query.metrics.map((metric, i) => `${metric} AS m${i}`);
+  const rolled = `SELECT day AS d0, toInt64(visitors) AS visitors, toInt64(pageviews) AS pageviews, toInt64(events) AS events ${rolledTotals}`;
+  const raw = `SELECT toDate(hour) AS d0, toInt64(uniqExactArray(visitor_ids)) AS visitors, toInt64(uniqExactArray(pageview_ids)) AS pageviews,
+      toInt64(uniqExactArray(event_ids)) AS events
+    FROM sessions WHERE ${inRange} AND hour IN ${rawHours} GROUP BY d0`;
+  return `SELECT d0, ${metrics.join(", ")} FROM (${rolled} UNION ALL ${raw})`;
 }
 
 interface Sets {
