@@ -89,7 +89,7 @@ describe("npm run deploy against a fake wrangler", () => {
     expect(JSON.stringify(config("api"))).not.toContain("reader-pw");
     expect(config("collector").triggers.crons).toHaveLength(1);
     expect(config("flusher").triggers.crons).toHaveLength(2);
-    expect(config("api").triggers.crons).toHaveLength(1);
+    expect(config("api").triggers.crons).toHaveLength(2);
     for (const worker of ["collector", "flusher", "api"]) expect(config(worker).observability).toMatchObject({ enabled: true });
   });
 

@@ -5,6 +5,9 @@ import type { CronLog } from "../../email/subscribers";
 import type { ApiEnv } from "../../env";
 import { dueDays, rollDay } from "./roll";
 
+/** Rolling runs on a cron of its own (wrangler.toml), hourly: a day is due only once the second day after it is over. */
+export const ROLLUP_CRON = "7 * * * *";
+
 /**
  * The cron's rolling: each due site day, as the data writer (the api's own user only reads). A day that fails is
  * logged and left due, so the next run tries it again; the overview reads it raw meanwhile.
