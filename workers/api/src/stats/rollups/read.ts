@@ -86,9 +86,9 @@ export function rollupRows(query: NormalizedQuery, context: CompileContext, roll
   const ofRolls = `site_id = ${site} AND day IN ${days} AND has(arrayZip(${days}, ${params.add(rolls.map((roll) => roll.rolled_at), "Array(DateTime64(3, 'UTC'))")}), (day, rolled_at))`;
   const crossers = (kind: string, columns = "id") => `(SELECT ${columns} FROM day_crossers WHERE ${ofRolls} AND kind = '${kind}')`;
   const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
-  const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")}
-    FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(dimension ?? TOTALS, "String")}`;
-  if (isRolledDailySeries(query, context)) return dailySeries(query, `FROM day_visits WHERE ${ofRolls} AND dimension = ''`, inRange, rawHours);
+  const ofDimension = (rolled: string) => `FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(rolled, "String")}`;
+  if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimension(TOTALS), inRange, rawHours);
+  const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimension(dimension ?? TOTALS)}`;
   const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
   const corrections =
     dimension === PAGES_DIMENSION
