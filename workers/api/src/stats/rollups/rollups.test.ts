@@ -45,7 +45,8 @@ async function rollAll(site: TruthSite) {
 }
 
 beforeAll(async () => {
-  const options = { seed: 7, sites, firstDay: "2026-06-01", days: 5, visitsPerSiteDay: 60, duplicateShare: 0.02 };
+  // A seed of its own: inserts are deduplicated by their event ids (lib/clickhouse/insert.ts), and other suites generate with 7, 11 and 42.
+  const options = { seed: 29, sites, firstDay: "2026-06-01", days: 5, visitsPerSiteDay: 60, duplicateShare: 0.02 };
   for (const batch of generateEventBatches(options, 2_000)) {
     const daily = withDailyVisitorIds(batch);
     rows.push(...daily);
@@ -77,9 +78,10 @@ describe("daily rollups", () => {
       days.set(row.visitor_id, (days.get(row.visitor_id) ?? new Set()).add(Math.floor(row.timestamp / 86_400_000)));
     }
     expect([...days.values()].filter((d) => d.size > 1).length, "visitor ids on two UTC days").toBeGreaterThan(5);
-    // Days 2 apart with none between: only reading two days either side of a day finds them.
-    const skipping = (d: Set<number>) => d.size === 2 && Math.max(...d) - Math.min(...d) === 2;
-    expect([...days.values()].filter(skipping).length, "visitor ids on two UTC days with a day between (a late hit)").toBeGreaterThan(0);
+    // Days 2 apart with none between, inside the range: only reading two days either side of a day finds them.
+    const [first, last] = range.map((day) => Date.parse(day) / 86_400_000);
+    const skipping = (d: Set<number>) => d.size === 2 && Math.max(...d) - Math.min(...d) === 2 && Math.min(...d) >= first! && Math.max(...d) <= last!;
+    expect([...days.values()].filter(skipping).length, "visitor ids on two UTC days of the range with a day between (a late hit)").toBeGreaterThan(0);
     const [crossing] = await selectRows<{ visits: number }>(
       client,
       `SELECT count() AS visits FROM (SELECT session_id FROM sessions WHERE site_id = {site:String} GROUP BY session_id HAVING uniqExact(toDate(hour)) > 1)`,
