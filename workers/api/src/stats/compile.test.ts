@@ -105,6 +105,14 @@ describe("choosing the storage", () => {
     expect(sources(input({}), site.timezone, false)).toEqual(["FROM events FINAL"]);
   });
 
+  it("sums a time series over the matching visits' stored hours, or the pages table's for a filter on the page alone", () => {
+    const series = (filters: QueryInput["filters"]) => sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"], filters }));
+    expect(series([["is", "visit:country", ["DE"]]])).toEqual(["FROM sessions FINAL", "FROM sessions", "FROM sessions"]);
+    expect(series([["contains", "event:page", ["blog"]]])).toEqual(["FROM pages FINAL"]);
+    expect(series([["is", "event:page", ["/"]], ["is", "visit:country", ["DE"]]])).toEqual(["FROM events FINAL", "FROM sessions", "FROM sessions"]);
+    expect(series([["is", "event:name", ["pageview"]]])).toEqual(["FROM events FINAL"]);
+  });
+
   it("reads top pages from the pages table, with filters on the page alone", () => {
     const pages = (more: Partial<QueryInput>) => sources(input({ metrics: ["visitors", "pageviews", "events"], dimensions: ["event:page"], ...more }));
     expect(pages({})).toEqual(["FROM pages FINAL"]);
@@ -129,7 +137,8 @@ describe("choosing the storage", () => {
   it("tests event rows against the set of visits a visit filter selects when no visit column is asked for", () => {
     const sql = (dimensions: QueryInput["dimensions"]) =>
       compileQuery(normalizeQuery(input({ metrics: ["pageviews"], dimensions, filters: [["is", "visit:country", ["DE"]]] }), site, now), context).sql;
-    expect(sql(["event:page"])).toMatch(/WHERE site_id = .*\n  AND session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
+    // Before FINAL merges the rows: in WHERE it would merge every event of the range first.
+    expect(sql(["event:page"])).toMatch(/FROM events FINAL\nPREWHERE session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
     expect(sql(["event:page"])).not.toContain("JOIN");
     expect(sql(["event:page", "visit:source"])).toContain("INNER JOIN");
   });

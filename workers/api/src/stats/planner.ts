@@ -1,5 +1,5 @@
 import { localBounds, type LocalTime, timeGrain } from "@pixel/lib/stats/dates";
-import { foldFilter } from "@pixel/lib/stats/filters";
+import { type Filter, filterKinds, foldFilter } from "@pixel/lib/stats/filters";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
 import { isTimeDimension, isVisitDimension, type Metric } from "@pixel/lib/stats/vocabulary";
 import { wallClock } from "@pixel/lib/time";
@@ -109,28 +109,34 @@ export function storedTotalVisitors(query: NormalizedQuery, stored: boolean, met
   return stored && query.dimensions.length === 0 && query.filters.length === 0 && metrics.includes("visitors");
 }
 
-/** A time series of event-level metrics with no other dimension and no filter sums the sessions table's hours. */
-export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
+/**
+ * A time series of event-level metrics with no other dimension sums the stored hours: the sessions table's when its
+ * filters select visits only (the matching visits' rows), the pages table's when they name the page only.
+ */
+export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metrics: Metric[]): "sessions" | "pages" | undefined {
   const [dimension, ...others] = query.dimensions;
-  return (
+  const series =
     stored &&
     dimension !== undefined &&
     isTimeDimension(dimension) &&
     timeGrain(dimension, query.date_range) !== "minute" &&
     others.length === 0 &&
-    query.filters.length === 0 &&
-    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
-  );
+    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric]);
+  if (!series) return undefined;
+  if (query.filters.every((filter) => !filterKinds(filter).has("event"))) return "sessions";
+  return query.filters.every(onPageOnly) ? "pages" : undefined;
 }
 
 /** Top pages: a breakdown by event:page alone, filtered on the page only, sums the pages table's hours. */
 export function storedPages(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
-  const onPage = { compare: ({ dimension }: { dimension: string }) => dimension === "event:page", all: (children: boolean[]) => children.every(Boolean), not: (child: boolean) => child, behaviour: () => false };
   return (
     stored &&
     query.dimensions.length === 1 &&
     query.dimensions[0] === "event:page" &&
-    query.filters.every((filter) => foldFilter(filter, onPage)) &&
+    query.filters.every(onPageOnly) &&
     metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
   );
 }
+
+const onPageOnly = (filter: Filter) =>
+  foldFilter(filter, { compare: ({ dimension }) => dimension === "event:page", all: (children) => children.every(Boolean), not: (child) => child, behaviour: () => false });
