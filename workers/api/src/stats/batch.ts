@@ -20,8 +20,8 @@ export interface BatchItem {
 }
 
 /**
- * The batch's queries as units of work: those that can share one pass over the stored visits go together, those the
- * daily rollups answer go alone (their valid rolls are looked up once per site and range).
+ * The batch's queries as units of work: those that can share one pass over the stored visits, or over the daily
+ * rollups' corrections, go together (valid rolls are looked up once per site and range).
  */
 export async function batchTasks(client: ClickHouseClient, items: BatchItem[]): Promise<BatchItem[][]> {
   const groups = new Map<string, BatchItem[]>();
@@ -34,7 +34,7 @@ export async function batchTasks(client: ClickHouseClient, items: BatchItem[]): 
   };
   const looked = await Promise.all(items.map(async (item) => (rollupShaped(item.query, item.context) ? { ...item, context: { ...item.context, rolls: await rollsOf(item) } } : item)));
   for (const item of looked) {
-    const key = isCombinable(item.query, item.context) ? combiningKey(item.query) : undefined;
+    const key = isCombinable(item.query, item.context) ? combiningKey(item.query, item.context) : undefined;
     const group = key === undefined ? undefined : groups.get(key);
     if (group) {
       group.push(item);

@@ -41,7 +41,8 @@ import { eventColumn, eventFilterSql, type FilterScope, goalEventsCondition, goa
 import { Params } from "./params";
 import { revenueCurrency } from "./revenue";
 import { type CompileContext, readsRollups, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
-import { rollupRows } from "./rollups/read";
+import { rolledRows, rollupRows } from "./rollups/read";
+import { TOTALS } from "./rollups/roll";
 
 /** Assembly: a normalized query to one SELECT, from the catalogs, the planner's choice of table and the filters' SQL. */
 
@@ -79,7 +80,24 @@ export interface CombinedQuery extends CompiledQuery {
  * three visit breakdowns at once, and merging the visits is most of each one's cost.
  */
 export function compileCombined(queries: NormalizedQuery[], context: CompileContext): CombinedQuery {
+  if (readsRollups(queries[0]!, context)) return combinedRollups(queries, context);
   return new Compiler(queries[0]!, context).combined(queries);
+}
+
+/** Totals and visit breakdowns from the rollups: one pass over the rolls and their corrections, a row per dimension and value. */
+function combinedRollups(queries: NormalizedQuery[], context: CompileContext): CombinedQuery {
+  const params = new Params();
+  return {
+    sql: rolledRows(queries, context, context.rolls!, params),
+    params: params.values,
+    rowsOf: (query, rows) =>
+      rows
+        .filter((row) => row.dimension === (query.dimensions[0] ?? TOTALS))
+        .map((row) => ({
+          ...(query.dimensions.length ? { d0: row.value } : {}),
+          ...Object.fromEntries(query.metrics.map((metric, i) => [`m${i}`, row[metric]])),
+        })),
+  };
 }
 
 /** `make`'s SQL, made on first use: its parameters join a query only when the query uses it. */

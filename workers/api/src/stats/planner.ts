@@ -87,9 +87,9 @@ const COMBINABLE_METRICS: ReadonlySet<Metric> = new Set(["visitors", "visits", "
  */
 export function isCombinable(query: NormalizedQuery, context: CompileContext): boolean {
   const stored = readsStoredTables(query, context);
+  if (readsRollups(query, context)) return isRolledVisitQuery(query, context) && !query.include.total_rows;
   return (
     stored &&
-    !readsRollups(query, context) &&
     query.dimensions.length <= 1 &&
     query.dimensions.every(isVisitDimension) &&
     query.metrics.every((metric) => COMBINABLE_METRICS.has(metric)) &&
@@ -98,8 +98,13 @@ export function isCombinable(query: NormalizedQuery, context: CompileContext): b
   );
 }
 
-/** Queries that may share a pass share this key. */
-export const combiningKey = (query: NormalizedQuery) => JSON.stringify([query.site_id, query.date_range, query.filters]);
+/** Totals or a visit breakdown that the rollups answer: such queries share one pass over the rolls' corrections. */
+const isRolledVisitQuery = (query: NormalizedQuery, context: CompileContext) =>
+  query.dimensions.every(isVisitDimension) && !isRolledDailySeries(query, context);
+
+/** Queries that may share a pass share this key: the same site, range and filters, and both read rollups or neither. */
+export const combiningKey = (query: NormalizedQuery, context: CompileContext) =>
+  JSON.stringify([query.site_id, query.date_range, query.filters, readsRollups(query, context)]);
 
 /**
  * Totals without filters: the range's visitors are the union of its rows' visitor ids, which needs no merging per

@@ -21,16 +21,21 @@ import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, storedVisitPair, TOTA
  */
 
 /** The sums a rollup row holds, and each metric from them. */
-const SUMS = ["visitors", "visits", "pageviews", "events", "session_pageviews", "bounces", "duration_ms"] as const;
-const METRIC_FROM_SUMS: Partial<Record<Metric, string>> = {
-  visitors: "visitors",
-  visits: "visits",
-  pageviews: "pageviews",
-  events: "events",
-  views_per_visit: ratio("session_pageviews", "visits"),
-  bounce_rate: ratio("bounces * 100", "visits"),
-  visit_duration: ratio("duration_ms / 1000", "visits"),
+type Sum = "visitors" | "visits" | "pageviews" | "events" | "session_pageviews" | "bounces" | "duration_ms";
+const METRIC_FROM_SUMS: Partial<Record<Metric, { sql: string; sums: Sum[] }>> = {
+  visitors: { sql: "visitors", sums: ["visitors"] },
+  visits: { sql: "visits", sums: ["visits"] },
+  pageviews: { sql: "pageviews", sums: ["pageviews"] },
+  events: { sql: "events", sums: ["events"] },
+  views_per_visit: { sql: ratio("session_pageviews", "visits"), sums: ["session_pageviews", "visits"] },
+  bounce_rate: { sql: ratio("bounces * 100", "visits"), sums: ["bounces", "visits"] },
+  visit_duration: { sql: ratio("duration_ms / 1000", "visits"), sums: ["duration_ms", "visits"] },
 };
+/**
+ * A row of a breakdown exists where something was counted (the raw path's rows are groups of counted visits or events).
+ * Only the sums the metrics read, and these, are summed: the top pages sum a million rolled rows at 10M events.
+ */
+const COUNTED: Sum[] = ["visitors", "visits", "pageviews"];
 
 /** A roll of a day, valid for the range when it was looked up: newer than the last insert into any hour it read. */
 export interface DayRoll {
@@ -79,31 +84,40 @@ function rangeSql(query: NormalizedQuery, context: CompileContext, params: Param
 
 /** The query's result rows (d0, m0, m1, … before ORDER BY and LIMIT) from the rolls and their raw corrections. */
 export function rollupRows(query: NormalizedQuery, context: CompileContext, rolls: DayRoll[], params: Params): string {
+  const metrics = query.metrics.map((metric, i) => `${metric} AS m${i}`);
+  const rows = rolledRows([query], context, rolls, params);
+  if (isRolledDailySeries(query, context)) return rows;
+  return `SELECT ${[...(query.dimensions.length ? ["value AS d0"] : []), ...metrics].join(", ")} FROM (${rows})`;
+}
+
+/**
+ * The rows of rolled queries that share a site and range: each query's dimension ('' for the totals) and value, with
+ * every metric they ask for by name. Totals and visit breakdowns share one pass, which reads the corrections once; the
+ * top pages and the daily series are queries of their own.
+ */
+export function rolledRows(queries: NormalizedQuery[], context: CompileContext, rolls: DayRoll[], params: Params): string {
+  const [query] = queries as [NormalizedQuery];
   const { site, start, end } = rangeSql(query, context, params);
-  const dimension = query.dimensions[0];
   const inRange = `site_id = ${site} AND hour >= ${start} AND hour < ${end}`;
   const days = params.add(rolls.map((roll) => roll.day), "Array(Date)");
-  const ofRolls = `site_id = ${site} AND day IN ${days} AND has(arrayZip(${days}, ${params.add(rolls.map((roll) => roll.rolled_at), "Array(DateTime64(3, 'UTC'))")}), (day, rolled_at))`;
+  // IN, not has(): a set lookup per row, and the key skips stale rolls (the top pages' million rows: 130 -> 25 ms).
+  const ofRolls = `site_id = ${site} AND day IN ${days} AND (day, rolled_at) IN arrayZip(${days}, ${params.add(rolls.map((roll) => roll.rolled_at), "Array(DateTime64(3, 'UTC'))")})`;
   const crossers = (kind: string, columns = "id") => `(SELECT ${columns} FROM day_crossers WHERE ${ofRolls} AND kind = '${kind}')`;
   const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
-  const ofDimension = (rolled: string) => `FROM day_visits WHERE ${ofRolls} AND dimension = ${params.add(rolled, "String")}`;
-  if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimension(TOTALS), inRange, rawHours);
-  const rolled = `SELECT value, ${SUMS.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimension(dimension ?? TOTALS)}`;
+  const ofDimensions = (list: string[]) => `FROM day_visits WHERE ${ofRolls} AND dimension IN ${params.add(list, "Array(String)")}`;
+  if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimensions([TOTALS]), inRange, rawHours);
+  const dimensions = [...new Set(queries.map((each) => each.dimensions[0] ?? TOTALS))];
+  const metrics = [...new Set(queries.flatMap((each) => each.metrics))];
+  const sums = [...new Set([...metrics.flatMap((metric) => METRIC_FROM_SUMS[metric]!.sums), ...COUNTED])];
+  const rolled = `SELECT dimension, value, ${sums.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimensions(dimensions)}`;
   const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
-  const corrections =
-    dimension === PAGES_DIMENSION
-      ? pageCorrections(sets, crossers("page", "id, pathname, day"))
-      : visitCorrections({
-          ...sets,
-          rolledPieces: `FROM day_pieces WHERE ${ofRolls}`,
-          crossingSessions: crossers("session"),
-          dimension: dimension ?? TOTALS,
-          dimensionParam: params.add(dimension ?? TOTALS, "String"),
-        });
-  const metrics = query.metrics.map((metric, i) => `${METRIC_FROM_SUMS[metric]} AS m${i}`);
-  return `SELECT ${[...(dimension ? ["value AS d0"] : []), ...metrics].join(", ")}
-FROM (SELECT value, ${SUMS.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\n${corrections}) GROUP BY value)
-${dimension ? "WHERE visitors != 0 OR visits != 0 OR pageviews != 0" : ""}`;
+  const corrections = dimensions.includes(PAGES_DIMENSION)
+    ? pageCorrections(sets, crossers("page", "id, pathname, day"))
+    : visitCorrections({ ...sets, ofRolls, crossingSessions: crossers("session"), dimensions, dimensionsParam: params.add(dimensions, "Array(String)") });
+  const counted = COUNTED.map((sum) => `${sum} != 0`).join(" OR ");
+  return `SELECT dimension, value, ${metrics.map((metric) => `${METRIC_FROM_SUMS[metric]!.sql} AS ${metric}`).join(", ")}
+FROM (SELECT dimension, value, ${sums.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\nSELECT dimension, value, ${sums.join(", ")} FROM (${corrections})) GROUP BY dimension, value)
+WHERE dimension = '${TOTALS}' OR ${counted}`;
 }
 
 /** A daily series of event metrics: each rolled day's own totals, and the raw hours' days from the sessions table. */
@@ -125,12 +139,12 @@ interface Sets {
 }
 
 interface VisitSets extends Sets {
-  /** The FROM of the rolled days' pieces of the visits to correct (day_pieces): those crossing a midnight or holding a whole id. */
-  rolledPieces: string;
+  /** The rows of the valid rolls: here, the rolled days' pieces of the visits to correct (day_pieces), those crossing a midnight or holding a whole id. */
+  ofRolls: string;
   crossingSessions: string;
-  dimension: string;
-  /** The dimension as a parameter, to pick its pair from a stored piece. */
-  dimensionParam: string;
+  dimensions: string[];
+  /** The dimensions as a parameter, to pick their pairs from a stored piece. */
+  dimensionsParam: string;
 }
 
 /**
@@ -139,32 +153,35 @@ interface VisitSets extends Sets {
  * Each visit adds its whole range once (+1) and takes out its rolled days' pieces (-1). Visit sums count for visits
  * that are whole (crossing or raw); ids for the whole ids, and all ids of raw visits.
  */
-function visitCorrections({ inRange, rawHours, wholeIds, rolledPieces, crossingSessions, dimension, dimensionParam }: VisitSets): string {
-  const stored = `SELECT session_id, day, 1 AS rolled, whole_ids AS ids, whole_ids, dateDiff('millisecond', started, ended) AS duration,
-      started AS first, ended AS last, pageviews AS pv, events AS ev, interactions AS inter, pairs[${dimensionParam}] AS pair
-    ${rolledPieces}`;
-  const raw = `SELECT session_id, toDate(hour) AS day, 0 AS rolled, groupArrayArray(visitor_ids) AS ids, arrayFilter(id -> id IN ${wholeIds}, ids) AS whole_ids,
+function visitCorrections({ inRange, rawHours, wholeIds, ofRolls, crossingSessions, dimensions, dimensionsParam }: VisitSets): string {
+  const stored = `SELECT session_id, day, dimension, 1 AS rolled, whole_ids AS ids, whole_ids, dateDiff('millisecond', started, ended) AS duration,
+      started AS first, ended AS last, pageviews AS pv, events AS ev, interactions AS inter, pairs[dimension] AS pair
+    FROM day_pieces ARRAY JOIN ${dimensionsParam} AS dimension WHERE ${ofRolls}`;
+  const raw = `SELECT session_id, day, dimension, 0 AS rolled, ids, whole_ids, duration, first, last, pv, ev, inter, pair
+    FROM (SELECT session_id, toDate(hour) AS day, groupArrayArray(visitor_ids) AS ids, arrayFilter(id -> id IN ${wholeIds}, ids) AS whole_ids,
       dateDiff('millisecond', min(started), max(ended)) AS duration, min(started) AS first, max(ended) AS last,
-      uniqExactArray(pageview_ids) AS pv, uniqExactArray(event_ids) AS ev, uniqExactArray(interaction_ids) AS inter, ${storedVisitPair(dimension)} AS pair
+      uniqExactArray(pageview_ids) AS pv, uniqExactArray(event_ids) AS ev, uniqExactArray(interaction_ids) AS inter,
+      [${dimensions.map(storedVisitPair).join(", ")}] AS dimension_pairs
     FROM sessions WHERE ${inRange} AND hour IN ${rawHours}
-    GROUP BY session_id, day`;
-  const value = dimension === "visit:exit_page" ? "argMax" : "argMin";
-  const visits = `SELECT session_id, min(rolled) = 0 AS raw, raw OR session_id IN ${crossingSessions} AS whole,
+    GROUP BY session_id, day) ARRAY JOIN ${dimensionsParam} AS dimension, dimension_pairs AS pair`;
+  const first = "argMin(pair.2, pair.1)";
+  const value = dimensions.includes("visit:exit_page") ? `if(dimension = 'visit:exit_page', argMax(pair.2, pair.1), ${first})` : first;
+  const visits = `SELECT session_id, dimension, min(rolled) = 0 AS raw, raw OR session_id IN ${crossingSessions} AS whole,
       arrayConcat(
-        [(1, ${value}(pair.2, pair.1), arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
+        [(1, ${value}, arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
           sum(pv), sum(ev), sum(inter), dateDiff('millisecond', min(first), max(last)))],
         arrayMap(p -> (-1, tupleElement(p.2, 2), arrayMap(id -> (p.1, id), p.3), p.4, p.5, p.6, p.7),
           groupArrayIf((day, pair, whole_ids, pv, ev, inter, duration), rolled = 1))
       ) AS changes
     FROM (${stored} UNION ALL ${raw})
-    GROUP BY session_id`;
-  return `SELECT change.2 AS value,
+    GROUP BY session_id, dimension`;
+  return `SELECT dimension, change.2 AS value,
       toInt64(uniqExactArrayIf(change.3, change.1 = 1)) - toInt64(uniqExactArrayIf(change.3, change.1 = -1)) AS visitors,
       sumIf(change.1, whole) AS visits, sumIf(change.1 * change.4, whole) AS pageviews, sumIf(change.1 * change.5, whole) AS events,
       sumIf(change.1 * change.4, whole) AS session_pageviews, sumIf(change.1, whole AND change.4 = 1 AND change.6 = 0) AS bounces,
       sumIf(change.1 * change.7, whole) AS duration_ms
     FROM (${visits}) ARRAY JOIN changes AS change
-    GROUP BY value`;
+    GROUP BY dimension, value`;
 }
 
 /**
@@ -175,7 +192,7 @@ function pageCorrections({ inRange, rawHours }: Sets, storedPages: string): stri
   const raw = `SELECT pathname, toDate(0) AS day, 1 AS sign, visitor_ids AS ids, pageview_ids, event_ids FROM pages WHERE ${inRange} AND hour IN ${rawHours}`;
   const stored = `SELECT pathname, day, -1, [id], [], [] FROM (${storedPages})`;
   const range = `SELECT pathname, toDate(0), 1, [id], [], [] FROM (${storedPages})`;
-  return `SELECT pathname AS value,
+  return `SELECT '${PAGES_DIMENSION}' AS dimension, pathname AS value,
       toInt64(uniqExactArrayIf(arrayMap(id -> (day, id), ids), sign = 1)) - toInt64(uniqExactArrayIf(arrayMap(id -> (day, id), ids), sign = -1)) AS visitors,
       0 AS visits, toInt64(uniqExactArray(pageview_ids)) AS pageviews, toInt64(uniqExactArray(event_ids)) AS events,
       0 AS session_pageviews, 0 AS bounces, 0 AS duration_ms

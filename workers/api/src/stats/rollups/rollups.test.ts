@@ -12,7 +12,8 @@ import { UMAMI_EVENT_PREFIX } from "@pixel/lib/import/umami";
 import { isVisitOnlyDimension, VISIT_DIMENSIONS } from "@pixel/lib/stats/vocabulary";
 import { adminClickHouse } from "@pixel/test/setup/clickhouse";
 import { type CompileContext, readsRollups } from "../planner";
-import { runQuery } from "../run";
+import { batchTasks } from "../batch";
+import { runCombined, runQuery } from "../run";
 import { validRolls } from "./read";
 import { dueDays, rollDay } from "./roll";
 
@@ -98,6 +99,18 @@ describe("daily rollups", () => {
       expect(readsRollups(query, { ...context, rolls }), `${dimensions.join("+") || "totals"} reads the rollups`).toBe(true);
     }
     await expectTruth(site, setsOf(site));
+  }, 60_000);
+
+  it.each(sites.map((site) => [site.timezone, site] as const))("answer the totals and every visit breakdown in one shared pass as the ground truth does: %s", async (_, site) => {
+    const shared = ROLLED_SETS.filter(([dimensions]) => !dimensions.includes("event:page"));
+    const items = shared.map(([dimensions, metrics], index) => ({ index, query: queryOf(site, metrics, dimensions), context: contextOf(site) }));
+    const tasks = await batchTasks(client, items);
+    expect(tasks.map((task) => task.length)).toEqual([shared.length]);
+    const answers = await runCombined(client, tasks[0]!.map((item) => item.query), tasks[0]![0]!.context);
+    shared.forEach(([dimensions, metrics], i) => {
+      const expected = trueAnswer(rows, site.id, site.timezone, [], { metrics, dimensions, filters: [], date_range: range });
+      expect(sorted(answers[i]!.results), `${dimensions.join("+") || "totals"}: ${metrics.join(",")}`).toEqual(sorted(expected));
+    });
   }, 60_000);
 
   it("leave every other shape to the raw paths, which still equal the ground truth", async () => {
