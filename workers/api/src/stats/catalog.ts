@@ -69,8 +69,9 @@ export const STORED_ROW_VISIT_SQL = (dimension: VisitDimension): string =>
     : `tupleElement(sessions.${visitColumn(dimension)}, 2)`;
 /** Visit attributes that are not their first event's: a row-level filter on them says nothing about the visit's first row. */
 export const isFirstEventAttribute = (dimension: VisitDimension) => dimension !== "visit:entry_page" && dimension !== "visit:exit_page";
-const storedVisit = (dimension: VisitDimension, column: string) =>
-  `${dimension === "visit:exit_page" ? "argMax" : "argMin"}(tupleElement(${column}, 2), tupleElement(${column}, 1))`;
+const storedVisit = (dimension: VisitDimension, column: string) => `${visitEnd(dimension).value}(tupleElement(${column}, 2), tupleElement(${column}, 1))`;
+/** Which of a visit's stored (time, value) pairs holds its value: the last pageview's for the exit page, else the first. */
+export const visitEnd = (dimension: string) => (dimension === "visit:exit_page" ? { time: "max", value: "argMax" } : { time: "min", value: "argMin" });
 
 export const EVENT_COLUMNS: Record<Exclude<EventDimension, `event:props:${string}` | "event:goal">, string> = {
   "event:page": "pathname",
@@ -97,16 +98,36 @@ export const EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
   average_revenue: ratio(`sumIf(revenue_amount, ${REVENUE_MATCH})`, `countIf(${REVENUE_MATCH})`),
 };
 
-/** Metrics over matching visits (rows of the sessions subquery). */
-export const SESSION_METRIC_SQL: Partial<Record<Metric, string>> = {
-  visitors: "uniqExactArray(visitor_ids)",
-  visits: "count()",
-  pageviews: "sum(matched_pageviews)",
-  events: "sum(matched_events)",
-  views_per_visit: ratio("sum(session_pageviews)", "count()"),
-  bounce_rate: ratio("countIf(session_pageviews = 1 AND interactions = 0) * 100", "count()"),
-  visit_duration: ratio("sum(dateDiff('millisecond', started, ended)) / 1000", "count()"),
+/** The sums of a set of visits that the visit metrics are made of, wherever they are summed (visit rows, rolled days). */
+export const VISIT_SUMS = ["visitors", "visits", "pageviews", "events", "session_pageviews", "bounces", "duration_ms"] as const;
+export type VisitSum = (typeof VISIT_SUMS)[number];
+
+/** Each visit metric from the SQL of its sums: one formula for the visits merged at query time and for the rollups. */
+export const VISIT_METRIC_FROM_SUMS: Partial<Record<Metric, { sums: VisitSum[]; sql: (sum: Record<VisitSum, string>) => string }>> = {
+  visitors: { sums: ["visitors"], sql: (sum) => sum.visitors },
+  visits: { sums: ["visits"], sql: (sum) => sum.visits },
+  pageviews: { sums: ["pageviews"], sql: (sum) => sum.pageviews },
+  events: { sums: ["events"], sql: (sum) => sum.events },
+  views_per_visit: { sums: ["session_pageviews", "visits"], sql: (sum) => ratio(sum.session_pageviews, sum.visits) },
+  bounce_rate: { sums: ["bounces", "visits"], sql: (sum) => ratio(`${sum.bounces} * 100`, sum.visits) },
+  visit_duration: { sums: ["duration_ms", "visits"], sql: (sum) => ratio(`${sum.duration_ms} / 1000`, sum.visits) },
 };
+
+/** Metrics over matching visits (rows of the sessions subquery). */
+export const SESSION_METRIC_SQL: Partial<Record<Metric, string>> = Object.fromEntries(
+  Object.entries(VISIT_METRIC_FROM_SUMS).map(([metric, { sql }]) => [
+    metric,
+    sql({
+      visitors: "uniqExactArray(visitor_ids)",
+      visits: "count()",
+      pageviews: "sum(matched_pageviews)",
+      events: "sum(matched_events)",
+      session_pageviews: "sum(session_pageviews)",
+      bounces: "countIf(session_pageviews = 1 AND interactions = 0)",
+      duration_ms: "sum(dateDiff('millisecond', started, ended))",
+    }),
+  ]),
+);
 
 /** What a visit row carries; `matched` selects the events the filters match. */
 export const SESSION_COLUMN_SQL = {

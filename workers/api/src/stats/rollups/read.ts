@@ -1,7 +1,6 @@
 import { localBounds } from "@pixel/lib/stats/dates";
 import type { NormalizedQuery } from "@pixel/lib/stats/query";
-import type { Metric } from "@pixel/lib/stats/vocabulary";
-import { ratio } from "../catalog";
+import { VISIT_METRIC_FROM_SUMS, VISIT_SUMS, type VisitSum, visitEnd } from "../catalog";
 import { Params } from "../params";
 import { type CompileContext, isRolledDailySeries } from "../planner";
 import type { ClickHouseClient } from "@clickhouse/client-web";
@@ -20,22 +19,13 @@ import { DAYS_READ_FROM_HOUR, PAGES_DIMENSION, REACH_DAYS, storedVisitPair, TOTA
  * The rolls find what crosses, within REACH_DAYS of their day (roll.ts).
  */
 
-/** The sums a rollup row holds, and each metric from them. */
-type Sum = "visitors" | "visits" | "pageviews" | "events" | "session_pageviews" | "bounces" | "duration_ms";
-const METRIC_FROM_SUMS: Partial<Record<Metric, { sql: string; sums: Sum[] }>> = {
-  visitors: { sql: "visitors", sums: ["visitors"] },
-  visits: { sql: "visits", sums: ["visits"] },
-  pageviews: { sql: "pageviews", sums: ["pageviews"] },
-  events: { sql: "events", sums: ["events"] },
-  views_per_visit: { sql: ratio("session_pageviews", "visits"), sums: ["session_pageviews", "visits"] },
-  bounce_rate: { sql: ratio("bounces * 100", "visits"), sums: ["bounces", "visits"] },
-  visit_duration: { sql: ratio("duration_ms / 1000", "visits"), sums: ["duration_ms", "visits"] },
-};
 /**
  * A row of a breakdown exists where something was counted (the raw path's rows are groups of counted visits or events).
  * Only the sums the metrics read, and these, are summed: the top pages sum a million rolled rows at 10M events.
  */
-const COUNTED: Sum[] = ["visitors", "visits", "pageviews"];
+const COUNTED: VisitSum[] = ["visitors", "visits", "pageviews"];
+/** A rollup row's sums, each a column of its own. */
+const SUM_COLUMNS = Object.fromEntries(VISIT_SUMS.map((sum) => [sum, sum])) as Record<VisitSum, string>;
 
 /** A roll of a day, valid for the range when it was looked up: newer than the last insert into any hour it read. */
 export interface DayRoll {
@@ -108,14 +98,14 @@ export function rolledRows(queries: NormalizedQuery[], context: CompileContext, 
   if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimensions([TOTALS]), inRange, rawHours);
   const dimensions = [...new Set(queries.map((each) => each.dimensions[0] ?? TOTALS))];
   const metrics = [...new Set(queries.flatMap((each) => each.metrics))];
-  const sums = [...new Set([...metrics.flatMap((metric) => METRIC_FROM_SUMS[metric]!.sums), ...COUNTED])];
+  const sums = [...new Set([...metrics.flatMap((metric) => VISIT_METRIC_FROM_SUMS[metric]!.sums), ...COUNTED])];
   const rolled = `SELECT dimension, value, ${sums.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimensions(dimensions)}`;
   const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
   const corrections = dimensions.includes(PAGES_DIMENSION)
     ? pageCorrections(sets, crossers("page", "id, pathname, day"))
     : visitCorrections({ ...sets, ofRolls, crossingSessions: crossers("session"), dimensions, dimensionsParam: params.add(dimensions, "Array(String)") });
   const counted = COUNTED.map((sum) => `${sum} != 0`).join(" OR ");
-  return `SELECT dimension, value, ${metrics.map((metric) => `${METRIC_FROM_SUMS[metric]!.sql} AS ${metric}`).join(", ")}
+  return `SELECT dimension, value, ${metrics.map((metric) => `${VISIT_METRIC_FROM_SUMS[metric]!.sql(SUM_COLUMNS)} AS ${metric}`).join(", ")}
 FROM (SELECT dimension, value, ${sums.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\nSELECT dimension, value, ${sums.join(", ")} FROM (${corrections})) GROUP BY dimension, value)
 WHERE dimension = '${TOTALS}' OR ${counted}`;
 }
@@ -164,11 +154,12 @@ function visitCorrections({ inRange, rawHours, wholeIds, ofRolls, crossingSessio
       [${dimensions.map(storedVisitPair).join(", ")}] AS dimension_pairs
     FROM sessions WHERE ${inRange} AND hour IN ${rawHours}
     GROUP BY session_id, day) ARRAY JOIN ${dimensionsParam} AS dimension, dimension_pairs AS pair`;
-  const first = "argMin(pair.2, pair.1)";
-  const value = dimensions.includes("visit:exit_page") ? `if(dimension = 'visit:exit_page', argMax(pair.2, pair.1), ${first})` : first;
+  const value = (dimension: string) => `${visitEnd(dimension).value}(pair.2, pair.1)`;
+  const lasts = dimensions.filter((dimension) => value(dimension) !== value(TOTALS));
+  const visitValue = lasts.length ? `if(dimension IN (${lasts.map((d) => `'${d}'`).join(", ")}), ${value(lasts[0]!)}, ${value(TOTALS)})` : value(TOTALS);
   const visits = `SELECT session_id, dimension, min(rolled) = 0 AS raw, raw OR session_id IN ${crossingSessions} AS whole,
       arrayConcat(
-        [(1, ${value}, arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
+        [(1, ${visitValue}, arrayMap(id -> (toDate(0), id), arrayDistinct(arrayFlatten(if(raw, groupArray(ids), groupArray(whole_ids))))),
           sum(pv), sum(ev), sum(inter), dateDiff('millisecond', min(first), max(last)))],
         arrayMap(p -> (-1, tupleElement(p.2, 2), arrayMap(id -> (p.1, id), p.3), p.4, p.5, p.6, p.7),
           groupArrayIf((day, pair, whole_ids, pv, ev, inter, duration), rolled = 1))

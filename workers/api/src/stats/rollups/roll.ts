@@ -2,7 +2,7 @@ import type { ClickHouseClient } from "@clickhouse/client-web";
 import { clickHouseTime, selectRows } from "@pixel/lib/clickhouse/client";
 import { UMAMI_EVENT_PREFIX } from "@pixel/lib/import/umami";
 import { VISIT_DIMENSIONS, type VisitDimension } from "@pixel/lib/stats/vocabulary";
-import { STORED_VISIT_SQL, visitColumn } from "../catalog";
+import { STORED_VISIT_SQL, visitColumn, visitEnd } from "../catalog";
 
 /**
  * Rolling a site's UTC day (migrations/0013_day_rollups.sql): the sums of the overview's metrics per visit dimension
@@ -81,8 +81,8 @@ const CANDIDATES = `(SELECT DISTINCT session_id FROM sessions
 export function storedVisitPair(dimension: string): string {
   if (dimension === TOTALS) return "(toDateTime64(0, 3, 'UTC'), '')";
   const column = visitColumn(dimension as VisitDimension);
-  const [first, value] = dimension === "visit:exit_page" ? ["max", "argMax"] : ["min", "argMin"];
-  return `(${first}(tupleElement(${column}, 1)), ${value}(tupleElement(${column}, 2), tupleElement(${column}, 1)))`;
+  const { time, value } = visitEnd(dimension);
+  return `(${time}(tupleElement(${column}, 1)), ${value}(tupleElement(${column}, 2), tupleElement(${column}, 1)))`;
 }
 
 const ROLL_PIECES = () => `
