@@ -39,7 +39,9 @@ export function createBatchedQuery(transport: QueryTransport): (query: Query, si
       if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
       asked.push({ query, signal, resolve, reject });
-      if (asked.length === 1) setTimeout(flush, 0);
+      // At the end of the task that asked: the overview asks everything in one render, and a timer waited behind
+      // the page's first layout (the batch left 60-90 ms later on the 10M-event overview).
+      if (asked.length === 1) queueMicrotask(flush);
     });
 }
 
