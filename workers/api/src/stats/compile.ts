@@ -107,9 +107,9 @@ function once(make: () => string): () => string {
 }
 
 class Compiler {
-  private readonly tz: string;
-  private readonly from: string;
-  private readonly to: string;
+  #tz?: string;
+  #from?: string;
+  #to?: string;
   private readonly stored: boolean;
   private readonly filterScope: FilterScope;
 
@@ -118,10 +118,6 @@ class Compiler {
     private readonly context: CompileContext,
     readonly params = new Params(),
   ) {
-    const [from, to] = localBounds(query.date_range);
-    this.tz = this.params.add(context.timezone, "String");
-    this.from = this.params.add(from, "String");
-    this.to = this.params.add(to, "String");
     this.filterScope = {
       params: this.params,
       goals: once(() => goalsExpression(this.params, context.goals)),
@@ -131,6 +127,19 @@ class Compiler {
     // Callers that did not check the currency beforehand (routes.ts does) get the same QueryError here.
     if (query.metrics.some(isRevenueMetric)) this.params.set(REVENUE_CURRENCY_PARAM, context.revenueCurrency ?? revenueCurrency(query, context.goals));
     this.stored = readsStoredTables(query, context);
+  }
+
+  // The range's parameters join the query when first used: a query the rollups answer has bounds of its own.
+  private get tz(): string {
+    return (this.#tz ??= this.params.add(this.context.timezone, "String"));
+  }
+
+  private get from(): string {
+    return (this.#from ??= this.params.add(localBounds(this.query.date_range)[0], "String"));
+  }
+
+  private get to(): string {
+    return (this.#to ??= this.params.add(localBounds(this.query.date_range)[1], "String"));
   }
 
   sql(): string {
