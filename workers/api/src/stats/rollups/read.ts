@@ -74,9 +74,9 @@ function rangeSql(query: NormalizedQuery, context: CompileContext, params: Param
 
 /** The query's result rows (d0, m0, m1, … before ORDER BY and LIMIT) from the rolls and their raw corrections. */
 export function rollupRows(query: NormalizedQuery, context: CompileContext, rolls: DayRoll[], params: Params): string {
-  const metrics = query.metrics.map((metric, i) => `${metric} AS m${i}`);
   const rows = rolledRows([query], context, rolls, params);
   if (isRolledDailySeries(query, context)) return rows;
+  const metrics = query.metrics.map((metric, i) => `${metric} AS m${i}`);
   return `SELECT ${[...(query.dimensions.length ? ["value AS d0"] : []), ...metrics].join(", ")} FROM (${rows})`;
 }
 
@@ -94,16 +94,17 @@ export function rolledRows(queries: NormalizedQuery[], context: CompileContext, 
   const ofRolls = `site_id = ${site} AND day IN ${days} AND (day, rolled_at) IN arrayZip(${days}, ${params.add(rolls.map((roll) => roll.rolled_at), "Array(DateTime64(3, 'UTC'))")})`;
   const crossers = (kind: string, columns = "id") => `(SELECT ${columns} FROM day_crossers WHERE ${ofRolls} AND kind = '${kind}')`;
   const rawHours = `(SELECT h FROM (SELECT arrayJoin(arrayMap(i -> ${start} + toIntervalHour(i), range(toUInt32(dateDiff('hour', ${start}, ${end}))))) AS h) WHERE NOT has(${days}, toDate(h)))`;
-  const ofDimensions = (list: string[]) => `FROM day_visits WHERE ${ofRolls} AND dimension IN ${params.add(list, "Array(String)")}`;
-  if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimensions([TOTALS]), inRange, rawHours);
+  const ofDimensions = (list: string) => `FROM day_visits WHERE ${ofRolls} AND dimension IN ${list}`;
+  if (isRolledDailySeries(query, context)) return dailySeries(query, ofDimensions(params.add([TOTALS], "Array(String)")), inRange, rawHours);
   const dimensions = [...new Set(queries.map((each) => each.dimensions[0] ?? TOTALS))];
+  const dimensionsParam = params.add(dimensions, "Array(String)");
   const metrics = [...new Set(queries.flatMap((each) => each.metrics))];
   const sums = [...new Set([...metrics.flatMap((metric) => VISIT_METRIC_FROM_SUMS[metric]!.sums), ...COUNTED])];
-  const rolled = `SELECT dimension, value, ${sums.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimensions(dimensions)}`;
+  const rolled = `SELECT dimension, value, ${sums.map((sum) => `toInt64(${sum}) AS ${sum}`).join(", ")} ${ofDimensions(dimensionsParam)}`;
   const sets = { inRange, rawHours, wholeIds: crossers("visitor") };
   const corrections = dimensions.includes(PAGES_DIMENSION)
     ? pageCorrections(sets, crossers("page", "id, pathname, day"))
-    : visitCorrections({ ...sets, ofRolls, crossingSessions: crossers("session"), dimensions, dimensionsParam: params.add(dimensions, "Array(String)") });
+    : visitCorrections({ ...sets, ofRolls, crossingSessions: crossers("session"), dimensions, dimensionsParam });
   const counted = COUNTED.map((sum) => `${sum} != 0`).join(" OR ");
   return `SELECT dimension, value, ${metrics.map((metric) => `${VISIT_METRIC_FROM_SUMS[metric]!.sql(SUM_COLUMNS)} AS ${metric}`).join(", ")}
 FROM (SELECT dimension, value, ${sums.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\nSELECT dimension, value, ${sums.join(", ")} FROM (${corrections})) GROUP BY dimension, value)
