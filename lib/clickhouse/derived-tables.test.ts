@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { VISIT_DIMENSIONS } from "../stats/vocabulary";
 import { VISIT_SQL, visitColumn } from "@pixel/workers/api/src/stats/catalog";
-import { PAGES_COLUMNS_SQL } from "./tables/pages";
+import { PAGE_VISITS_COLUMNS_SQL, PAGES_COLUMNS_SQL } from "./tables/pages";
 
 /**
  * The sessions and pages tables hold what the api would compute from events at query time; applied migrations
@@ -88,5 +88,14 @@ describe("the pages table (0005_pages.sql)", () => {
   it("fills existing installs, and is rebuilt after imports, with the view's own SELECT", () => {
     expect(backfill).toBe(view);
     expect(squeeze(PAGES_COLUMNS_SQL)).toBe(view);
+  });
+});
+
+describe("the page_visits table (0014_page_visits.sql)", () => {
+  const [view, backfill] = selectLists(migration("0014_page_visits.sql"), "page_visits");
+
+  it("fills existing installs, and is rebuilt after imports, with the view's own SELECT", () => {
+    expect(backfill).toBe(view);
+    expect(squeeze(PAGE_VISITS_COLUMNS_SQL)).toBe(view);
   });
 });

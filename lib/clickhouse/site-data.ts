@@ -5,14 +5,15 @@ import { clickHouseTime, insertJsonRows } from "./client";
  * Every ClickHouse table that holds rows of one site (it has a `site_id` column). Deleting a site, or all of its
  * data, empties each of them; a new per-site table is added here (site-data.test.ts checks the migrations).
  */
-export const SITE_TABLES = ["events", "sessions", "pages", "dropped_hits", "hour_writes", "day_rolls", "day_crossers", "day_pieces", "day_visits"] as const;
+export const SITE_TABLES = ["events", "sessions", "pages", "page_visits", "dropped_hits", "hour_writes", "day_rolls", "day_crossers", "day_pieces", "day_visits"] as const;
 export type SiteTable = (typeof SITE_TABLES)[number];
 
-/** When each table's row is past a retention of N days: its time as its TTL counts it (migrations/0001-0005, 0013). */
+/** When each table's row is past a retention of N days: its time as its TTL counts it (migrations/0001-0005, 0013, 0014). */
 const RETAINED_FROM: Record<SiteTable, string> = {
   events: "timestamp",
   sessions: "hour + toIntervalHour(1)",
   pages: "hour + toIntervalHour(1)",
+  page_visits: "hour + toIntervalHour(1)",
   dropped_hits: "toDateTime(day)",
   hour_writes: "hour + toIntervalHour(1)",
   day_rolls: "toDateTime(day) + toIntervalDay(1)",
@@ -22,7 +23,7 @@ const RETAINED_FROM: Record<SiteTable, string> = {
 };
 
 /** The tables whose rows carry their site's `retention_days`, which their TTL goes by. */
-const STAMPED: ReadonlySet<SiteTable> = new Set(["events", "sessions", "pages", "day_rolls", "day_crossers", "day_pieces", "day_visits"]);
+const STAMPED: ReadonlySet<SiteTable> = new Set(["events", "sessions", "pages", "page_visits", "day_rolls", "day_crossers", "day_pieces", "day_visits"]);
 
 /** The tombstones (migrations/0007_forgotten_sites.sql): they outlive the data they stand for. */
 export const FORGOTTEN_SITES = "forgotten_sites";

@@ -57,6 +57,7 @@ describe("migration DDL per ClickHouse topology", { timeout: 60_000 }, () => {
       "ENGINE = ReplicatedMergeTree",
       "ENGINE = ReplicatedMergeTree",
       "ENGINE = ReplicatedMergeTree",
+      "ENGINE = ReplicatedAggregatingMergeTree",
     ]);
   });
 });

@@ -180,6 +180,23 @@ export const STORED_EVENT_METRIC_SQL: Partial<Record<Metric, string>> = {
   pageviews: "sum(length(pageview_ids))",
   events: "sum(length(event_ids))",
 };
+/**
+ * Per site, path, UTC hour and visit: the pages table's id sets by visit (lib/clickhouse/migrations/0014_page_visits.sql),
+ * read as stored: a row stored twice repeats ids, so each id is counted once however many rows hold it.
+ */
+export const PAGE_VISITS = "page_visits";
+/** STORED_EVENT_METRIC_SQL over page_visits rows. */
+export const PAGE_VISIT_METRIC_SQL: Partial<Record<Metric, string>> = {
+  visitors: STORED_EVENT_METRIC_SQL.visitors!,
+  pageviews: "uniqExactArray(pageview_ids)",
+  events: "uniqExactArray(event_ids)",
+};
+/** The columns of SESSION_COLUMN_SQL that a page filter's `matched` events make, merged per visit from its page_visits rows. */
+export const PAGE_VISIT_SESSION_COLUMN_SQL: Partial<Record<SessionColumn, string>> = {
+  visitor_ids: "groupUniqArrayArray(visitor_ids)",
+  matched_pageviews: "uniqExactArray(pageview_ids)",
+  matched_events: "uniqExactArray(event_ids)",
+};
 
 export const SESSION_METRIC_COLUMNS: Partial<Record<Metric, SessionColumn[]>> = {
   visitors: ["visitor_ids"],

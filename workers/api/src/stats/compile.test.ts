@@ -52,7 +52,7 @@ describe("compiling a query", () => {
     expect(sql).not.toContain(hostile);
     expect(sql).not.toContain("Europe/Berlin");
     expect(Object.values(params)).toEqual(expect.arrayContaining([hostile, "Europe/Berlin", [hostile], "2026-11-23 00:00:00", "2026-11-30 00:00:00"]));
-    expect(sql).toContain("FROM pages FINAL");
+    expect(sql).toContain("FROM page_visits");
     expect(sql).toMatch(/site_id = \{p\d+:String\}/);
   });
 
@@ -70,7 +70,7 @@ describe("compiling a query", () => {
 
 describe("choosing the storage", () => {
   const sources = (body: QueryInput, timezone = site.timezone, sessionsTable?: boolean) =>
-    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events|sessions|pages)( FINAL)?\b/g);
+    compileQuery(normalizeQuery(body, { ...site, timezone }, now), { timezone, goals: [], sessionsTable }).sql.match(/FROM (events|sessions|page_visits|pages)( FINAL)?\b/g);
 
   it("reads visits from the sessions table's rows as stored, merging only those with several rows, and unfiltered time series FINAL", () => {
     expect(sources(input({ metrics: ["visitors", "visits", "bounce_rate"] }))).toEqual(Array(5).fill("FROM sessions"));
@@ -79,6 +79,13 @@ describe("choosing the storage", () => {
     expect(sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"] }))).toEqual(["FROM sessions FINAL"]);
     // The visits with a row in range from Germany, merged, then filtered.
     expect(sources(input({ dimensions: ["visit:device"], filters: [["is", "visit:country", ["DE"]]] }))).toEqual(["FROM sessions", "FROM sessions"]);
+  });
+
+  it("reads the visits of a page filter from the page's page_visits rows and the sessions table, not from events", () => {
+    const metrics: QueryInput["metrics"] = ["visitors", "visits", "pageviews", "bounce_rate"];
+    expect(sources(input({ metrics, filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM sessions", "FROM page_visits", "FROM page_visits"]);
+    expect(sources(input({ metrics: ["visits"], dimensions: ["visit:source"], filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM sessions", "FROM page_visits"]);
+    expect(sources(input({ metrics, filters: [["is", "event:page", ["/"]]] }), site.timezone, false)).toEqual(["FROM events FINAL", "FROM events"]);
   });
 
   it("merges only the visits a visit filter on first-event attributes may select", () => {
@@ -98,33 +105,34 @@ describe("choosing the storage", () => {
 
   it("reads events for event filters and dimensions, minutes, zones off whole hours, and when told to", () => {
     // Only the visits with a matching event are grouped.
-    expect(sources(input({ filters: [["is", "event:page", ["/"]]] }))).toEqual(["FROM events FINAL", "FROM events"]);
+    expect(sources(input({ filters: [["is", "event:name", ["pageview"]]] }))).toEqual(["FROM events FINAL", "FROM events"]);
     expect(sources(input({ dimensions: ["time:minute"], date_range: "day" }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), "Asia/Kolkata")).toEqual(["FROM events FINAL"]);
     expect(sources(input({ date_range: ["2026-11-28T10:30", "2026-11-28T12:00"] }))).toEqual(["FROM events FINAL"]);
     expect(sources(input({}), site.timezone, false)).toEqual(["FROM events FINAL"]);
   });
 
-  it("sums a time series over the matching visits' stored hours, or the pages table's for a filter on the page alone", () => {
+  it("sums a time series over the matching visits' stored hours, or their page_visits rows with a filter on the page", () => {
     const series = (filters: QueryInput["filters"]) => sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["time:day"], filters }));
     expect(series([["is", "visit:country", ["DE"]]])).toEqual(["FROM sessions FINAL", "FROM sessions", "FROM sessions"]);
-    expect(series([["contains", "event:page", ["blog"]]])).toEqual(["FROM pages FINAL"]);
-    expect(series([["is", "event:page", ["/"]], ["is", "visit:country", ["DE"]]])).toEqual(["FROM events FINAL", "FROM sessions", "FROM sessions"]);
+    expect(series([["contains", "event:page", ["blog"]]])).toEqual(["FROM page_visits"]);
+    expect(series([["is", "event:page", ["/"]], ["is", "visit:country", ["DE"]]])).toEqual(["FROM page_visits", "FROM sessions", "FROM sessions"]);
+    expect(series([["or", [["is", "event:page", ["/"]], ["is", "event:name", ["signup"]]]]])).toEqual(["FROM events FINAL"]);
     expect(series([["is", "event:name", ["pageview"]]])).toEqual(["FROM events FINAL"]);
   });
 
-  it("reads top pages from the pages table, with filters on the page alone", () => {
+  it("reads top pages from the pages table, and from page_visits with filters on the page or on visits", () => {
     const pages = (more: Partial<QueryInput>) => sources(input({ metrics: ["visitors", "pageviews", "events"], dimensions: ["event:page"], ...more }));
     expect(pages({})).toEqual(["FROM pages FINAL"]);
-    expect(pages({ filters: [["contains", "event:page", ["blog"], { case_sensitive: false }]] })).toEqual(["FROM pages FINAL"]);
-    expect(pages({ filters: [["or", [["is", "event:page", ["/"]], ["not", ["matches", "event:page", ["^/docs"]]]]]] })).toEqual(["FROM pages FINAL"]);
+    expect(pages({ filters: [["contains", "event:page", ["blog"], { case_sensitive: false }]] })).toEqual(["FROM page_visits"]);
+    expect(pages({ filters: [["or", [["is", "event:page", ["/"]], ["not", ["matches", "event:page", ["^/docs"]]]]]] })).toEqual(["FROM page_visits"]);
+    expect(pages({ filters: [["is", "visit:country", ["DE"]]] })).toEqual(["FROM page_visits", "FROM sessions", "FROM sessions"]);
     expect(pages({ metrics: ["visitors", "percentage"] })).toEqual(["FROM sessions", "FROM pages FINAL"]);
   });
 
   it("reads top pages from events for other filters, metrics or dimensions, and when told to", () => {
     const pages = (more: Partial<QueryInput>, sessionsTable?: boolean) =>
       sources(input({ metrics: ["visitors", "pageviews"], dimensions: ["event:page"], ...more }), site.timezone, sessionsTable);
-    expect(pages({ filters: [["is", "visit:country", ["DE"]]] })).toEqual(["FROM events FINAL", "FROM sessions", "FROM sessions"]);
     expect(pages({ filters: [["is", "event:name", ["pageview"]]] })).toEqual(["FROM events FINAL"]);
     expect(pages({ filters: [["has_done", ["is", "event:page", ["/"]]]] })).toEqual(["FROM events FINAL", "FROM events FINAL"]);
     expect(pages({ metrics: ["visitors", "time_on_page"] })).toEqual(["FROM events FINAL"]);
@@ -138,8 +146,9 @@ describe("choosing the storage", () => {
     const sql = (dimensions: QueryInput["dimensions"]) =>
       compileQuery(normalizeQuery(input({ metrics: ["pageviews"], dimensions, filters: [["is", "visit:country", ["DE"]]] }), site, now), context).sql;
     // Before FINAL merges the rows: in WHERE it would merge every event of the range first.
-    expect(sql(["event:page"])).toMatch(/FROM events FINAL\nPREWHERE session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
-    expect(sql(["event:page"])).not.toContain("JOIN");
+    expect(sql(["event:hostname"])).toMatch(/FROM events FINAL\nPREWHERE session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
+    expect(sql(["event:hostname"])).not.toContain("JOIN");
+    expect(sql(["event:page"])).toMatch(/FROM page_visits\nPREWHERE session_id IN \(SELECT session_id\nFROM \(SELECT session_id, argMin/);
     expect(sql(["event:page", "visit:source"])).toContain("INNER JOIN");
   });
 

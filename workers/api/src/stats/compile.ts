@@ -19,6 +19,9 @@ import {
   BUCKET_FUNCTION,
   EVENT_METRIC_SQL,
   EVENTS,
+  PAGE_VISIT_METRIC_SQL,
+  PAGE_VISIT_SESSION_COLUMN_SQL,
+  PAGE_VISITS,
   PAGES,
   REVENUE_CURRENCY_PARAM,
   SESSION_COLUMN_SQL,
@@ -40,7 +43,7 @@ import {
 import { eventColumn, eventFilterSql, type FilterScope, goalEventsCondition, goalsExpression, visitFilterSql } from "./filter-sql";
 import { Params } from "./params";
 import { revenueCurrency } from "./revenue";
-import { type CompileContext, readsRollups, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
+import { type CompileContext, onPageOnly, readsRollups, readsStoredTables, storedPages, storedTimeSeries, storedTotalVisitors } from "./planner";
 import { rolledRows, rollupRows } from "./rollups/read";
 import { TOTALS } from "./rollups/roll";
 
@@ -244,23 +247,12 @@ class Compiler {
 
   private eventQuery(metrics: Metric[]): string {
     const { query } = this;
-    if (storedPages(this.query, this.stored, metrics)) {
-      return this.aggregate(
-        ["pathname"],
-        metrics.map((metric) => `${STORED_EVENT_METRIC_SQL[metric]} AS ${metric}`),
-        PAGES,
-        [this.storedWhere(), ...query.filters.map((filter) => eventFilterSql(filter, this.filterScope))],
-      );
-    }
+    const pages = storedPages(this.query, this.stored, metrics);
+    if (pages) return this.storedEvents(["pathname"], metrics, pages === "pages" ? PAGES : PAGE_VISITS);
     const series = storedTimeSeries(this.query, this.stored, metrics);
     if (series) {
-      return this.aggregate(
-        query.dimensions.map((d) => this.bucket(d as TimeDimension, "hour")),
-        metrics.map((metric) => `${STORED_EVENT_METRIC_SQL[metric]} AS ${metric}`),
-        series === "pages" ? PAGES : SESSIONS,
-        [this.storedWhere(), ...(series === "pages" ? query.filters.map((filter) => eventFilterSql(filter, this.filterScope)) : [])],
-        series === "sessions" && query.filters.length ? [this.visitsOnly()] : [],
-      );
+      const buckets = query.dimensions.map((d) => this.bucket(d as TimeDimension, "hour"));
+      return this.storedEvents(buckets, metrics, series === "sessions" ? SESSIONS : PAGE_VISITS);
     }
     const joinsVisits = query.dimensions.some(isVisitDimension);
     const visitFilters = this.filtersOf("visit");
@@ -279,6 +271,22 @@ class Compiler {
       `${EVENTS}${join}`,
       where,
       !joinsVisits && visitFilters.length ? [this.visitsOnly()] : [],
+    );
+  }
+
+  /**
+   * Event metrics summed from stored hours: the pages and page_visits tables' rows that the page filters select
+   * (the sessions table has no page), of the visits that the visit filters select.
+   */
+  private storedEvents(dimensions: string[], metrics: Metric[], table: string): string {
+    const metricSql = table === PAGE_VISITS ? PAGE_VISIT_METRIC_SQL : STORED_EVENT_METRIC_SQL;
+    const pageFilters = table === SESSIONS ? [] : this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope));
+    return this.aggregate(
+      dimensions,
+      metrics.map((metric) => `${metricSql[metric]} AS ${metric}`),
+      table,
+      [this.storedWhere(), ...pageFilters],
+      this.filtersOf("visit").length ? [this.visitsOnly()] : [],
     );
   }
 
@@ -342,6 +350,7 @@ class Compiler {
   /** One row per visit with events in range, with the `columns` asked for; `match` marks the events the filters select. */
   private sessionsSubquery(visitDimensions: VisitDimension[], match: string | null, columns: SessionColumn[] = []): string {
     if (!match && this.stored) return this.storedSessions(visitDimensions, columns);
+    if (match && this.stored && this.filtersOf("event").every(onPageOnly)) return this.pageMatchedSessions(visitDimensions, columns);
     const selected = [
       "session_id",
       ...columns.map((column) => `${SESSION_COLUMN_SQL[column](match ?? "1")} AS ${column}`),
@@ -355,15 +364,28 @@ class Compiler {
     return lines.join("\n");
   }
 
+  /**
+   * sessionsSubquery's rows for page filters, from the stored tables: the visits with a row of a matching page
+   * (page_visits, a key range per path), merged from the sessions table, with the matching pages' ids of each.
+   */
+  private pageMatchedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[]): string {
+    const pageRows = `FROM ${PAGE_VISITS} WHERE ${[this.storedWhere(), ...this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope))].join(" AND ")}`;
+    const matched = columns.filter((column) => PAGE_VISIT_SESSION_COLUMN_SQL[column]);
+    const visits = this.storedSessions(visitDimensions, columns.filter((column) => !matched.includes(column)), [`session_id IN (SELECT session_id ${pageRows})`]);
+    if (!matched.length) return visits;
+    const sums = matched.map((column) => `${PAGE_VISIT_SESSION_COLUMN_SQL[column]} AS ${column}`);
+    return `SELECT * FROM (${visits}) AS visit\nINNER JOIN (SELECT session_id, ${sums.join(", ")} ${pageRows} GROUP BY session_id) AS matched USING (session_id)`;
+  }
+
   /** The rows of sessionsSubquery (without event filters) merged from the sessions table's hours in range. */
-  private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[]): string {
+  private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[], selected: string[] = []): string {
     const visitRow = (columnSql: Record<SessionColumn, string>, visitSql: (dimension: VisitDimension) => string) => [
       "session_id",
       ...columns.map((column) => `${columnSql[column]} AS ${column}`),
       ...visitDimensions.map((d) => `${visitSql(d)} AS ${visitColumn(d)}`),
     ];
     const merged = visitRow(STORED_SESSION_COLUMN_SQL, STORED_VISIT_SQL);
-    const prefilter = this.visitPrefilter();
+    const prefilter = [...selected, ...this.visitPrefilter()];
     const where = [this.storedWhere(), ...prefilter];
     const select = (selected: string[], conditions: string[]) => [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${conditions.join(" AND ")}`];
     if (prefilter.length) return [...select(merged, where), "GROUP BY session_id"].join("\n");

@@ -10,7 +10,7 @@ import type { GoalDefinition } from "./filter-sql";
 
 /**
  * Which table answers a query: the events themselves, or the sessions and pages tables that sum them per UTC hour
- * (lib/clickhouse/migrations/0004_sessions.sql, 0005_pages.sql). Every answer is the same either way (truth.test.ts).
+ * (lib/clickhouse/migrations/0004_sessions.sql, 0005_pages.sql, 0014_page_visits.sql). Every answer is the same either way (truth.test.ts).
  */
 
 export interface CompileContext {
@@ -116,9 +116,10 @@ export function storedTotalVisitors(query: NormalizedQuery, stored: boolean, met
 
 /**
  * A time series of event-level metrics with no other dimension sums the stored hours: the sessions table's when its
- * filters select visits only (the matching visits' rows), the pages table's when they name the page only.
+ * filters select visits only (the matching visits' rows), the page_visits table's when they name the page or select
+ * visits (the page's rows, of the matching visits).
  */
-export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metrics: Metric[]): "sessions" | "pages" | undefined {
+export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metrics: Metric[]): "sessions" | "page_visits" | undefined {
   const [dimension, ...others] = query.dimensions;
   const series =
     stored &&
@@ -128,20 +129,28 @@ export function storedTimeSeries(query: NormalizedQuery, stored: boolean, metric
     others.length === 0 &&
     metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric]);
   if (!series) return undefined;
-  if (query.filters.every((filter) => !filterKinds(filter).has("event"))) return "sessions";
-  return query.filters.every(onPageOnly) ? "pages" : undefined;
+  if (query.filters.every(onVisitsOnly)) return "sessions";
+  return query.filters.every(onPageOrVisits) ? "page_visits" : undefined;
 }
 
-/** Top pages: a breakdown by event:page alone, filtered on the page only, sums the pages table's hours. */
-export function storedPages(query: NormalizedQuery, stored: boolean, metrics: Metric[]): boolean {
-  return (
+/**
+ * Top pages: a breakdown by event:page alone sums the pages table's hours without filters, and the page_visits
+ * table's rows with filters on the page or on visits (those of the matching visits).
+ */
+export function storedPages(query: NormalizedQuery, stored: boolean, metrics: Metric[]): "pages" | "page_visits" | undefined {
+  const pages =
     stored &&
     query.dimensions.length === 1 &&
     query.dimensions[0] === "event:page" &&
-    query.filters.every(onPageOnly) &&
-    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric])
-  );
+    query.filters.every(onPageOrVisits) &&
+    metrics.every((metric) => STORED_EVENT_METRIC_SQL[metric]);
+  if (!pages) return undefined;
+  return query.filters.length ? "page_visits" : "pages";
 }
 
-const onPageOnly = (filter: Filter) =>
+/** Event filters that the page_visits table answers (sessionsSubquery): those naming the page alone. */
+export const onPageOnly = (filter: Filter) =>
   foldFilter(filter, { compare: ({ dimension }) => dimension === "event:page", all: (children) => children.every(Boolean), not: (child) => child, behaviour: () => false });
+
+const onVisitsOnly = (filter: Filter) => !filterKinds(filter).has("event");
+const onPageOrVisits = (filter: Filter) => onVisitsOnly(filter) || onPageOnly(filter);
