@@ -77,13 +77,14 @@ const queriesBench: Benchmark = (progress) =>
     const s = Object.fromEntries(Object.entries(shape[0]!).map(([key, value]) => [key, Number(value).toLocaleString("en-US")]));
     const sessions = await count("SELECT count() AS n FROM sessions WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}");
     const pages = await count("SELECT count() AS n FROM pages WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}");
+    const pageVisits = await count("SELECT count() AS n FROM page_visits WHERE site_id = {site:String} AND toDate(hour) BETWEEN {from:Date} AND {to:Date}");
     const parts = await count("SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active");
     const rows: BenchRow[] = [
       {
         area: QUERIES,
         measure: "events in the overview's 30 days, one site",
         value: s.events!,
-        note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} ${WITH_COMPARISON ? "(the 30 days before too, for the comparison)" : "(only these 30 days: --without-comparison, so no row with the comparison on)"}: ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${parts} active parts of events (no OPTIMIZE)`,
+        note: `${kept ? `generated inside ClickHouse earlier, kept in PIXEL_BENCH_DATA` : `generated inside ClickHouse in ${loadSeconds.toFixed(0)} s`} ${WITH_COMPARISON ? "(the 30 days before too, for the comparison)" : "(only these 30 days: --without-comparison, so no row with the comparison on)"}: ${s.visitors} visitors, ${s.visits} visits, ${s.paths} paths (Zipf), ${s.referrers} referrers, ${s.cities} cities, ${s.countries} countries, ${s.versions} browser versions; ${sessions.toLocaleString("en-US")} rows of the sessions table, ${pages.toLocaleString("en-US")} of the pages table, ${pageVisits.toLocaleString("en-US")} of page_visits, ${parts} active parts of events (no OPTIMIZE)`,
       },
     ];
     if (rolled.days) {
@@ -147,7 +148,7 @@ const queriesBench: Benchmark = (progress) =>
     };
     await measure("");
     if (process.env.PIXEL_BENCH_OPTIMIZED) {
-      for (const table of ["events", "sessions", "pages"]) await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+      for (const table of ["events", "sessions", "pages", "page_visits"]) await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
       await measure(", after OPTIMIZE … FINAL");
     }
     return rows;
