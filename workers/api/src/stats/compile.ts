@@ -275,17 +275,17 @@ class Compiler {
   }
 
   /**
-   * Event metrics summed from stored hours: the pages and page_visits tables' rows that the page filters select
-   * (the sessions table has no page), of the visits that the visit filters select.
+   * Event metrics summed from stored hours: the rows that the page filters select (only page_visits is read with
+   * them), of the visits that the visit filters select.
    */
   private storedEvents(dimensions: string[], metrics: Metric[], table: string): string {
     const metricSql = table === PAGE_VISITS ? PAGE_VISIT_METRIC_SQL : STORED_EVENT_METRIC_SQL;
-    const pageFilters = table === SESSIONS ? [] : this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope));
+    const match = this.eventMatch();
     return this.aggregate(
       dimensions,
       metrics.map((metric) => `${metricSql[metric]} AS ${metric}`),
       table,
-      [this.storedWhere(), ...pageFilters],
+      [this.storedWhere(), ...(match ? [match] : [])],
       this.filtersOf("visit").length ? [this.visitsOnly()] : [],
     );
   }
@@ -350,7 +350,7 @@ class Compiler {
   /** One row per visit with events in range, with the `columns` asked for; `match` marks the events the filters select. */
   private sessionsSubquery(visitDimensions: VisitDimension[], match: string | null, columns: SessionColumn[] = []): string {
     if (!match && this.stored) return this.storedSessions(visitDimensions, columns);
-    if (match && this.stored && this.filtersOf("event").every(onPageOnly)) return this.pageMatchedSessions(visitDimensions, columns);
+    if (match && this.stored && this.filtersOf("event").every(onPageOnly)) return this.pageMatchedSessions(visitDimensions, match, columns);
     const selected = [
       "session_id",
       ...columns.map((column) => `${SESSION_COLUMN_SQL[column](match ?? "1")} AS ${column}`),
@@ -368,8 +368,8 @@ class Compiler {
    * sessionsSubquery's rows for page filters, from the stored tables: the visits with a row of a matching page
    * (page_visits, a key range per path), merged from the sessions table, with the matching pages' ids of each.
    */
-  private pageMatchedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[]): string {
-    const pageRows = `FROM ${PAGE_VISITS} WHERE ${[this.storedWhere(), ...this.filtersOf("event").map((filter) => eventFilterSql(filter, this.filterScope))].join(" AND ")}`;
+  private pageMatchedSessions(visitDimensions: VisitDimension[], match: string, columns: SessionColumn[]): string {
+    const pageRows = `FROM ${PAGE_VISITS} WHERE ${this.storedWhere()} AND ${match}`;
     const matched = columns.filter((column) => PAGE_VISIT_SESSION_COLUMN_SQL[column]);
     const visits = this.storedSessions(visitDimensions, columns.filter((column) => !matched.includes(column)), [`session_id IN (SELECT session_id ${pageRows})`]);
     if (!matched.length) return visits;
@@ -378,14 +378,14 @@ class Compiler {
   }
 
   /** The rows of sessionsSubquery (without event filters) merged from the sessions table's hours in range. */
-  private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[], selected: string[] = []): string {
+  private storedSessions(visitDimensions: VisitDimension[], columns: SessionColumn[], candidates: string[] = []): string {
     const visitRow = (columnSql: Record<SessionColumn, string>, visitSql: (dimension: VisitDimension) => string) => [
       "session_id",
       ...columns.map((column) => `${columnSql[column]} AS ${column}`),
       ...visitDimensions.map((d) => `${visitSql(d)} AS ${visitColumn(d)}`),
     ];
     const merged = visitRow(STORED_SESSION_COLUMN_SQL, STORED_VISIT_SQL);
-    const prefilter = [...selected, ...this.visitPrefilter()];
+    const prefilter = [...candidates, ...this.visitPrefilter()];
     const where = [this.storedWhere(), ...prefilter];
     const select = (selected: string[], conditions: string[]) => [`SELECT ${selected.join(", ")}`, `FROM ${SESSION_ROWS}`, `WHERE ${conditions.join(" AND ")}`];
     if (prefilter.length) return [...select(merged, where), "GROUP BY session_id"].join("\n");
