@@ -146,7 +146,7 @@ const overviewSpeed: Benchmark = (progress) =>
           value: `${shown(median)} ms`,
           target: `≤ ${FILLED_TARGET_MS} ms`,
           met: median <= FILLED_TARGET_MS,
-          note: `${OVERVIEW_RUNS} runs (${times.map(shown).join(", ")} ms) after a warm-up; first stats request sent at ${firstQuery} ms (median), ${runs[0]!.queries} stats requests (queries asked for together go as one batch); local stack (chDB answers one query at a time), ${TARGET_EVENTS.toLocaleString("en-US")} events in the site's 30 days (PIXEL_BENCH_EVENTS), ${kept ? "kept in PIXEL_BENCH_DATA" : "generated for this run"}, parts as background merges left them (no OPTIMIZE); ${loadAverage()}`,
+          note: `${OVERVIEW_RUNS} runs (${times.map(shown).join(", ")} ms) after a warm-up; first stats request sent at ${firstQuery} ms (median), ${runs[0]!.queries} stats requests (queries asked for together go as one batch); local stack (chDB: at most three reads at a time, on the same 2 cores), ${TARGET_EVENTS.toLocaleString("en-US")} events in the site's 30 days (PIXEL_BENCH_EVENTS), ${kept ? "kept in PIXEL_BENCH_DATA" : "generated for this run"}, parts as background merges left them (no OPTIMIZE); ${loadAverage()}`,
         } satisfies BenchRow,
       ];
     } finally {

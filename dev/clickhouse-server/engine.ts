@@ -117,12 +117,26 @@ export class ChdbConnection {
 }
 
 /**
- * The embedded engine bound to one data directory. Every native call goes through `exclusive`,
- * one at a time: chDB's parameter binding is not isolated between connections running in
- * parallel, and a connection must never be closed under a running query.
+ * Reads that may run beside each other, as a real server runs them. Below libuv's 4 threads, which the native calls
+ * share with gzip and the file system.
+ */
+const PARALLEL_READS = 3;
+
+interface Waiting {
+  exclusive: boolean;
+  start: () => void;
+}
+
+/**
+ * The embedded engine bound to one data directory. Every native call goes through `exclusive` or `shared`: reads
+ * (each on a connection of its own) run beside each other, up to PARALLEL_READS; anything else runs alone, as
+ * written rows are counted from the engine's global counters and a connection must never be closed under a running
+ * query. Calls start in arrival order, so a write waits for the reads before it and holds back those after it.
  */
 export class ChdbEngine {
-  #tail: Promise<unknown> = Promise.resolve();
+  #waiting: Waiting[] = [];
+  #reads = 0;
+  #writing = false;
   #closed = false;
 
   private constructor(
@@ -151,16 +165,44 @@ export class ChdbEngine {
   }
 
   exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#enqueue(task, true);
+  }
+
+  shared<T>(task: () => Promise<T>): Promise<T> {
+    return this.#enqueue(task, false);
+  }
+
+  #enqueue<T>(task: () => Promise<T>, exclusive: boolean): Promise<T> {
     if (this.#closed) return Promise.reject(clickHouseError("ABORTED", "The local ClickHouse server is shutting down"));
-    const result = this.#tail.then(task);
-    this.#tail = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      const start = () =>
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            if (exclusive) this.#writing = false;
+            else this.#reads--;
+            this.#startNext();
+          });
+      this.#waiting.push({ exclusive, start });
+      this.#startNext();
+    });
+  }
+
+  #startNext(): void {
+    for (let next = this.#waiting[0]; next && !this.#writing; next = this.#waiting[0]) {
+      if (next.exclusive ? this.#reads > 0 : this.#reads >= PARALLEL_READS) return;
+      this.#waiting.shift();
+      if (next.exclusive) this.#writing = true;
+      else this.#reads++;
+      next.start();
+    }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    const drained = this.exclusive(async () => {});
     this.#closed = true;
-    await this.#tail;
+    await drained;
     this.anchor.close();
   }
 }

@@ -45,6 +45,7 @@ interface SavedContext {
 }
 
 const READ_ONLY_METHODS = new Set(["GET", "HEAD"]);
+const READ_KINDS = new Set(["SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN"]);
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class QueryExecutor {
@@ -70,12 +71,17 @@ export class QueryExecutor {
       ? await this.sessions.run({ ...request.session, owner: request.user?.name }, (session) =>
           this.engine.exclusive(() => this.#inSession(session, request, statement, run)),
         )
-      : await this.engine.exclusive(() => this.#alone(request, run));
+      : await this.#outsideSession(statement, () => this.#alone(request, run));
     const { body, ...counters } = result;
     const isInsert = statement.kind === "INSERT";
     const resultRows = isInsert ? counters.writtenRows : countResultRows(format, body);
     const resultBytes = isInsert ? counters.writtenBytes : body.length;
     return { body, format, summary: { ...counters, resultRows, resultBytes, elapsedNs } };
+  }
+
+  /** A read runs beside other reads, each on its own connection; anything else runs alone. */
+  #outsideSession<T>(statement: StatementShape, task: () => Promise<T>): Promise<T> {
+    return READ_KINDS.has(statement.kind) ? this.engine.shared(task) : this.engine.exclusive(task);
   }
 
   /** Without a session every request gets a fresh connection, so its settings die with it. */

@@ -17,7 +17,7 @@ const ADMIN_PASSWORD = "e2e-admin-pages-password";
 const OWNER = { email: "owner@e2e.test", password: "owner-e2e-password" };
 const VIEWER = { email: "viewer@e2e.test", password: "viewer-first-password", next: "viewer-second-password" };
 const NEW_DOMAIN = "first-run.example";
-/** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
+/** The local ClickHouse runs at most three reads at a time on two cores, and a write alone, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 15_000 };
 let stack: Stack;
 let browser: BrowserContext;

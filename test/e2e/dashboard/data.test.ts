@@ -15,7 +15,7 @@ import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-data-controls-password";
 const CLICKHOUSE = testClickHouse(TEST_DATABASES.dashboard);
-/** The local ClickHouse answers one query at a time, and the retention job runs a mutation per table. */
+/** The local ClickHouse runs every write alone, and the retention job runs a mutation per table. */
 const POLL = { timeout: 30_000 };
 let stack: Stack;
 let browser: BrowserContext;

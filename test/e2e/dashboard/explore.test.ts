@@ -21,7 +21,7 @@ import { testClickHouse } from "../../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-explore-password";
 const DATABASE = TEST_DATABASES.dashboard;
-/** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
+/** The local ClickHouse runs at most three reads at a time on two cores, and a write alone, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 20_000 };
 const XSS_PATH = "/<img src=x onerror=window.__xss=1>";
 const DAY_MS = 86_400_000;

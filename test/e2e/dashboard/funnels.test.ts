@@ -7,7 +7,7 @@ import { DEFAULT_VIEW, viewSearch } from "@pixel/pages/dashboard/src/view";
 import { visitsOf } from "./visits";
 
 const ADMIN_PASSWORD = "e2e-funnels-password";
-/** The local ClickHouse answers one query at a time. */
+/** The local ClickHouse runs at most three reads at a time on two cores. */
 const POLL = { timeout: 20_000 };
 let stack: Stack;
 let browser: BrowserContext;

@@ -18,7 +18,7 @@ import { REFRESH_MS } from "@pixel/pages/dashboard/src/live";
 
 const ADMIN_PASSWORD = "e2e-dashboard-password";
 const DATABASE = TEST_DATABASES.dashboard;
-/** The local ClickHouse answers one query at a time, so an answer can wait behind the page's refreshes. */
+/** The local ClickHouse runs at most three reads at a time on two cores, and a write alone, so an answer can wait behind the page's refreshes. */
 const POLL = { timeout: 10_000 };
 let stack: Stack;
 let browser: BrowserContext;

@@ -7,7 +7,7 @@ import { visitsOf } from "./visits";
 import { SEEN_AHEAD_PX } from "@pixel/pages/dashboard/src/components/seen";
 
 const ADMIN_PASSWORD = "e2e-page-reports-password";
-/** The local ClickHouse answers one query at a time. */
+/** The local ClickHouse runs at most three reads at a time on two cores. */
 const POLL = { timeout: 20_000 };
 let stack: Stack;
 let browser: BrowserContext;

@@ -17,7 +17,7 @@ import { testClickHouse } from "../../support/clickhouse";
 
 const ADMIN_PASSWORD = "e2e-reports-password";
 const VIEWER_PASSWORD = "e2e-reports-viewer-password";
-/** The local ClickHouse answers one query at a time, so an answer can wait behind other widgets' queries. */
+/** The local ClickHouse runs at most three reads at a time on two cores, so an answer can wait behind other widgets' queries. */
 const POLL = { timeout: 20_000 };
 let stack: Stack;
 let browser: BrowserContext;

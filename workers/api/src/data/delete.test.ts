@@ -32,7 +32,7 @@ async function forgottenUntil(siteId: string): Promise<number | undefined> {
   }
 }
 
-// Lightweight deletes on four tables: slow on a loaded machine with the local engine answering one query at a time.
+// Lightweight deletes on four tables: slow on a loaded machine with the local engine running every write alone.
 describe("DELETE /api/sites/:siteId/data", { timeout: 30_000 }, () => {
   it("removes the site's rows from every per-site table and leaves other sites' rows alone", async () => {
     const { a, b, owner } = await accessWorld();

@@ -43,7 +43,7 @@ async function stamps(siteId: string): Promise<number[]> {
 
 const cron = (scheduledTime: number, env = apiEnv) => worker.scheduled({ scheduledTime, cron: "*/5 * * * *" }, env);
 
-// Mutations and lightweight deletes on four shared tables: slow with the local engine answering one query at a time.
+// Mutations and lightweight deletes on four shared tables: slow with the local engine running every write alone.
 describe("retention changes apply to stored rows", { timeout: 60_000 }, () => {
   it("a change becomes a job; the cron deletes what is past the new retention from every per-site table and stamps the rest", async () => {
     const now = Date.now();
