@@ -106,8 +106,10 @@ export function rolledRows(queries: NormalizedQuery[], context: CompileContext, 
     ? pageCorrections(sets, crossers("page", "id, pathname, day"))
     : visitCorrections({ ...sets, ofRolls, crossingSessions: crossers("session"), dimensions, dimensionsParam, dimensionKeys: dimensions.map((d) => params.add(d, "String")) });
   const counted = COUNTED.map((sum) => `${sum} != 0`).join(" OR ");
+  // One dimension groups by its value alone: a String key costs about half of (dimension, value) over the top pages' 2M rows.
+  const [dimension, key] = dimensions.length === 1 ? [`${dimensionsParam}[1] AS dimension`, "value"] : ["dimension", "dimension, value"];
   return `SELECT dimension, value, ${metrics.map((metric) => `${VISIT_METRIC_FROM_SUMS[metric]!.sql(SUM_COLUMNS)} AS ${metric}`).join(", ")}
-FROM (SELECT dimension, value, ${sums.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\nSELECT dimension, value, ${sums.join(", ")} FROM (${corrections})) GROUP BY dimension, value)
+FROM (SELECT ${dimension}, value, ${sums.map((sum) => `sum(${sum}) AS ${sum}`).join(", ")} FROM (${rolled}\nUNION ALL\nSELECT dimension, value, ${sums.join(", ")} FROM (${corrections})) GROUP BY ${key})
 WHERE dimension = '${TOTALS}' OR ${counted}`;
 }
 
