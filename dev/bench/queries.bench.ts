@@ -48,13 +48,16 @@ const VARIANTS = ([
   { label: "the comparison on", filters: [], compare: true },
 ] satisfies Variant[]).filter((variant) => WITH_COMPARISON || !variant.compare);
 
-/** The dashboard's overview, built by the dashboard's own code: top stats, the daily chart, and each card's first tab. */
+/**
+ * The dashboard's overview, built by the dashboard's own code: top stats, the daily chart, and every card's first tab
+ * (the properties card asks only once scrolled to; the realtime panel is not the overview's).
+ */
 function dashboardOverview(siteId: string, variant: Variant): DashboardQuery[] {
   const scope = { siteId, range: RANGE, filters: variant.filters };
   const compared = (query: DashboardQuery): DashboardQuery =>
     variant.compare ? { ...query, include: { ...query.include, comparisons: { mode: "previous_period" } } } : query;
-  const cards = ["sources", "pages", "locations", "devices"].map((id) => {
-    const tab = CARDS.find((entry) => entry.id === id)!.tabs[0]!;
+  const cards = CARDS.map((card) => {
+    const tab = card.tabs[0]!;
     return breakdownQuery(scope, tab, { metrics: tab.metrics, limit: cardQueryLimit(tab) });
   });
   return [compared(totalsQuery(scope, TOP_METRICS)), compared(timeseriesQuery(scope, "visitors", "day")), ...cards];
