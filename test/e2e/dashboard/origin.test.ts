@@ -61,7 +61,15 @@ describe("the dashboard served as Pages serves it", () => {
       expect(page.headers.get("x-content-type-options")).toBe("nosniff");
       expect(page.headers.get("referrer-policy")).toBe("same-origin");
       expect(page.headers.get("strict-transport-security")).toContain("max-age=");
+      // A new deploy's page must reach the browser at once; the files it names never change under their hashed names.
+      expect(page.headers.get("cache-control"), path).not.toContain("immutable");
     }
+    const html = await (await fetch(`${stack.urls.dashboard}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${stack.urls.dashboard}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(asset.headers.get("x-content-type-options")).toBe("nosniff");
     const health = await fetch(`${stack.urls.dashboard}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
